@@ -1,0 +1,171 @@
+"""The `investorbot` command line: index sources, ask questions, run the Telegram bot."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from knowledge.engine import Engine
+from knowledge.indexer import IndexReport
+from knowledge.indexer import Progress as ProgressCallback
+from knowledge.settings import Settings
+
+log = logging.getLogger("investorbot")
+_err = Console(stderr=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    _setup_logging(settings.log_level, args.verbose)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        _parser().print_help()
+        return 2
+    try:
+        return int(handler(args, settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="investorbot",
+        description="Answer investor questions from indexed news and filings, "
+        "with citations and without advice.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="index files or folders (txt, md, html, pdf)")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a file or a folder")
+    ingest.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    ingest.set_defaults(handler=_ingest)
+
+    reindex = commands.add_parser("reindex", help="re-read every known source; only changes are embedded")
+    reindex.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    reindex.set_defaults(handler=_reindex)
+
+    ask = commands.add_parser("ask", help="answer a question from the indexed sources")
+    ask.add_argument("question", help='the question, or "-" to read one question per line from stdin')
+    ask.add_argument("--json", action="store_true", help="print the answer as one JSON object per question")
+    ask.set_defaults(handler=_ask)
+
+    sources = commands.add_parser("sources", help="list what is indexed")
+    sources.add_argument("--json", action="store_true", help="print the list as JSON")
+    sources.set_defaults(handler=_sources)
+    return parser
+
+
+def _setup_logging(level: str, verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else level.upper(),
+        format="%(name)s: %(message)s",
+        handlers=[RichHandler(console=_err, show_path=False, rich_tracebacks=True)],
+    )
+    for noisy in ("httpx", "httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[ProgressCallback | None]:
+    """A progress bar on a terminal, nothing when piped."""
+    if not _err.is_terminal:
+        yield None
+        return
+    columns = (
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=_err, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(name: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=name)
+
+        yield update
+
+
+def _report(report: IndexReport, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print(
+            f"{report.documents_seen} documents seen: {report.documents_added} added, "
+            f"{report.documents_updated} updated, {report.documents_removed} removed; "
+            f"{report.chunks_embedded} chunks embedded."
+        )
+        for error in report.errors:
+            print(f"error: {error['source']}: {error['error']}", file=sys.stderr)
+    return 1 if report.errors and not report.documents_seen else 0
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        _err.print(f"investorbot: no such file or folder: {', '.join(missing)}")
+        return 2
+    engine = Engine(settings)
+    with _progress("Indexing") as progress:
+        return _report(engine.ingest(args.paths, progress), args.json)
+
+
+def _reindex(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine(settings)
+    with _progress("Reindexing") as progress:
+        return _report(engine.reindex(progress), args.json)
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine(settings)
+    if engine.is_empty():
+        _err.print(f"The index is empty: indexing {settings.seeds_dir} first.")
+        with _progress("Indexing seeds") as progress:
+            engine.ensure_seeded(progress)
+    questions = sys.stdin if args.question == "-" else [args.question]
+    for line in questions:
+        question = line.strip()
+        if not question:
+            continue
+        started = time.perf_counter()
+        answer = engine.ask(question)
+        log.debug("answered in %.0f ms", (time.perf_counter() - started) * 1000)
+        if args.json:
+            print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
+        else:
+            from bot.render import render_text
+
+            print(render_text(answer), end="\n\n" if args.question == "-" else "\n", flush=True)
+    return 0
+
+
+def _sources(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine(settings)
+    rows = engine.catalog.documents()
+    if args.json:
+        print(json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=False))
+        return 0
+    if not rows:
+        print(
+            "Nothing is indexed yet. Run `investorbot ingest PATH` or `investorbot ask` to index the seeds."
+        )
+        return 0
+    for row in rows:
+        print(
+            f"{row.published or '----------'}  {row.tickers or '-':<12} {row.chunk_count:>4} chunks  {row.title}"
+        )
+    print(f"{len(rows)} documents, {engine.store.count()} chunks.")
+    return 0

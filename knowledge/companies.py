@@ -1,0 +1,65 @@
+"""Company names and their aliases, so that "Alibaba", "BABA" and "9988.HK" find the same documents."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+_ALIASES_FILE = Path(__file__).with_name("companies.json")
+
+
+@dataclass(frozen=True)
+class Companies:
+    """Finds companies named in a text and maps them to one canonical ticker."""
+
+    aliases: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def default(cls) -> Companies:
+        return _default()
+
+    @property
+    def _pattern(self) -> re.Pattern[str]:
+        return _compile(tuple(sorted(self.aliases.items())))
+
+    def find(self, text: str) -> tuple[str, ...]:
+        """Canonical tickers named in `text`, in order of first mention."""
+        found: dict[str, None] = {}
+        for match in self._pattern.finditer(text):
+            found.setdefault(self._ticker_for(match.group(0)), None)
+        return tuple(found)
+
+    def names(self, ticker: str) -> tuple[str, ...]:
+        """All names and symbols of a ticker, the canonical ticker included."""
+        return (ticker, *self.aliases.get(ticker, ()))
+
+    def _ticker_for(self, alias: str) -> str:
+        lowered = alias.lower()
+        for ticker, names in self.aliases.items():
+            if any(name.lower() == lowered for name in names) or ticker.lower() == lowered:
+                return ticker
+        return alias.upper()
+
+
+@cache
+def _default() -> Companies:
+    raw = json.loads(_ALIASES_FILE.read_text(encoding="utf-8"))
+    return Companies({ticker: tuple(names) for ticker, names in raw.items()})
+
+
+@cache
+def _compile(items: tuple[tuple[str, tuple[str, ...]], ...]) -> re.Pattern[str]:
+    # Short all-caps symbols ("JD", "KO") only count in capitals; names match in any case.
+    parts: list[str] = []
+    for ticker, names in items:
+        for name in {ticker, *names}:
+            escaped = re.escape(name)
+            if len(name) <= 4 and name.isupper():
+                parts.append(rf"(?-i:{escaped})")
+            else:
+                parts.append(escaped)
+    parts.sort(key=len, reverse=True)
+    return re.compile(r"(?<![A-Za-z0-9_.])(?:" + "|".join(parts) + r")(?![A-Za-z0-9_])", re.IGNORECASE)

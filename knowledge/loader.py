@@ -1,0 +1,163 @@
+"""Load a file (txt, md with front matter, html, pdf) into a Document with its metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import trafilatura
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from knowledge.companies import Companies
+from knowledge.language import detect
+from knowledge.records import Document, Page
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
+
+
+class LoadError(Exception):
+    """A file could not be read; the message says why in a few words."""
+
+
+def document_id(uri: str) -> str:
+    """A stable id for whatever a document was loaded from."""
+    return hashlib.sha1(uri.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def discover(path: Path) -> Iterator[Path]:
+    """The loadable files at `path`: the file itself, or every supported file below a folder."""
+    if path.is_file():
+        yield path
+        return
+    for candidate in sorted(path.rglob("*")):
+        hidden = any(part.startswith(".") for part in candidate.relative_to(path).parts)
+        if candidate.is_file() and candidate.suffix.lower() in SUPPORTED_SUFFIXES and not hidden:
+            yield candidate
+
+
+def load(path: Path, data: bytes | None = None, *, uri: str | None = None) -> Document:
+    """Read one file into a Document; raise LoadError when it cannot be read."""
+    raw = path.read_bytes() if data is None else data
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        raise LoadError(f"unsupported file type {path.suffix or '(none)'}")
+    pages, meta = reader(raw)
+    if not any(page.text.strip() for page in pages):
+        raise LoadError("no text could be extracted")
+    return _document(uri or str(path.resolve()), path, pages, meta, content_hash(raw))
+
+
+def _document(uri: str, path: Path, pages: list[Page], meta: dict[str, Any], digest: str) -> Document:
+    text = "\n".join(page.text for page in pages[:3])
+    companies = Companies.default()
+    named = _tickers(meta.get("tickers"))
+    tickers = tuple(dict.fromkeys(t for name in named for t in companies.find(name) or (name,)))
+    tickers = tickers or companies.find(f"{meta.get('title', '')} {text[:4000]}")
+    return Document(
+        id=document_id(uri),
+        uri=uri,
+        title=str(meta.get("title") or _first_line(text) or path.stem),
+        pages=tuple(pages),
+        content_hash=digest,
+        publisher=str(meta.get("publisher") or ""),
+        url=str(meta.get("url") or ""),
+        published=_date(meta.get("published") or meta.get("date")),
+        language=str(meta.get("language") or detect(text[:2000])),
+        tickers=tickers,
+        kind=str(meta.get("kind") or ("filing" if path.suffix.lower() == ".pdf" else "news")),
+    )
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise LoadError("not valid UTF-8 text (bad encoding)")
+
+
+def _read_text(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
+    try:
+        post = frontmatter.loads(_decode(raw))
+    except LoadError:
+        raise
+    except Exception as error:  # yaml raises many types for a broken header
+        raise LoadError(f"unreadable front matter ({type(error).__name__})") from error
+    return [Page(post.content)], dict(post.metadata)
+
+
+def _read_html(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
+    html = _decode(raw)
+    text = trafilatura.extract(html, include_tables=True, include_comments=False, favor_precision=True)
+    if not text:
+        raise LoadError("no article text found in the HTML")
+    meta: dict[str, Any] = {}
+    found = trafilatura.extract_metadata(html)
+    if found is not None:
+        meta = {"title": found.title, "publisher": found.sitename, "url": found.url, "published": found.date}
+    return [Page(text)], meta
+
+
+def _read_pdf(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            reader.decrypt("")
+        pages = [Page(page.extract_text() or "", number) for number, page in enumerate(reader.pages, 1)]
+        title = reader.metadata.title if reader.metadata else None
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise LoadError(f"corrupt or unreadable PDF ({error})") from error
+    return pages, {"title": title}
+
+
+_READERS: dict[str, Callable[[bytes], tuple[list[Page], dict[str, Any]]]] = {
+    ".txt": _read_text,
+    ".md": _read_text,
+    ".markdown": _read_text,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".pdf": _read_pdf,
+}
+
+
+def _tickers(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = value.split(",")
+    if isinstance(value, list | tuple):
+        return tuple(str(item).strip().upper() for item in value if str(item).strip())
+    return ()
+
+
+def _date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return datetime.fromisoformat(value.strip()[:10]).date()
+        except ValueError:
+            log.warning("ignoring unreadable date %r", value)
+    return None
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        stripped = line.strip().lstrip("#").strip()
+        if stripped:
+            return stripped[:120]
+    return ""

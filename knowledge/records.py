@@ -1,0 +1,105 @@
+"""Records that travel through the pipeline (in process, never persisted as such)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Page:
+    """A stretch of a document's text; `number` is the 1-based PDF page, if any."""
+
+    text: str
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded source document with its metadata."""
+
+    id: str
+    uri: str
+    title: str
+    pages: tuple[Page, ...]
+    content_hash: str
+    publisher: str = ""
+    url: str = ""
+    published: date | None = None
+    language: str = "en"
+    tickers: tuple[str, ...] = ()
+    kind: str = "news"
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(page.text for page in self.pages)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of a document small enough to embed, carrying its document's metadata."""
+
+    id: str
+    document_id: str
+    text: str
+    title: str
+    uri: str
+    url: str = ""
+    publisher: str = ""
+    published: date | None = None
+    page: int | None = None
+    language: str = "en"
+    tickers: tuple[str, ...] = ()
+    kind: str = "news"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused relevance score."""
+
+    chunk: Chunk
+    score: float
+    dense: float = 0.0
+    keyword: float = 0.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source in an answer."""
+
+    n: int
+    title: str
+    publisher: str
+    url: str
+    published: str
+    page: int | None
+    document_id: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the user gets: text with [n] markers, its sources and the disclaimer."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    disclaimer: str
+    language: str
+    advice_request: bool
+    grounded: bool
+    mode: str = "extractive"
+    model: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "answer": self.text,
+            "citations": [citation.__dict__ for citation in self.citations],
+            "disclaimer": self.disclaimer,
+            "language": self.language,
+            "advice_request": self.advice_request,
+            "grounded": self.grounded,
+            "mode": self.mode,
+            "model": self.model,
+        }

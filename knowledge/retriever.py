@@ -1,0 +1,138 @@
+"""Hybrid retrieval: dense (Chroma) and keyword (BM25) results fused by rank, aware of companies and dates."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from knowledge.companies import Companies
+from knowledge.embedder import Embedder
+from knowledge.keyword import KeywordIndex
+from knowledge.language import detect
+from knowledge.records import Chunk, Passage
+from knowledge.store import VectorStore
+from knowledge.terms import terms
+
+_RRF_K = 60
+_CANDIDATES = 40
+_NEWS_INTENT = re.compile(
+    r"\b(why|down|up|fall\w*|fell|drop\w*|slump\w*|ris\w*|rose|jump\w*|plung\w*|today|latest|news|recent\w*"
+    r"|warum|wieso|weshalb|fällt|fallen|steigt|gestiegen|verliert|aktuell\w*|heute|neueste\w*)\b",
+    re.IGNORECASE,
+)
+_NAME_LIKE = re.compile(r"(?<![\w.])([A-Z][\w&.-]*[A-Za-z0-9]|[A-Z]{2,})")
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What retrieval found for a question and whether the sources cover it."""
+
+    passages: tuple[Passage, ...]
+    companies: tuple[str, ...]
+    language: str
+    covered: bool
+
+
+@cache
+def _glossary() -> dict[str, str]:
+    raw: dict[str, str] = json.loads(Path(__file__).with_name("glossary.json").read_text("utf-8"))
+    return raw
+
+
+def expand(question: str, companies: Companies) -> str:
+    """The question plus glossary translations and the names of the companies it mentions."""
+    lowered = question.lower()
+    extra = [
+        meaning
+        for word, meaning in _glossary().items()
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered)
+    ]
+    for ticker in companies.find(question):
+        extra.append(" ".join(companies.names(ticker)[:3]))
+    return " ".join([question, *extra])
+
+
+class Retriever:
+    """Finds the passages that answer a question."""
+
+    def __init__(
+        self,
+        store: VectorStore,
+        embedder: Embedder,
+        keyword: KeywordIndex,
+        companies: Companies,
+        top_k: int = 6,
+    ) -> None:
+        self._store, self._embedder, self._keyword = store, embedder, keyword
+        self._companies, self._top_k = companies, top_k
+
+    def retrieve(self, question: str) -> Retrieval:
+        language = detect(question)
+        named = self._companies.find(question)
+        query = expand(question, self._companies)
+        dense = self._store.query(self._embedder.embed([query])[0], _CANDIDATES)
+        keyword = self._keyword.search(terms(query, "en") + terms(question, language), _CANDIDATES)
+        fused = _fuse(dense, keyword)
+        if named:
+            fused = [passage for passage in fused if set(passage.chunk.tickers) & set(named)]
+        boosted = self._boost(fused, question, language)
+        covered = bool(boosted) and self._covers(question, named, boosted)
+        return Retrieval(tuple(boosted[: self._top_k]), named, language, covered)
+
+    def _boost(self, passages: list[Passage], question: str, language: str) -> list[Passage]:
+        news = bool(_NEWS_INTENT.search(question))
+        newest = max((p.chunk.published for p in passages if p.chunk.published), default=None)
+        rescored = []
+        for passage in passages:
+            factor = 1.0
+            if news and newest is not None:
+                factor *= _recency(passage.chunk, newest)
+            if passage.chunk.language == language:
+                factor *= 1.1
+            rescored.append(Passage(passage.chunk, passage.score * factor, passage.dense, passage.keyword))
+        return sorted(rescored, key=lambda passage: -passage.score)
+
+    def _covers(self, question: str, named: tuple[str, ...], passages: list[Passage]) -> bool:
+        # A name we cannot resolve to a known company must at least occur in the corpus, or we would
+        # answer a question about one company with another company's news.
+        if not named:
+            for match in _NAME_LIKE.finditer(question):
+                if match.start() == 0:
+                    continue
+                stems = terms(match.group(1), "en")
+                if stems and not any(self._keyword.knows(stem) for stem in stems):
+                    return False
+        best_dense = max((passage.dense for passage in passages), default=0.0)
+        return best_dense >= 0.2 or any(passage.keyword > 0 for passage in passages)
+
+
+def _fuse(dense: list[tuple[Chunk, float]], keyword: list[tuple[Chunk, float]]) -> list[Passage]:
+    scores: dict[str, list[float]] = {}
+    chunks: dict[str, Chunk] = {}
+    for rank, (chunk, similarity) in enumerate(dense):
+        chunks[chunk.id] = chunk
+        scores.setdefault(chunk.id, [0.0, 0.0, 0.0])
+        scores[chunk.id][0] += 1.0 / (_RRF_K + rank + 1)
+        scores[chunk.id][1] = similarity
+    for rank, (chunk, score) in enumerate(keyword):
+        chunks[chunk.id] = chunk
+        scores.setdefault(chunk.id, [0.0, 0.0, 0.0])
+        scores[chunk.id][0] += 1.0 / (_RRF_K + rank + 1)
+        scores[chunk.id][2] = score
+    return [
+        Passage(chunks[id_], fused, dense_score, keyword_score)
+        for id_, (fused, dense_score, keyword_score) in scores.items()
+    ]
+
+
+def _recency(chunk: Chunk, newest: date) -> float:
+    # News questions ("why is X down") want the latest pieces; a month-old article keeps about 60 %.
+    if chunk.published is None:
+        return 0.6
+    age = max(0, (newest - chunk.published).days)
+    return 0.4 + 0.6 * math.exp(-age / 30)

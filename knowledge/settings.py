@@ -1,0 +1,61 @@
+"""The one typed settings object, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PACKAGED_MODEL = "all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Everything the bot and the knowledge pipeline can be configured with."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    data_dir: Path = Path("./data")
+    database_url: str = ""
+    seeds_dir: Path = Path("./seeds")
+    embedding_model: str = PACKAGED_MODEL
+    embedding_batch_size: int = Field(default=32, ge=1)
+
+    chunk_size: int = Field(default=900, ge=200)
+    chunk_overlap: int = Field(default=120, ge=0)
+    top_k: int = Field(default=6, ge=1, le=20)
+
+    llm_base_url: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    llm_model: str = ""
+
+    telegram_bot_token: SecretStr = SecretStr("")
+    telegram_api_url: str = "https://api.telegram.org"
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    questions_per_minute: int = Field(default=5, ge=1)
+
+    log_level: str = "INFO"
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept "1, 2,3" as well as a list."""
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def catalog_url(self) -> str:
+        """DATABASE_URL, or an SQLite file inside DATA_DIR."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'catalog.db').as_posix()}"
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
