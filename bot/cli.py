@@ -41,8 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="investorbot",
-        description="Answer investor questions from indexed news and filings, "
-        "with citations and without advice.",
+        description="Answer investor questions from indexed news and filings, with citations and without advice.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -159,13 +158,10 @@ def _sources(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=False))
         return 0
     if not rows:
-        print(
-            "Nothing is indexed yet. Run `investorbot ingest PATH` or `investorbot ask` to index the seeds."
-        )
+        print("Nothing is indexed yet. Run `investorbot ingest PATH` or `investorbot ask` to index the seeds.")
         return 0
     for row in rows:
-        print(
-            f"{row.published or '----------'}  {row.tickers or '-':<12} {row.chunk_count:>4} chunks  {row.title}"
-        )
+        date = row.published or "----------"
+        print(f"{date}  {row.tickers or '-':<12} {row.chunk_count:>4} chunks  {row.title}")
     print(f"{len(rows)} documents, {engine.store.count()} chunks.")
     return 0

@@ -43,9 +43,7 @@ def _html_source(citation: Citation) -> str:
     title = html.escape(citation.title)
     if citation.url.startswith(("http://", "https://")):
         title = f'<a href="{html.escape(citation.url, quote=True)}">{title}</a>'
-    details = ", ".join(
-        html.escape(part) for part in (citation.publisher, citation.published, _page(citation)) if part
-    )
+    details = ", ".join(html.escape(part) for part in (citation.publisher, citation.published, _page(citation)) if part)
     return f"[{citation.n}] {title}" + (f" — {details}" if details else "")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, Text
-from sqlmodel import Column, Field, Session, SQLModel, create_engine, func, select
+from sqlmodel import Column, Field, Session, SQLModel, col, create_engine, func, select
 
 
 def _now() -> datetime:
@@ -95,6 +95,9 @@ class Catalog:
         self.engine: Engine = create_engine(url, pool_pre_ping=True)
         SQLModel.metadata.create_all(self.engine)
 
+    def close(self) -> None:
+        self.engine.dispose()
+
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
@@ -103,9 +106,7 @@ class Catalog:
     ) -> Source:
         """The source with this kind and location, created if new."""
         with self.session() as session:
-            found = session.exec(
-                select(Source).where(Source.kind == kind, Source.location == location)
-            ).first()
+            found = session.exec(select(Source).where(Source.kind == kind, Source.location == location)).first()
             if found is None:
                 found = Source(kind=kind, location=location, tickers=tickers, params=json.dumps(params or {}))
                 session.add(found)
@@ -115,7 +116,7 @@ class Catalog:
 
     def sources(self) -> list[Source]:
         with self.session() as session:
-            return list(session.exec(select(Source).order_by(Source.id)))
+            return list(session.exec(select(Source).order_by(col(Source.id))))
 
     def mark_source(self, source_id: int, error: str | None) -> None:
         with self.session() as session:
@@ -130,7 +131,7 @@ class Catalog:
             query = select(DocumentRow)
             if source_id is not None:
                 query = query.where(DocumentRow.source_id == source_id)
-            return list(session.exec(query.order_by(DocumentRow.published.desc(), DocumentRow.title)))  # type: ignore[attr-defined]
+            return list(session.exec(query.order_by(col(DocumentRow.published).desc(), col(DocumentRow.title))))
 
     def document(self, document_id: str) -> DocumentRow | None:
         with self.session() as session:
@@ -161,7 +162,7 @@ class Catalog:
 
     def last_run(self) -> IndexRun | None:
         with self.session() as session:
-            return session.exec(select(IndexRun).order_by(IndexRun.id.desc())).first()  # type: ignore[union-attr]
+            return session.exec(select(IndexRun).order_by(col(IndexRun.id).desc())).first()
 
     def record_question(self, row: QuestionRow) -> int:
         with self.session() as session:
@@ -181,4 +182,4 @@ class Catalog:
 
     def questions(self, limit: int = 100) -> list[QuestionRow]:
         with self.session() as session:
-            return list(session.exec(select(QuestionRow).order_by(QuestionRow.id.desc()).limit(limit)))  # type: ignore[union-attr]
+            return list(session.exec(select(QuestionRow).order_by(col(QuestionRow.id).desc()).limit(limit)))

@@ -32,7 +32,5 @@ def reconcile(text: str, citations: Sequence[Citation]) -> tuple[str, tuple[Cita
 
     text = _MARKER.sub(renumber, text)
     text = _DOUBLE_SPACE.sub(" ", _SPACE_BEFORE_PUNCT.sub(r"\1", text)).strip()
-    kept = tuple(
-        replace(by_number[old], n=new) for old, new in sorted(order.items(), key=lambda item: item[1])
-    )
+    kept = tuple(replace(by_number[old], n=new) for old, new in sorted(order.items(), key=lambda item: item[1]))
     return text, kept

@@ -1,4 +1,4 @@
-"""Clean extracted text: PDF whitespace noise, boilerplate, clickbait calls to action, planted instructions."""
+"""Clean extracted text: PDF noise, boilerplate, clickbait calls to action, planted instructions."""
 
 from __future__ import annotations
 
@@ -60,6 +60,8 @@ def _normalise_whitespace(text: str) -> str:
 
 def _drop_tail(paragraphs: list[str]) -> list[str]:
     # Clickbait tails ("Buy or sell?! ... read on here") close an article: cut from the first one on.
+    if len(paragraphs) < 3:
+        return paragraphs
     start = len(paragraphs) * 6 // 10
     for index in range(start, len(paragraphs)):
         if is_call_to_action(paragraphs[index]):

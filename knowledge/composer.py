@@ -21,8 +21,8 @@ _RELATIVE_FLOOR = 0.5
 # When the question itself carries no usable terms ("Should I buy X?", "What about X?"), the answer
 # gives an overview of the company's situation instead.
 OVERVIEW_TERMS = (
-    "latest news why shares fell rose down revenue growth grew profit operating margin losses subsidies competition "
-    "risks pressure weak users "
+    "latest news why shares fell rose down revenue growth grew profit operating margin losses "
+    "subsidies competition risks pressure weak users "
     "Umsatz Wachstum wuchsen Gewinn Marge Wettbewerb Risiken Druck schwach Nutzer"
 )
 _PER_PASSAGE = 2
@@ -56,9 +56,7 @@ def compose(
     query = (frozenset(terms(expanded, "en")) | frozenset(terms(question, language))) - name_terms
     why = bool(_WHY.search(question))
     candidates = [
-        candidate
-        for rank, passage in enumerate(passages)
-        for candidate in _candidates(passage, rank, query, why)
+        candidate for rank, passage in enumerate(passages) for candidate in _candidates(passage, rank, query, why)
     ]
     ranked = sorted(candidates, key=lambda c: -c.score)
     floor = ranked[0].score * _RELATIVE_FLOOR if ranked else 0.0
@@ -75,12 +73,7 @@ def compose(
 def _candidates(passage: Passage, rank: int, query: frozenset[str], why: bool) -> list[_Candidate]:
     found = []
     for sentence in (s.strip() for s in _SENTENCE.split(passage.chunk.text)):
-        if (
-            not 30 <= len(sentence) <= 500
-            or sentence.endswith("?")
-            or sentence.startswith("#")
-            or violates(sentence)
-        ):
+        if not 30 <= len(sentence) <= 500 or sentence.endswith("?") or sentence.startswith("#") or violates(sentence):
             continue
         sentence_terms = frozenset(terms(sentence, passage.chunk.language))
         overlap = len(query & sentence_terms)

@@ -37,7 +37,7 @@ class SentenceEmbedder:
         from sentence_transformers import SentenceTransformer  # slow import, paid only when needed
         from transformers.utils import logging as transformers_logging
 
-        transformers_logging.disable_progress_bar()
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
         self._name = model
         self._batch_size = batch_size

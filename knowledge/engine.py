@@ -43,9 +43,7 @@ class Engine:
     @cached_property
     def embedder(self) -> Embedder:
         """Loaded on first use: listing sources should not pay for the model."""
-        return self._embedder or SentenceEmbedder(
-            self.settings.embedding_model, self.settings.embedding_batch_size
-        )
+        return self._embedder or SentenceEmbedder(self.settings.embedding_model, self.settings.embedding_batch_size)
 
     @property
     def keyword(self) -> KeywordIndex:
@@ -56,6 +54,10 @@ class Engine:
     def refresh_keyword_index(self) -> None:
         """Build the keyword index anew; it replaces the old one in one step, so readers never see half."""
         self._keyword = KeywordIndex(self.store.chunks())
+
+    def close(self) -> None:
+        """Release database connections (Chroma keeps no open handles we own)."""
+        self.catalog.close()
 
     def is_empty(self) -> bool:
         return self.store.count() == 0

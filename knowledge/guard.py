@@ -17,6 +17,7 @@ _ADVICE_REQUEST = re.compile(
     r"|\bprice\s+target|\btarget\s+price|\bworth\s+(?:buying|investing)|\bgood\s+time\s+to\s+(?:buy|sell|invest)"
     r"|\ball[- ]in\b|\bmy\s+(?:savings|portfolio|retirement|money)|\bwhat\s+would\s+you\s+(?:buy|do)"
     r"|\bpretend\s+(?:you\s+are|to\s+be)\s+(?:a|my)\s+(?:broker|adviser|advisor|analyst)"
+    r"|\b(?:advis[eo]r|berater\w*|broker)\b.*\b(?:buy|sell|hold|kaufen|verkaufen|halten)"
     r"|\b(?:do\s+you\s+)?(?:agree|recommend)\b.*\b(?:buy|sell|hold)|\bwill\s+\S+(?:\s+\S+)?\s+(?:go\s+up|rise|recover)\b"
     r"|\bsoll(?:te)?\s+(?:ich|man|wir)\b.*\b(?:kaufen|verkaufen|halten|einsteigen|aussteigen|investieren|nachkaufen)"
     r"|\bkaufen\s+oder\s+verkaufen|\bkursziel|\blohnt\s+sich\b.*\b(?:einstieg|kauf|investition|aktie)"

@@ -104,9 +104,7 @@ class Indexer:
             log.warning("could not index %s: %s", path, error)
             report.errors.append({"source": str(path), "error": str(error)})
 
-    def index_document(
-        self, document: Document, source_id: int | None, report: IndexReport, *, is_new: bool
-    ) -> None:
+    def index_document(self, document: Document, source_id: int | None, report: IndexReport, *, is_new: bool) -> None:
         """Embed and store one document; its old chunks go only after the new ones are in."""
         chunks = self._chunker.chunk(document)
         if not chunks:

@@ -47,11 +47,7 @@ def _glossary() -> dict[str, str]:
 def expand(question: str, companies: Companies) -> str:
     """The question plus glossary translations and the names of the companies it mentions."""
     lowered = question.lower()
-    extra = [
-        meaning
-        for word, meaning in _glossary().items()
-        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered)
-    ]
+    extra = [meaning for word, meaning in _glossary().items() if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered)]
     for ticker in companies.find(question):
         extra.append(" ".join(companies.names(ticker)[:3]))
     return " ".join([question, *extra])

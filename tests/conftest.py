@@ -1,0 +1,45 @@
+"""Shared fixtures: one embedding model per session, settings in a scratch folder, a seeded engine."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from knowledge.embedder import Embedder, SentenceEmbedder
+from knowledge.engine import Engine
+from knowledge.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The real packaged model, loaded once: it costs seconds."""
+    return SentenceEmbedder()
+
+
+def make_settings(tmp: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {"data_dir": tmp / "data", "seeds_dir": SEEDS, **overrides}
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type, call-arg]
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A private copy of the seeds that a test may change."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[Engine]:
+    """An engine over the seeds, indexed once for the read-only tests."""
+    engine = Engine(make_settings(tmp_path_factory.mktemp("seeded")), embedder)
+    engine.ensure_seeded()
+    yield engine

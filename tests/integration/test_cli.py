@@ -1,0 +1,77 @@
+"""The `investorbot` command as a user runs it (a real subprocess, real model and stores)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, SEEDS
+
+
+def _run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "SEEDS_DIR": str(SEEDS), "HF_HUB_OFFLINE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_ask_json_from_stdin_indexes_seeds_first_and_obeys_the_schema(tmp_path: Path) -> None:
+    result = _run(tmp_path, "ask", "--json", "-", stdin="Why is Alibaba down?\n\nWhy is Tesla down?\n")
+
+    assert result.returncode == 0, result.stderr
+    assert "indexing" in result.stderr.lower()
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert set(first) >= {"answer", "citations", "disclaimer", "language", "advice_request", "grounded"}
+    assert set(first["citations"][0]) == {
+        "n",
+        "title",
+        "publisher",
+        "url",
+        "published",
+        "page",
+        "document_id",
+        "quote",
+    }
+    assert first["grounded"] and not second["grounded"]
+
+
+def test_reindex_json_twice_embeds_nothing_the_second_time(tmp_path: Path) -> None:
+    ingest = _run(tmp_path, "ingest", "--json", str(SEEDS))
+    again = _run(tmp_path, "reindex", "--json")
+
+    assert ingest.returncode == 0, ingest.stderr
+    assert json.loads(ingest.stdout)["documents_added"] == 12
+    summary = json.loads(again.stdout)
+    assert summary == {
+        "documents_seen": 12,
+        "documents_added": 0,
+        "documents_updated": 0,
+        "documents_removed": 0,
+        "chunks_embedded": 0,
+        "errors": [],
+    }
+
+
+def test_help_and_bad_paths_get_clear_messages(tmp_path: Path) -> None:
+    helped = _run(tmp_path, "--help")
+    missing = _run(tmp_path, "ingest", "no/such/folder")
+
+    assert helped.returncode == 0 and "ask" in helped.stdout and "reindex" in helped.stdout
+    assert missing.returncode == 2 and "no such file or folder" in missing.stderr
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "investorbot"
+
+    assert script.exists(), "pip install -e . creates the investorbot command"
+    assert ROOT.joinpath("bot", "__main__.py").exists()

@@ -1,0 +1,126 @@
+"""Incremental indexing with the real model, Chroma and catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from knowledge.catalog import Catalog
+from knowledge.embedder import Embedder
+from knowledge.engine import Engine
+from tests.conftest import POSTGRES_URL, make_settings
+
+
+def _pdf(path: Path, pages: list[str]) -> Path:
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 6, text)
+    pdf.output(str(path))
+    return path
+
+
+def test_second_run_embeds_nothing_and_changes_touch_only_their_file(
+    tmp_path: Path, seeds_copy: Path, embedder: Embedder
+) -> None:
+    engine = Engine(make_settings(tmp_path), embedder)
+    first = engine.ingest([seeds_copy])
+    total = engine.store.count()
+
+    again = engine.reindex()
+    article = seeds_copy / "2025-12-10-amap-qwen-app.md"
+    article.write_text(article.read_text() + "\nThe app also added a travel planner in December.\n")
+    changed = engine.reindex()
+    (seeds_copy / "2025-12-09-pdd-temu-tariffs.md").unlink()
+    removed = engine.reindex()
+
+    assert first.documents_added == 12 and first.chunks_embedded == total and not first.errors
+    assert (again.chunks_embedded, again.documents_updated, again.documents_added) == (0, 0, 0)
+    assert changed.documents_updated == 1 and 0 < changed.chunks_embedded < 4
+    assert removed.documents_removed == 1 and removed.chunks_embedded == 0
+    assert not any("Temu" in chunk.text for chunk in engine.store.chunks())
+    assert engine.catalog.document_count() == 11
+
+
+def test_corrupt_and_misencoded_files_are_named_and_the_rest_indexed(tmp_path: Path, embedder: Embedder) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    _pdf(folder / "report.pdf", ["Acme Corp annual report.", "Acme revenue rose 12% to 4.2 billion."])
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<< this is not a pdf")
+    (folder / "latin1.txt").write_bytes("Umsatz f\xfcr Acme stieg".encode("latin-1"))
+    (folder / "note.md").write_text("---\ntitle: Acme note\npublished: 2025-01-02\n---\nAcme opened a plant.\n")
+    engine = Engine(make_settings(tmp_path), embedder)
+
+    report = engine.ingest([folder])
+
+    failed = {Path(error["source"]).name: error["error"] for error in report.errors}
+    assert set(failed) == {"broken.pdf", "latin1.txt"}
+    assert "PDF" in failed["broken.pdf"] and "encoding" in failed["latin1.txt"]
+    assert report.documents_added == 2
+    pages = {chunk.page for chunk in engine.store.chunks() if chunk.title != "Acme note"}
+    assert pages == {1, 2}
+
+
+def test_a_file_that_breaks_keeps_its_previous_chunks(tmp_path: Path, embedder: Embedder) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    report = _pdf(folder / "report.pdf", ["Acme revenue rose 12% to 4.2 billion."])
+    engine = Engine(make_settings(tmp_path), embedder)
+    engine.ingest([folder])
+    before = engine.store.count()
+
+    report.write_bytes(b"%PDF-1.4 truncated")
+    outcome = engine.reindex()
+
+    assert [Path(error["source"]).name for error in outcome.errors] == ["report.pdf"]
+    assert engine.store.count() == before
+    assert engine.ask("How much did Acme revenue rise?").grounded
+
+
+def test_html_articles_lose_their_navigation(tmp_path: Path, embedder: Embedder) -> None:
+    page = tmp_path / "article.html"
+    page.write_text(
+        "<html><head><title>Baidu robotaxi expands</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/markets'>Markets</a></nav>"
+        "<article><h1>Baidu robotaxi expands</h1>"
+        "<p>Baidu said on Monday that its Apollo Go robotaxi service now operates in twenty cities, "
+        "after adding several new locations in the Middle East during the autumn.</p>"
+        "<p>The company expects the unit to keep growing next year as costs per vehicle fall further.</p>"
+        "</article><footer>Cookie settings · Imprint</footer></body></html>"
+    )
+    engine = Engine(make_settings(tmp_path), embedder)
+
+    engine.ingest([page])
+
+    texts = " ".join(chunk.text for chunk in engine.store.chunks())
+    assert "twenty cities" in texts
+    assert "Cookie settings" not in texts and "Markets" not in texts
+
+
+@pytest.mark.postgres
+def test_catalog_on_postgresql(tmp_path: Path, seeds_copy: Path, embedder: Embedder) -> None:
+    catalog = Catalog(POSTGRES_URL)
+    with catalog.engine.begin() as connection:
+        for table in ("feedback", "question", "document", "indexrun", "source"):
+            connection.exec_driver_sql(f"DELETE FROM {table}")
+    engine = Engine(make_settings(tmp_path, database_url=POSTGRES_URL), embedder)
+
+    try:
+        first = engine.ingest([seeds_copy])
+        second = engine.reindex()
+    finally:
+        catalog.close()
+        engine.close()
+
+    assert first.documents_added == 12
+    assert second.chunks_embedded == 0
+    check = Catalog(POSTGRES_URL)
+    try:
+        assert check.document_count() == 12
+        last = check.last_run()
+        assert last is not None and last.status == "done"
+    finally:
+        check.close()
