@@ -60,6 +60,18 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object per question")
     ask.set_defaults(handler=_ask)
 
+    run = commands.add_parser(
+        "run",
+        help="run the Telegram bot (long polling, or --webhook)",
+        description="Run the Telegram bot. Needs TELEGRAM_BOT_TOKEN; admins come from ADMIN_USER_IDS.",
+    )
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve PTB's webhook server on WEBHOOK_LISTEN:WEBHOOK_PORT for WEBHOOK_URL instead of polling",
+    )
+    run.set_defaults(handler=_run)
+
     sources = commands.add_parser("sources", help="list what is indexed")
     sources.add_argument("--json", action="store_true", help="print the list as JSON")
     sources.set_defaults(handler=_sources)
@@ -148,6 +160,34 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             from bot.render import render_text
 
             print(render_text(answer), end="\n\n" if args.question == "-" else "\n", flush=True)
+    return 0
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    token = settings.telegram_bot_token.get_secret_value()
+    if not token:
+        _err.print("investorbot: set TELEGRAM_BOT_TOKEN (from @BotFather) in .env or the environment.")
+        return 2
+    if args.webhook and not settings.webhook_url:
+        _err.print("investorbot: --webhook needs WEBHOOK_URL, the public https address Telegram should call.")
+        return 2
+    from bot.app import build_application
+    from bot.logsafe import protect
+
+    protect([token, settings.llm_api_key.get_secret_value(), settings.webhook_secret.get_secret_value()])
+    application = build_application(settings, Engine(settings))
+    if args.webhook:
+        secret = settings.webhook_secret.get_secret_value() or None
+        path = token.split(":")[0]  # an unguessable-enough path without exposing the whole token
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=f"{settings.webhook_url.rstrip('/')}/{path}",
+            secret_token=secret,
+        )
+    else:
+        application.run_polling()
     return 0
 
 

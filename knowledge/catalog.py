@@ -180,6 +180,10 @@ class Catalog:
         with self.session() as session:
             return list(session.exec(select(Feedback).where(Feedback.question_id == question_id)))
 
+    def question_count(self) -> int:
+        with self.session() as session:
+            return int(session.exec(select(func.count()).select_from(QuestionRow)).one())
+
     def questions(self, limit: int = 100) -> list[QuestionRow]:
         with self.session() as session:
             return list(session.exec(select(QuestionRow).order_by(col(QuestionRow.id).desc()).limit(limit)))

@@ -1,0 +1,92 @@
+"""Build the Telegram Application: handlers, flood control, commands, and the services they use."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import admin, handlers
+from bot.context import BotContext, Services
+from bot.ratelimit import RateLimiter
+from knowledge.engine import Engine
+from knowledge.settings import Settings
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    ("ask", "Ask a question about a company or market"),
+    ("sources", "What is indexed and when it was refreshed"),
+    ("help", "What the bot does and its commands"),
+    ("start", "Start"),
+]
+ADMIN_COMMANDS = [("reindex", "Admin: re-read all sources"), ("status", "Admin: index status and errors")]
+
+BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
+
+
+def build_application(settings: Settings, engine: Engine) -> BotApplication:
+    """The Application, wired but not started; `prepare` runs as its post_init."""
+    # Opt in to PTB 23's timedelta durations now; otherwise every 429 logs a deprecation warning.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    api = settings.telegram_api_url.rstrip("/")
+    application: BotApplication = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .context_types(ContextTypes(context=BotContext))
+        # Telegram answers floods with 429 retry_after: wait it out and send again.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(8)
+        .post_init(prepare)
+        .build()
+    )
+    application.bot_data["services"] = Services(settings, engine, RateLimiter(settings.questions_per_minute))
+    application.add_handler(CommandHandler("start", handlers.start))
+    application.add_handler(CommandHandler("help", handlers.help_command))
+    application.add_handler(CommandHandler("ask", handlers.ask_command))
+    application.add_handler(CommandHandler("sources", handlers.sources))
+    application.add_handler(CommandHandler("reindex", admin.reindex))
+    application.add_handler(CommandHandler("status", admin.status))
+    application.add_handler(CallbackQueryHandler(handlers.vote, pattern=r"^vote:"))
+    application.add_handler(
+        MessageHandler(
+            (filters.TEXT | filters.CAPTION) & ~filters.COMMAND & ~filters.UpdateType.EDITED, handlers.text_message
+        )
+    )
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+async def prepare(application: BotApplication) -> None:
+    """Index the seeds if the index is empty, then register the command menus."""
+    services: Services = application.bot_data["services"]
+    report = await asyncio.to_thread(services.engine.ensure_seeded)
+    if report is not None:
+        log.info("indexed the seeds: %d documents, %d chunks", report.documents_added, report.chunks_embedded)
+    await asyncio.to_thread(lambda: services.engine.keyword)  # build the keyword index before the first question
+    commands = [BotCommand(name, description) for name, description in COMMANDS]
+    await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
+    await application.bot.set_my_commands(commands, scope=BotCommandScopeAllGroupChats())
+    admin_commands = commands + [BotCommand(name, description) for name, description in ADMIN_COMMANDS]
+    for admin_id in services.settings.admin_user_ids:
+        try:  # an admin's private chat shows the admin commands too, once they have started the bot
+            await application.bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(admin_id))
+        except TelegramError as error:
+            log.info("admin commands not shown to %s yet: %s", admin_id, error)
+    log.info("bot @%s is ready", application.bot.username)

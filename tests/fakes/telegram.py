@@ -1,0 +1,266 @@
+"""A fake Telegram Bot API server on loopback, spoken to by the real python-telegram-bot client.
+
+It keeps every request, serves `getUpdates` long polls from a queue of updates the test plays, and
+can answer the next N calls of a method with 429 Too Many Requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from aiohttp import web
+
+BOT_ID = 777000
+BOT_USERNAME = "InvestorTestBot"
+TOKEN = "123456:TEST-TOKEN-abcdefghijklmnop"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeBotAPI:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._updates: list[dict[str, Any]] = []
+        self._new_update = asyncio.Event()
+        self._ids = itertools.count(1)
+        self._message_ids = itertools.count(5000)
+        self._fail: dict[str, int] = {}
+        self._chats: dict[int, dict[str, Any]] = {}
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- what a test does -------------------------------------------------------------------
+    def fail_next(self, method: str, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with 429 retry_after 1."""
+        self._fail[method] = times
+
+    def chat(self, chat_id: int, kind: str = "private", title: str = "") -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": chat_id, "type": kind}
+        if kind == "private":
+            chat["first_name"] = "Ann"
+        else:
+            chat["title"] = title or "Investors"
+            chat["is_forum"] = True
+        self._chats[chat_id] = chat
+        return chat
+
+    def send(
+        self,
+        chat: dict[str, Any],
+        user_id: int,
+        text: str,
+        *,
+        reply_to: dict[str, Any] | None = None,
+        thread_id: int | None = None,
+        language: str = "en",
+    ) -> dict[str, Any]:
+        """Play a user writing `text`; command and mention entities are made as Telegram does."""
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": language},
+            "text": text,
+        }
+        entities = _entities(text)
+        if entities:
+            message["entities"] = entities
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        if thread_id is not None:
+            message["message_thread_id"], message["is_topic_message"] = thread_id, True
+        self._push({"message": message})
+        return message
+
+    def press(self, chat: dict[str, Any], user_id: int, message: dict[str, Any], data: str) -> None:
+        """Play a user pressing an inline button under one of the bot's messages."""
+        self._push(
+            {
+                "callback_query": {
+                    "id": str(next(self._ids)),
+                    "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
+                    "chat_instance": "ci",
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
+
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
+        return [
+            call
+            for call in self.calls
+            if call.method == method and (chat_id is None or int(call.params.get("chat_id", 0)) == chat_id)
+        ]
+
+    async def wait_for(self, method: str, count: int, chat_id: int | None = None, limit: float = 30) -> list[Call]:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            found = self.sent(method, chat_id)
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"expected {count} {method} calls, got {len(self.sent(method, chat_id))}: {self.calls}")
+
+    # --- the server -------------------------------------------------------------------------
+    def _push(self, update: dict[str, Any]) -> None:
+        update["update_id"] = next(self._ids)
+        self._updates.append(update)
+        self._new_update.set()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.content_type == "application/json":
+            params = await request.json()
+        else:
+            params = dict(await request.post())
+        self.calls.append(Call(method, params))
+        if self._fail.get(method):
+            self._fail[method] -= 1
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                },
+                status=429,
+            )
+        problem = _html_problem(params) if method in ("sendMessage", "editMessageText") else None
+        if problem:
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": f"Bad Request: {problem}"}, status=400
+            )
+        handler = getattr(self, f"_api_{method}", None)
+        result = await handler(params) if handler else True
+        return web.json_response({"ok": True, "result": result})
+
+    async def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Investor",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: N802
+        offset = int(params.get("offset") or 0)
+        self._updates = [update for update in self._updates if update["update_id"] >= offset]
+        if not self._updates:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), timeout=float(params.get("timeout") or 0))
+            except TimeoutError:
+                return []
+        return list(self._updates)
+
+    async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        return self._message(params)
+
+    async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        return self._message(params, int(params.get("message_id", 0)))
+
+    def _message(self, params: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        message: dict[str, Any] = {
+            "message_id": message_id or next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chats.get(chat_id, {"id": chat_id, "type": "private"}),
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Investor", "username": BOT_USERNAME},
+            "text": _strip_tags(str(params.get("text", ""))),
+        }
+        if params.get("reply_markup"):
+            markup = params["reply_markup"]
+            message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+        return message
+
+
+_ALLOWED_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote"}
+)
+
+
+class _TagChecker(HTMLParser):
+    """Telegram's rules for parse_mode=HTML: a few tags, properly nested; everything else escaped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problem: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _ALLOWED_TAGS:
+            self.problem = self.problem or f'can\'t parse entities: unsupported start tag "{tag}"'
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack.pop() != tag:
+            self.problem = self.problem or f'can\'t parse entities: unexpected end tag "{tag}"'
+
+
+def _html_problem(params: dict[str, Any]) -> str | None:
+    text = str(params.get("text", ""))
+    if len(_strip_tags(text)) > 4096:
+        return "message is too long"
+    if not text.strip():
+        return "message text is empty"
+    if params.get("parse_mode") != "HTML":
+        return None
+    if re.search(r"<(?![a-zA-Z/])|&(?!#?\w+;)", text):
+        return "can't parse entities: unescaped < or &"
+    checker = _TagChecker()
+    checker.feed(text)
+    checker.close()
+    if checker.stack and not checker.problem:
+        return f'can\'t parse entities: unclosed tag "{checker.stack[-1]}"'
+    return checker.problem
+
+
+def _entities(text: str) -> list[dict[str, Any]]:
+    entities = []
+    command = re.match(r"/\w+(@\w+)?", text)
+    if command:
+        entities.append({"type": "bot_command", "offset": 0, "length": _utf16_len(command.group(0))})
+    for mention in re.finditer(r"@\w+", text):
+        if command and mention.start() < command.end():
+            continue
+        offset = _utf16_len(text[: mention.start()])
+        entities.append({"type": "mention", "offset": offset, "length": _utf16_len(mention.group(0))})
+    return entities
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _strip_tags(text: str) -> str:
+    return re.sub(r"<[^>]+>", "", text)

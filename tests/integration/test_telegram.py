@@ -1,0 +1,300 @@
+"""The real Application and PTB client against a fake Bot API on loopback, driven as users would."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.app import BotApplication, build_application, prepare
+from knowledge.embedder import Embedder
+from knowledge.engine import Engine
+from knowledge.records import Answer
+from knowledge.settings import Settings
+from tests.conftest import SEEDS, make_settings
+from tests.fakes.telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeBotAPI
+
+Telegram = tuple[FakeBotAPI, BotApplication, Settings]
+ADMIN = 42
+PRIVATE = 1001
+GROUP = -100200
+
+
+class ScriptedEngine(Engine):
+    """The real engine, with two scripted questions: a very long answer, and a crash."""
+
+    def ask(self, question: str) -> Answer:
+        if question == "long answer please":
+            base = super().ask("Why is Alibaba down?")
+            return replace(base, text="\n".join([base.text] * 40))
+        if question == "boom":
+            raise RuntimeError("scripted failure")
+        return super().ask(question)
+
+
+@pytest.fixture(scope="module")
+async def telegram(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> AsyncIterator[Telegram]:
+    api = FakeBotAPI()
+    await api.start()
+    root = tmp_path_factory.mktemp("bot")
+    seeds = root / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    settings = make_settings(
+        root,
+        seeds_dir=seeds,
+        telegram_bot_token=TOKEN,
+        telegram_api_url=api.url,
+        admin_user_ids=str(ADMIN),
+        questions_per_minute=4,
+    )
+    engine = ScriptedEngine(settings, embedder)
+    application = build_application(settings, engine)
+    await application.initialize()
+    await prepare(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    yield api, application, settings
+    await application.updater.stop()
+    await application.stop()
+    await application.shutdown()
+    engine.close()
+    await api.stop()
+
+
+def _text(params: dict[str, object]) -> str:
+    """What the user sees of a sent HTML message."""
+    return html.unescape(re.sub(r"<[^>]+>", "", str(params["text"])))
+
+
+async def _reply_to(api: FakeBotAPI, chat_id: int, before: int, count: int = 1) -> list[dict[str, object]]:
+    calls = await api.wait_for("sendMessage", before + count, chat_id)
+    return [call.params for call in calls[before:]]
+
+
+async def test_start_indexes_seeds_and_registers_commands(
+    telegram: Telegram,
+) -> None:
+    api, application, _ = telegram
+
+    scopes = [json.loads(call.params["scope"])["type"] for call in api.sent("setMyCommands")]
+
+    assert {"all_private_chats", "all_group_chats"} <= set(scopes)
+    assert application.bot_data["services"].engine.store.count() > 0
+
+
+async def test_private_question_gets_a_cited_answer_with_vote_buttons(
+    telegram: Telegram,
+) -> None:
+    api, _, _ = telegram
+    chat = api.chat(PRIVATE)
+    before = len(api.sent(chat_id=PRIVATE))
+
+    api.send(chat, 7, "Why is Alibaba down?")
+    (sent,) = await _reply_to(api, PRIVATE, before)
+
+    text = str(sent["text"])
+    assert "1.3%" in text and "[1]" in text and "not investment advice" in text
+    assert sent["parse_mode"] == "HTML"
+    assert 'href="https://example.com/' in text
+    buttons = json.loads(str(sent["reply_markup"]))["inline_keyboard"][0]
+    assert [b["text"] for b in buttons] == ["👍", "👎"]
+    assert api.sent("sendChatAction", PRIVATE)
+
+
+async def test_group_slash_command_is_answered_as_a_reply_in_its_topic(
+    telegram: Telegram,
+) -> None:
+    api, _, _ = telegram
+    group = api.chat(GROUP, "supergroup")
+    before = len(api.sent(chat_id=GROUP))
+
+    asked = api.send(group, 8, f"/ask@{BOT_USERNAME} Warum fällt die Alibaba-Aktie?", thread_id=11)
+    (sent,) = await _reply_to(api, GROUP, before)
+
+    assert json.loads(str(sent["reply_parameters"]))["message_id"] == asked["message_id"]
+    assert int(str(sent["message_thread_id"])) == 11
+    assert "keine Anlageberatung" in str(sent["text"])
+
+
+async def test_group_chatter_is_ignored_but_mentions_and_replies_are_answered(
+    telegram: Telegram,
+) -> None:
+    api, _, _ = telegram
+    group = api.chat(GROUP - 1, "supergroup")
+    bot_message = {
+        "message_id": 1,
+        "date": 0,
+        "chat": group,
+        "from": {"id": BOT_ID, "is_bot": True, "first_name": "Investor", "username": BOT_USERNAME},
+        "text": "earlier answer",
+    }
+    other_message = {**bot_message, "from": {"id": 5, "is_bot": False, "first_name": "Bob"}}
+
+    api.send(group, 9, "good morning everyone, anyone watching Alibaba today?")
+    api.send(group, 9, "I agree", reply_to=other_message)
+    api.send(group, 9, f"@{BOT_USERNAME} how many monthly users does the Qwen app have?")
+    api.send(group, 9, "and what about JD.com?", reply_to=bot_message)
+    sent = await api.wait_for("sendMessage", 2, GROUP - 1)
+    await api.wait_for("getUpdates", len(api.sent("getUpdates")) + 2)
+
+    assert len(api.sent(chat_id=GROUP - 1)) == 2
+    texts = [str(call.params["text"]) for call in sent]
+    assert any("18.34 million" in text for text in texts)
+    assert any("JD.com" in text for text in texts)
+
+
+async def test_admin_commands_refuse_others_and_log_it(telegram: Telegram, caplog: pytest.LogCaptureFixture) -> None:
+    api, _, _ = telegram
+    chat = api.chat(PRIVATE + 1)
+    caplog.set_level(logging.WARNING)
+
+    api.send(chat, 13, "/reindex")
+    api.send(chat, 13, "/status now please")
+    first, second = await _reply_to(api, PRIVATE + 1, 0, 2)
+
+    assert "only the bot's admins" in _text(first) and "/reindex" in _text(first)
+    assert "/status" in str(second["text"])
+    assert "refused /reindex from user 13 in chat 1002" in caplog.text
+
+
+async def test_admin_reindex_runs_in_background_and_reports_counts(
+    telegram: Telegram,
+) -> None:
+    api, _, settings = telegram
+    chat = api.chat(ADMIN)
+    article = Path(settings.seeds_dir) / "2025-12-11-baidu-advertising.md"
+    article.write_text(article.read_text() + "\nBaidu also opened a new data centre.\n")
+
+    api.send(chat, ADMIN, "/reindex")
+    api.send(chat, ADMIN, "/reindex")
+    api.send(chat, ADMIN, "Why is Alibaba down?")
+    sent = await _reply_to(api, ADMIN, 0, 4)
+    texts = [str(params["text"]) for params in sent]
+
+    assert texts[0].startswith("Reindexing started")
+    assert any("already running" in text for text in texts)
+    assert any("1.3%" in text for text in texts)
+    summary = next(text for text in texts if text.startswith("Reindex finished"))
+    assert "0 added, 1 updated, 0 removed documents (12 seen)" in summary
+
+    api.send(chat, ADMIN, "/status")
+    (status,) = await _reply_to(api, ADMIN, 4)
+    assert "12 documents" in str(status["text"]) and "Last run" in str(status["text"])
+
+
+async def test_long_answers_are_split_and_markup_is_escaped(
+    telegram: Telegram,
+) -> None:
+    api, _, _ = telegram
+    chat = api.chat(PRIVATE + 2)
+
+    api.send(chat, 14, "long answer please")
+    parts = await api.wait_for("sendMessage", 2, PRIVATE + 2)
+    api.send(chat, 14, "<b>Why</b> is <script>Alibaba</script> down & <i>out?")
+    escaped = await api.wait_for("sendMessage", len(parts) + 1, PRIVATE + 2)
+
+    assert all(len(str(call.params["text"])) <= 4096 for call in parts)
+    assert "reply_markup" not in parts[0].params and "reply_markup" in parts[-1].params
+    assert "not investment advice" in str(parts[-1].params["text"])
+    assert not [call for call in api.calls if call.method == "sendMessage" and "Bad Request" in str(call.params)]
+    assert "1.3%" in str(escaped[-1].params["text"])
+
+
+async def test_flood_429_is_waited_out_and_the_reply_arrives(
+    telegram: Telegram,
+) -> None:
+    api, _, _ = telegram
+    chat = api.chat(PRIVATE + 3)
+    api.fail_next("sendMessage", 1)
+
+    api.send(chat, 15, "How fast did Alibaba's cloud business grow?")
+    calls = await api.wait_for("sendMessage", 2, PRIVATE + 3)
+
+    assert calls[0].params["text"] == calls[1].params["text"]
+    assert calls[1].at - calls[0].at >= 0.9
+    assert "34%" in str(calls[1].params["text"])
+
+
+async def test_vote_is_stored_and_acknowledged_without_a_message(
+    telegram: Telegram,
+) -> None:
+    api, application, _ = telegram
+    chat = api.chat(PRIVATE + 4)
+    api.send(chat, 16, "How many monthly users does the Qwen app have?")
+    (sent,) = await api.wait_for("sendMessage", 1, PRIVATE + 4)
+    buttons = json.loads(str(sent.params["reply_markup"]))["inline_keyboard"][0]
+    question_id = int(buttons[0]["callback_data"].split(":")[1])
+    message = {"message_id": 1, "date": 0, "chat": chat, "text": "answer"}
+
+    api.press(chat, 16, message, buttons[0]["callback_data"])
+    await api.wait_for("answerCallbackQuery", 1)
+
+    votes = application.bot_data["services"].engine.catalog.feedback(question_id)
+    assert [(vote.user_id, vote.vote) for vote in votes] == [(16, 1)]
+    assert len(api.sent(chat_id=PRIVATE + 4)) == 1
+    questions = application.bot_data["services"].engine.catalog.questions()
+    recorded = next(q for q in questions if q.id == question_id)
+    assert recorded.chat_id == PRIVATE + 4 and recorded.user_id == 16 and "18.34" in recorded.answer
+
+
+@pytest.mark.parametrize(
+    ("junk", "expected"),
+    [
+        (" ", "Please add your question"),
+        ("/ask", "Please add your question"),
+        ("/ask    ", "Please add your question"),
+        ("🚀" * 50, "do not cover"),
+        ("x" * 5000, "too long"),
+        ("/help extra args", "What I do"),
+        ("/start@SomeOtherBot hi", None),
+        ("/reindex@SomeOtherBot now", None),
+    ],
+)
+async def test_odd_input_never_takes_the_bot_down(telegram: Telegram, junk: str, expected: str | None) -> None:
+    api, _, _ = telegram
+    chat_id = PRIVATE + 100 + len(api.calls)
+    chat = api.chat(chat_id)
+
+    api.send(chat, 17, junk)
+    api.send(chat, 17, "/start")
+    replies = await _reply_to(api, chat_id, 0, 1 if expected is None else 2)
+
+    texts = [_text(params) for params in replies]
+    assert any("I answer questions" in text for text in texts)
+    if expected is not None:
+        assert any(expected in text for text in texts)
+
+
+async def test_errors_get_one_apology_and_the_bot_stays_up(
+    telegram: Telegram,
+) -> None:
+    api, _, _ = telegram
+    chat = api.chat(PRIVATE + 6)
+
+    api.send(chat, 30, "boom")
+    (apology,) = await _reply_to(api, PRIVATE + 6, 0)
+    api.send(chat, 30, "Why is Alibaba down?")
+    (answer,) = await _reply_to(api, PRIVATE + 6, 1)
+
+    assert str(apology["text"]).startswith("Sorry, something went wrong")
+    assert "1.3%" in str(answer["text"])
+
+
+async def test_users_are_rate_limited_politely(telegram: Telegram) -> None:
+    api, _, _ = telegram
+    chat = api.chat(PRIVATE + 7)
+
+    for _ in range(5):
+        api.send(chat, 40, "Why is Alibaba down?")
+    sent = await api.wait_for("sendMessage", 5, PRIVATE + 7)
+
+    limited = [call for call in sent if "faster than I can keep up" in str(call.params["text"])]
+    assert len(limited) == 1
