@@ -25,7 +25,7 @@ OVERVIEW_TERMS = (
     "subsidies competition risks pressure weak users "
     "Umsatz Wachstum wuchsen Gewinn Marge Wettbewerb Risiken Druck schwach Nutzer"
 )
-_PER_PASSAGE = 2
+_PER_PASSAGE = 3
 
 
 @dataclass(frozen=True)
@@ -56,32 +56,42 @@ def compose(
     query = (frozenset(terms(expanded, "en")) | frozenset(terms(question, language))) - name_terms
     why = bool(_WHY.search(question))
     candidates = [
-        candidate for rank, passage in enumerate(passages) for candidate in _candidates(passage, rank, query, why)
+        candidate
+        for rank, passage in enumerate(passages)
+        for candidate in _candidates(passage, rank, query, why, language)
     ]
     ranked = sorted(candidates, key=lambda c: -c.score)
     floor = ranked[0].score * _RELATIVE_FLOOR if ranked else 0.0
     chosen = _choose([candidate for candidate in ranked if candidate.score >= floor])
-    numbers: dict[int, int] = {}
+    # One source number per document page, even when two of its chunks were used.
+    numbers: dict[tuple[str, int | None], int] = {}
+    used: dict[int, list[Passage]] = {}
     lines = []
     for candidate in chosen:
-        n = numbers.setdefault(candidate.passage_rank, len(numbers) + 1)
+        passage = passages[candidate.passage_rank]
+        n = numbers.setdefault((passage.chunk.document_id, passage.chunk.page), len(numbers) + 1)
+        if passage not in used.setdefault(n, []):
+            used[n].append(passage)
         lines.append(f"{candidate.sentence} [{n}]")
-    citations = tuple(_citation(n, passages[rank]) for rank, n in numbers.items())
+    citations = tuple(_citation(n, group) for n, group in used.items())
     return Draft("\n".join(lines), citations)
 
 
-def _candidates(passage: Passage, rank: int, query: frozenset[str], why: bool) -> list[_Candidate]:
+def _candidates(passage: Passage, rank: int, query: frozenset[str], why: bool, language: str) -> list[_Candidate]:
     found = []
     for sentence in (s.strip() for s in _SENTENCE.split(passage.chunk.text)):
         if not 30 <= len(sentence) <= 500 or sentence.endswith("?") or sentence.startswith("#") or violates(sentence):
             continue
         sentence_terms = frozenset(terms(sentence, passage.chunk.language))
         overlap = len(query & sentence_terms)
-        if overlap == 0:
+        cause = why and bool(_CAUSE.search(sentence))
+        if overlap == 0 and not cause:
             continue
         score = overlap + 1.5 / (rank + 1) + (0.5 if any(ch.isdigit() for ch in sentence) else 0.0)
+        if passage.chunk.language == language:
+            score += 1.0
         if why:
-            score += 1.0 if _CAUSE.search(sentence) else -1.0
+            score += 1.0 if cause else -1.0
         found.append(_Candidate(sentence, rank, score, sentence_terms))
     return found
 
@@ -105,8 +115,9 @@ def _similar(first: frozenset[str], second: frozenset[str]) -> bool:
     return bool(first and second) and len(first & second) / len(first | second) > 0.5
 
 
-def _citation(n: int, passage: Passage) -> Citation:
-    chunk = passage.chunk
+def _citation(n: int, passages: list[Passage]) -> Citation:
+    chunk = passages[0].chunk
+    ordered = sorted(passages, key=lambda passage: _chunk_order(passage.chunk.id))
     return Citation(
         n=n,
         title=chunk.title,
@@ -115,5 +126,10 @@ def _citation(n: int, passage: Passage) -> Citation:
         published=chunk.published.isoformat() if chunk.published else "",
         page=chunk.page,
         document_id=chunk.document_id,
-        quote=chunk.text,
+        quote="\n\n".join(passage.chunk.text for passage in ordered),
     )
+
+
+def _chunk_order(chunk_id: str) -> int:
+    tail = chunk_id.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0

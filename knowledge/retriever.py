@@ -89,7 +89,7 @@ class Retriever:
             if news and newest is not None:
                 factor *= _recency(passage.chunk, newest)
             if passage.chunk.language == language:
-                factor *= 1.1
+                factor *= 1.25
             rescored.append(Passage(passage.chunk, passage.score * factor, passage.dense, passage.keyword))
         return sorted(rescored, key=lambda passage: -passage.score)
 
