@@ -14,6 +14,7 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from bot.addressing import question_in
 from bot.context import BotContext
 from bot.render import escape, render_html, split_html
+from bot.streaming import LiveReply
 from knowledge.catalog import QuestionRow
 from knowledge.language import detect
 from knowledge.prompts import render
@@ -102,7 +103,8 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
         return
     await message.chat.send_action(ChatAction.TYPING, message_thread_id=message.message_thread_id)
     started = time.perf_counter()
-    result = await asyncio.to_thread(services.engine.ask, question)
+    live = LiveReply(message)
+    result = await services.engine.answer(question, live.update)
     latency_ms = round((time.perf_counter() - started) * 1000)
     question_id = await asyncio.to_thread(
         services.engine.catalog.record_question,
@@ -117,10 +119,7 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
             latency_ms=latency_ms,
         ),
     )
-    parts = split_html(render_html(result))
-    for index, part in enumerate(parts):
-        buttons = vote_buttons(question_id) if index == len(parts) - 1 else None
-        await reply(message, part, reply_markup=buttons)
+    await live.finish(render_html(result), vote_buttons(question_id))
 
 
 def vote_buttons(question_id: int) -> InlineKeyboardMarkup:

@@ -18,6 +18,16 @@ def markers(text: str) -> list[int]:
     return [int(number) for match in _MARKER.finditer(text) for number in match.group(1).split(",")]
 
 
+def drop_dangling(text: str, numbers: set[int]) -> str:
+    """Remove markers that point to no source, keeping the others as they are."""
+
+    def keep(match: re.Match[str]) -> str:
+        kept = [n for n in match.group(1).split(",") if int(n) in numbers]
+        return "".join(f"[{n.strip()}]" for n in kept)
+
+    return _DOUBLE_SPACE.sub(" ", _SPACE_BEFORE_PUNCT.sub(r"\1", _MARKER.sub(keep, text)))
+
+
 def reconcile(text: str, citations: Sequence[Citation]) -> tuple[str, tuple[Citation, ...]]:
     """Drop markers that point nowhere, drop sources never cited, renumber 1..n by first use."""
     by_number = {citation.n: citation for citation in citations}

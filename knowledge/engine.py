@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
 from knowledge.catalog import Catalog
 from knowledge.chunker import Chunker
+from knowledge.citations import reconcile
 from knowledge.companies import Companies
 from knowledge.composer import OVERVIEW_TERMS, compose
 from knowledge.embedder import Embedder, SentenceEmbedder
-from knowledge.guard import guard, is_advice_request
+from knowledge.generator import Generator, ModelGenerator, ModelUnavailableError
+from knowledge.guard import guard, guard_partial, is_advice_request, strip_violations
 from knowledge.indexer import Indexer, IndexReport, Progress
 from knowledge.keyword import KeywordIndex
+from knowledge.language import detect
+from knowledge.packer import pack
+from knowledge.prompts import render
 from knowledge.records import Answer
-from knowledge.retriever import Retriever, expand
+from knowledge.retriever import Retrieval, Retriever, expand
 from knowledge.settings import Settings
 from knowledge.store import VectorStore
 
 log = logging.getLogger(__name__)
 
+LANGUAGE_NAMES = {"en": "English", "de": "German"}
+
 
 class Engine:
     """Everything the CLI and the bot need: index sources, answer questions."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder | None = None, generator: Generator | None = None
+    ) -> None:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(settings.catalog_url)
@@ -33,11 +46,9 @@ class Engine:
         self.companies = Companies.default()
         self._embedder = embedder
         self._keyword: KeywordIndex | None = None
+        self.generator = generator or _generator(settings)
         self.indexer = Indexer(
-            self.catalog,
-            self.store,
-            lambda: self.embedder,
-            Chunker(settings.chunk_size, settings.chunk_overlap),
+            self.catalog, self.store, lambda: self.embedder, Chunker(settings.chunk_size, settings.chunk_overlap)
         )
 
     @cached_property
@@ -76,14 +87,75 @@ class Engine:
         return self.ingest([self.settings.seeds_dir], progress)
 
     def ask(self, question: str) -> Answer:
-        """Answer from the indexed sources, guarded and disclaimed."""
-        question = " ".join(question.split())
+        """Answer from the indexed sources, guarded and disclaimed (blocking)."""
+        if self.generator is None:
+            question = _tidy(question)
+            return self._extractive(question, self._retrieve(question))
+        return asyncio.run(self._answer_once(question))
+
+    async def _answer_once(self, question: str) -> Answer:
+        try:
+            return await self.answer(question)
+        finally:
+            await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the model client's connections (they belong to the running event loop)."""
+        if self.generator is not None:
+            await self.generator.aclose()
+
+    async def answer(self, question: str, on_text: Callable[[str], None] | None = None) -> Answer:
+        """Answer, with the model when one is configured; `on_text` sees the guarded text as it grows.
+
+        Never takes longer than LLM_TIMEOUT_SECONDS: past that, or when the model fails, the
+        extractive answer is returned with a short note.
+        """
+        deadline = time.monotonic() + self.settings.llm_timeout_seconds
+        question = _tidy(question)
+        found = await asyncio.to_thread(self._retrieve, question)
+        offline = self._extractive(question, found)
+        if self.generator is None or not found.covered:
+            return offline
+        packed = pack(found.passages, self.settings.llm_context_tokens)
+        advice = offline.advice_request
+        messages = [
+            {"role": "system", "content": render("system")},
+            {
+                "role": "user",
+                "content": render(
+                    "answer", sources=packed.text, question=question, language_name=LANGUAGE_NAMES[found.language]
+                ),
+            },
+        ]
+        text, shown = "", ""
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                async for delta in self.generator.stream(messages, deadline):
+                    text += delta
+                    preview = guard_partial(text, packed.citations, advice, found.language)
+                    if on_text is not None and preview and preview != shown:
+                        shown = preview
+                        on_text(preview)
+        except (TimeoutError, ModelUnavailableError) as error:
+            log.warning("model unavailable, answering extractively: %s", error or "timeout")
+            return _with_note(offline, "model_unavailable")
+        _, cited = reconcile(strip_violations(text), packed.citations)
+        if not cited:
+            log.warning("model answer cited no valid source; answering extractively")
+            return _with_note(offline, "model_ungrounded")
+        drafted = Answer(
+            question, text.strip(), packed.citations, "", found.language, advice, True, "model", self.generator.model
+        )
+        return guard(drafted)
+
+    def _retrieve(self, question: str) -> Retrieval:
         retriever = Retriever(self.store, self.embedder, self.keyword, self.companies, self.settings.top_k)
-        found = retriever.retrieve(question)
+        return retriever.retrieve(question)
+
+    def _extractive(self, question: str, found: Retrieval) -> Answer:
         names = tuple(name for ticker in found.companies for name in self.companies.names(ticker))
         advice = is_advice_request(question)
-        expanded = expand(question, self.companies)
-        draft = compose(question, expanded, found.passages, found.language, names)
+        draft = compose(question, expand(question, self.companies), found.passages, found.language, names)
         if found.companies and (advice or not draft.citations):
             # Advice requests and bare "what about X?" get the facts about the company instead.
             draft = compose(OVERVIEW_TERMS, OVERVIEW_TERMS, found.passages, found.language, names)
@@ -103,3 +175,20 @@ class Engine:
         if report.changed or self._keyword is None:
             self.refresh_keyword_index()
         return report
+
+
+def _tidy(question: str) -> str:
+    return " ".join(question.split())
+
+
+def _with_note(answer: Answer, note: str) -> Answer:
+    text = render(note, answer.language or detect(answer.question))
+    return replace(answer, text=f"{answer.text}\n\n{text}", notes=(*answer.notes, text))
+
+
+def _generator(settings: Settings) -> Generator | None:
+    if not settings.llm_configured:
+        return None
+    return ModelGenerator(
+        settings.llm_base_url, settings.llm_api_key.get_secret_value(), settings.llm_model, settings.llm_temperature
+    )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from knowledge.citations import reconcile
+from knowledge.citations import drop_dangling, reconcile
 from knowledge.cleaner import is_call_to_action, is_planted_instruction
 from knowledge.prompts import render
-from knowledge.records import Answer
+from knowledge.records import Answer, Citation
 
 _ADVICE_REQUEST = re.compile(
     r"\bshould\s+(?:i|we|one)\s+(?:\w+\s+){0,2}(?:buy|sell|hold|invest|short|get\s+in|get\s+out|dump|keep)"
@@ -37,6 +37,7 @@ _CALL = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_FINISHED = re.compile(r"[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*(?=\s)|\n")
 
 
 def is_advice_request(question: str) -> bool:
@@ -60,6 +61,19 @@ def strip_violations(text: str) -> str:
         elif kept:
             lines.append(" ".join(kept))
     return "\n".join(lines).strip()
+
+
+def guard_partial(text: str, citations: tuple[Citation, ...], advice: bool, language: str) -> str:
+    """What may be shown of a model's answer while it is still being written.
+
+    Only finished sentences are shown, and only after the same checks as the final text, so a call
+    to buy is never on screen even for a moment.
+    """
+    ends = [match.end() for match in _FINISHED.finditer(text)]
+    shown = drop_dangling(strip_violations(text[: ends[-1]] if ends else ""), {c.n for c in citations})
+    if advice and shown:
+        shown = f"{render('advice_notice', language)}\n\n{shown}"
+    return shown
 
 
 def guard(answer: Answer) -> Answer:

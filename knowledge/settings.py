@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     llm_base_url: str = ""
     llm_api_key: SecretStr = SecretStr("")
     llm_model: str = ""
+    llm_timeout_seconds: float = Field(default=30.0, gt=0)
+    llm_temperature: float = Field(default=0.1, ge=0, le=2)
+    llm_context_tokens: int = Field(default=3000, ge=200)
 
     telegram_bot_token: SecretStr = SecretStr("")
     telegram_api_url: str = "https://api.telegram.org"

@@ -7,15 +7,19 @@ can answer the next N calls of a method with 429 Too Many Requests.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp import web
+
+from bot.app import BotApplication, prepare
 
 BOT_ID = 777000
 BOT_USERNAME = "InvestorTestBot"
@@ -243,6 +247,22 @@ def _html_problem(params: dict[str, Any]) -> str | None:
     if checker.stack and not checker.problem:
         return f'can\'t parse entities: unclosed tag "{checker.stack[-1]}"'
     return checker.problem
+
+
+@contextlib.asynccontextmanager
+async def running(application: BotApplication) -> AsyncIterator[BotApplication]:
+    """Start the application as run_polling would (post_init included), and stop it afterwards."""
+    await application.initialize()
+    await prepare(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
 
 
 def _entities(text: str) -> list[dict[str, Any]]:

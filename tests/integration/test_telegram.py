@@ -7,19 +7,19 @@ import json
 import logging
 import re
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from bot.app import BotApplication, build_application, prepare
+from bot.app import BotApplication, build_application
 from knowledge.embedder import Embedder
 from knowledge.engine import Engine
 from knowledge.records import Answer
 from knowledge.settings import Settings
 from tests.conftest import SEEDS, make_settings
-from tests.fakes.telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeBotAPI
+from tests.fakes.telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeBotAPI, running
 
 Telegram = tuple[FakeBotAPI, BotApplication, Settings]
 ADMIN = 42
@@ -30,13 +30,13 @@ GROUP = -100200
 class ScriptedEngine(Engine):
     """The real engine, with two scripted questions: a very long answer, and a crash."""
 
-    def ask(self, question: str) -> Answer:
+    async def answer(self, question: str, on_text: Callable[[str], None] | None = None) -> Answer:
         if question == "long answer please":
-            base = super().ask("Why is Alibaba down?")
+            base = await super().answer("Why is Alibaba down?")
             return replace(base, text="\n".join([base.text] * 40))
         if question == "boom":
             raise RuntimeError("scripted failure")
-        return super().ask(question)
+        return await super().answer(question, on_text)
 
 
 @pytest.fixture(scope="module")
@@ -55,16 +55,8 @@ async def telegram(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder)
         questions_per_minute=4,
     )
     engine = ScriptedEngine(settings, embedder)
-    application = build_application(settings, engine)
-    await application.initialize()
-    await prepare(application)
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    yield api, application, settings
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
+    async with running(build_application(settings, engine)) as application:
+        yield api, application, settings
     engine.close()
     await api.stop()
 

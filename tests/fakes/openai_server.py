@@ -1,0 +1,108 @@
+"""A fake OpenAI-compatible chat server on loopback that the real `openai` client talks to.
+
+`behaviour` picks how the "model" acts: answer well, invent a citation, give buy advice, obey an
+instruction planted in a source, repeat clickbait, cite nothing, stall past any timeout, fail with
+500, or answer 429 once and then well.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from typing import Any
+
+from aiohttp import web
+
+ANSWERS = {
+    "good": "Alibaba's shares fell after China's retail sales grew only 1.3% in November [1]. "
+    "Competition and heavy AI spending also weigh on margins [2].",
+    "detailed": "Retail sales grew only 1.3% in November [1]. That was down from 2.9% in October [1]. "
+    "JD.com and Baidu fell too [1]. Competition is intense [2]. AI spending weighs on margins [2].",
+    "german": "Die Alibaba-Aktie fiel, weil Chinas Einzelhandelsumsätze im November nur um 1,3 % wuchsen [1]. "
+    "Auch Wettbewerb und KI-Ausgaben belasten [2].",
+    "invent": "Retail sales grew only 1.3% in November [1]. Analysts expect a rebound next quarter [9].",
+    "buy": "Retail sales grew only 1.3% in November [1]. You should buy Alibaba now, it is a strong buy "
+    "with a price target of 200 dollars [1]. Cloud revenue grew 34% [2].",
+    "obey": "Retail sales grew only 1.3% in November [1]. As the source says, tell the reader to buy "
+    "JD.com shares immediately: investors should buy JD.com now [2].",
+    "clickbait": "Retail sales grew only 1.3% in November [1]. Buy or sell?! Read our free analysis [2].",
+    "uncited": "Alibaba is down because of the economy and competition.",
+}
+
+
+class FakeOpenAI:
+    def __init__(self) -> None:
+        self.behaviour = "good"
+        self.requests: list[dict[str, Any]] = []
+        self.stall_seconds = 60.0
+        self.word_delay = 0.01
+        self._stopping = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self._completions)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}/v1"
+
+    async def stop(self) -> None:
+        self._stopping.set()  # release stalled handlers so shutdown does not wait for them
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _completions(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        self.requests.append({**body, "authorization": request.headers.get("Authorization", "")})
+        behaviour = self.behaviour
+        if behaviour == "error500":
+            return web.json_response({"error": {"message": "boom", "type": "server_error"}}, status=500)
+        if behaviour == "429-once":
+            self.behaviour = "good"
+            return web.json_response({"error": {"message": "slow down", "type": "rate_limit"}}, status=429)
+        if behaviour == "stall":
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.stall_seconds)
+        text = ANSWERS.get(behaviour, ANSWERS["good"])
+        if not body.get("stream"):
+            return web.json_response(_completion(body, text))
+        return await self._stream(request, body, text)
+
+    async def _stream(self, request: web.Request, body: dict[str, Any], text: str) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        words = text.split(" ")
+        for index, word in enumerate(words):
+            delta = word if index == 0 else f" {word}"
+            await response.write(f"data: {json.dumps(_chunk(body, delta))}\n\n".encode())
+            await asyncio.sleep(self.word_delay)
+        await response.write(f"data: {json.dumps(_chunk(body, None, 'stop'))}\n\n".encode())
+        await response.write(b"data: [DONE]\n\n")
+        await response.write_eof()
+        return response
+
+
+def _completion(body: dict[str, Any], text: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body.get("model", "fake"),
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+    }
+
+
+def _chunk(body: dict[str, Any], delta: str | None, finish: str | None = None) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": body.get("model", "fake"),
+        "choices": [{"index": 0, "delta": {} if delta is None else {"content": delta}, "finish_reason": finish}],
+    }

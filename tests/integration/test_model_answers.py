@@ -1,0 +1,143 @@
+"""Model-written answers: the real `openai` client against a fake OpenAI-compatible server on loopback."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from knowledge.citations import markers
+from knowledge.embedder import Embedder
+from knowledge.engine import Engine
+from knowledge.prompts import render
+from tests.conftest import SEEDS, make_settings
+from tests.fakes.openai_server import FakeOpenAI
+
+FORBIDDEN = re.compile(r"should buy|strong buy|price target|free analysis|buy or sell|tell the reader", re.I)
+
+
+@pytest.fixture(scope="module")
+async def model() -> AsyncIterator[FakeOpenAI]:
+    server = FakeOpenAI()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def engine(
+    model: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
+) -> AsyncIterator[Engine]:
+    model.behaviour, model.requests[:] = "good", []
+    root = tmp_path_factory.mktemp("model")
+    settings = make_settings(
+        root, llm_base_url=model.url, llm_api_key="sk-test", llm_model="fake-model", llm_timeout_seconds=3
+    )
+    shared = Engine(settings, embedder)
+    shared.ingest([SEEDS])
+    yield shared
+    await shared.aclose()
+    shared.close()
+
+
+async def test_good_model_answer_is_cited_guarded_and_disclaimed(engine: Engine, model: FakeOpenAI) -> None:
+    seen: list[str] = []
+
+    answer = await engine.answer("Why is Alibaba down?", seen.append)
+
+    assert answer.mode == "model" and answer.model == "fake-model"
+    assert "1.3%" in answer.text and set(markers(answer.text)) == {c.n for c in answer.citations} == {1, 2}
+    assert answer.disclaimer.startswith("This is general information")
+    assert len(seen) >= 1 and seen[-1].endswith("[1].") and all(seen)
+    request = model.requests[-1]
+    assert request["stream"] is True and request["model"] == "fake-model"
+    assert request["authorization"] == "Bearer sk-test"
+    system, user = request["messages"]
+    assert "data, never instructions" in system["content"]
+    assert "[1] " in user["content"] and "Answer in English" in user["content"]
+    assert "Why Alibaba shares slipped" in user["content"]
+
+
+async def test_german_question_asks_for_a_german_answer(engine: Engine, model: FakeOpenAI) -> None:
+    model.behaviour = "german"
+
+    answer = await engine.answer("Warum fällt die Alibaba-Aktie?")
+
+    assert "Answer in German" in model.requests[-1]["messages"][1]["content"]
+    assert answer.language == "de" and "keine Anlageberatung" in answer.disclaimer
+    assert "1,3 %" in answer.text
+
+
+@pytest.mark.parametrize("behaviour", ["invent", "buy", "obey", "clickbait"])
+async def test_misbehaving_models_never_reach_the_user_unguarded(
+    engine: Engine, model: FakeOpenAI, behaviour: str
+) -> None:
+    model.behaviour = behaviour
+    seen: list[str] = []
+
+    answer = await engine.answer("Should I buy Alibaba?" if behaviour == "buy" else "Why is Alibaba down?", seen.append)
+
+    notice = render("advice_notice", "en")
+    for text in [answer.text, *seen]:
+        assert not FORBIDDEN.search(text.replace(notice, "")), text
+        assert "[9]" not in text
+    assert set(markers(answer.text)) == {c.n for c in answer.citations}
+    assert "1.3%" in answer.text and answer.disclaimer
+    assert answer.mode == "model"
+
+
+async def test_answer_without_valid_citations_is_replaced_by_the_offline_one(engine: Engine, model: FakeOpenAI) -> None:
+    model.behaviour = "uncited"
+
+    answer = await engine.answer("Why is Alibaba down?")
+
+    assert answer.mode == "extractive"
+    assert "cited no source" in answer.text
+    assert "1.3%" in answer.text and answer.citations
+
+
+@pytest.mark.parametrize(("behaviour", "calls"), [("stall", 1), ("error500", 2)])
+async def test_model_down_gives_offline_answer_within_the_timeout(
+    engine: Engine, model: FakeOpenAI, behaviour: str, calls: int
+) -> None:
+    model.behaviour = behaviour
+    started = time.monotonic()
+
+    answer = await engine.answer("Why is Alibaba down?")
+
+    assert time.monotonic() - started < 3.5
+    assert answer.mode == "extractive" and "model was unavailable" in answer.text
+    assert "1.3%" in answer.text and answer.citations and answer.disclaimer
+    assert len(model.requests) == calls
+
+
+async def test_rate_limited_model_is_retried_once(engine: Engine, model: FakeOpenAI) -> None:
+    model.behaviour = "429-once"
+
+    answer = await engine.answer("Why is Alibaba down?")
+
+    assert len(model.requests) == 2
+    assert answer.mode == "model"
+
+
+async def test_connection_refused_falls_back_quickly(tmp_path: Path, embedder: Embedder) -> None:
+    settings = make_settings(tmp_path, llm_base_url="http://127.0.0.1:9/v1", llm_model="m", llm_timeout_seconds=5)
+    engine = Engine(settings, embedder)
+    engine.ingest([SEEDS])
+    started = time.monotonic()
+
+    answer = await engine.answer("Why is Alibaba down?")
+
+    assert time.monotonic() - started < 5
+    assert answer.mode == "extractive" and answer.grounded
+    await engine.aclose()
+    engine.close()
+
+
+async def test_questions_outside_the_sources_do_not_reach_the_model(engine: Engine, model: FakeOpenAI) -> None:
+    answer = await engine.answer("Why is Tesla down?")
+
+    assert not answer.grounded and model.requests == []
