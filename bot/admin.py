@@ -14,6 +14,7 @@ from bot.render import escape
 from knowledge.engine import Engine
 from knowledge.indexer import IndexReport
 from knowledge.prompts import render
+from knowledge.sources import SourceSpec, SourceSpecError, validate
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +35,83 @@ async def reindex(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or not await is_admin(update, context, "reindex"):
         return
+    await _start_refresh(update, context, message, None, render("bot_reindex_started", user_language(update)))
+
+
+async def add_source(update: Update, context: BotContext) -> None:
+    """Admin: /addsource rss|url|edgar TARGET [tickers=…] [forms=…] [since=YYYY-MM-DD], then fetch it."""
+    message = update.effective_message
+    if message is None or not await is_admin(update, context, "addsource"):
+        return
+    language = user_language(update)
+    try:
+        spec = parse_source(context.args or [])
+        source = await asyncio.to_thread(context.services.engine.add_source, spec)
+    except SourceSpecError as error:
+        await reply(message, escape(render("bot_addsource_usage", language, error=str(error))))
+        return
+    started = render("bot_source_added", language, id=source.id, kind=source.kind, location=source.location)
+    await _start_refresh(update, context, message, [source.id or 0], started)
+
+
+async def remove_source(update: Update, context: BotContext) -> None:
+    """Admin: /removesource ID takes a source and its documents out of the index."""
+    message = update.effective_message
+    if message is None or not await is_admin(update, context, "removesource"):
+        return
+    language, engine = user_language(update), context.services.engine
+    args = context.args or []
+    if len(args) != 1 or not args[0].lstrip("#").isdigit() or engine.catalog.source(int(args[0].lstrip("#"))) is None:
+        await reply(message, escape(render("bot_removesource_usage", language)))
+        return
+    source_id = int(args[0].lstrip("#"))
+    removed = await asyncio.to_thread(engine.remove_source, source_id)
+    await reply(message, escape(render("bot_source_removed", language, id=source_id, documents=removed)))
+
+
+def parse_source(args: list[str]) -> SourceSpec:
+    """`rss URL tickers=BABA,JD` or `edgar BABA --forms 10-K,8-K --since 2025-01-01` as a SourceSpec."""
+    if len(args) < 2:
+        raise SourceSpecError("name the kind (rss, url or edgar) and what to fetch")
+    if args[0].lower() not in ("rss", "url", "edgar"):
+        raise SourceSpecError(f"unknown source kind {args[0]!r}; use rss, url or edgar")
+    options: dict[str, str] = {}
+    rest = iter(args[2:])
+    for word in rest:
+        key, _, value = word.lstrip("-").partition("=")
+        options[key.lower()] = value or next(rest, "")
+    unknown = set(options) - {"tickers", "forms", "since"}
+    if unknown:
+        raise SourceSpecError(f"unknown option {sorted(unknown)[0]}")
+    return validate(
+        SourceSpec(
+            kind=args[0],
+            location=args[1],
+            tickers=tuple(options.get("tickers", "").split(",")),
+            forms=tuple(options.get("forms", "").split(",")),
+            since=options.get("since", ""),
+        )
+    )
+
+
+async def _start_refresh(
+    update: Update, context: BotContext, message: Message, source_ids: list[int] | None, started: str
+) -> None:
     language, lock = user_language(update), context.services.reindexing
     if lock.locked():
         await reply(message, escape(render("bot_reindex_busy", language)))
         return
     await lock.acquire()
-    await reply(message, escape(render("bot_reindex_started", language)))
-    context.application.create_task(_reindex_in_background(context, message, language), update=update)
+    await reply(message, escape(started))
+    context.application.create_task(_refresh_in_background(context, message, language, source_ids), update=update)
 
 
-async def _reindex_in_background(context: BotContext, message: Message, language: str) -> None:
+async def _refresh_in_background(
+    context: BotContext, message: Message, language: str, source_ids: list[int] | None
+) -> None:
     engine, lock = context.services.engine, context.services.reindexing
     try:
-        report = await asyncio.to_thread(engine.reindex)
+        report = await asyncio.to_thread(engine.refresh, None, source_ids)
         text = reindex_summary(report, language)
     except Exception as error:  # the admin must hear about any failure; the old index stays
         log.exception("reindex failed")
@@ -64,6 +129,23 @@ def reindex_summary(report: IndexReport, language: str) -> str:
         error_count=len(report.errors),
         errors=errors,
         **{key: value for key, value in report.as_json().items() if key != "errors"},
+    )
+
+
+async def scheduled_refresh(context: BotContext) -> None:
+    """JobQueue: refresh every source on REFRESH_INTERVAL_MINUTES, unless a reindex is running."""
+    lock = context.services.reindexing
+    if lock.locked():
+        log.info("scheduled refresh skipped: a reindex is running")
+        return
+    async with lock:
+        report = await asyncio.to_thread(context.services.engine.refresh)
+    log.info(
+        "scheduled refresh: %d added, %d updated, %d chunks embedded, %d errors",
+        report.documents_added,
+        report.documents_updated,
+        report.chunks_embedded,
+        len(report.errors),
     )
 
 

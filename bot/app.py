@@ -34,7 +34,12 @@ COMMANDS = [
     ("help", "What the bot does and its commands"),
     ("start", "Start"),
 ]
-ADMIN_COMMANDS = [("reindex", "Admin: re-read all sources"), ("status", "Admin: index status and errors")]
+ADMIN_COMMANDS = [
+    ("reindex", "Admin: re-read all sources"),
+    ("status", "Admin: index status and errors"),
+    ("addsource", "Admin: add an rss, url or edgar source"),
+    ("removesource", "Admin: remove a source by its number"),
+]
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
@@ -63,6 +68,8 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
     application.add_handler(CommandHandler("sources", handlers.sources))
     application.add_handler(CommandHandler("reindex", admin.reindex))
     application.add_handler(CommandHandler("status", admin.status))
+    application.add_handler(CommandHandler("addsource", admin.add_source))
+    application.add_handler(CommandHandler("removesource", admin.remove_source))
     application.add_handler(CallbackQueryHandler(handlers.vote, pattern=r"^vote:"))
     application.add_handler(
         MessageHandler(
@@ -70,12 +77,16 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
         )
     )
     application.add_error_handler(handlers.on_error)
+    minutes = settings.refresh_interval_minutes
+    if minutes and application.job_queue is not None:
+        application.job_queue.run_repeating(admin.scheduled_refresh, interval=minutes * 60, first=minutes * 60)
     return application
 
 
 async def prepare(application: BotApplication) -> None:
     """Index the seeds if the index is empty, then register the command menus."""
     services: Services = application.bot_data["services"]
+    await asyncio.to_thread(services.engine.import_sources_file)
     report = await asyncio.to_thread(services.engine.ensure_seeded)
     if report is not None:
         log.info("indexed the seeds: %d documents, %d chunks", report.documents_added, report.chunks_embedded)

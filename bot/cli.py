@@ -19,6 +19,7 @@ from knowledge.engine import Engine
 from knowledge.indexer import IndexReport
 from knowledge.indexer import Progress as ProgressCallback
 from knowledge.settings import Settings
+from knowledge.sources import SourceSpec, SourceSpecError, describe
 
 log = logging.getLogger("investorbot")
 _err = Console(stderr=True)
@@ -51,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     ingest.set_defaults(handler=_ingest)
 
+    refresh = commands.add_parser(
+        "refresh", help="fetch every source (feeds, pages, filings, folders) and index what is new or changed"
+    )
+    refresh.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    refresh.set_defaults(handler=_reindex)
+
+    _source_parser(commands)
+
     reindex = commands.add_parser("reindex", help="re-read every known source; only changes are embedded")
     reindex.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     reindex.set_defaults(handler=_reindex)
@@ -78,13 +87,77 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _source_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    source = commands.add_parser("source", help="add, list or remove sources (feeds, pages, EDGAR filings, folders)")
+    actions = source.add_subparsers(title="actions", metavar="ACTION", required=True)
+    add = actions.add_parser(
+        "add",
+        help="add a source",
+        description="Add a source. Examples: `source add rss https://example.com/feed.xml --tickers BABA,9988.HK`, "
+        "`source add url https://example.com/article`, `source add edgar BABA --forms 20-F,6-K --since 2025-01-01`, "
+        "`source add path ~/reports`. Run `refresh` afterwards to fetch it.",
+    )
+    add.add_argument("kind", choices=("rss", "url", "edgar", "path"), help="what kind of source")
+    add.add_argument("target", help="feed or page URL, ticker or CIK, or a file or folder")
+    add.add_argument("--tickers", default="", help="comma-separated tickers the source is about")
+    add.add_argument("--forms", default="", help="EDGAR forms, comma-separated (default 10-K,10-Q,8-K,20-F,6-K)")
+    add.add_argument("--since", default="", help="EDGAR filings filed on or after YYYY-MM-DD (default: latest 8)")
+    add.set_defaults(handler=_source_add)
+    listing = actions.add_parser("list", help="list sources with their last fetch and last error")
+    listing.add_argument("--json", action="store_true", help="print the list as JSON")
+    listing.set_defaults(handler=_source_list)
+    remove = actions.add_parser("remove", help="remove a source and its documents from the index")
+    remove.add_argument("id", type=int, help="the source's number, as `source list` shows it")
+    remove.set_defaults(handler=_source_remove)
+
+
+def _source_add(args: argparse.Namespace, settings: Settings) -> int:
+    spec = SourceSpec(
+        kind=args.kind,
+        location=args.target,
+        tickers=tuple(args.tickers.split(",")),
+        forms=tuple(args.forms.split(",")),
+        since=args.since,
+    )
+    try:
+        source = Engine(settings).add_source(spec)
+    except SourceSpecError as error:
+        _err.print(f"investorbot: {error}")
+        return 2
+    print(f"Source #{source.id} added: {source.kind} {source.location}. Run `investorbot refresh` to fetch it.")
+    return 0
+
+
+def _source_list(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine(settings)
+    engine.import_sources_file()
+    rows = engine.catalog.sources()
+    if args.json:
+        print(json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=False))
+    elif not rows:
+        print("No sources yet. Add one with `investorbot source add …` or index files with `investorbot ingest`.")
+    for row in [] if args.json else rows:
+        print(describe(row))
+    return 0
+
+
+def _source_remove(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine(settings)
+    if engine.catalog.source(args.id) is None:
+        _err.print(f"investorbot: there is no source #{args.id} (see `investorbot source list`)")
+        return 2
+    removed = engine.remove_source(args.id)
+    print(f"Source #{args.id} removed with its {removed} documents.")
+    return 0
+
+
 def _setup_logging(level: str, verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else level.upper(),
         format="%(name)s: %(message)s",
         handlers=[RichHandler(console=_err, show_path=False, rich_tracebacks=True)],
     )
-    for noisy in ("httpx", "httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s"):
+    for noisy in ("httpx", "httpx2", "httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -105,7 +178,7 @@ def _progress(label: str) -> Iterator[ProgressCallback | None]:
         task = bar.add_task("", total=None)
 
         def update(name: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=name)
+            bar.update(task, completed=done, total=total or None, description=name)
 
         yield update
 
@@ -136,8 +209,12 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def _reindex(args: argparse.Namespace, settings: Settings) -> int:
     engine = Engine(settings)
-    with _progress("Reindexing") as progress:
-        return _report(engine.reindex(progress), args.json)
+    try:
+        with _progress("Refreshing") as progress:
+            return _report(engine.refresh(progress), args.json)
+    except SourceSpecError as error:
+        _err.print(f"investorbot: {error}")
+        return 2
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -18,6 +18,7 @@ from bot.streaming import LiveReply
 from knowledge.catalog import QuestionRow
 from knowledge.language import detect
 from knowledge.prompts import render
+from knowledge.sources import describe
 
 log = logging.getLogger(__name__)
 
@@ -164,12 +165,13 @@ def sources_text(context: BotContext, language: str) -> str:
     documents = engine.catalog.documents()
     run = engine.catalog.last_run()
     refreshed = run.finished_at.strftime("%Y-%m-%d %H:%M UTC") if run and run.finished_at else "–"
-    lines = "\n".join(
+    lines = "\n".join(f"• {escape(describe(source))}" for source in engine.catalog.sources())
+    lines += "\n\n" + "\n".join(
         f"• {escape(row.published or '–')} · {escape(row.tickers or '–')} · {escape(row.title)}"
-        for row in documents[:40]
+        for row in documents[:30]
     )
-    if len(documents) > 40:
-        lines += f"\n… +{len(documents) - 40}"
+    if len(documents) > 30:
+        lines += f"\n… +{len(documents) - 30}"
     return render(
         "bot_sources",
         language,

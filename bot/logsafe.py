@@ -30,4 +30,5 @@ def protect(secrets: Iterable[str]) -> None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)
     # httpx logs each request URL (token included) at INFO; only its warnings are worth keeping.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for name in ("httpx", "httpx2"):
+        logging.getLogger(name).setLevel(logging.WARNING)

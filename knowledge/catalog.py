@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, Text
+from sqlalchemy import Engine, Text, inspect
 from sqlmodel import Column, Field, Session, SQLModel, col, create_engine, func, select
 
 
@@ -42,6 +42,9 @@ class DocumentRow(SQLModel, table=True):
     language: str = "en"
     tickers: str = ""
     content_hash: str
+    # A source's own version marker (feed entry fingerprint, EDGAR accession, HTTP ETag) that lets
+    # a refresh skip the download of an unchanged item.
+    fingerprint: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     chunk_count: int = 0
     indexed_at: datetime = Field(default_factory=_now)
 
@@ -94,6 +97,7 @@ class Catalog:
     def __init__(self, url: str) -> None:
         self.engine: Engine = create_engine(url, pool_pre_ping=True)
         SQLModel.metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -113,6 +117,34 @@ class Catalog:
                 session.commit()
                 session.refresh(found)
             return found
+
+    def source(self, source_id: int) -> Source | None:
+        with self.session() as session:
+            return session.get(Source, source_id)
+
+    def add_source(self, source: Source) -> Source:
+        with self.session() as session:
+            session.add(source)
+            session.commit()
+            session.refresh(source)
+            return source
+
+    def save_source(self, source: Source) -> None:
+        with self.session() as session:
+            session.merge(source)
+            session.commit()
+
+    def remove_source(self, source_id: int) -> list[str]:
+        """Delete a source and its document rows; returns the ids of the documents it had."""
+        with self.session() as session:
+            rows = list(session.exec(select(DocumentRow).where(DocumentRow.source_id == source_id)))
+            for row in rows:
+                session.delete(row)
+            source = session.get(Source, source_id)
+            if source is not None:
+                session.delete(source)
+            session.commit()
+            return [row.id for row in rows]
 
     def sources(self) -> list[Source]:
         with self.session() as session:
@@ -187,3 +219,16 @@ class Catalog:
     def questions(self, limit: int = 100) -> list[QuestionRow]:
         with self.session() as session:
             return list(session.exec(select(QuestionRow).order_by(col(QuestionRow.id).desc()).limit(limit)))
+
+
+# Columns added after a table was first created: (table, column, SQL type and default).
+_LATER_COLUMNS = [("document", "fingerprint", "TEXT NOT NULL DEFAULT ''")]
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A minimal migration: add columns that older catalogs lack (create_all only creates tables)."""
+    inspector = inspect(engine)
+    with engine.begin() as connection:
+        for table, column, definition in _LATER_COLUMNS:
+            if column not in {c["name"] for c in inspector.get_columns(table)}:
+                connection.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")

@@ -32,6 +32,15 @@ class Companies:
             found.setdefault(self._ticker_for(match.group(0)), None)
         return tuple(found)
 
+    def extended(self, extra: dict[str, list[str]]) -> Companies:
+        """These companies plus more names (EDGAR's company names, for example)."""
+        merged = dict(self.aliases)
+        for ticker, names in extra.items():
+            canonical = self.find(ticker)
+            key = canonical[0] if canonical else ticker
+            merged[key] = tuple(dict.fromkeys((*merged.get(key, ()), *names)))
+        return Companies(merged)
+
     def names(self, ticker: str) -> tuple[str, ...]:
         """All names and symbols of a ticker, the canonical ticker included."""
         return (ticker, *self.aliases.get(ticker, ()))

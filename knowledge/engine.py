@@ -10,7 +10,8 @@ from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
-from knowledge.catalog import Catalog
+from knowledge import sources
+from knowledge.catalog import Catalog, Source
 from knowledge.chunker import Chunker
 from knowledge.citations import reconcile
 from knowledge.companies import Companies
@@ -23,6 +24,7 @@ from knowledge.keyword import KeywordIndex
 from knowledge.language import detect
 from knowledge.packer import pack
 from knowledge.prompts import render
+from knowledge.reader import params_of
 from knowledge.records import Answer
 from knowledge.retriever import Retrieval, Retriever, expand
 from knowledge.settings import Settings
@@ -43,7 +45,7 @@ class Engine:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(settings.catalog_url)
         self.store = VectorStore(settings.chroma_dir)
-        self.companies = Companies.default()
+        self.companies = _companies(self.catalog)
         self._embedder = embedder
         self._keyword: KeywordIndex | None = None
         self.generator = generator or _generator(settings)
@@ -77,7 +79,38 @@ class Engine:
         return self._after(self.indexer.ingest(paths, progress))
 
     def reindex(self, progress: Progress | None = None) -> IndexReport:
-        return self._after(self.indexer.reindex(progress))
+        """Re-read every known source (files, feeds, pages, filings); only changes are embedded."""
+        return self.refresh(progress)
+
+    def refresh(self, progress: Progress | None = None, source_ids: list[int] | None = None) -> IndexReport:
+        """Fetch every source (or the given ones) and index what is new or changed."""
+        self.import_sources_file()
+        chosen = [s for s in self.catalog.sources() if source_ids is None or s.id in source_ids]
+        general, edgar = sources.fetchers(self.settings)
+        try:
+            report = self.indexer.run(chosen, progress, sources.readers(self.settings, general, edgar))
+        finally:
+            general.close()
+            edgar.close()
+        self.companies = _companies(self.catalog)
+        return self._after(report)
+
+    def import_sources_file(self) -> None:
+        """Add the sources listed in SOURCES_FILE, if that file exists."""
+        if self.settings.sources_file.is_file():
+            sources.import_file(self.catalog, self.settings.sources_file)
+
+    def add_source(self, spec: sources.SourceSpec) -> Source:
+        return sources.add(self.catalog, spec)
+
+    def remove_source(self, source_id: int) -> int:
+        """Forget a source and take its documents out of the index; returns how many documents left."""
+        removed = self.catalog.remove_source(source_id)
+        for document in removed:
+            self.store.delete(self.store.ids_of(document))
+        if removed:
+            self.refresh_keyword_index()
+        return len(removed)
 
     def ensure_seeded(self, progress: Progress | None = None) -> IndexReport | None:
         """Index SEEDS_DIR when the index is empty; None when there was nothing to do."""
@@ -175,6 +208,16 @@ class Engine:
         if report.changed or self._keyword is None:
             self.refresh_keyword_index()
         return report
+
+
+def _companies(catalog: Catalog) -> Companies:
+    """The packaged aliases plus the company names EDGAR reported for the filings sources."""
+    extra: dict[str, list[str]] = {}
+    for source in catalog.sources():
+        state = params_of(source).get("state", {})
+        if source.kind == "edgar" and state.get("company") and state.get("tickers"):
+            extra.setdefault(str(state["tickers"][0]).upper(), []).append(str(state["company"]))
+    return Companies.default().extended(extra) if extra else Companies.default()
 
 
 def _tidy(question: str) -> str:

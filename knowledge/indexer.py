@@ -7,11 +7,14 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from knowledge.catalog import Catalog, DocumentRow, IndexRun, Source, _now
 from knowledge.chunker import Chunker
 from knowledge.embedder import Embedder
+from knowledge.fetcher import FetchError
 from knowledge.loader import LoadError, content_hash, discover, document_id, load
+from knowledge.reader import Item, Reader, SourceError, params_of
 from knowledge.records import Document
 from knowledge.store import VectorStore
 
@@ -53,15 +56,19 @@ class Indexer:
         sources = [self._catalog.source_for("path", str(path.resolve())) for path in paths]
         return self.run(sources, progress)
 
-    def reindex(self, progress: Progress | None = None) -> IndexReport:
-        """Re-read every known path source."""
-        return self.run([source for source in self._catalog.sources() if source.kind == "path"], progress)
-
-    def run(self, sources: list[Source], progress: Progress | None = None) -> IndexReport:
+    def run(
+        self, sources: list[Source], progress: Progress | None = None, readers: dict[str, Reader] | None = None
+    ) -> IndexReport:
+        """Index the sources one after the other; a failing source is recorded and the others go on."""
         report = IndexReport()
         run = self._catalog.save_run(IndexRun())
         for source in sources:
-            self._index_source(source, report, progress)
+            if source.kind == "path":
+                self._index_source(source, report, progress)
+            elif readers and source.kind in readers:
+                self._read_source(source, readers[source.kind], report, progress)
+            else:
+                report.errors.append({"source": source.location, "error": f"no reader for kind {source.kind}"})
         run.finished_at, run.status = (
             _now(),
             "failed" if report.errors and not report.documents_seen else "done",
@@ -92,6 +99,53 @@ class Indexer:
                 report.documents_removed += 1
         self._catalog.mark_source(source.id or 0, None)
 
+    def _read_source(self, source: Source, reader: Reader, report: IndexReport, progress: Progress | None) -> None:
+        params = params_of(source)
+        state: dict[str, Any] = dict(params.get("state", {}))
+        failures: list[str] = []
+        try:
+            for item in reader.read(source, state, self._known):
+                report.documents_seen += 1
+                if progress:
+                    progress(item.uri.rsplit("/", 1)[-1][:40], report.documents_seen, 0)
+                if item.error:
+                    failures.append(f"{item.uri}: {item.error}")
+                    report.errors.append({"source": item.uri, "error": item.error})
+                elif item.document is not None:
+                    self._store_item(item, source, report)
+        except (SourceError, FetchError, LoadError) as error:
+            self._fail(source, str(error), report)
+            return
+        except Exception as error:  # a defect in one reader must not stop the other sources
+            log.exception("reading %s failed", source.location)
+            self._fail(source, f"{type(error).__name__}: {error}", report)
+            return
+        unchanged = bool(state.pop("unchanged", False))
+        params["state"] = state
+        source.params = json.dumps(params)
+        source.last_fetched_at = _now()
+        if not unchanged:
+            source.last_error = f"{len(failures)} item(s) failed, first: {failures[0]}" if failures else None
+        self._catalog.save_source(source)
+
+    def _store_item(self, item: Item, source: Source, report: IndexReport) -> None:
+        assert item.document is not None
+        existing = self._catalog.document(item.document.id)
+        if existing is not None and existing.content_hash == item.document.content_hash:
+            existing.fingerprint = item.fingerprint  # same text under a new version marker
+            self._catalog.save_document(existing)
+            return
+        self.index_document(item.document, source.id, report, is_new=existing is None, fingerprint=item.fingerprint)
+
+    def _known(self, uri: str) -> str | None:
+        row = self._catalog.document(document_id(uri))
+        return row.fingerprint if row is not None else None
+
+    def _fail(self, source: Source, error: str, report: IndexReport) -> None:
+        log.warning("source %s failed: %s", source.location, error)
+        report.errors.append({"source": source.location, "error": error})
+        self._catalog.mark_source(source.id or 0, error)
+
     def _index_file(self, path: Path, source: Source, report: IndexReport) -> None:
         report.documents_seen += 1
         try:
@@ -104,7 +158,9 @@ class Indexer:
             log.warning("could not index %s: %s", path, error)
             report.errors.append({"source": str(path), "error": str(error)})
 
-    def index_document(self, document: Document, source_id: int | None, report: IndexReport, *, is_new: bool) -> None:
+    def index_document(
+        self, document: Document, source_id: int | None, report: IndexReport, *, is_new: bool, fingerprint: str = ""
+    ) -> None:
         """Embed and store one document; its old chunks go only after the new ones are in."""
         chunks = self._chunker.chunk(document)
         if not chunks:
@@ -113,7 +169,7 @@ class Indexer:
         old = set(self._store.ids_of(document.id))
         self._store.add(chunks, vectors)
         self._store.delete(sorted(old - {chunk.id for chunk in chunks}))
-        self._catalog.save_document(_row(document, source_id, len(chunks)))
+        self._catalog.save_document(_row(document, source_id, len(chunks), fingerprint))
         report.chunks_embedded += len(chunks)
         if is_new:
             report.documents_added += 1
@@ -125,7 +181,7 @@ class Indexer:
         self._catalog.remove_document(document_id_)
 
 
-def _row(document: Document, source_id: int | None, chunk_count: int) -> DocumentRow:
+def _row(document: Document, source_id: int | None, chunk_count: int, fingerprint: str) -> DocumentRow:
     return DocumentRow(
         id=document.id,
         source_id=source_id,
@@ -137,6 +193,7 @@ def _row(document: Document, source_id: int | None, chunk_count: int) -> Documen
         language=document.language,
         tickers=",".join(document.tickers),
         content_hash=document.content_hash,
+        fingerprint=fingerprint,
         chunk_count=chunk_count,
         indexed_at=_now(),
     )

@@ -55,21 +55,41 @@ def load(path: Path, data: bytes | None = None, *, uri: str | None = None) -> Do
     if reader is None:
         raise LoadError(f"unsupported file type {path.suffix or '(none)'}")
     pages, meta = reader(raw)
+    if path.suffix.lower() == ".pdf":
+        meta["title"] = path.stem  # PDF title metadata is mostly empty or "Microsoft Word - …"
+    kind = "filing" if path.suffix.lower() == ".pdf" else "news"
+    return build_document(uri or str(path.resolve()), path.stem, pages, meta, content_hash(raw), kind=kind)
+
+
+def build_document(
+    uri: str,
+    fallback_title: str,
+    pages: list[Page],
+    meta: dict[str, Any],
+    digest: str,
+    *,
+    kind: str = "news",
+    detect_tickers: bool = False,
+) -> Document:
+    """A Document from extracted pages and metadata.
+
+    Tickers come from `meta["tickers"]` (any alias is mapped to its canonical ticker); with none given,
+    or with `detect_tickers`, the companies named in the title and opening text are added.
+    """
     if not any(page.text.strip() for page in pages):
         raise LoadError("no text could be extracted")
-    return _document(uri or str(path.resolve()), path, pages, meta, content_hash(raw))
-
-
-def _document(uri: str, path: Path, pages: list[Page], meta: dict[str, Any], digest: str) -> Document:
     text = "\n".join(page.text for page in pages[:3])
     companies = Companies.default()
     named = _tickers(meta.get("tickers"))
     tickers = tuple(dict.fromkeys(t for name in named for t in companies.find(name) or (name,)))
+    if detect_tickers:
+        lead = f"{meta.get('title', '')} {text[:600]}"
+        tickers = tuple(dict.fromkeys((*tickers, *companies.find(lead))))
     tickers = tickers or companies.find(f"{meta.get('title', '')} {text[:4000]}")
     return Document(
         id=document_id(uri),
         uri=uri,
-        title=str(meta.get("title") or _first_line(text) or path.stem),
+        title=str(meta.get("title") or _first_line(text) or fallback_title),
         pages=tuple(pages),
         content_hash=digest,
         publisher=str(meta.get("publisher") or ""),
@@ -77,7 +97,7 @@ def _document(uri: str, path: Path, pages: list[Page], meta: dict[str, Any], dig
         published=_date(meta.get("published") or meta.get("date")),
         language=str(meta.get("language") or detect(text[:2000])),
         tickers=tickers,
-        kind=str(meta.get("kind") or ("filing" if path.suffix.lower() == ".pdf" else "news")),
+        kind=str(meta.get("kind") or kind),
     )
 
 
@@ -90,6 +110,14 @@ def _decode(raw: bytes) -> str:
     raise LoadError("not valid UTF-8 text (bad encoding)")
 
 
+def _decode_html(raw: bytes) -> str:
+    # Web pages declare their own charset; fall back to a lenient decode rather than refuse them.
+    try:
+        return _decode(raw)
+    except LoadError:
+        return raw.decode("cp1252", errors="replace")
+
+
 def _read_text(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
     try:
         post = frontmatter.loads(_decode(raw))
@@ -100,8 +128,9 @@ def _read_text(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
     return [Page(post.content)], dict(post.metadata)
 
 
-def _read_html(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
-    html = _decode(raw)
+def read_article(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
+    """The main text of a web article (navigation, ads and footers dropped) and its metadata."""
+    html = _decode_html(raw)
     text = trafilatura.extract(html, include_tables=True, include_comments=False, favor_precision=True)
     if not text:
         raise LoadError("no article text found in the HTML")
@@ -112,7 +141,7 @@ def _read_html(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
     return [Page(text)], meta
 
 
-def _read_pdf(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
+def read_pdf(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
@@ -128,9 +157,9 @@ _READERS: dict[str, Callable[[bytes], tuple[list[Page], dict[str, Any]]]] = {
     ".txt": _read_text,
     ".md": _read_text,
     ".markdown": _read_text,
-    ".html": _read_html,
-    ".htm": _read_html,
-    ".pdf": _read_pdf,
+    ".html": read_article,
+    ".htm": read_article,
+    ".pdf": read_pdf,
 }
 
 

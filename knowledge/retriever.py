@@ -100,7 +100,7 @@ class Retriever:
             for match in _NAME_LIKE.finditer(question):
                 if match.start() == 0:
                     continue
-                stems = terms(match.group(1), "en")
+                stems = {*terms(match.group(1), "en"), *terms(match.group(1), "de")}
                 if stems and not any(self._keyword.knows(stem) for stem in stems):
                     return False
         best_dense = max((passage.dense for passage in passages), default=0.0)

@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     webhook_url: str = ""
     webhook_secret: SecretStr = SecretStr("")
 
+    sources_file: Path = Path("./sources.toml")
+    refresh_interval_minutes: int = Field(default=60, ge=0)
+    http_timeout_seconds: float = Field(default=20.0, gt=0)
+    sec_data_url: str = "https://data.sec.gov"
+    sec_archives_url: str = "https://www.sec.gov"
+    sec_user_agent: str = ""
+
     log_level: str = "INFO"
 
     @field_validator("admin_user_ids", mode="before")

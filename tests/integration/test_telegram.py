@@ -20,6 +20,7 @@ from knowledge.records import Answer
 from knowledge.settings import Settings
 from tests.conftest import SEEDS, make_settings
 from tests.fakes.telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeBotAPI, running
+from tests.fakes.web import FakeWeb
 
 Telegram = tuple[FakeBotAPI, BotApplication, Settings]
 ADMIN = 42
@@ -290,3 +291,39 @@ async def test_users_are_rate_limited_politely(telegram: Telegram) -> None:
 
     limited = [call for call in sent if "faster than I can keep up" in str(call.params["text"])]
     assert len(limited) == 1
+
+
+async def test_admin_adds_and_removes_sources_and_sources_shows_errors(telegram: Telegram) -> None:
+    api, application, _ = telegram
+    chat = api.chat(ADMIN + 1000)
+    web = FakeWeb()
+    with web.running():
+        api.send(chat, ADMIN, f"/addsource rss {web.base}/feeds/missing.rss tickers=BABA")
+        api.send(chat, ADMIN, "/addsource gopher nothing")
+        first = await _reply_to(api, ADMIN + 1000, 0, 3)
+        api.send(chat, ADMIN, "/sources")
+        (listing,) = await _reply_to(api, ADMIN + 1000, 3)
+    texts = [_text(params) for params in first]
+    source_id = next(s.id for s in application.bot_data["services"].engine.catalog.sources() if s.kind == "rss")
+    api.send(chat, ADMIN, f"/removesource {source_id}")
+    api.send(chat, ADMIN, "/removesource 99999")
+    last = sorted(_text(params) for params in await _reply_to(api, ADMIN + 1000, 4, 2))
+
+    assert any(text.startswith(f"Source #{source_id} added (rss") for text in texts)
+    assert any("can't be added: unknown source kind" in text for text in texts)
+    summary = next(text for text in texts if text.startswith("Reindex finished"))
+    assert "1 errors" in summary and "HTTP 404" in summary
+    assert f"#{source_id} rss {web.base}/feeds/missing.rss [BABA]" in _text(listing)
+    assert "error: HTTP 404" in _text(listing)
+    assert last[0].startswith(f"Source #{source_id} removed") and last[1].startswith("Usage: /removesource")
+
+
+async def test_non_admins_cannot_manage_sources(telegram: Telegram) -> None:
+    api, _, _ = telegram
+    chat = api.chat(PRIVATE + 300)
+
+    api.send(chat, 301, "/addsource rss https://example.com/feed.xml")
+    api.send(chat, 301, "/removesource 1")
+    replies = await _reply_to(api, PRIVATE + 300, 0, 2)
+
+    assert all("only the bot's admins" in _text(params) for params in replies)
