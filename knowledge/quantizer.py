@@ -1,0 +1,104 @@
+"""Export the packaged MiniLM to ONNX once, and quantise it to int8 for this CPU.
+
+Dynamic int8 quantisation roughly triples embedding speed on a CPU while keeping embeddings at a
+cosine of about 0.99 to the fp32 model. The export needs torch and runs once per DATA_DIR; later
+starts load the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import warnings
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+OPSET = 17
+
+
+def cpu_profile() -> str:
+    """The quantisation profile for this CPU: avx512_vnni, avx2 or arm64."""
+    if platform.machine().lower() in ("arm64", "aarch64"):
+        return "arm64"
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="ignore")
+    except OSError:
+        flags = ""
+    return "avx512_vnni" if "avx512_vnni" in flags else "avx2"
+
+
+def quantize(model_dir: Path, target_dir: Path, profile: str | None = None) -> Path:
+    """The int8 ONNX model for `profile`, exported and quantised on first use."""
+    profile = profile or cpu_profile()
+    target = target_dir / f"model-int8-{profile}.onnx"
+    if target.exists():
+        return target
+    fp32 = export(model_dir, target_dir)
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    log.info("quantising the embedding model for %s (once)", profile)
+    partial = target.with_suffix(".partial")
+    # Without VNNI, u8×s8 products can saturate: AVX2 needs the reduced 7-bit weight range.
+    quantize_dynamic(
+        fp32,
+        partial,
+        weight_type=QuantType.QInt8,
+        per_channel=profile != "arm64",
+        reduce_range=profile == "avx2",
+        op_types_to_quantize=["MatMul", "Gemm"],
+    )
+    os.replace(partial, target)
+    return target
+
+
+def export(model_dir: Path, target_dir: Path) -> Path:
+    """The fp32 ONNX export of the transformer (pooling is done outside, in numpy)."""
+    target = target_dir / "model-fp32.onnx"
+    if target.exists():
+        return target
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are local; never ask the hub
+    import torch
+    from transformers import AutoModel
+
+    log.info("exporting the embedding model to ONNX (once) into %s", target_dir)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    transformer = AutoModel.from_pretrained(str(model_dir)).eval()
+
+    class Encoder(torch.nn.Module):
+        """Keyword arguments only: the transformer's positional signature changes between versions."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(
+            self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+        ) -> torch.Tensor:
+            output = self.transformer(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            hidden: torch.Tensor = output.last_hidden_state
+            return hidden
+
+    model = Encoder().eval()
+    example = torch.ones((1, 16), dtype=torch.long)
+    partial = target.with_suffix(".partial")
+    # The TorchScript exporter is deprecated but exact here; the torch.export-based one produced a
+    # graph whose outputs did not match the model (measured: cosine ~0 against sentence-transformers).
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            model,
+            (example, example, torch.zeros_like(example)),
+            str(partial),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={
+                name: {0: "batch", 1: "sequence"}
+                for name in ("input_ids", "attention_mask", "token_type_ids", "last_hidden_state")
+            },
+            opset_version=OPSET,
+            dynamo=False,
+        )
+    os.replace(partial, target)
+    return target

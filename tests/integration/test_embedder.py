@@ -1,0 +1,39 @@
+"""The ONNX int8 embedder against sentence-transformers on torch: same model, nearly the same vectors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.embedder import Embedder, SentenceEmbedder
+from knowledge.quantizer import cpu_profile
+from tests.conftest import SEEDS
+
+TEXTS = [
+    "Why is Alibaba down?",
+    "Warum fällt die Alibaba-Aktie?",
+    *(path.read_text(encoding="utf-8")[:1500] for path in sorted(SEEDS.iterdir())[:8]),
+    "short",
+    "word " * 600,  # longer than the model's 256 tokens: truncated the same way
+]
+
+
+def test_int8_onnx_matches_torch_and_is_exported_once(embedder: Embedder, tmp_path: Path) -> None:
+    reference = SentenceEmbedder()
+
+    quantized, exact = embedder.embed(TEXTS), reference.embed(TEXTS)
+
+    cosines = (quantized * exact).sum(axis=1)
+    assert cosines.min() >= 0.97, cosines
+    assert np.allclose(np.linalg.norm(quantized, axis=1), 1.0, atol=1e-4)
+    assert f"int8-{cpu_profile()}" in embedder.name
+    order = np.argsort(-(quantized[2:10] @ quantized[0]))
+    assert order[0] == np.argsort(-(exact[2:10] @ exact[0]))[0]
+
+
+def test_batch_order_does_not_change_vectors(embedder: Embedder) -> None:
+    together = embedder.embed(TEXTS)
+    alone = np.vstack([embedder.embed([text]) for text in TEXTS])
+
+    assert np.allclose(together, alone, atol=2e-3)
