@@ -8,6 +8,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from knowledge.cleaner import clean
 from knowledge.records import Chunk, Document, Page
+from knowledge.statements import section_of
 
 
 class Chunker:
@@ -24,7 +25,7 @@ class Chunker:
     def chunk(self, document: Document) -> list[Chunk]:
         """Chunks of the document in reading order; ids change when the content does."""
         pieces = [
-            (page.number, piece.strip())
+            (page.number, section_of(page.text), piece.strip())
             for page in self.clean_pages(document)
             for piece in self._splitter.split_text(page.text)
             if piece.strip()
@@ -44,8 +45,9 @@ class Chunker:
                 language=document.language,
                 tickers=document.tickers,
                 kind=document.kind,
+                section=section,
             )
-            for index, (number, text) in enumerate(pieces)
+            for index, (number, section, text) in enumerate(pieces)
         ]
 
     @staticmethod

@@ -43,12 +43,12 @@ class Companies:
 
     def names(self, ticker: str) -> tuple[str, ...]:
         """All names and symbols of a ticker, the canonical ticker included."""
-        return (ticker, *self.aliases.get(ticker, ()))
+        return (ticker, *(name.lstrip("=") for name in self.aliases.get(ticker, ())))
 
     def _ticker_for(self, alias: str) -> str:
         lowered = alias.lower()
         for ticker, names in self.aliases.items():
-            if any(name.lower() == lowered for name in names) or ticker.lower() == lowered:
+            if any(name.lstrip("=").lower() == lowered for name in names) or ticker.lower() == lowered:
                 return ticker
         return alias.upper()
 
@@ -61,14 +61,14 @@ def _default() -> Companies:
 
 @cache
 def _compile(items: tuple[tuple[str, tuple[str, ...]], ...]) -> re.Pattern[str]:
-    # Short all-caps symbols ("JD", "KO") only count in capitals; names match in any case.
+    # Short all-caps symbols ("JD", "KO") and names marked "=" (common words: "=Block", "=Square")
+    # count only as written; other names match in any case. One- and two-letter tickers
+    # ("T", "MA") are too ambiguous to stand alone.
     parts: list[str] = []
     for ticker, names in items:
-        for name in {ticker, *names}:
-            escaped = re.escape(name)
-            if len(name) <= 4 and name.isupper():
-                parts.append(rf"(?-i:{escaped})")
-            else:
-                parts.append(escaped)
+        for name in {*names, *([ticker] if len(ticker) >= 3 else [])}:
+            exact = name.startswith("=") or (len(name) <= 4 and name.isupper())
+            escaped = re.escape(name.lstrip("="))
+            parts.append(rf"(?-i:{escaped})" if exact else escaped)
     parts.sort(key=len, reverse=True)
     return re.compile(r"(?<![A-Za-z0-9_.])(?:" + "|".join(parts) + r")(?![A-Za-z0-9_])", re.IGNORECASE)

@@ -181,9 +181,13 @@ class Engine:
         )
         return guard(drafted)
 
+    def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
+        """The ranked passages for a question, as the answer would use them."""
+        retriever = Retriever(self.store, self.embedder, self.keyword, self.companies, top_k or self.settings.top_k)
+        return retriever.retrieve(_tidy(question))
+
     def _retrieve(self, question: str) -> Retrieval:
-        retriever = Retriever(self.store, self.embedder, self.keyword, self.companies, self.settings.top_k)
-        return retriever.retrieve(question)
+        return self.retrieve(question)
 
     def _extractive(self, question: str, found: Retrieval) -> Answer:
         names = tuple(name for ticker in found.companies for name in self.companies.names(ticker))

@@ -51,6 +51,7 @@ class Chunk:
     language: str = "en"
     tickers: tuple[str, ...] = ()
     kind: str = "news"
+    section: str = ""  # the financial statement on the chunk's page, if any
 
 
 @dataclass(frozen=True)

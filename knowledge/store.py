@@ -87,6 +87,7 @@ def _metadata(chunk: Chunk) -> dict[str, str | int]:
         "language": chunk.language,
         "tickers": ",".join(chunk.tickers),
         "kind": chunk.kind,
+        "section": chunk.section,
     }
 
 
@@ -107,4 +108,5 @@ def _chunk(id_: str, text: str, meta: Any) -> Chunk:
         language=str(meta.get("language", "en")),
         tickers=tuple(t for t in str(meta.get("tickers", "")).split(",") if t),
         kind=str(meta.get("kind", "news")),
+        section=str(meta.get("section", "")),
     )

@@ -1,0 +1,154 @@
+"""Retrieval on real filings: FinanceBench-format questions against the project's own pipeline.
+
+Ingests `PATH/pdfs` into a scratch DATA_DIR, asks every question of `PATH/questions.jsonl`, and
+prints evidence-page recall@1/5/10, MRR@10 and document-level recall@5 (pages are 0-based PDF
+page indices), next to a naive baseline over the same page texts: LangChain's
+RecursiveCharacterTextSplitter (1000/200), the same embedding model, plain cosine top-k.
+
+Run: `.venv/bin/python benchmarks/financebench.py ../shared/financebench-dev`
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: E402
+
+from knowledge.embedder import Embedder  # noqa: E402
+from knowledge.engine import Engine  # noqa: E402
+from knowledge.loader import discover, load  # noqa: E402
+from knowledge.settings import Settings  # noqa: E402
+
+Ranked = list[tuple[str, int]]  # (document name, 0-based page), best first
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    evidence: frozenset[tuple[str, int]]
+
+    @property
+    def documents(self) -> frozenset[str]:
+        return frozenset(document for document, _ in self.evidence)
+
+
+@dataclass(frozen=True)
+class Scores:
+    recall_1: float
+    recall_5: float
+    recall_10: float
+    mrr_10: float
+    doc_recall_5: float
+    ms_per_question: float
+
+
+def questions(folder: Path, limit: int | None) -> list[Question]:
+    found = []
+    for line in (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            evidence = frozenset((e["doc_name"], int(e["evidence_page_num"])) for e in row["evidence"])
+            found.append(Question(row["question"], evidence))
+    return found[:limit]
+
+
+def score(asked: Sequence[Question], search: Callable[[str], Ranked]) -> Scores:
+    recall = {1: 0, 5: 0, 10: 0}
+    reciprocal, documents = 0.0, 0
+    started = time.perf_counter()
+    for question in asked:
+        ranked = search(question.text)[:10]
+        first = next((rank for rank, hit in enumerate(ranked, 1) if hit in question.evidence), None)
+        for k in recall:
+            recall[k] += first is not None and first <= k
+        reciprocal += 1 / first if first else 0.0
+        documents += any(document in question.documents for document, _ in ranked[:5])
+    n = len(asked)
+    elapsed = (time.perf_counter() - started) * 1000 / n
+    return Scores(recall[1] / n, recall[5] / n, recall[10] / n, reciprocal / n, documents / n, elapsed)
+
+
+class Baseline:
+    """Naive RAG: 1000/200 character chunks of each page, the same embedder, cosine top-k."""
+
+    def __init__(self, pdfs: Path, embedder: Embedder) -> None:
+        splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+        self._keys: list[tuple[str, int]] = []
+        texts: list[str] = []
+        for path in discover(pdfs):
+            for page in load(path).pages:
+                for piece in splitter.split_text(page.text):
+                    self._keys.append((path.stem, (page.number or 1) - 1))
+                    texts.append(piece)
+        self._embedder = embedder
+        started = time.perf_counter()
+        self._matrix = embedder.embed(texts)
+        self.chunks, self.seconds = len(texts), time.perf_counter() - started
+
+    def search(self, question: str) -> Ranked:
+        similarities = self._matrix @ self._embedder.embed([question])[0]
+        return [self._keys[index] for index in np.argsort(-similarities)[:10]]
+
+
+def ours(engine: Engine) -> Callable[[str], Ranked]:
+    def search(question: str) -> Ranked:
+        found = engine.retrieve(question, top_k=10)
+        return [(p.chunk.title, (p.chunk.page or 1) - 1) for p in found.passages]
+
+    return search
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("path", type=Path, help="a FinanceBench-format folder (questions.jsonl, pdfs/)")
+    parser.add_argument("--data-dir", type=Path, help="scratch DATA_DIR (default benchmarks/out/<backend>)")
+    parser.add_argument("--backend", default="onnx-int8", choices=("onnx-int8", "onnx", "torch"))
+    parser.add_argument("--limit", type=int, help="ask only the first N questions")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    args = parser.parse_args()
+
+    data_dir = args.data_dir or ROOT / "benchmarks" / "out" / f"financebench-{args.backend}"
+    settings = Settings(_env_file=None, data_dir=data_dir, embedding_backend=args.backend)  # type: ignore[call-arg]
+    engine = Engine(settings)
+    pdfs = args.path / "pdfs"
+    if engine.is_empty():
+        started = time.perf_counter()
+        report = engine.ingest([pdfs])
+        seconds = time.perf_counter() - started
+        print(
+            f"ingested {report.documents_added} PDFs, {report.chunks_embedded} chunks in {seconds:.1f} s: "
+            f"{report.chunks_embedded / seconds:.1f} chunks/s end to end ({len(report.errors)} errors)"
+        )
+    else:
+        print(f"reusing the index in {data_dir} ({engine.store.count()} chunks)")
+    asked = questions(args.path, args.limit)
+    results = {"investorbot": score(asked, ours(engine))}
+    if not args.no_baseline:
+        baseline = Baseline(pdfs, engine.embedder)
+        print(f"baseline: {baseline.chunks} chunks embedded in {baseline.seconds:.1f} s")
+        results["naive baseline"] = score(asked, baseline.search)
+    print(f"\n{len(asked)} questions, embedding backend {args.backend}")
+    print(f"{'':16}{'R@1':>7}{'R@5':>7}{'R@10':>7}{'MRR@10':>8}{'docR@5':>8}{'ms/q':>8}")
+    for name, s in results.items():
+        print(
+            f"{name:16}{s.recall_1:7.2f}{s.recall_5:7.2f}{s.recall_10:7.2f}{s.mrr_10:8.2f}"
+            f"{s.doc_recall_5:8.2f}{s.ms_per_question:8.1f}"
+        )
+    if "naive baseline" in results and results["naive baseline"].recall_5:
+        print(f"recall@5 ratio: {results['investorbot'].recall_5 / results['naive baseline'].recall_5:.1f}x")
+    engine.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""What a question asks, apart from how it is phrased: instructions to the answerer are dropped
+("Round your answer to two decimals", "Assume you are an analyst"), years are read off."""
+
+from __future__ import annotations
+
+import re
+
+_INSTRUCTION = re.compile(
+    r"^(?:assume\b|you are\b|imagine\b|please\b|round\b|answer\b|give\b|approach\b|basing\b|based on\b|"
+    r"we need to\b|using\b|when primarily\b|according to\b|considering\b|if .* not (?:a )?useful|"
+    r"here'?s the question|.*\bis defined as\b|define\b|calculate\b)",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[.?!:])\s+")
+_YEAR = re.compile(r"(?<!\d)(?:FY\s?|fiscal\s+(?:year\s+)?)?((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
+
+
+def strip_instructions(question: str) -> str:
+    """The question without sentences that only tell the answerer how to answer.
+
+    The sentence holding the actual question (the one ending in "?") always stays.
+    """
+    sentences = [s for s in _SENTENCE.split(question.strip()) if s]
+    kept = [s for s in sentences if s.endswith("?") or not _INSTRUCTION.match(s)]
+    return " ".join(kept) or question
+
+
+def years(text: str) -> tuple[int, ...]:
+    """Years the text names (2018, FY2018, fiscal 2018), in order."""
+    return tuple(dict.fromkeys(int(match.group(1)) for match in _YEAR.finditer(text)))

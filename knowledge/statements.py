@@ -1,0 +1,65 @@
+"""Financial statements: which one a page is, and which ones a question asks about.
+
+Filings put each primary statement on pages of their own under a fixed heading; questions name
+them ("using the cash flow statement") or imply them ("capex", "working capital").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+_HEADING_SPAN = 600  # a statement's heading sits at the top of its page
+_HEADING_LINES = 8
+_BROKEN_HEADING_SPAN = 100
+
+
+@dataclass(frozen=True)
+class StatementHints:
+    named: frozenset[str]
+    implied: frozenset[str]
+
+
+@cache
+def _data() -> dict[str, dict[str, Any]]:
+    loaded: dict[str, dict[str, Any]] = json.loads(Path(__file__).with_name("statements.json").read_text("utf-8"))
+    return loaded
+
+
+@cache
+def _headings() -> dict[str, re.Pattern[str]]:
+    return {name: re.compile(str(pattern)) for name, pattern in _data()["headings"].items()}
+
+
+def section_of(page_text: str) -> str:
+    """The primary statement a page holds ("cash_flow", "balance_sheet", "income"), or "".
+
+    The heading must be a short line of its own near the top. Letters are compared without spaces
+    because PDF extraction often splits words ("Balance Shee t").
+    """
+    lines = page_text[:_HEADING_SPAN].splitlines()[:_HEADING_LINES]
+    # Either a short heading line, or a heading broken over several lines at the very top.
+    candidates = [line for line in lines if len(line) <= 90] + [" ".join(lines)[:_BROKEN_HEADING_SPAN]]
+    for candidate in candidates:
+        squashed = re.sub(r"[^a-z]", "", candidate.lower())
+        if "notes" in squashed or "comprehensive" in squashed or "audited" in squashed:
+            continue
+        for name, pattern in _headings().items():
+            if pattern.search(squashed) and (len(candidate) <= 90 or pattern.pattern.rstrip("$")):
+                return name
+    return ""
+
+
+def hints(question: str) -> StatementHints:
+    """The statements a question names outright, and those its terms imply."""
+    lowered = question.lower()
+
+    def matching(group: str) -> frozenset[str]:
+        table = _data()[group]
+        return frozenset(name for name, phrases in table.items() if any(p in lowered for p in phrases))
+
+    return StatementHints(matching("named"), matching("implied"))
