@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 
 import bm25s
@@ -21,6 +22,13 @@ class KeywordIndex:
         self._chunks: list[Chunk] = list(chunks)
         self._vocabulary: frozenset[str] = frozenset()
         self._bm25: bm25s.BM25 | None = None
+        # Row numbers by ticker, and the chunks on financial statement pages, for filtered lookups.
+        by_ticker: dict[str, list[int]] = defaultdict(list)
+        for row, chunk in enumerate(self._chunks):
+            for ticker in chunk.tickers:
+                by_ticker[ticker].append(row)
+        self._by_ticker = {ticker: np.asarray(rows) for ticker, rows in by_ticker.items()}
+        self._statements = [chunk for chunk in self._chunks if chunk.section]
         if self._chunks:
             corpus = [terms(f"{chunk.title}\n{chunk.text}", chunk.language) for chunk in self._chunks]
             self._bm25 = bm25s.BM25()
@@ -31,15 +39,27 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self._chunks)
 
+    def statement_pages(self, sections: frozenset[str], tickers: tuple[str, ...]) -> list[Chunk]:
+        """Chunks on the given financial statement pages of the given companies' documents."""
+        return [c for c in self._statements if c.section in sections and set(c.tickers) & set(tickers)]
+
     def knows(self, term: str) -> bool:
         return term in self._vocabulary
 
-    def search(self, query_terms: list[str], limit: int) -> list[tuple[Chunk, float]]:
-        """The best-scoring chunks for the terms, score > 0 only."""
+    def search(
+        self, query_terms: list[str], limit: int, tickers: tuple[str, ...] = ()
+    ) -> list[tuple[Chunk, float]]:
+        """The best-scoring chunks for the terms (only those about `tickers`, if given), score > 0 only."""
         known = [term for term in dict.fromkeys(query_terms) if term in self._vocabulary]
         if self._bm25 is None or not known:
             return []
         scores = self._bm25.get_scores(known)
+        if tickers:
+            rows = [self._by_ticker[t] for t in tickers if t in self._by_ticker]
+            allowed = np.unique(np.concatenate(rows)) if rows else np.zeros(0, dtype=int)
+            masked = np.zeros_like(scores)
+            masked[allowed] = scores[allowed]
+            scores = masked
         limit = min(limit, len(scores))
         top = np.argpartition(-scores, limit - 1)[:limit]
         ranked = sorted(top, key=lambda index: -scores[index])

@@ -27,6 +27,7 @@ _NAMED_STATEMENT = 2.5  # "using the cash flow statement" -> that statement's pa
 _IMPLIED_STATEMENT = 1.6  # "capex" -> the cash flow statement
 _YEAR_MATCH = 1.4  # "FY2018" -> documents of 2018
 _LANGUAGE_MATCH = 1.25
+_STATEMENT_PRIOR = 1 / (_RRF_K + 20)  # a statement page found by its heading ranks like a good hit
 _NEWS_INTENT = re.compile(
     r"\b(why|down|up|fall\w*|fell|drop\w*|slump\w*|ris\w*|rose|jump\w*|plung\w*|today|latest|news|recent\w*"
     r"|warum|wieso|weshalb|fällt|fallen|steigt|gestiegen|verliert|aktuell\w*|heute|neueste\w*)\b",
@@ -80,13 +81,27 @@ class Retriever:
         core = strip_instructions(question)
         query = expand(core, self._companies)
         dense = self._store.query(self._embedder.embed([query])[0], _CANDIDATES)
-        keyword = self._keyword.search(terms(query, "en") + terms(core, language), _CANDIDATES)
+        keyword = self._keyword.search(terms(query, "en") + terms(core, language), _CANDIDATES, named)
         fused = _fuse(dense, keyword)
         if named:
             fused = [passage for passage in fused if set(passage.chunk.tickers) & set(named)]
+            fused += self._statement_pages(question, named, {passage.chunk.id for passage in fused})
         boosted = _one_per_page(self._boost(fused, question, language))
         covered = bool(boosted) and self._covers(core, named, boosted)
         return Retrieval(tuple(boosted[: self._top_k]), named, language, covered)
+
+    def _statement_pages(self, question: str, named: tuple[str, ...], known: set[str]) -> list[Passage]:
+        """The statement pages the question asks for, even when neither search ranked them.
+
+        A balance sheet answers "total current assets" in numbers that neither BM25 nor the
+        embedding can match; the statement heading can.
+        """
+        wanted = hints(question)
+        sections = wanted.named | wanted.implied
+        if not sections:
+            return []
+        pages = self._keyword.statement_pages(frozenset(sections), named)
+        return [Passage(chunk, _STATEMENT_PRIOR) for chunk in pages if chunk.id not in known]
 
     def _boost(self, passages: list[Passage], question: str, language: str) -> list[Passage]:
         news = bool(_NEWS_INTENT.search(question))
@@ -156,8 +171,13 @@ def _one_per_page(passages: list[Passage]) -> list[Passage]:
 
 
 def _years_of(chunk: Chunk) -> tuple[int, ...]:
-    found = years(chunk.title)
+    found = _title_years(chunk.title)
     return found or ((chunk.published.year,) if chunk.published else ())
+
+
+@cache
+def _title_years(title: str) -> tuple[int, ...]:
+    return years(title)
 
 
 def _recency(chunk: Chunk, newest: date) -> float:

@@ -48,7 +48,7 @@ class VectorStore:
 
     def query(self, vector: Vectors, limit: int) -> list[tuple[Chunk, float]]:
         """The nearest chunks with their cosine similarity."""
-        if limit <= 0 or self.count() == 0:
+        if limit <= 0:
             return []
         found = self._collection.query(
             query_embeddings=vector.reshape(1, -1),
