@@ -22,7 +22,11 @@ _ADVICE_REQUEST = re.compile(
     r"|\bsoll(?:te)?\s+(?:ich|man|wir)\b.*\b(?:kaufen|verkaufen|halten|einsteigen|aussteigen|investieren|nachkaufen)"
     r"|\bkaufen\s+oder\s+verkaufen|\bkursziel|\blohnt\s+sich\b.*\b(?:einstieg|kauf|investition|aktie)"
     r"|\bgute\s+(?:investition|anlage|kaufgelegenheit)|\bjetzt\s+(?:kaufen|einsteigen|verkaufen)"
-    r"|\bmein(?:e|en)?\s+(?:erspartes|depot|altersvorsorge|geld)|\btu\s+so,\s+als\s+wärst\s+du",
+    r"|\bmein(?:e|en)?\s+(?:erspartes|depot|altersvorsorge|geld)|\btu\s+so,\s+als\s+wärst\s+du"
+    r"|\bshould\s+(?:i|we)\s+put\b|\btell\s+me\s+(?:to|what|which)\b.*\b(?:buy|sell)"
+    r"|\b(?:time|moment)\s+to\s+(?:buy|sell|get\s+in)|\bbuy\s+the\s+dip|\bstrong\s+(?:buy|sell)"
+    r"|\brate\b.*\b(?:buy|sell|hold)\b|\bsoll(?:te)?\s+(?:ich|man|wir)\b.*\b(?:stecken|anlegen|setzen)"
+    r"|\bempfiehl\w*|\bempfehlen\s+sie\s+mir",
     re.IGNORECASE,
 )
 _CALL = re.compile(

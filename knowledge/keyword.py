@@ -46,9 +46,7 @@ class KeywordIndex:
     def knows(self, term: str) -> bool:
         return term in self._vocabulary
 
-    def search(
-        self, query_terms: list[str], limit: int, tickers: tuple[str, ...] = ()
-    ) -> list[tuple[Chunk, float]]:
+    def search(self, query_terms: list[str], limit: int, tickers: tuple[str, ...] = ()) -> list[tuple[Chunk, float]]:
         """The best-scoring chunks for the terms (only those about `tickers`, if given), score > 0 only."""
         known = [term for term in dict.fromkeys(query_terms) if term in self._vocabulary]
         if self._bm25 is None or not known:

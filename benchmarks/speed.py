@@ -1,0 +1,151 @@
+"""Speed at scale: `ask` latency p50/p95 over 10k and 100k chunks, peak RSS of the serving process,
+and cold start to first answer.
+
+The corpus is synthetic (generated sentences about real company names, stored with random unit
+vectors so that building 100k chunks takes a minute, not the quarter hour real embedding would);
+every question is embedded by the real model, and answered by the offline engine (retrieval,
+composition, guard; no model calls). Each size is served by a fresh process, so its peak RSS and
+cold start are those of a bot starting on that index.
+
+Run: `.venv/bin/python benchmarks/speed.py [--sizes 10000,100000] [--questions 200]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+STARTED = time.perf_counter()
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from knowledge.companies import Companies  # noqa: E402
+from knowledge.records import Chunk  # noqa: E402
+from knowledge.settings import Settings  # noqa: E402
+
+QUESTIONS = [
+    "Why is {name} down?",
+    "What drove {name}'s operating margin in {year}?",
+    "How much did {name} spend on capital expenditure in {year}?",
+    "Warum fällt die {name}-Aktie?",
+    "What are the main risks for {name}?",
+    "How fast did {name}'s revenue grow in {year}?",
+]
+WORDS = (
+    "revenue grew margin fell operating income cash flow capital expenditure guidance quarter segment "
+    "demand competition pricing inventory costs dividend buyback debt interest rates consumer cloud "
+    "advertising subscribers shipments orders backlog tariffs currency headwinds outlook analysts "
+    "shares investors restructuring acquisition growth decline percent million billion year"
+).split()
+
+
+def settings_for(data_dir: Path) -> Settings:
+    return Settings(_env_file=None, data_dir=data_dir, sources_file=data_dir / "none.toml")  # type: ignore[call-arg]
+
+
+def build(data_dir: Path, size: int, seed: int = 7) -> None:
+    """A synthetic index of `size` chunks (skipped when it already exists)."""
+    from knowledge.store import VectorStore
+
+    store = VectorStore(settings_for(data_dir).chroma_dir)
+    if store.count() >= size:
+        return
+    rng = random.Random(seed)
+    vectors_rng = np.random.default_rng(seed)
+    names = [names[0].lstrip("=") for names in Companies.default().aliases.values()]
+    tickers = list(Companies.default().aliases)
+    started = time.perf_counter()
+    for start in range(store.count(), size, 2000):
+        chunks = []
+        for index in range(start, min(size, start + 2000)):
+            company = rng.randrange(len(names))
+            sentences = [
+                f"{names[company]} {' '.join(rng.choices(WORDS, k=rng.randint(8, 16)))} {rng.randint(1, 99)}%."
+                for _ in range(rng.randint(5, 8))
+            ]
+            chunks.append(
+                Chunk(
+                    id=f"synthetic-{index}",
+                    document_id=f"doc-{index // 20}",
+                    text=" ".join(sentences),
+                    title=f"{names[company]} report {2015 + index % 10}",
+                    uri=f"synthetic://{index // 20}",
+                    tickers=(tickers[company],),
+                )
+            )
+        vectors = vectors_rng.standard_normal((len(chunks), 384)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        store.add(chunks, vectors)
+    print(f"built {size} synthetic chunks in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def serve(data_dir: Path, questions: int) -> None:
+    """The serving process: start the engine, answer, report latency, cold start and peak RSS."""
+    from knowledge.engine import Engine
+
+    engine = Engine(settings_for(data_dir))
+    rng = random.Random(1)
+    names = [names[0].lstrip("=") for names in Companies.default().aliases.values()]
+    asked = [
+        rng.choice(QUESTIONS).format(name=rng.choice(names), year=rng.randint(2015, 2024)) for _ in range(questions)
+    ]
+    engine.ask(asked[0])
+    cold = time.perf_counter() - STARTED
+    latencies = []
+    for question in asked:
+        began = time.perf_counter()
+        engine.ask(question)
+        latencies.append((time.perf_counter() - began) * 1000)
+    latencies.sort()
+    print(
+        json.dumps(
+            {
+                "cold_start_s": round(cold, 2),
+                "p50_ms": round(statistics.median(latencies), 1),
+                "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "questions": len(latencies),
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated index sizes (chunks)")
+    parser.add_argument("--questions", type=int, default=200, help="questions asked per size")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out", help="where the indexes are kept")
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.questions)
+        return
+    print(f"{'chunks':>8}{'p50 ms':>9}{'p95 ms':>9}{'peak RSS MB':>13}{'cold start s':>14}")
+    for size in (int(part) for part in args.sizes.split(",")):
+        data_dir = args.out / f"speed-{size}"
+        build(data_dir, size)
+        result = subprocess.run(
+            [sys.executable, __file__, "--serve", str(data_dir), "--questions", str(args.questions)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        figures = json.loads(result.stdout.strip().splitlines()[-1])
+        print(
+            f"{size:>8}{figures['p50_ms']:>9}{figures['p95_ms']:>9}{figures['peak_rss_mb']:>13}"
+            f"{figures['cold_start_s']:>14}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
