@@ -31,6 +31,7 @@ import numpy as np  # noqa: E402
 from knowledge.companies import Companies  # noqa: E402
 from knowledge.records import Chunk  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
+from knowledge.store import VectorStore  # noqa: E402
 
 QUESTIONS = [
     "Why is {name} down?",
@@ -52,13 +53,20 @@ def settings_for(data_dir: Path) -> Settings:
     return Settings(_env_file=None, data_dir=data_dir, sources_file=data_dir / "none.toml")  # type: ignore[call-arg]
 
 
-def build(data_dir: Path, size: int, seed: int = 7) -> None:
-    """A synthetic index of `size` chunks (skipped when it already exists)."""
-    from knowledge.store import VectorStore
+def build(data_dir: Path, size: int) -> None:
+    """A synthetic index of `size` chunks, prepared as an indexing run leaves it: keyword index saved,
+    embedding model exported. Kept between runs."""
+    from knowledge.engine import Engine
 
     store = VectorStore(settings_for(data_dir).chroma_dir)
-    if store.count() >= size:
-        return
+    if store.count() < size:
+        _add_synthetic(store, size)
+    engine = Engine(settings_for(data_dir))
+    _ = engine.keyword, engine.embedder
+    engine.close()
+
+
+def _add_synthetic(store: VectorStore, size: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     vectors_rng = np.random.default_rng(seed)
     names = [names[0].lstrip("=") for names in Companies.default().aliases.values()]

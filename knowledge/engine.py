@@ -60,13 +60,24 @@ class Engine:
 
     @property
     def keyword(self) -> KeywordIndex:
+        """Loaded from DATA_DIR when it matches the store, else built (and saved) once."""
         if self._keyword is None:
-            self._keyword = KeywordIndex(self.store.chunks())
+            self._keyword = KeywordIndex.load(self._keyword_dir, self.store.fingerprint())
+            if self._keyword is None:
+                self.refresh_keyword_index()
+        assert self._keyword is not None
         return self._keyword
 
     def refresh_keyword_index(self) -> None:
         """Build the keyword index anew; it replaces the old one in one step, so readers never see half."""
-        self._keyword = KeywordIndex(self.store.chunks())
+        fingerprint = self.store.fingerprint()
+        index = KeywordIndex(self.store.chunks())
+        index.save(self._keyword_dir, fingerprint)
+        self._keyword = index
+
+    @property
+    def _keyword_dir(self) -> Path:
+        return self.settings.data_dir / "keyword"
 
     def close(self) -> None:
         """Release database connections (Chroma keeps no open handles we own)."""

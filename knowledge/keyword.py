@@ -1,13 +1,27 @@
-"""Keyword search over every stored chunk with BM25 (bm25s), kept in memory."""
+"""Keyword search over every stored chunk with BM25 (bm25s), kept in memory.
+
+Only what search needs is held: chunk ids, term ids, tickers and statement pages. Texts stay in
+Chroma and are fetched for the few chunks a search returns; at 100k chunks this keeps the
+serving process hundreds of megabytes smaller than holding every chunk.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import itertools
+import json
 import logging
+import shutil
+import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 import bm25s
 import numpy as np
+from numpy.typing import NDArray
 
 from knowledge.records import Chunk
 from knowledge.terms import terms
@@ -19,39 +33,84 @@ class KeywordIndex:
     """BM25 over chunk text and title; rebuilt whenever the store changes."""
 
     def __init__(self, chunks: Iterable[Chunk] = ()) -> None:
-        self._chunks: list[Chunk] = list(chunks)
-        self._vocabulary: frozenset[str] = frozenset()
-        self._bm25: bm25s.BM25 | None = None
-        # Row numbers by ticker, and the chunks on financial statement pages, for filtered lookups.
+        self._ids: list[str] = []
+        self._vocabulary: dict[str, int] = {}
+        # All term ids in one flat buffer; each chunk's terms are a view into it (one allocation,
+        # not 100k small ones).
+        flat, ends = array("i"), [0]
         by_ticker: dict[str, list[int]] = defaultdict(list)
-        for row, chunk in enumerate(self._chunks):
+        statements: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+        for row, chunk in enumerate(chunks):
+            self._ids.append(chunk.id)
+            words = terms(f"{chunk.title}\n{chunk.text}", chunk.language) or [""]
+            flat.extend(self._vocabulary.setdefault(word, len(self._vocabulary)) for word in words)
+            ends.append(len(flat))
             for ticker in chunk.tickers:
                 by_ticker[ticker].append(row)
+            if chunk.section:
+                statements[chunk.section].append((row, chunk.tickers))
         self._by_ticker = {ticker: np.asarray(rows) for ticker, rows in by_ticker.items()}
-        self._statements = [chunk for chunk in self._chunks if chunk.section]
-        if self._chunks:
-            corpus = [terms(f"{chunk.title}\n{chunk.text}", chunk.language) for chunk in self._chunks]
+        self._statements = dict(statements)
+        self._bm25: bm25s.BM25 | None = None
+        if self._ids:
+            buffer = np.frombuffer(flat, dtype=np.int32)
+            corpus: list[NDArray[np.int32]] = [buffer[start:end] for start, end in itertools.pairwise(ends)]
             self._bm25 = bm25s.BM25()
-            self._bm25.index(corpus, show_progress=False)
-            self._vocabulary = frozenset(self._bm25.vocab_dict)
-        log.debug("keyword index holds %d chunks", len(self._chunks))
+            self._bm25.index((corpus, dict(self._vocabulary)), show_progress=False, create_empty_token=False)
+            del corpus, buffer, flat
+        _release_freed_memory()
+        log.debug("keyword index holds %d chunks", len(self._ids))
+
+    def save(self, folder: Path, fingerprint: str) -> None:
+        """Write the index next to the store, so the next start loads it instead of rebuilding."""
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        if self._bm25 is not None:
+            self._bm25.save(str(partial / "bm25"), show_progress=False)
+        state = {
+            "fingerprint": fingerprint,
+            "ids": self._ids,
+            "vocabulary": self._vocabulary,
+            "tickers": {ticker: rows.tolist() for ticker, rows in self._by_ticker.items()},
+            "statements": {section: rows for section, rows in self._statements.items()},
+        }
+        (partial / "state.json").write_text(json.dumps(state), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.rename(folder)  # a reader sees the old index or the new one, never half of one
+
+    @classmethod
+    def load(cls, folder: Path, fingerprint: str) -> KeywordIndex | None:
+        """The saved index if it was built from exactly the chunks the store holds now, else None."""
+        try:
+            state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if state.get("fingerprint") != fingerprint:
+            return None
+        index = cls()
+        index._ids, index._vocabulary = state["ids"], state["vocabulary"]
+        index._by_ticker = {ticker: np.asarray(rows) for ticker, rows in state["tickers"].items()}
+        index._statements = {
+            section: [(row, tuple(tickers)) for row, tickers in rows] for section, rows in state["statements"].items()
+        }
+        if index._ids:
+            # Memory-mapped: the score matrix stays on disk and in the page cache, not in the heap.
+            index._bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True, show_progress=False, verbosity=0)
+        return index
 
     def __len__(self) -> int:
-        return len(self._chunks)
-
-    def statement_pages(self, sections: frozenset[str], tickers: tuple[str, ...]) -> list[Chunk]:
-        """Chunks on the given financial statement pages of the given companies' documents."""
-        return [c for c in self._statements if c.section in sections and set(c.tickers) & set(tickers)]
+        return len(self._ids)
 
     def knows(self, term: str) -> bool:
         return term in self._vocabulary
 
-    def search(self, query_terms: list[str], limit: int, tickers: tuple[str, ...] = ()) -> list[tuple[Chunk, float]]:
-        """The best-scoring chunks for the terms (only those about `tickers`, if given), score > 0 only."""
-        known = [term for term in dict.fromkeys(query_terms) if term in self._vocabulary]
+    def search(self, query_terms: list[str], limit: int, tickers: tuple[str, ...] = ()) -> list[tuple[str, float]]:
+        """Ids and scores of the best chunks for the terms (only those about `tickers`, if given)."""
+        known = [self._vocabulary[t] for t in dict.fromkeys(query_terms) if t in self._vocabulary]
         if self._bm25 is None or not known:
             return []
-        scores = self._bm25.get_scores(known)
+        scores = self._bm25.get_scores_from_ids(known)
         if tickers:
             rows = [self._by_ticker[t] for t in tickers if t in self._by_ticker]
             allowed = np.unique(np.concatenate(rows)) if rows else np.zeros(0, dtype=int)
@@ -60,5 +119,22 @@ class KeywordIndex:
             scores = masked
         limit = min(limit, len(scores))
         top = np.argpartition(-scores, limit - 1)[:limit]
-        ranked = sorted(top, key=lambda index: -scores[index])
-        return [(self._chunks[index], float(scores[index])) for index in ranked if scores[index] > 0]
+        ranked = sorted(top, key=lambda row: -scores[row])
+        return [(self._ids[row], float(scores[row])) for row in ranked if scores[row] > 0]
+
+    def statement_pages(self, sections: frozenset[str], tickers: tuple[str, ...]) -> list[str]:
+        """Ids of the chunks on the given financial statement pages of the given companies' documents."""
+        wanted = set(tickers)
+        return [
+            self._ids[row]
+            for section in sections
+            for row, chunk_tickers in self._statements.get(section, [])
+            if wanted & set(chunk_tickers)
+        ]
+
+
+def _release_freed_memory() -> None:
+    """Hand memory freed by the build back to the OS (glibc keeps it otherwise, inflating RSS)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):  # not glibc (musl, for one): nothing to trim
+            ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -81,16 +81,22 @@ class Retriever:
         core = strip_instructions(question)
         query = expand(core, self._companies)
         dense = self._store.query(self._embedder.embed([query])[0], _CANDIDATES)
-        keyword = self._keyword.search(terms(query, "en") + terms(core, language), _CANDIDATES, named)
+        keyword_ids = self._keyword.search(terms(query, "en") + terms(core, language), _CANDIDATES, named)
+        chunks = {chunk.id: chunk for chunk, _ in dense}
+        statement_ids = self._statement_ids(question, named)
+        missing = [id_ for id_ in [*(i for i, _ in keyword_ids), *statement_ids] if id_ not in chunks]
+        chunks.update((chunk.id, chunk) for chunk in self._store.get(missing))
+        keyword = [(chunks[id_], score) for id_, score in keyword_ids if id_ in chunks]
         fused = _fuse(dense, keyword)
         if named:
             fused = [passage for passage in fused if set(passage.chunk.tickers) & set(named)]
-            fused += self._statement_pages(question, named, {passage.chunk.id for passage in fused})
+            known = {passage.chunk.id for passage in fused}
+            fused += [Passage(chunks[i], _STATEMENT_PRIOR) for i in statement_ids if i in chunks and i not in known]
         boosted = _one_per_page(self._boost(fused, question, language))
         covered = bool(boosted) and self._covers(core, named, boosted)
         return Retrieval(tuple(boosted[: self._top_k]), named, language, covered)
 
-    def _statement_pages(self, question: str, named: tuple[str, ...], known: set[str]) -> list[Passage]:
+    def _statement_ids(self, question: str, named: tuple[str, ...]) -> list[str]:
         """The statement pages the question asks for, even when neither search ranked them.
 
         A balance sheet answers "total current assets" in numbers that neither BM25 nor the
@@ -98,10 +104,9 @@ class Retriever:
         """
         wanted = hints(question)
         sections = wanted.named | wanted.implied
-        if not sections:
+        if not sections or not named:
             return []
-        pages = self._keyword.statement_pages(frozenset(sections), named)
-        return [Passage(chunk, _STATEMENT_PRIOR) for chunk in pages if chunk.id not in known]
+        return self._keyword.statement_pages(frozenset(sections), named)
 
     def _boost(self, passages: list[Passage], question: str, language: str) -> list[Passage]:
         news = bool(_NEWS_INTENT.search(question))

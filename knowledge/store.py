@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -62,7 +63,20 @@ class VectorStore:
             for id_, text, meta, distance in zip(ids, texts, metas, distances, strict=True)
         ]
 
-    def chunks(self, page_size: int = 5000) -> Iterator[Chunk]:
+    def fingerprint(self) -> str:
+        """Names exactly the chunks stored now: chunk ids change whenever their content does."""
+        ids = sorted(self._collection.get(include=[])["ids"])
+        return hashlib.sha1("\n".join(ids).encode()).hexdigest()
+
+    def get(self, ids: Sequence[str]) -> list[Chunk]:
+        """The chunks with these ids (in no particular order; unknown ids are skipped)."""
+        if not ids:
+            return []
+        found = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
+        texts, metas = found["documents"] or [], found["metadatas"] or []
+        return [_chunk(id_, text or "", meta) for id_, text, meta in zip(found["ids"], texts, metas, strict=True)]
+
+    def chunks(self, page_size: int = 1000) -> Iterator[Chunk]:
         """Every stored chunk, page by page (for the keyword index)."""
         offset = 0
         while True:

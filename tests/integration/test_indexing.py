@@ -124,3 +124,24 @@ def test_catalog_on_postgresql(tmp_path: Path, seeds_copy: Path, embedder: Embed
         assert last is not None and last.status == "done"
     finally:
         check.close()
+
+
+def test_keyword_index_is_saved_and_only_reused_while_it_matches_the_store(
+    tmp_path: Path, seeds_copy: Path, embedder: Embedder
+) -> None:
+    from knowledge.keyword import KeywordIndex
+
+    settings = make_settings(tmp_path)
+    first = Engine(settings, embedder)
+    first.ingest([seeds_copy])
+    saved = tmp_path / "data" / "keyword"
+
+    reused = KeywordIndex.load(saved, first.store.fingerprint())
+    (seeds_copy / "2025-12-09-pdd-temu-tariffs.md").unlink()
+    first.store.delete(first.store.ids_of(next(iter(first.catalog.documents())).id))
+    stale = KeywordIndex.load(saved, first.store.fingerprint())
+    second = Engine(settings, embedder)
+
+    assert reused is not None and len(reused) == len(first.keyword)
+    assert stale is None
+    assert len(second.keyword) == first.store.count()
