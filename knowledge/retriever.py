@@ -84,7 +84,7 @@ class Retriever:
         keyword_ids = self._keyword.search(terms(query, "en") + terms(core, language), _CANDIDATES, named)
         chunks = {chunk.id: chunk for chunk, _ in dense}
         statement_ids = self._statement_ids(question, named)
-        missing = [id_ for id_ in [*(i for i, _ in keyword_ids), *statement_ids] if id_ not in chunks]
+        missing = [id_ for id_ in dict.fromkeys([*(i for i, _ in keyword_ids), *statement_ids]) if id_ not in chunks]
         chunks.update((chunk.id, chunk) for chunk in self._store.get(missing))
         keyword = [(chunks[id_], score) for id_, score in keyword_ids if id_ in chunks]
         fused = _fuse(dense, keyword)

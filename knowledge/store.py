@@ -72,7 +72,7 @@ class VectorStore:
         """The chunks with these ids (in no particular order; unknown ids are skipped)."""
         if not ids:
             return []
-        found = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
+        found = self._collection.get(ids=list(dict.fromkeys(ids)), include=["documents", "metadatas"])
         texts, metas = found["documents"] or [], found["metadatas"] or []
         return [_chunk(id_, text or "", meta) for id_, text, meta in zip(found["ids"], texts, metas, strict=True)]
 
