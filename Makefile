@@ -35,8 +35,14 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/mypy
 
+FINANCEBENCH ?= ../shared/financebench-dev
+
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/seeds.py
+	$(BIN)/python benchmarks/guard.py
+	$(BIN)/python benchmarks/speed.py
+	@if [ -d "$(FINANCEBENCH)" ]; then $(BIN)/python benchmarks/financebench.py $(FINANCEBENCH); \
+	else echo "FinanceBench folder $(FINANCEBENCH) not found: set FINANCEBENCH=PATH to run the retrieval benchmark"; fi
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -28,7 +28,8 @@ class Companies:
     def find(self, text: str) -> tuple[str, ...]:
         """Canonical tickers named in `text`, in order of first mention."""
         found: dict[str, None] = {}
-        for match in self._pattern.finditer(text):
+        # PDF text breaks names over lines ("SQUARE,\nINC."): compare with whitespace collapsed.
+        for match in self._pattern.finditer(" ".join(text.split())):
             found.setdefault(self._ticker_for(match.group(0)), None)
         return tuple(found)
 

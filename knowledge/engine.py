@@ -220,8 +220,8 @@ class Engine:
         )
 
     def _after(self, report: IndexReport) -> IndexReport:
-        if report.changed or self._keyword is None:
-            self.refresh_keyword_index()
+        if report.changed:
+            self.refresh_keyword_index()  # else the saved index still matches and loads on first use
         return report
 
 
