@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge.embedder import SentenceEmbedder  # noqa: E402
+from knowledge.embedder import make_embedder  # noqa: E402
 from knowledge.engine import Engine  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 
@@ -41,11 +41,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10, help="times each question is asked (default 10)")
     args = parser.parse_args()
 
-    started = time.perf_counter()
-    embedder = SentenceEmbedder()
-    load_seconds = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(_env_file=None, data_dir=Path(scratch), seeds_dir=ROOT / "seeds")  # type: ignore[call-arg]
+        make_embedder(settings)  # the one-off ONNX export, not part of the timings
+        started = time.perf_counter()
+        embedder = make_embedder(settings)
+        load_seconds = time.perf_counter() - started
         engine = Engine(settings, embedder)
         started = time.perf_counter()
         report = engine.ingest([settings.seeds_dir])

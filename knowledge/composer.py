@@ -82,6 +82,8 @@ def _candidates(passage: Passage, rank: int, query: frozenset[str], why: bool, l
     for sentence in (s.strip() for s in _SENTENCE.split(passage.chunk.text)):
         if not 30 <= len(sentence) <= 500 or sentence.endswith("?") or sentence.startswith("#") or violates(sentence):
             continue
+        if len(sentence) < 60 and not any(ch.isdigit() for ch in sentence):
+            continue  # a heading or a table's row label says nothing on its own
         sentence_terms = frozenset(terms(sentence, passage.chunk.language))
         overlap = len(query & sentence_terms)
         cause = why and bool(_CAUSE.search(sentence))

@@ -24,6 +24,7 @@ from knowledge.keyword import KeywordIndex
 from knowledge.language import detect
 from knowledge.packer import pack
 from knowledge.prompts import render
+from knowledge.query import strip_instructions
 from knowledge.reader import params_of
 from knowledge.records import Answer
 from knowledge.retriever import Retrieval, Retriever, expand
@@ -203,7 +204,8 @@ class Engine:
     def _extractive(self, question: str, found: Retrieval) -> Answer:
         names = tuple(name for ticker in found.companies for name in self.companies.names(ticker))
         advice = is_advice_request(question)
-        draft = compose(question, expand(question, self.companies), found.passages, found.language, names)
+        core = strip_instructions(question)
+        draft = compose(core, expand(core, self.companies), found.passages, found.language, names)
         if found.companies and (advice or not draft.citations):
             # Advice requests and bare "what about X?" get the facts about the company instead.
             draft = compose(OVERVIEW_TERMS, OVERVIEW_TERMS, found.passages, found.language, names)
