@@ -27,6 +27,9 @@ _NAMED_STATEMENT = 2.5  # "using the cash flow statement" -> that statement's pa
 _IMPLIED_STATEMENT = 1.6  # "capex" -> the cash flow statement
 _YEAR_MATCH = 1.4  # "FY2018" -> documents of 2018
 _LANGUAGE_MATCH = 1.25
+# BM25's vote counts a little less than the embedding's: on FinanceBench dev recall@5 was 0.62 at
+# 1.0, 0.64 at 0.4 and 0.8, 0.66 at 0.6 (wordy questions share many words with the wrong pages).
+_KEYWORD_WEIGHT = 0.6
 _STATEMENT_PRIOR = 1 / (_RRF_K + 20)  # a statement page found by its heading ranks like a good hit
 _NEWS_INTENT = re.compile(
     r"\b(why|down|up|fall\w*|fell|drop\w*|slump\w*|ris\w*|rose|jump\w*|plung\w*|today|latest|news|recent\w*"
@@ -153,7 +156,7 @@ def _fuse(dense: list[tuple[Chunk, float]], keyword: list[tuple[Chunk, float]]) 
     for rank, (chunk, score) in enumerate(keyword):
         chunks[chunk.id] = chunk
         scores.setdefault(chunk.id, [0.0, 0.0, 0.0])
-        scores[chunk.id][0] += 1.0 / (_RRF_K + rank + 1)
+        scores[chunk.id][0] += _KEYWORD_WEIGHT / (_RRF_K + rank + 1)
         scores[chunk.id][2] = score
     return [
         Passage(chunks[id_], fused, dense_score, keyword_score)
