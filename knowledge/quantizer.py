@@ -40,15 +40,20 @@ def quantize(model_dir: Path, target_dir: Path, profile: str | None = None) -> P
 
     log.info("quantising the embedding model for %s (once)", profile)
     partial = target.with_suffix(".partial")
-    # Without VNNI, u8×s8 products can saturate: AVX2 needs the reduced 7-bit weight range.
-    quantize_dynamic(
-        fp32,
-        partial,
-        weight_type=QuantType.QInt8,
-        per_channel=profile != "arm64",
-        reduce_range=profile == "avx2",
-        op_types_to_quantize=["MatMul", "Gemm"],
-    )
+    # onnxruntime's quantiser logs every tensor it skips through the root logger: mute it meanwhile.
+    logging.disable(logging.WARNING)
+    try:
+        # Without VNNI, u8×s8 products can saturate: AVX2 needs the reduced 7-bit weight range.
+        quantize_dynamic(
+            fp32,
+            partial,
+            weight_type=QuantType.QInt8,
+            per_channel=profile != "arm64",
+            reduce_range=profile == "avx2",
+            op_types_to_quantize=["MatMul", "Gemm"],
+        )
+    finally:
+        logging.disable(logging.NOTSET)
     os.replace(partial, target)
     return target
 
@@ -59,8 +64,12 @@ def export(model_dir: Path, target_dir: Path) -> Path:
     if target.exists():
         return target
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are local; never ask the hub
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
     log.info("exporting the embedding model to ONNX (once) into %s", target_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
