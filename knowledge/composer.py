@@ -118,18 +118,8 @@ def _similar(first: frozenset[str], second: frozenset[str]) -> bool:
 
 
 def _citation(n: int, passages: list[Passage]) -> Citation:
-    chunk = passages[0].chunk
     ordered = sorted(passages, key=lambda passage: _chunk_order(passage.chunk.id))
-    return Citation(
-        n=n,
-        title=chunk.title,
-        publisher=chunk.publisher,
-        url=chunk.url or chunk.uri,
-        published=chunk.published.isoformat() if chunk.published else "",
-        page=chunk.page,
-        document_id=chunk.document_id,
-        quote="\n\n".join(passage.chunk.text for passage in ordered),
-    )
+    return Citation.of(n, passages[0].chunk, "\n\n".join(passage.chunk.text for passage in ordered))
 
 
 def _chunk_order(chunk_id: str) -> int:

@@ -44,18 +44,7 @@ def pack(passages: tuple[Passage, ...], budget_tokens: int) -> Packed:
             block = block[:remaining]  # at least one source, cut to fit
         blocks.append(block)
         remaining -= len(block)
-        citations.append(
-            Citation(
-                n=n,
-                title=chunk.title,
-                publisher=chunk.publisher,
-                url=chunk.url or chunk.uri,
-                published=chunk.published.isoformat() if chunk.published else "",
-                page=chunk.page,
-                document_id=chunk.document_id,
-                quote=chunk.text,
-            )
-        )
+        citations.append(Citation.of(n, chunk))
     return Packed("\n\n".join(blocks), tuple(citations))
 
 

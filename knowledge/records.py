@@ -77,6 +77,20 @@ class Citation:
     document_id: str
     quote: str
 
+    @classmethod
+    def of(cls, n: int, chunk: Chunk, quote: str | None = None) -> Citation:
+        """Source number `n` for a chunk; the quote is the chunk's text unless given."""
+        return cls(
+            n=n,
+            title=chunk.title,
+            publisher=chunk.publisher,
+            url=chunk.url or chunk.uri,
+            published=chunk.published.isoformat() if chunk.published else "",
+            page=chunk.page,
+            document_id=chunk.document_id,
+            quote=chunk.text if quote is None else quote,
+        )
+
 
 @dataclass(frozen=True)
 class Answer:
