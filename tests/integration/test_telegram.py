@@ -327,3 +327,20 @@ async def test_non_admins_cannot_manage_sources(telegram: Telegram) -> None:
     replies = await _reply_to(api, PRIVATE + 300, 0, 2)
 
     assert all("only the bot's admins" in _text(params) for params in replies)
+
+
+async def test_refresh_is_scheduled_with_the_job_queue_and_runs(telegram: Telegram) -> None:
+    from bot import admin
+
+    _, application, settings = telegram
+    assert application.job_queue is not None
+    (job,) = [job for job in application.job_queue.jobs() if job.callback is admin.scheduled_refresh]
+    engine = application.bot_data["services"].engine
+    before = engine.catalog.last_run()
+
+    await job.run(application)
+
+    after = engine.catalog.last_run()
+    assert job.trigger.interval.total_seconds() == settings.refresh_interval_minutes * 60  # type: ignore[attr-defined]
+    assert before is not None and after is not None and after.id == (before.id or 0) + 1
+    assert after.status == "done"
