@@ -70,10 +70,7 @@ def _drop_tail(paragraphs: list[str]) -> list[str]:
 
 
 def _clean_paragraph(paragraph: str) -> str:
-    # A paragraph that is mostly a call to action goes whole; otherwise only its offending sentences.
-    kept = [
-        sentence
-        for sentence in _SENTENCE_END.split(paragraph)
-        if not is_call_to_action(sentence) and not is_planted_instruction(sentence)
-    ]
-    return " ".join(kept).strip() if len(kept) != len(_SENTENCE_END.split(paragraph)) else paragraph.strip()
+    # Only the offending sentences go; an untouched paragraph keeps its line breaks (PDF tables).
+    sentences = _SENTENCE_END.split(paragraph)
+    kept = [s for s in sentences if not is_call_to_action(s) and not is_planted_instruction(s)]
+    return " ".join(kept).strip() if len(kept) != len(sentences) else paragraph.strip()

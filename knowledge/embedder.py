@@ -18,6 +18,7 @@ from knowledge.settings import PACKAGED_MODEL, Settings
 log = logging.getLogger(__name__)
 
 Vectors = NDArray[np.float32]
+_NO_VECTORS: Vectors = np.zeros((0, 384), dtype=np.float32)
 
 
 class Embedder(Protocol):
@@ -53,7 +54,7 @@ class SentenceEmbedder:
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return _NO_VECTORS.copy()
         vectors = self._model.encode(
             list(texts),
             batch_size=self._batch_size,
@@ -104,7 +105,7 @@ class OnnxEmbedder:
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return _NO_VECTORS.copy()
         if len(texts) == 1:
             return self._embed_batch([texts[0]])
         return np.vstack(list(self._pool.map(lambda text: self._embed_batch([text]), texts)))

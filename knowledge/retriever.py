@@ -16,7 +16,7 @@ from knowledge.keyword import KeywordIndex
 from knowledge.language import detect
 from knowledge.query import strip_instructions, years
 from knowledge.records import Chunk, Passage
-from knowledge.statements import hints
+from knowledge.statements import StatementHints, hints
 from knowledge.store import VectorStore
 from knowledge.terms import terms
 
@@ -86,7 +86,8 @@ class Retriever:
         dense = self._store.query(self._embedder.embed([query])[0], _CANDIDATES)
         keyword_ids = self._keyword.search(terms(query, "en") + terms(core, language), _CANDIDATES, named)
         chunks = {chunk.id: chunk for chunk, _ in dense}
-        statement_ids = self._statement_ids(question, named)
+        statements = hints(question)
+        statement_ids = self._statement_ids(statements, named)
         missing = [id_ for id_ in dict.fromkeys([*(i for i, _ in keyword_ids), *statement_ids]) if id_ not in chunks]
         chunks.update((chunk.id, chunk) for chunk in self._store.get(missing))
         keyword = [(chunks[id_], score) for id_, score in keyword_ids if id_ in chunks]
@@ -95,26 +96,27 @@ class Retriever:
             fused = [passage for passage in fused if set(passage.chunk.tickers) & set(named)]
             known = {passage.chunk.id for passage in fused}
             fused += [Passage(chunks[i], _STATEMENT_PRIOR) for i in statement_ids if i in chunks and i not in known]
-        boosted = _one_per_page(self._boost(fused, question, language))
+        boosted = _one_per_page(self._boost(fused, question, language, statements))
         covered = bool(boosted) and self._covers(core, named, boosted)
         return Retrieval(tuple(boosted[: self._top_k]), named, language, covered)
 
-    def _statement_ids(self, question: str, named: tuple[str, ...]) -> list[str]:
+    def _statement_ids(self, wanted: StatementHints, named: tuple[str, ...]) -> list[str]:
         """The statement pages the question asks for, even when neither search ranked them.
 
         A balance sheet answers "total current assets" in numbers that neither BM25 nor the
         embedding can match; the statement heading can.
         """
-        wanted = hints(question)
         sections = wanted.named | wanted.implied
         if not sections or not named:
             return []
         return self._keyword.statement_pages(frozenset(sections), named)
 
-    def _boost(self, passages: list[Passage], question: str, language: str) -> list[Passage]:
+    def _boost(
+        self, passages: list[Passage], question: str, language: str, statements: StatementHints
+    ) -> list[Passage]:
         news = bool(_NEWS_INTENT.search(question))
         newest = max((p.chunk.published for p in passages if p.chunk.published), default=None)
-        statements, asked_years = hints(question), years(question)
+        asked_years = years(question)
         rescored = []
         for passage in passages:
             chunk, factor = passage.chunk, 1.0
