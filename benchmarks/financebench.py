@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: E402
 
-from knowledge.embedder import Embedder  # noqa: E402
 from knowledge.engine import Engine  # noqa: E402
-from knowledge.loader import discover, load  # noqa: E402
+from knowledge.index.embedder import Embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
+from knowledge.sources.loader import discover, load  # noqa: E402
 
 Ranked = list[tuple[str, int]]  # (document name, 0-based page), best first
 

@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge.embedder import make_embedder  # noqa: E402
 from knowledge.engine import Engine  # noqa: E402
+from knowledge.index.embedder import make_embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 
 QUESTIONS = [

@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from knowledge.companies import Companies  # noqa: E402
+from knowledge.index.store import VectorStore  # noqa: E402
 from knowledge.records import Chunk  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
-from knowledge.store import VectorStore  # noqa: E402
+from knowledge.text.companies import Companies  # noqa: E402
 
 QUESTIONS = [
     "Why is {name} down?",

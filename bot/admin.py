@@ -12,9 +12,9 @@ from bot.context import BotContext
 from bot.handlers import reply, user_language
 from bot.render import escape
 from knowledge.engine import Engine
-from knowledge.indexer import IndexReport
+from knowledge.index.indexer import IndexReport
 from knowledge.prompts import render
-from knowledge.sources import SourceSpec, SourceSpecError, validate
+from knowledge.sources.registry import SourceSpec, SourceSpecError, validate
 
 log = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from knowledge.engine import Engine
-from knowledge.indexer import IndexReport
-from knowledge.indexer import Progress as ProgressCallback
+from knowledge.index.indexer import IndexReport
+from knowledge.index.indexer import Progress as ProgressCallback
 from knowledge.settings import Settings
-from knowledge.sources import SourceSpec, SourceSpecError, describe
+from knowledge.sources.registry import SourceSpec, SourceSpecError, describe
 
 log = logging.getLogger("investorbot")
 _err = Console(stderr=True)

@@ -15,10 +15,10 @@ from bot.addressing import question_in
 from bot.context import BotContext
 from bot.render import escape, render_html, split_html
 from bot.streaming import LiveReply
-from knowledge.catalog import QuestionRow
-from knowledge.language import detect
+from knowledge.catalog.database import QuestionRow
 from knowledge.prompts import render
-from knowledge.sources import describe
+from knowledge.sources.registry import describe
+from knowledge.text.language import detect
 
 log = logging.getLogger(__name__)
 

@@ -10,26 +10,26 @@ from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
-from knowledge import sources
-from knowledge.catalog import Catalog, Source
-from knowledge.chunker import Chunker
-from knowledge.citations import reconcile
-from knowledge.companies import Companies
-from knowledge.composer import OVERVIEW_TERMS, compose
-from knowledge.embedder import Embedder, make_embedder
-from knowledge.generator import Generator, ModelGenerator, ModelUnavailableError
-from knowledge.guard import guard, guard_partial, is_advice_request, strip_violations
-from knowledge.indexer import Indexer, IndexReport, Progress
-from knowledge.keyword import KeywordIndex
-from knowledge.language import detect
-from knowledge.packer import pack
+from knowledge.answer.citations import reconcile
+from knowledge.answer.composer import OVERVIEW_TERMS, compose
+from knowledge.answer.generator import Generator, ModelGenerator, ModelUnavailableError
+from knowledge.answer.guard import guard, guard_partial, is_advice_request, strip_violations
+from knowledge.answer.packer import pack
+from knowledge.answer.query import strip_instructions
+from knowledge.answer.retriever import Retrieval, Retriever, expand
+from knowledge.catalog.database import Catalog, Source
+from knowledge.index.chunker import Chunker
+from knowledge.index.embedder import Embedder, make_embedder
+from knowledge.index.indexer import Indexer, IndexReport, Progress
+from knowledge.index.keyword import KeywordIndex
+from knowledge.index.store import VectorStore
 from knowledge.prompts import render
-from knowledge.query import strip_instructions
-from knowledge.reader import params_of
 from knowledge.records import Answer
-from knowledge.retriever import Retrieval, Retriever, expand
 from knowledge.settings import Settings
-from knowledge.store import VectorStore
+from knowledge.sources import registry as sources
+from knowledge.sources.reader import params_of
+from knowledge.text.companies import Companies
+from knowledge.text.language import detect
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.embedder import Embedder, make_embedder
 from knowledge.engine import Engine
+from knowledge.index.embedder import Embedder, make_embedder
 from knowledge.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from knowledge.citations import markers
+from knowledge.answer.citations import markers
 from knowledge.engine import Engine
 
 FORBIDDEN = (

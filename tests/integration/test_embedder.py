@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.embedder import Embedder, SentenceEmbedder
-from knowledge.quantizer import cpu_profile
+from knowledge.index.embedder import Embedder, SentenceEmbedder
+from knowledge.index.quantizer import cpu_profile
 from tests.conftest import SEEDS
 
 TEXTS = [

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from knowledge.catalog import Catalog
-from knowledge.embedder import Embedder
+from knowledge.catalog.database import Catalog
 from knowledge.engine import Engine
+from knowledge.index.embedder import Embedder
 from tests.conftest import POSTGRES_URL, make_settings
 
 
@@ -129,7 +129,7 @@ def test_catalog_on_postgresql(tmp_path: Path, seeds_copy: Path, embedder: Embed
 def test_keyword_index_is_saved_and_only_reused_while_it_matches_the_store(
     tmp_path: Path, seeds_copy: Path, embedder: Embedder
 ) -> None:
-    from knowledge.keyword import KeywordIndex
+    from knowledge.index.keyword import KeywordIndex
 
     settings = make_settings(tmp_path)
     first = Engine(settings, embedder)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.citations import markers
-from knowledge.embedder import Embedder
+from knowledge.answer.citations import markers
 from knowledge.engine import Engine
+from knowledge.index.embedder import Embedder
 from knowledge.prompts import render
 from tests.conftest import SEEDS, make_settings
 from tests.fakes.openai_server import FakeOpenAI

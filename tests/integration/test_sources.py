@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from knowledge.embedder import Embedder
 from knowledge.engine import Engine
-from knowledge.sources import SourceSpec, SourceSpecError
+from knowledge.index.embedder import Embedder
+from knowledge.sources.registry import SourceSpec, SourceSpecError
 from tests.conftest import make_settings
 from tests.fakes.web import FILING, FakeWeb, Route
 

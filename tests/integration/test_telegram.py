@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotApplication, build_application
-from knowledge.embedder import Embedder
 from knowledge.engine import Engine
+from knowledge.index.embedder import Embedder
 from knowledge.records import Answer
 from knowledge.settings import Settings
 from tests.conftest import SEEDS, make_settings

@@ -11,8 +11,8 @@ import pytest
 
 from bot.app import build_application
 from bot.streaming import GROUP_INTERVAL, PRIVATE_INTERVAL, LiveReply
-from knowledge.embedder import Embedder
 from knowledge.engine import Engine
+from knowledge.index.embedder import Embedder
 from tests.conftest import SEEDS, make_settings
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.telegram import TOKEN, FakeBotAPI, running

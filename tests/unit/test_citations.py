@@ -1,4 +1,4 @@
-from knowledge.citations import markers, reconcile
+from knowledge.answer.citations import markers, reconcile
 from knowledge.records import Citation
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from knowledge.cleaner import clean
+from knowledge.index.cleaner import clean
 
 CLICKBAIT_TAIL = """Die Umsätze stiegen um 1,3 Prozent.
 

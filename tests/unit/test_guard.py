@@ -1,6 +1,6 @@
 import pytest
 
-from knowledge.guard import guard, is_advice_request, strip_violations
+from knowledge.answer.guard import guard, is_advice_request, strip_violations
 from knowledge.records import Answer, Citation
 
 

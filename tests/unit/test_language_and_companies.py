@@ -1,7 +1,7 @@
 import pytest
 
-from knowledge.companies import Companies
-from knowledge.language import detect
+from knowledge.text.companies import Companies
+from knowledge.text.language import detect
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from knowledge.cleaner import clean
+from knowledge.index.cleaner import clean
+from knowledge.index.statements import section_of
 from knowledge.records import Chunk, Document, Page
-from knowledge.statements import section_of
 
 
 class Chunker:

@@ -16,9 +16,9 @@ import trafilatura
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from knowledge.companies import Companies
-from knowledge.language import detect
 from knowledge.records import Document, Page
+from knowledge.text.companies import Companies
+from knowledge.text.language import detect
 
 log = logging.getLogger(__name__)
 

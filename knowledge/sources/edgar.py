@@ -12,12 +12,12 @@ from typing import Any
 
 from lxml import html as lxml_html
 
-from knowledge.catalog import Source
-from knowledge.fetcher import Fetcher, FetchError
-from knowledge.htmltext import html_to_text
-from knowledge.loader import LoadError, build_document, content_hash, read_pdf
-from knowledge.reader import Item, Known, SourceError, params_of, tickers_of
+from knowledge.catalog.database import Source
 from knowledge.records import Page
+from knowledge.sources.fetcher import Fetcher, FetchError
+from knowledge.sources.htmltext import html_to_text
+from knowledge.sources.loader import LoadError, build_document, content_hash, read_pdf
+from knowledge.sources.reader import Item, Known, SourceError, params_of, tickers_of
 
 log = logging.getLogger(__name__)
 

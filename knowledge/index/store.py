@@ -11,7 +11,7 @@ from typing import Any
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
-from knowledge.embedder import Vectors
+from knowledge.index.embedder import Vectors
 from knowledge.records import Chunk
 
 _BATCH = 2000

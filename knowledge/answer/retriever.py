@@ -10,15 +10,15 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from knowledge.companies import Companies
-from knowledge.embedder import Embedder
-from knowledge.keyword import KeywordIndex
-from knowledge.language import detect
-from knowledge.query import strip_instructions, years
+from knowledge.answer.query import strip_instructions, years
+from knowledge.index.embedder import Embedder
+from knowledge.index.keyword import KeywordIndex
+from knowledge.index.statements import StatementHints, hints
+from knowledge.index.store import VectorStore
 from knowledge.records import Chunk, Passage
-from knowledge.statements import StatementHints, hints
-from knowledge.store import VectorStore
-from knowledge.terms import terms
+from knowledge.text.companies import Companies
+from knowledge.text.language import detect
+from knowledge.text.terms import terms
 
 _RRF_K = 60
 _CANDIDATES = 100

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from knowledge.records import Chunk
-from knowledge.terms import terms
+from knowledge.text.terms import terms
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from knowledge.catalog import Source
-from knowledge.fetcher import Fetcher
-from knowledge.loader import LoadError, build_document, content_hash, read_article
-from knowledge.reader import Item, Known, SourceError, tickers_of
+from knowledge.catalog.database import Source
+from knowledge.sources.fetcher import Fetcher
+from knowledge.sources.loader import LoadError, build_document, content_hash, read_article
+from knowledge.sources.reader import Item, Known, SourceError, tickers_of
 
 
 class ArticleReader:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from knowledge.citations import drop_dangling, reconcile
-from knowledge.cleaner import is_call_to_action, is_planted_instruction
+from knowledge.answer.citations import drop_dangling, reconcile
+from knowledge.index.cleaner import is_call_to_action, is_planted_instruction
 from knowledge.prompts import render
 from knowledge.records import Answer, Citation
 

@@ -9,14 +9,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from knowledge.catalog import Catalog, DocumentRow, IndexRun, Source, _now
-from knowledge.chunker import Chunker
-from knowledge.embedder import Embedder
-from knowledge.fetcher import FetchError
-from knowledge.loader import LoadError, content_hash, discover, document_id, load
-from knowledge.reader import Item, Reader, SourceError, params_of
+from knowledge.catalog.database import Catalog, DocumentRow, IndexRun, Source, _now
+from knowledge.index.chunker import Chunker
+from knowledge.index.embedder import Embedder
+from knowledge.index.store import VectorStore
 from knowledge.records import Document
-from knowledge.store import VectorStore
+from knowledge.sources.fetcher import FetchError
+from knowledge.sources.loader import LoadError, content_hash, discover, document_id, load
+from knowledge.sources.reader import Item, Reader, SourceError, params_of
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.guard import violates
+from knowledge.answer.guard import violates
 from knowledge.records import Citation, Passage
-from knowledge.terms import terms
+from knowledge.text.terms import terms
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9\"„(])|\n+")
 _CAUSE = re.compile(

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from knowledge.articles import ArticleReader
-from knowledge.catalog import Catalog, Source
-from knowledge.edgar import DEFAULT_FORMS, EdgarReader
-from knowledge.feeds import FeedReader
-from knowledge.fetcher import DEFAULT_AGENT, Fetcher
-from knowledge.reader import Reader
+from knowledge.catalog.database import Catalog, Source
 from knowledge.settings import Settings
+from knowledge.sources.articles import ArticleReader
+from knowledge.sources.edgar import DEFAULT_FORMS, EdgarReader
+from knowledge.sources.feeds import FeedReader
+from knowledge.sources.fetcher import DEFAULT_AGENT, Fetcher
+from knowledge.sources.reader import Reader
 
 KINDS = ("path", "rss", "url", "edgar")
 EDGAR_REQUEST_INTERVAL = 0.11  # EDGAR's fair-access limit is 10 requests a second

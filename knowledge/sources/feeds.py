@@ -11,13 +11,13 @@ from typing import Any
 
 import feedparser
 
-from knowledge.catalog import Source
-from knowledge.fetcher import Fetcher, FetchError
-from knowledge.htmltext import html_to_text
-from knowledge.language import detect
-from knowledge.loader import LoadError, build_document, content_hash, read_article
-from knowledge.reader import Item, Known, SourceError, tickers_of
+from knowledge.catalog.database import Source
 from knowledge.records import Page
+from knowledge.sources.fetcher import Fetcher, FetchError
+from knowledge.sources.htmltext import html_to_text
+from knowledge.sources.loader import LoadError, build_document, content_hash, read_article
+from knowledge.sources.reader import Item, Known, SourceError, tickers_of
+from knowledge.text.language import detect
 
 log = logging.getLogger(__name__)
 

@@ -83,7 +83,7 @@ class OnnxEmbedder:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        from knowledge.quantizer import export, quantize
+        from knowledge.index.quantizer import export, quantize
 
         path = quantize(model_dir, cache_dir) if quantized else export(model_dir, cache_dir)
         options = onnxruntime.SessionOptions()
