@@ -14,7 +14,7 @@ from bot.render import escape
 from knowledge.engine import Engine
 from knowledge.index.indexer import IndexReport
 from knowledge.prompts import render
-from knowledge.sources.registry import SourceSpec, SourceSpecError, validate
+from knowledge.sources.registry import SourceSpec, SourceSpecError
 
 log = logging.getLogger(__name__)
 
@@ -83,14 +83,12 @@ def parse_source(args: list[str]) -> SourceSpec:
     unknown = set(options) - {"tickers", "forms", "since"}
     if unknown:
         raise SourceSpecError(f"unknown option {sorted(unknown)[0]}")
-    return validate(
-        SourceSpec(
-            kind=args[0],
-            location=args[1],
-            tickers=tuple(options.get("tickers", "").split(",")),
-            forms=tuple(options.get("forms", "").split(",")),
-            since=options.get("since", ""),
-        )
+    return SourceSpec(  # validated (addresses included) when the engine adds it
+        kind=args[0],
+        location=args[1],
+        tickers=tuple(options.get("tickers", "").split(",")),
+        forms=tuple(options.get("forms", "").split(",")),
+        since=options.get("since", ""),
     )
 
 

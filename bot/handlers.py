@@ -15,7 +15,7 @@ from bot.addressing import question_in
 from bot.context import BotContext
 from bot.render import escape, render_html, split_html
 from bot.streaming import LiveReply
-from knowledge.catalog.database import QuestionRow
+from knowledge.catalog import QuestionRow
 from knowledge.prompts import render
 from knowledge.sources.registry import describe
 from knowledge.text.language import detect

@@ -17,7 +17,7 @@ from knowledge.answer.guard import guard, guard_partial, is_advice_request, stri
 from knowledge.answer.packer import pack
 from knowledge.answer.query import strip_instructions
 from knowledge.answer.retriever import Retrieval, Retriever, expand
-from knowledge.catalog.database import Catalog, Source
+from knowledge.catalog import Catalog, Source
 from knowledge.index.chunker import Chunker
 from knowledge.index.embedder import Embedder, make_embedder
 from knowledge.index.indexer import Indexer, IndexReport, Progress
@@ -110,10 +110,10 @@ class Engine:
     def import_sources_file(self) -> None:
         """Add the sources listed in SOURCES_FILE, if that file exists."""
         if self.settings.sources_file.is_file():
-            sources.import_file(self.catalog, self.settings.sources_file)
+            sources.import_file(self.catalog, self.settings.sources_file, sources.policy(self.settings))
 
     def add_source(self, spec: sources.SourceSpec) -> Source:
-        return sources.add(self.catalog, spec)
+        return sources.add(self.catalog, spec, sources.policy(self.settings))
 
     def remove_source(self, source_id: int) -> int:
         """Forget a source and take its documents out of the index; returns how many documents left."""

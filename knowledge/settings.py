@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     sec_data_url: str = "https://data.sec.gov"
     sec_archives_url: str = "https://www.sec.gov"
     sec_user_agent: str = ""
+    allow_private_urls: bool = False
+    private_url_allowlist: Annotated[tuple[str, ...], NoDecode] = ()
+    max_document_mb: float = Field(default=25.0, gt=0)
+    index_lock_wait_seconds: float = Field(default=600.0, ge=0)
+    index_poll_seconds: float = Field(default=2.0, gt=0)
 
     log_level: str = "INFO"
 
@@ -61,6 +66,14 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
         if isinstance(value, int):
             return frozenset({value})
+        return value
+
+    @field_validator("private_url_allowlist", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        """Accept "10.1.0.0/16, intranet-host" as well as a list."""
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
     @property

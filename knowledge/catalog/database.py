@@ -1,94 +1,16 @@
-"""The catalog: sources, documents with content hashes, index runs, questions and feedback (SQLModel)."""
+"""The catalog database: the one place that opens sessions on SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Engine, Text, inspect
-from sqlmodel import Column, Field, Session, SQLModel, col, create_engine, func, select
+from sqlalchemy import Engine, event
+from sqlmodel import Session, col, create_engine, func, select
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class Source(SQLModel, table=True):
-    """Where documents come from: a path, a feed, a web page or a company's filings."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(index=True)
-    location: str = Field(sa_column=Column(Text, nullable=False))
-    params: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
-    tickers: str = ""
-    created_at: datetime = Field(default_factory=_now)
-    last_fetched_at: datetime | None = None
-    last_error: str | None = Field(default=None, sa_column=Column(Text))
-
-
-class DocumentRow(SQLModel, table=True):
-    """One indexed document and the hash of the content its chunks came from."""
-
-    __tablename__ = "document"
-
-    id: str = Field(primary_key=True)
-    source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
-    uri: str = Field(sa_column=Column(Text, nullable=False))
-    title: str = Field(sa_column=Column(Text, nullable=False))
-    publisher: str = ""
-    url: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    published: str = ""
-    language: str = "en"
-    tickers: str = ""
-    content_hash: str
-    # A source's own version marker (feed entry fingerprint, EDGAR accession, HTTP ETag) that lets
-    # a refresh skip the download of an unchanged item.
-    fingerprint: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    chunk_count: int = 0
-    indexed_at: datetime = Field(default_factory=_now)
-
-
-class IndexRun(SQLModel, table=True):
-    """One ingest, reindex or refresh, with its counts and errors."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    started_at: datetime = Field(default_factory=_now)
-    finished_at: datetime | None = None
-    status: str = "running"
-    documents_seen: int = 0
-    documents_added: int = 0
-    documents_updated: int = 0
-    documents_removed: int = 0
-    chunks_embedded: int = 0
-    errors: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
-
-
-class QuestionRow(SQLModel, table=True):
-    """A question asked and the answer given, for /status and for evaluation."""
-
-    __tablename__ = "question"
-
-    id: int | None = Field(default=None, primary_key=True)
-    asked_at: datetime = Field(default_factory=_now)
-    chat_id: int | None = None
-    user_id: int | None = None
-    question: str = Field(sa_column=Column(Text, nullable=False))
-    answer: str = Field(sa_column=Column(Text, nullable=False))
-    citations: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
-    mode: str = "extractive"
-    grounded: bool = True
-    latency_ms: int = 0
-
-
-class Feedback(SQLModel, table=True):
-    """A 👍 or 👎 on an answer."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    question_id: int = Field(foreign_key="question.id", index=True)
-    user_id: int | None = None
-    vote: int
-    voted_at: datetime = Field(default_factory=_now)
+from knowledge.catalog.migrator import upgrade
+from knowledge.catalog.tables import DocumentRow, Feedback, IndexRun, QuestionRow, Source, now
 
 
 class Catalog:
@@ -96,8 +18,7 @@ class Catalog:
 
     def __init__(self, url: str) -> None:
         self.engine: Engine = create_engine(url, pool_pre_ping=True)
-        SQLModel.metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
+        upgrade(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -154,7 +75,7 @@ class Catalog:
         with self.session() as session:
             source = session.get(Source, source_id)
             if source is not None:
-                source.last_fetched_at, source.last_error = _now(), error
+                source.last_fetched_at, source.last_error = now(), error
                 session.add(source)
                 session.commit()
 
@@ -221,14 +142,10 @@ class Catalog:
             return list(session.exec(select(QuestionRow).order_by(col(QuestionRow.id).desc()).limit(limit)))
 
 
-# Columns added after a table was first created: (table, column, SQL type and default).
-_LATER_COLUMNS = [("document", "fingerprint", "TEXT NOT NULL DEFAULT ''")]
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    """A minimal migration: add columns that older catalogs lack (create_all only creates tables)."""
-    inspector = inspect(engine)
-    with engine.begin() as connection:
-        for table, column, definition in _LATER_COLUMNS:
-            if column not in {c["name"] for c in inspector.get_columns(table)}:
-                connection.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+@event.listens_for(Session, "before_flush")
+def _strip_nul(session: Session, _context: Any, _instances: Any) -> None:
+    """PostgreSQL text cannot hold NUL bytes; one in any value would abort the whole write."""
+    for row in (*session.new, *session.dirty):
+        for name, value in vars(row).items():
+            if isinstance(value, str) and "\x00" in value:
+                setattr(row, name, value.replace("\x00", ""))

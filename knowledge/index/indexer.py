@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from knowledge.catalog.database import Catalog, DocumentRow, IndexRun, Source, _now
+from knowledge.catalog import Catalog, DocumentRow, IndexRun, Source, now
 from knowledge.index.chunker import Chunker
 from knowledge.index.embedder import Embedder
 from knowledge.index.store import VectorStore
@@ -70,7 +70,7 @@ class Indexer:
             else:
                 report.errors.append({"source": source.location, "error": f"no reader for kind {source.kind}"})
         run.finished_at, run.status = (
-            _now(),
+            now(),
             "failed" if report.errors and not report.documents_seen else "done",
         )
         for name, value in report.as_json().items():
@@ -123,7 +123,7 @@ class Indexer:
         unchanged = bool(state.pop("unchanged", False))
         params["state"] = state
         source.params = json.dumps(params)
-        source.last_fetched_at = _now()
+        source.last_fetched_at = now()
         if not unchanged:
             source.last_error = f"{len(failures)} item(s) failed, first: {failures[0]}" if failures else None
         self._catalog.save_source(source)
@@ -195,5 +195,5 @@ def _row(document: Document, source_id: int | None, chunk_count: int, fingerprin
         content_hash=document.content_hash,
         fingerprint=fingerprint,
         chunk_count=chunk_count,
-        indexed_at=_now(),
+        indexed_at=now(),
     )

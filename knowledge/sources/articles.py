@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from knowledge.catalog.database import Source
+from knowledge.catalog import Source
 from knowledge.sources.fetcher import Fetcher
 from knowledge.sources.loader import LoadError, build_document, content_hash, read_article
 from knowledge.sources.reader import Item, Known, SourceError, tickers_of
@@ -24,7 +24,7 @@ class ArticleReader:
             yield Item(uri=url, fingerprint=known(url) or "")
             return
         try:
-            pages, meta = read_article(response.content)
+            pages, meta = read_article(response.content, response.charset)
         except LoadError as error:
             raise SourceError(f"{error} at {url}") from error
         meta.update(url=meta.get("url") or url, tickers=tickers_of(source))

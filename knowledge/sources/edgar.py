@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import html as lxml_html
 
-from knowledge.catalog.database import Source
+from knowledge.catalog import Source
 from knowledge.records import Page
 from knowledge.sources.fetcher import Fetcher, FetchError
 from knowledge.sources.htmltext import html_to_text
@@ -118,7 +118,7 @@ class EdgarReader:
         if url.lower().endswith(".pdf"):
             pages, _ = read_pdf(response.content)
         else:
-            pages = [Page(html_to_text(response.content))]
+            pages = [Page(html_to_text(response.content, response.charset))]
         what = f"{filing.form} {exhibit} press release" if exhibit else filing.form
         period = f" for the period ended {filing.period}" if filing.period else ""
         meta = {

@@ -11,9 +11,9 @@ from typing import Any
 
 import feedparser
 
-from knowledge.catalog.database import Source
+from knowledge.catalog import Source
 from knowledge.records import Page
-from knowledge.sources.fetcher import Fetcher, FetchError
+from knowledge.sources.fetcher import Fetcher, FetchError, RefusedURLError
 from knowledge.sources.htmltext import html_to_text
 from knowledge.sources.loader import LoadError, build_document, content_hash, read_article
 from knowledge.sources.reader import Item, Known, SourceError, tickers_of
@@ -54,7 +54,10 @@ class FeedReader:
         if known(link) == fingerprint:
             return Item(uri=link, fingerprint=fingerprint)
         summary = html_to_text(str(entry.get("summary", ""))) if entry.get("summary") else ""
-        pages, meta = self._article(link, summary)
+        try:
+            pages, meta = self._article(link, summary)
+        except RefusedURLError as error:
+            return Item(uri=link, error=str(error))
         if not pages:
             return Item(uri=link, error="article page unavailable and the entry has no summary")
         meta.update(
@@ -77,9 +80,11 @@ class FeedReader:
     def _article(self, link: str, summary: str) -> tuple[list[Page], dict[str, Any]]:
         try:
             page = self._fetcher.get(link)
-            pages, meta = read_article(page.content)
+            pages, meta = read_article(page.content, page.charset)
             if sum(len(p.text) for p in pages) >= max(200, len(summary)):
                 return pages, meta
+        except RefusedURLError:
+            raise  # an entry pointing inside the network is refused, summary and all
         except (FetchError, LoadError) as error:
             log.info("using the feed summary for %s: %s", link, error)
         return ([Page(summary)], {}) if summary.strip() else ([], {})

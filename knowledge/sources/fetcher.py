@@ -1,4 +1,5 @@
-"""HTTP for the network sources: timeouts, retries with backoff, conditional GET, polite pacing."""
+"""HTTP for the network sources: timeouts, retries with backoff, conditional GET, polite pacing,
+redirects followed hop by hop, and no internal addresses (see netguard)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,27 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from email.message import Message
+from urllib.parse import urljoin, urlsplit
 
 import httpx
+
+from knowledge.sources.netguard import AddressPolicy, BlockedAddressError, GuardedBackend
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
 DEFAULT_AGENT = "investorbot/0.1 (+https://github.com/investorbot/investorbot)"
 
 
 class FetchError(Exception):
     """A download failed for good; the message is one short sentence."""
+
+
+class RefusedURLError(FetchError):
+    """The URL (or a redirect) leads to an address sources may not reach."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,14 @@ class Fetched:
         """What to send back next time to ask "changed since?"."""
         return f"{self.etag}|{self.last_modified}" if self.etag or self.last_modified else ""
 
+    @property
+    def charset(self) -> str | None:
+        """The charset the server declared in Content-Type, if any."""
+        header = Message()
+        header["Content-Type"] = self.content_type or "application/octet-stream"
+        charset = header.get_param("charset")
+        return str(charset).strip().lower() if isinstance(charset, str) and charset.strip() else None
+
 
 class Fetcher:
     """One HTTP client for a refresh; every request has a timeout, transient failures are retried."""
@@ -47,9 +65,18 @@ class Fetcher:
         retries: int = 2,
         backoff: float = 0.5,
         min_interval: dict[str, float] | None = None,
+        policy: AddressPolicy | None = None,
     ) -> None:
+        transport = httpx.HTTPTransport()
+        # The connection pool's socket backend is where addresses are checked: after resolution,
+        # before connecting, on every hop. httpx takes no backend argument, so it is set here.
+        transport._pool._network_backend = GuardedBackend(policy or AddressPolicy())  # type: ignore[attr-defined]
         self._client = httpx.Client(
-            timeout=timeout, follow_redirects=True, headers={"User-Agent": user_agent, "Accept-Encoding": "gzip"}
+            timeout=timeout,
+            follow_redirects=False,  # followed below, so that every hop is checked
+            transport=transport,
+            trust_env=False,  # an environment proxy would hide the real destination from the check
+            headers={"User-Agent": user_agent, "Accept-Encoding": "gzip"},
         )
         self._retries, self._backoff = retries, backoff
         self._min_interval = min_interval or {}
@@ -68,12 +95,10 @@ class Fetcher:
         if modified:
             request_headers["If-Modified-Since"] = modified
         for attempt in range(self._retries + 1):
-            self._pace(url)
             try:
-                response = self._client.get(url, headers=request_headers)
+                response = self._follow(url, request_headers)
             except httpx.TimeoutException as error:
-                failure = f"timed out fetching {url}"
-                cause: Exception = error
+                failure, cause = f"timed out fetching {url}", error
             except httpx.TransportError as error:
                 failure = f"could not connect to {urlsplit(url).netloc} ({type(error).__name__})"
                 cause = error
@@ -91,6 +116,21 @@ class Fetcher:
                 log.info("%s; retrying in %.1f s", failure, delay)
                 time.sleep(delay)
         raise FetchError(failure) from cause
+
+    def _follow(self, url: str, headers: dict[str, str]) -> httpx.Response:
+        """GET with redirects followed by hand: each hop must be http(s), and is checked on connect."""
+        for _ in range(MAX_REDIRECTS + 1):
+            if urlsplit(url).scheme not in ("http", "https"):
+                raise RefusedURLError(f"refused {url!r}: only http and https are allowed")
+            self._pace(url)
+            try:
+                response = self._client.get(url, headers=headers)
+            except BlockedAddressError as error:
+                raise RefusedURLError(f"refused {url}: {error}") from error
+            if response.status_code not in REDIRECT_STATUS or "location" not in response.headers:
+                return response
+            url = urljoin(str(response.url), response.headers["location"])
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects fetching {url}")
 
     def _pace(self, url: str) -> None:
         host = urlsplit(url).netloc

@@ -6,8 +6,10 @@ need every item heading and table kept.
 
 from __future__ import annotations
 
+import codecs
 import re
 
+from charset_normalizer import from_bytes
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -17,12 +19,37 @@ _BLOCKS = frozenset(
 _CELLS = frozenset({"td", "th"})
 _DROP = frozenset({"script", "style", "head", "noscript", "template"})
 _HIDDEN = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+_DECLARED = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
-def html_to_text(markup: bytes | str) -> str:
+def decode_html(raw: bytes, charset: str | None = None) -> str:
+    """Markup as text: the HTTP charset first, then a byte-order mark, then the document's own
+    declaration, then UTF-8, then detection."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[3:].decode("utf-8", errors="replace")
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return raw.decode("utf-16", errors="replace")
+    found = _DECLARED.search(raw[:4096])
+    declared = [group.decode("ascii") for group in found.groups() if group] if found else []
+    for candidate in (charset, *declared, "utf-8"):
+        if candidate:
+            try:
+                return raw.decode(candidate)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    best = from_bytes(raw[:200_000]).best()
+    return raw.decode(best.encoding if best else "cp1252", errors="replace")
+
+
+def html_to_text(markup: bytes | str, charset: str | None = None) -> str:
     """The readable text of an HTML document, block structure kept as lines."""
+    text = decode_html(markup, charset) if isinstance(markup, bytes) else markup
     try:
-        root = lxml_html.document_fromstring(markup)
+        # lxml refuses text that still declares an encoding; it is decoded already.
+        root = lxml_html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
     except (etree.ParserError, ValueError):
         return ""
     for element in list(root.iter()):

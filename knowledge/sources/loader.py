@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from knowledge.records import Document, Page
+from knowledge.sources.htmltext import decode_html
 from knowledge.text.companies import Companies
 from knowledge.text.language import detect
 
@@ -111,14 +112,6 @@ def _decode(raw: bytes) -> str:
     raise LoadError("not valid UTF-8 text (bad encoding)")
 
 
-def _decode_html(raw: bytes) -> str:
-    # Web pages declare their own charset; fall back to a lenient decode rather than refuse them.
-    try:
-        return _decode(raw)
-    except LoadError:
-        return raw.decode("cp1252", errors="replace")
-
-
 def _read_text(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
     try:
         post = frontmatter.loads(_decode(raw))
@@ -129,9 +122,9 @@ def _read_text(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
     return [Page(post.content)], dict(post.metadata)
 
 
-def read_article(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
+def read_article(raw: bytes, charset: str | None = None) -> tuple[list[Page], dict[str, Any]]:
     """The main text of a web article (navigation, ads and footers dropped) and its metadata."""
-    html = _decode_html(raw)
+    html = decode_html(raw, charset)
     text = trafilatura.extract(html, include_tables=True, include_comments=False, favor_precision=True)
     if not text:
         raise LoadError("no article text found in the HTML")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from knowledge.catalog.database import Source
+from knowledge.catalog import Source
 from knowledge.records import Document
 
 

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from knowledge.catalog.database import Catalog, Source
+from knowledge.catalog import Catalog, Source
 from knowledge.settings import Settings
 from knowledge.sources.articles import ArticleReader
 from knowledge.sources.edgar import DEFAULT_FORMS, EdgarReader
 from knowledge.sources.feeds import FeedReader
 from knowledge.sources.fetcher import DEFAULT_AGENT, Fetcher
+from knowledge.sources.netguard import AddressPolicy, BlockedAddressError
 from knowledge.sources.reader import Reader
 
 KINDS = ("path", "rss", "url", "edgar")
@@ -37,9 +38,9 @@ class SourceSpec:
     since: str = ""
 
 
-def add(catalog: Catalog, spec: SourceSpec) -> Source:
+def add(catalog: Catalog, spec: SourceSpec, policy: AddressPolicy | None = None) -> Source:
     """Validate and store a source; adding the same kind and location twice returns the first."""
-    spec = validate(spec)
+    spec = validate(spec, policy)
     params: dict[str, Any] = {}
     if spec.kind == "edgar":
         params = {"forms": list(spec.forms or DEFAULT_FORMS), "since": spec.since}
@@ -47,7 +48,8 @@ def add(catalog: Catalog, spec: SourceSpec) -> Source:
     return source
 
 
-def validate(spec: SourceSpec) -> SourceSpec:
+def validate(spec: SourceSpec, policy: AddressPolicy | None = None) -> SourceSpec:
+    """The spec tidied up, or SourceSpecError saying in one sentence what is wrong with it."""
     kind = spec.kind.lower().strip()
     location = spec.location.strip()
     if kind not in KINDS:
@@ -56,6 +58,10 @@ def validate(spec: SourceSpec) -> SourceSpec:
         parts = urlsplit(location)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SourceSpecError(f"{location!r} is not an http(s) URL")
+        try:
+            (policy or AddressPolicy()).check_url(location)
+        except BlockedAddressError as error:
+            raise SourceSpecError(str(error)) from None
     elif kind == "path":
         path = Path(location).expanduser()
         if not path.exists():
@@ -75,7 +81,7 @@ def validate(spec: SourceSpec) -> SourceSpec:
     return SourceSpec(kind, location, tickers, forms, spec.since)
 
 
-def import_file(catalog: Catalog, path: Path) -> list[Source]:
+def import_file(catalog: Catalog, path: Path, policy: AddressPolicy | None = None) -> list[Source]:
     """Add every `[[source]]` of a sources.toml file (already known ones are left as they are)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -93,7 +99,7 @@ def import_file(catalog: Catalog, path: Path) -> list[Source]:
             )
         except KeyError as missing:
             raise SourceSpecError(f"{path}: source {number} lacks {missing}") from None
-        added.append(add(catalog, spec))
+        added.append(add(catalog, spec, policy))
     return added
 
 
@@ -105,11 +111,22 @@ def readers(settings: Settings, fetcher: Fetcher, edgar_fetcher: Fetcher) -> dic
     }
 
 
+def policy(settings: Settings, trusted_urls: tuple[str, ...] = ()) -> AddressPolicy:
+    """Which addresses source URLs may reach; `trusted_urls` are endpoints the operator configured."""
+    return AddressPolicy.of(settings.allow_private_urls, settings.private_url_allowlist, trusted_urls)
+
+
 def fetchers(settings: Settings) -> tuple[Fetcher, Fetcher]:
     """A general fetcher and one for EDGAR (its own user agent, paced under 10 requests a second)."""
-    pace = {urlsplit(url).netloc: EDGAR_REQUEST_INTERVAL for url in (settings.sec_data_url, settings.sec_archives_url)}
-    general = Fetcher(settings.http_timeout_seconds, DEFAULT_AGENT)
-    edgar = Fetcher(settings.http_timeout_seconds, settings.sec_user_agent or DEFAULT_AGENT, min_interval=pace)
+    sec = (settings.sec_data_url, settings.sec_archives_url)
+    pace = {urlsplit(url).netloc: EDGAR_REQUEST_INTERVAL for url in sec}
+    general = Fetcher(settings.http_timeout_seconds, DEFAULT_AGENT, policy=policy(settings))
+    edgar = Fetcher(
+        settings.http_timeout_seconds,
+        settings.sec_user_agent or DEFAULT_AGENT,
+        min_interval=pace,
+        policy=policy(settings, sec),  # EDGAR's own hosts are configured; links elsewhere are checked
+    )
     return general, edgar
 
 

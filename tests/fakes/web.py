@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -24,15 +24,16 @@ class Route:
     status: int = 200
     delay: float = 0.0
     etag: bool = True
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Location for a redirect
 
 
 class FakeWeb:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.hits: list[tuple[str, int]] = []  # (path, status) of every request
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = ThreadingHTTPServer((host, 0), _handler(self))
         self._server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self.base = f"http://{host}:{self._server.server_address[1]}"
         self._load_fixtures()
 
     def downloads(self, path: str) -> int:
@@ -96,9 +97,11 @@ def _handler(web: FakeWeb) -> type[BaseHTTPRequestHandler]:
             if etag and self.headers.get("If-None-Match") == etag:
                 self._answer(304, b"", route.content_type, etag)
                 return
-            self._answer(route.status, route.body, route.content_type, etag)
+            self._answer(route.status, route.body, route.content_type, etag, route.headers)
 
-        def _answer(self, status: int, body: bytes, content_type: str, etag: str = "") -> None:
+        def _answer(
+            self, status: int, body: bytes, content_type: str, etag: str = "", extra: dict[str, str] | None = None
+        ) -> None:
             web.hits.append((self.path.split("?")[0], status))
             try:
                 self.send_response(status)
@@ -106,6 +109,8 @@ def _handler(web: FakeWeb) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", str(len(body)))
                 if etag:
                     self.send_header("ETag", etag)
+                for name, value in (extra or {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 if body:
                     self.wfile.write(body)

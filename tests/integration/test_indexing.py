@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from knowledge.catalog.database import Catalog
+from knowledge.catalog import Catalog
 from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder
 from tests.conftest import POSTGRES_URL, make_settings

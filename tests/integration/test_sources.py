@@ -31,6 +31,7 @@ def _engine(tmp_path: Path, embedder: Embedder, web: FakeWeb, **overrides: objec
         "sec_user_agent": AGENT,
         "http_timeout_seconds": 1.0,
         "sources_file": tmp_path / "none.toml",
+        "allow_private_urls": True,  # the fixtures are served on loopback
         **overrides,
     }
     return Engine(make_settings(tmp_path, **values), embedder)

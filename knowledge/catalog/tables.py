@@ -1,0 +1,190 @@
+"""The catalog's tables (SQLModel). Their schema is created and changed by the migrations only.
+
+Telegram ids do not fit 32 bits (supergroups are -100…, new users exceed 2³¹): every chat, user
+and message id is a BIGINT.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import BigInteger, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Source(SQLModel, table=True):
+    """Where documents come from: a path, a feed, a web page or a company's filings."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    location: str = Field(sa_column=Column(Text, nullable=False))
+    params: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    tickers: str = ""
+    created_at: datetime = Field(default_factory=now)
+    last_fetched_at: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class DocumentRow(SQLModel, table=True):
+    """One indexed document and the hash of the content its chunks came from."""
+
+    __tablename__ = "document"
+
+    id: str = Field(primary_key=True)
+    source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
+    uri: str = Field(sa_column=Column(Text, nullable=False))
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    publisher: str = ""
+    url: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    published: str = ""
+    language: str = "en"
+    tickers: str = ""
+    content_hash: str
+    # A source's own version marker (feed entry fingerprint, EDGAR accession, HTTP ETag) that lets
+    # a refresh skip the download of an unchanged item.
+    fingerprint: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    chunk_count: int = 0
+    indexed_at: datetime = Field(default_factory=now)
+
+
+class IndexRun(SQLModel, table=True):
+    """One ingest, reindex or refresh, with its counts and errors."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(default_factory=now)
+    finished_at: datetime | None = None
+    status: str = "running"  # running, done, failed, interrupted
+    documents_seen: int = 0
+    documents_added: int = 0
+    documents_updated: int = 0
+    documents_removed: int = 0
+    chunks_embedded: int = 0
+    errors: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+
+
+class QuestionRow(SQLModel, table=True):
+    """A question asked and the answer given, for /status, votes, follow-ups and evaluation."""
+
+    __tablename__ = "question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    asked_at: datetime = Field(default_factory=now)
+    chat_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    user_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    answer: str = Field(sa_column=Column(Text, nullable=False))
+    citations: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    mode: str = "extractive"
+    grounded: bool = True
+    latency_ms: int = 0
+
+
+class AnswerMessage(SQLModel, table=True):
+    """A Telegram message that carries (part of) an answer: votes and replies find their question by it."""
+
+    __tablename__ = "answer_message"
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    message_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    question_id: int = Field(foreign_key="question.id", index=True)
+
+
+class Feedback(SQLModel, table=True):
+    """A 👍 or 👎 on an answer; one per user and answer (a second tap changes it)."""
+
+    __table_args__ = (UniqueConstraint("question_id", "user_id", name="uq_feedback_question_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", index=True)
+    user_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    vote: int
+    voted_at: datetime = Field(default_factory=now)
+
+
+class IndexState(SQLModel, table=True):
+    """The index every reader should serve: one row, bumped by every writer when it publishes.
+
+    `generation` names a set of chunks (the keyword snapshot of that generation lists them);
+    `collection` is the Chroma collection that holds them.
+    """
+
+    __tablename__ = "index_state"
+
+    id: int = Field(default=1, primary_key=True)
+    generation: int = 0
+    collection: str = "passages"
+    embedding_model: str = ""
+    chunk_count: int = 0
+    published_at: datetime = Field(default_factory=now)
+
+
+class KeywordSnapshot(SQLModel, table=True):
+    """A generation's keyword index, in parts, for readers on other hosts (PostgreSQL deployments)."""
+
+    __tablename__ = "keyword_snapshot"
+
+    generation: int = Field(primary_key=True)
+    part: int = Field(primary_key=True)
+    name: str = Field(primary_key=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class PriceBar(SQLModel, table=True):
+    """One daily bar of a ticker."""
+
+    __tablename__ = "price_bar"
+
+    ticker: str = Field(primary_key=True)
+    session: date = Field(primary_key=True)
+    open: float
+    high: float
+    low: float
+    close: float
+    adj_close: float
+    volume: int = Field(sa_column=Column(BigInteger, nullable=False))
+    source: str = ""
+    fetched_at: datetime = Field(default_factory=now)
+
+
+class Conversation(SQLModel, table=True):
+    """What a chat (or forum topic) last asked about, so a short follow-up can inherit it."""
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    thread_id: int = Field(default=0, sa_column=Column(BigInteger, primary_key=True))
+    tickers: str = ""
+    topic: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    language: str = "en"
+    updated_at: datetime = Field(default_factory=now)
+
+
+class QuestionEvent(SQLModel, table=True):
+    """One question counted against its asker's per-minute limit (shared by every bot replica)."""
+
+    __tablename__ = "question_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    at: datetime = Field(default_factory=now, index=True)
+
+
+class ChatNotice(SQLModel, table=True):
+    """When a chat was last told something that should not be repeated often (e.g. "answers are queued")."""
+
+    __tablename__ = "chat_notice"
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    kind: str = Field(primary_key=True)
+    at: datetime = Field(default_factory=now)
+
+
+class EmbeddingCacheRow(SQLModel, table=True):
+    """A vector by the hash of the exact text and model it came from: identical text is embedded once."""
+
+    __tablename__ = "embedding_cache"
+
+    key: str = Field(primary_key=True)
+    vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
