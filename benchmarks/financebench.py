@@ -28,7 +28,8 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: E40
 from knowledge.engine import Engine  # noqa: E402
 from knowledge.index.embedder import Embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
-from knowledge.sources.loader import discover, load  # noqa: E402
+from knowledge.sources.loader import load  # noqa: E402
+from knowledge.sources.tree import discover  # noqa: E402
 
 Ranked = list[tuple[str, int]]  # (document name, 0-based page), best first
 
@@ -86,7 +87,7 @@ class Baseline:
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         self._keys: list[tuple[str, int]] = []
         texts: list[str] = []
-        for path in discover(pdfs):
+        for path in discover(pdfs).files:
             for page in load(path).pages:
                 for piece in splitter.split_text(page.text):
                     self._keys.append((path.stem, (page.number or 1) - 1))

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
+from knowledge.catalog import Catalog, DocumentRow  # noqa: E402
 from knowledge.index.store import VectorStore  # noqa: E402
 from knowledge.records import Chunk  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
@@ -49,6 +50,9 @@ WORDS = (
 ).split()
 
 
+VERSION = "00000000"  # the content version synthetic documents are recorded with
+
+
 def settings_for(data_dir: Path) -> Settings:
     return Settings(_env_file=None, data_dir=data_dir, sources_file=data_dir / "none.toml")  # type: ignore[call-arg]
 
@@ -58,21 +62,22 @@ def build(data_dir: Path, size: int) -> None:
     embedding model exported. Kept between runs."""
     from knowledge.engine import Engine
 
-    store = VectorStore(settings_for(data_dir).chroma_dir)
-    if store.count() < size:
-        _add_synthetic(store, size)
     engine = Engine(settings_for(data_dir))
+    if engine.chunk_count() < size:
+        with engine.writer.session("benchmark build") as writing:
+            _add_synthetic(writing.store, engine.catalog, size)
+            writing.dirty = True
     _ = engine.keyword, engine.embedder
     engine.close()
 
 
-def _add_synthetic(store: VectorStore, size: int, seed: int = 7) -> None:
+def _add_synthetic(store: VectorStore, catalog: Catalog, size: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     vectors_rng = np.random.default_rng(seed)
     names = [names[0].lstrip("=") for names in Companies.default().aliases.values()]
     tickers = list(Companies.default().aliases)
     started = time.perf_counter()
-    for start in range(store.count(), size, 2000):
+    for start in range(catalog.document_count() * 20, size, 2000):
         chunks = []
         for index in range(start, min(size, start + 2000)):
             company = rng.randrange(len(names))
@@ -82,8 +87,8 @@ def _add_synthetic(store: VectorStore, size: int, seed: int = 7) -> None:
             ]
             chunks.append(
                 Chunk(
-                    id=f"synthetic-{index}",
-                    document_id=f"doc-{index // 20}",
+                    id=f"syn{index // 20:08d}-{VERSION}-{index % 20}",
+                    document_id=f"syn{index // 20:08d}",
                     text=" ".join(sentences),
                     title=f"{names[company]} report {2015 + index % 10}",
                     uri=f"synthetic://{index // 20}",
@@ -93,6 +98,12 @@ def _add_synthetic(store: VectorStore, size: int, seed: int = 7) -> None:
         vectors = vectors_rng.standard_normal((len(chunks), 384)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         store.add(chunks, vectors)
+        for first in chunks[::20]:
+            catalog.save_document(
+                DocumentRow(
+                    id=first.document_id, uri=first.uri, title=first.title, content_hash=VERSION, chunk_count=20
+                )
+            )
     print(f"built {size} synthetic chunks in {time.perf_counter() - started:.0f} s", flush=True)
 
 

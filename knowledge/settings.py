@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     max_document_mb: float = Field(default=25.0, gt=0)
     index_lock_wait_seconds: float = Field(default=600.0, ge=0)
     index_poll_seconds: float = Field(default=2.0, gt=0)
+    stale_chunk_grace_seconds: float = Field(default=30.0, ge=0)
+
+    chroma_url: str = ""
+    chroma_auth_header: str = "Authorization"
+    chroma_auth_token: SecretStr = SecretStr("")
 
     log_level: str = "INFO"
 
@@ -89,6 +94,12 @@ class Settings(BaseSettings):
     def catalog_url(self) -> str:
         """DATABASE_URL, or an SQLite file inside DATA_DIR."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'catalog.db').as_posix()}"
+
+    @property
+    def chroma_headers(self) -> dict[str, str]:
+        """The header a token-checking proxy in front of the Chroma server expects, if any."""
+        token = self.chroma_auth_token.get_secret_value()
+        return {self.chroma_auth_header: token} if token else {}
 
     @property
     def llm_configured(self) -> bool:

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from knowledge.answer.query import strip_instructions, years
 from knowledge.index.embedder import Embedder
-from knowledge.index.keyword import KeywordIndex
+from knowledge.index.serving import IndexView
 from knowledge.index.statements import StatementHints, hints
-from knowledge.index.store import VectorStore
 from knowledge.records import Chunk, Passage
 from knowledge.text.companies import Companies
 from knowledge.text.language import detect
@@ -22,6 +21,8 @@ from knowledge.text.terms import terms
 
 _RRF_K = 60
 _CANDIDATES = 100
+# Extra dense candidates, for those the generation does not list (a writer's unpublished chunks).
+_DENSE_HEADROOM = 50
 # Multipliers on the fused score, measured on FinanceBench dev (benchmarks/financebench.py).
 _NAMED_STATEMENT = 2.5  # "using the cash flow statement" -> that statement's pages
 _IMPLIED_STATEMENT = 1.6  # "capex" -> the cash flow statement
@@ -65,17 +66,10 @@ def expand(question: str, companies: Companies) -> str:
 
 
 class Retriever:
-    """Finds the passages that answer a question."""
+    """Finds the passages that answer a question, in one generation of the index."""
 
-    def __init__(
-        self,
-        store: VectorStore,
-        embedder: Embedder,
-        keyword: KeywordIndex,
-        companies: Companies,
-        top_k: int = 6,
-    ) -> None:
-        self._store, self._embedder, self._keyword = store, embedder, keyword
+    def __init__(self, view: IndexView, embedder: Embedder, companies: Companies, top_k: int = 6) -> None:
+        self._store, self._embedder, self._keyword = view.store, embedder, view.keyword
         self._companies, self._top_k = companies, top_k
 
     def retrieve(self, question: str) -> Retrieval:
@@ -83,7 +77,7 @@ class Retriever:
         named = self._companies.find(question)
         core = strip_instructions(question)
         query = expand(core, self._companies)
-        dense = self._store.query(self._embedder.embed([query])[0], _CANDIDATES)
+        dense = self._dense(query)
         keyword_ids = self._keyword.search(terms(query, "en") + terms(core, language), _CANDIDATES, named)
         chunks = {chunk.id: chunk for chunk, _ in dense}
         statements = hints(question)
@@ -99,6 +93,11 @@ class Retriever:
         boosted = _one_per_page(self._boost(fused, question, language, statements))
         covered = bool(boosted) and self._covers(core, named, boosted)
         return Retrieval(tuple(boosted[: self._top_k]), named, language, covered)
+
+    def _dense(self, query: str) -> list[tuple[Chunk, float]]:
+        """Nearest chunks of this generation: others in the store (unpublished, superseded) are dropped."""
+        found = self._store.query(self._embedder.embed([query])[0], _CANDIDATES + _DENSE_HEADROOM)
+        return [(chunk, score) for chunk, score in found if chunk.id in self._keyword][:_CANDIDATES]
 
     def _statement_ids(self, wanted: StatementHints, named: tuple[str, ...]) -> list[str]:
         """The statement pages the question asks for, even when neither search ranked them.

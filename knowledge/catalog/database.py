@@ -20,6 +20,11 @@ class Catalog:
         self.engine: Engine = create_engine(url, pool_pre_ping=True)
         upgrade(self.engine)
 
+    @property
+    def shared(self) -> bool:
+        """Processes on other hosts may use this catalog (PostgreSQL), so shared state must live in it."""
+        return self.engine.dialect.name == "postgresql"
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -85,6 +90,12 @@ class Catalog:
             if source_id is not None:
                 query = query.where(DocumentRow.source_id == source_id)
             return list(session.exec(query.order_by(col(DocumentRow.published).desc(), col(DocumentRow.title))))
+
+    def document_versions(self) -> dict[str, str]:
+        """Each document's indexed content version, as its chunk ids carry it."""
+        with self.session() as session:
+            rows = session.exec(select(DocumentRow.id, DocumentRow.content_hash))
+            return {document_id: content_hash[:8] for document_id, content_hash in rows}
 
     def document(self, document_id: str) -> DocumentRow | None:
         with self.session() as session:

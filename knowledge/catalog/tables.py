@@ -108,8 +108,8 @@ class Feedback(SQLModel, table=True):
 class IndexState(SQLModel, table=True):
     """The index every reader should serve: one row, bumped by every writer when it publishes.
 
-    `generation` names a set of chunks (the keyword snapshot of that generation lists them);
-    `collection` is the Chroma collection that holds them.
+    `generation` names a set of chunks (the keyword snapshot of that generation lists them, and
+    readers use only those); `collection` is the Chroma collection that holds them.
     """
 
     __tablename__ = "index_state"
@@ -120,6 +120,10 @@ class IndexState(SQLModel, table=True):
     embedding_model: str = ""
     chunk_count: int = 0
     published_at: datetime = Field(default_factory=now)
+    # A collection replaced by a full rebuild, dropped once readers have had time to move on.
+    retired_collection: str = ""
+    # Who holds the writer lock ("refresh by pid 123 on host-a since 14:02 UTC"), for busy messages.
+    writer: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
 class KeywordSnapshot(SQLModel, table=True):

@@ -1,27 +1,37 @@
-"""Incremental indexing: load → clean → chunk → embed → store, recorded in the catalog."""
+"""Incremental indexing: load → clean → chunk → embed → store, recorded in the catalog.
+
+The indexer works inside a writer session (see writer.py): it adds chunks to the session's store
+and records documents in the catalog; readers see the result when the session publishes.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from knowledge.catalog import Catalog, DocumentRow, IndexRun, Source, now
 from knowledge.index.chunker import Chunker
 from knowledge.index.embedder import Embedder
-from knowledge.index.store import VectorStore
-from knowledge.records import Document
+from knowledge.index.store import StoreError
+from knowledge.index.writer import Writing
+from knowledge.records import Chunk, Document
 from knowledge.sources.fetcher import FetchError
-from knowledge.sources.loader import LoadError, content_hash, discover, document_id, load
+from knowledge.sources.loader import LoadError, content_hash, document_id, load
 from knowledge.sources.reader import Item, Reader, SourceError, params_of
+from knowledge.sources.tree import Presence, discover, presence
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
-"""Called as progress(item name, items done, items in all)."""
+"""Called as progress(item name, items done, items in all); `items in all` is 0 when unknown."""
+
+BATCH = 256  # chunks embedded and stored together: memory stays bounded for any document size
 
 
 @dataclass
@@ -42,64 +52,53 @@ class IndexReport:
     def changed(self) -> bool:
         return bool(self.documents_added or self.documents_updated or self.documents_removed)
 
+    def fail(self, source: str, error: str) -> None:
+        self.errors.append({"source": source, "error": error})
+
 
 class Indexer:
-    """Keeps the vector store and the catalog in step with the sources."""
+    """Keeps the store and the catalog in step with the sources."""
 
     def __init__(
-        self, catalog: Catalog, store: VectorStore, embedder: Callable[[], Embedder], chunker: Chunker
+        self, catalog: Catalog, embedder: Callable[[], Embedder], chunker: Chunker, max_document_mb: float = 25.0
     ) -> None:
-        self._catalog, self._store, self._embedder, self._chunker = catalog, store, embedder, chunker
-
-    def ingest(self, paths: Iterable[Path], progress: Progress | None = None) -> IndexReport:
-        """Register each path as a source and index it."""
-        sources = [self._catalog.source_for("path", str(path.resolve())) for path in paths]
-        return self.run(sources, progress)
+        self._catalog, self._embedder, self._chunker = catalog, embedder, chunker
+        self._max_bytes = int(max_document_mb * 1024 * 1024)
 
     def run(
-        self, sources: list[Source], progress: Progress | None = None, readers: dict[str, Reader] | None = None
+        self,
+        sources: list[Source],
+        writing: Writing,
+        progress: Progress | None = None,
+        readers: dict[str, Reader] | None = None,
     ) -> IndexReport:
         """Index the sources one after the other; a failing source is recorded and the others go on."""
         report = IndexReport()
         run = self._catalog.save_run(IndexRun())
-        for source in sources:
-            if source.kind == "path":
-                self._index_source(source, report, progress)
-            elif readers and source.kind in readers:
-                self._read_source(source, readers[source.kind], report, progress)
-            else:
-                report.errors.append({"source": source.location, "error": f"no reader for kind {source.kind}"})
-        run.finished_at, run.status = (
-            now(),
-            "failed" if report.errors and not report.documents_seen else "done",
-        )
-        for name, value in report.as_json().items():
-            setattr(run, name, json.dumps(value) if name == "errors" else value)
-        self._catalog.save_run(run)
+        try:
+            for source in sources:
+                if source.kind == "path":
+                    _Files(
+                        self, self._catalog, source=source, writing=writing, report=report, progress=progress
+                    ).index()
+                elif readers and source.kind in readers:
+                    self._read_source(source, readers[source.kind], writing, report, progress)
+                else:
+                    report.fail(source.location, f"no reader for kind {source.kind}")
+        finally:
+            run.finished_at = now()
+            run.status = "failed" if report.errors and not report.documents_seen else "done"
+            for name, value in report.as_json().items():
+                setattr(run, name, json.dumps(value) if name == "errors" else value)
+            try:
+                self._catalog.save_run(run)
+            except SQLAlchemyError as error:  # the next session marks it interrupted
+                log.warning("could not record the end of index run %s: %s", run.id, _short(error))
         return report
 
-    def _index_source(self, source: Source, report: IndexReport, progress: Progress | None) -> None:
-        root = Path(source.location)
-        if not root.exists():
-            report.errors.append({"source": source.location, "error": "path does not exist"})
-            self._catalog.mark_source(source.id or 0, "path does not exist")
-            return
-        files = list(discover(root))
-        present = set()
-        for done, path in enumerate(files):
-            if progress:
-                progress(path.name, done, len(files))
-            present.add(document_id(str(path.resolve())))
-            self._index_file(path, source, report)
-        if progress:
-            progress(root.name, len(files), len(files))
-        for row in self._catalog.documents(source.id):
-            if row.id not in present and not Path(row.uri).exists():
-                self.remove(row.id)
-                report.documents_removed += 1
-        self._catalog.mark_source(source.id or 0, None)
-
-    def _read_source(self, source: Source, reader: Reader, report: IndexReport, progress: Progress | None) -> None:
+    def _read_source(
+        self, source: Source, reader: Reader, writing: Writing, report: IndexReport, progress: Progress | None
+    ) -> None:
         params = params_of(source)
         state: dict[str, Any] = dict(params.get("state", {}))
         failures: list[str] = []
@@ -110,9 +109,10 @@ class Indexer:
                     progress(item.uri.rsplit("/", 1)[-1][:40], report.documents_seen, 0)
                 if item.error:
                     failures.append(f"{item.uri}: {item.error}")
-                    report.errors.append({"source": item.uri, "error": item.error})
+                    report.fail(item.uri, item.error)
                 elif item.document is not None:
-                    self._store_item(item, source, report)
+                    self._store_item(item, source, writing, report)
+                writing.checkpoint()
         except (SourceError, FetchError, LoadError) as error:
             self._fail(source, str(error), report)
             return
@@ -128,14 +128,14 @@ class Indexer:
             source.last_error = f"{len(failures)} item(s) failed, first: {failures[0]}" if failures else None
         self._catalog.save_source(source)
 
-    def _store_item(self, item: Item, source: Source, report: IndexReport) -> None:
+    def _store_item(self, item: Item, source: Source, writing: Writing, report: IndexReport) -> None:
         assert item.document is not None
         existing = self._catalog.document(item.document.id)
         if existing is not None and existing.content_hash == item.document.content_hash:
             existing.fingerprint = item.fingerprint  # same text under a new version marker
             self._catalog.save_document(existing)
             return
-        self.index_document(item.document, source.id, report, is_new=existing is None, fingerprint=item.fingerprint)
+        self.index_document(item.document, source.id, writing, report, existing is None, fingerprint=item.fingerprint)
 
     def _known(self, uri: str) -> str | None:
         row = self._catalog.document(document_id(uri))
@@ -143,42 +143,140 @@ class Indexer:
 
     def _fail(self, source: Source, error: str, report: IndexReport) -> None:
         log.warning("source %s failed: %s", source.location, error)
-        report.errors.append({"source": source.location, "error": error})
+        report.fail(source.location, error)
         self._catalog.mark_source(source.id or 0, error)
 
-    def _index_file(self, path: Path, source: Source, report: IndexReport) -> None:
+    def index_file(self, path: Path, source: Source, writing: Writing, report: IndexReport) -> None:
+        """Index one file unless its content is already indexed; a failure is one error entry."""
         report.documents_seen += 1
         try:
+            size = path.stat().st_size
+            if size > self._max_bytes:
+                limit = self._max_bytes / 1024 / 1024
+                raise LoadError(f"{size / 1024 / 1024:.1f} MB is over the MAX_DOCUMENT_MB limit of {limit:g} MB")
             data = path.read_bytes()
             known = self._catalog.document(document_id(str(path.resolve())))
             if known is not None and known.content_hash == content_hash(data):
                 return
-            self.index_document(load(path, data), source.id, report, is_new=known is None)
+            self.index_document(load(path, data), source.id, writing, report, known is None)
         except (LoadError, OSError) as error:
             log.warning("could not index %s: %s", path, error)
-            report.errors.append({"source": str(path), "error": str(error)})
+            report.fail(str(path), _reason(error))
 
     def index_document(
-        self, document: Document, source_id: int | None, report: IndexReport, *, is_new: bool, fingerprint: str = ""
+        self,
+        document: Document,
+        source_id: int | None,
+        writing: Writing,
+        report: IndexReport,
+        is_new: bool,
+        *,
+        fingerprint: str = "",
     ) -> None:
-        """Embed and store one document; its old chunks go only after the new ones are in."""
-        chunks = self._chunker.chunk(document)
-        if not chunks:
-            raise LoadError("no text left after cleaning")
-        vectors = self._embedder().embed([f"{chunk.title}\n{chunk.text}" for chunk in chunks])
-        old = set(self._store.ids_of(document.id))
-        self._store.add(chunks, vectors)
-        self._store.delete(sorted(old - {chunk.id for chunk in chunks}))
-        self._catalog.save_document(_row(document, source_id, len(chunks), fingerprint))
-        report.chunks_embedded += len(chunks)
+        """Embed and store one document in batches, then record it; on failure, undo its new chunks.
+
+        Its previous chunks stay until no reader can need them (the writer sweeps them).
+        """
+        stored: list[str] = []
+        try:
+            for batch in _batched(self._chunker.chunk(document), BATCH):
+                self._store(batch, writing)
+                stored.extend(chunk.id for chunk in batch)
+            if not stored:
+                raise LoadError("no text left after cleaning")
+            self._catalog.save_document(_row(document, source_id, len(stored), fingerprint))
+        except (StoreError, SQLAlchemyError, OSError) as error:
+            self._undo(stored, writing)
+            report.fail(document.uri, f"could not be stored: {_short(error)}")
+            log.warning("could not store %s: %s", document.uri, _short(error))
+            return
+        writing.dirty = True
+        report.chunks_embedded += len(stored)
         if is_new:
             report.documents_added += 1
         else:
             report.documents_updated += 1
 
-    def remove(self, document_id_: str) -> None:
-        self._store.delete(self._store.ids_of(document_id_))
+    def _store(self, batch: Iterable[Chunk], writing: Writing) -> None:
+        chunks = list(batch)
+        vectors = self._embedder().embed([f"{chunk.title}\n{chunk.text}" for chunk in chunks])
+        writing.store.add(chunks, vectors)
+
+    def _undo(self, stored: list[str], writing: Writing) -> None:
+        try:
+            writing.store.delete(stored)
+        except StoreError as error:  # still full: the next session sweeps them
+            log.warning("could not remove %d partial chunks yet: %s", len(stored), error)
+
+    def remove(self, document_id_: str, writing: Writing) -> None:
+        """Take a document out of the index: its chunks are unlisted now and swept later."""
         self._catalog.remove_document(document_id_)
+        writing.dirty = True
+
+
+class _Files:
+    """One folder (or file) source: new and changed files indexed, deleted ones removed."""
+
+    def __init__(
+        self,
+        indexer: Indexer,
+        catalog: Catalog,
+        *,
+        source: Source,
+        writing: Writing,
+        report: IndexReport,
+        progress: Progress | None,
+    ) -> None:
+        self._indexer, self._catalog, self._source, self._writing = indexer, catalog, source, writing
+        self._report, self._progress = report, progress
+
+    def index(self) -> None:
+        root, catalog = Path(self._source.location), self._catalog
+        state, reason = presence(root)
+        if state is not Presence.PRESENT:
+            # A missing or unreadable source keeps its documents: it may be a disk not mounted yet.
+            self._report.fail(self._source.location, reason)
+            catalog.mark_source(self._source.id or 0, reason)
+            return
+        walk = discover(root)
+        for place, problem in walk.problems:
+            self._report.fail(place, problem)
+        present = set()
+        for done, path in enumerate(walk.files):
+            if self._progress:
+                self._progress(path.name, done, len(walk.files))
+            present.add(document_id(str(path.resolve())))
+            self._indexer.index_file(path, self._source, self._writing, self._report)
+            self._writing.checkpoint()
+        if self._progress:
+            self._progress(root.name, len(walk.files), len(walk.files))
+        for row in catalog.documents(self._source.id):
+            if row.id not in present and presence(Path(row.uri))[0] is Presence.MISSING:
+                self._indexer.remove(row.id, self._writing)
+                self._report.documents_removed += 1
+        catalog.mark_source(self._source.id or 0, walk.problems[0][1] if walk.problems else None)
+
+
+def _batched(chunks: Iterator[Chunk], size: int) -> Iterator[list[Chunk]]:
+    batch: list[Chunk] = []
+    for chunk in chunks:
+        batch.append(chunk)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _short(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:200]
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return f"cannot read it ({error.strerror})"
+    return str(error)
 
 
 def _row(document: Document, source_id: int | None, chunk_count: int, fingerprint: str) -> DocumentRow:

@@ -17,6 +17,7 @@ import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 
 import bm25s
@@ -61,15 +62,14 @@ class KeywordIndex:
         _release_freed_memory()
         log.debug("keyword index holds %d chunks", len(self._ids))
 
-    def save(self, folder: Path, fingerprint: str) -> None:
-        """Write the index next to the store, so the next start loads it instead of rebuilding."""
+    def save(self, folder: Path) -> None:
+        """Write the index to a folder, so that readers load it instead of rebuilding it."""
         partial = folder.with_name(folder.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
         if self._bm25 is not None:
             self._bm25.save(str(partial / "bm25"), show_progress=False)
         state = {
-            "fingerprint": fingerprint,
             "ids": self._ids,
             "vocabulary": self._vocabulary,
             "tickers": {ticker: rows.tolist() for ticker, rows in self._by_ticker.items()},
@@ -80,13 +80,11 @@ class KeywordIndex:
         partial.rename(folder)  # a reader sees the old index or the new one, never half of one
 
     @classmethod
-    def load(cls, folder: Path, fingerprint: str) -> KeywordIndex | None:
-        """The saved index if it was built from exactly the chunks the store holds now, else None."""
+    def load(cls, folder: Path) -> KeywordIndex | None:
+        """The index saved in the folder, or None when there is none (or it is unreadable)."""
         try:
             state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return None
-        if state.get("fingerprint") != fingerprint:
             return None
         index = cls()
         index._ids, index._vocabulary = state["ids"], state["vocabulary"]
@@ -101,6 +99,18 @@ class KeywordIndex:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    @property
+    def ids(self) -> list[str]:
+        """The chunks this index was built from: the generation's manifest."""
+        return self._ids
+
+    @cached_property
+    def _members(self) -> frozenset[str]:
+        return frozenset(self._ids)
+
+    def __contains__(self, chunk_id: object) -> bool:
+        return chunk_id in self._members
 
     def knows(self, term: str) -> bool:
         return term in self._vocabulary

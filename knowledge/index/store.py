@@ -1,54 +1,78 @@
-"""The vector store: chunks and their embeddings in a persistent Chroma collection."""
+"""The vector store: chunks and their embeddings in a Chroma collection, embedded or on a server."""
 
 from __future__ import annotations
 
-import hashlib
+import logging
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 
 from knowledge.index.embedder import Vectors
 from knowledge.records import Chunk
 
+log = logging.getLogger(__name__)
+
 _BATCH = 2000
+DEFAULT_COLLECTION = "passages"
+
+
+class StoreError(Exception):
+    """The vector store refused a write or a read (disk full, server down); one short sentence."""
 
 
 class VectorStore:
     """Chroma with embeddings always supplied by us: its default embedding function is never used."""
 
-    def __init__(self, path: Path, collection: str = "passages") -> None:
-        path.mkdir(parents=True, exist_ok=True)
-        self._client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
-        self._collection = self._client.get_or_create_collection(
-            collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-        )
+    def __init__(self, client: ClientAPI, collection: str = DEFAULT_COLLECTION) -> None:
+        self.name = collection
+        self._client = client
+        try:
+            self._collection = client.get_or_create_collection(
+                collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+        except Exception as error:  # chromadb raises many types; the caller needs one
+            raise StoreError(_short(error)) from error
 
     def count(self) -> int:
         return self._collection.count()
 
     def add(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
-        for start in range(0, len(chunks), _BATCH):
-            batch = chunks[start : start + _BATCH]
-            self._collection.upsert(
-                ids=[chunk.id for chunk in batch],
-                embeddings=vectors[start : start + _BATCH],
-                documents=[chunk.text for chunk in batch],
-                metadatas=[_metadata(chunk) for chunk in batch],
-            )
+        try:
+            for start in range(0, len(chunks), _BATCH):
+                batch = chunks[start : start + _BATCH]
+                self._collection.upsert(
+                    ids=[chunk.id for chunk in batch],
+                    embeddings=vectors[start : start + _BATCH],
+                    documents=[chunk.text for chunk in batch],
+                    metadatas=[_metadata(chunk) for chunk in batch],
+                )
+        except Exception as error:
+            raise StoreError(_short(error)) from error
 
     def ids_of(self, document_id: str) -> list[str]:
         return list(self._collection.get(where={"document_id": document_id}, include=[])["ids"])
 
+    def ids(self) -> list[str]:
+        """Every stored chunk id."""
+        return list(self._collection.get(include=[])["ids"])
+
     def delete(self, ids: Sequence[str]) -> None:
-        for start in range(0, len(ids), _BATCH):
-            self._collection.delete(ids=list(ids[start : start + _BATCH]))
+        try:
+            for start in range(0, len(ids), _BATCH):
+                self._collection.delete(ids=list(ids[start : start + _BATCH]))
+        except Exception as error:
+            raise StoreError(_short(error)) from error
 
     def query(self, vector: Vectors, limit: int) -> list[tuple[Chunk, float]]:
         """The nearest chunks with their cosine similarity."""
+        limit = min(limit, self.count())
         if limit <= 0:
             return []
         found = self._collection.query(
@@ -62,11 +86,6 @@ class VectorStore:
             (_chunk(id_, text or "", meta), 1.0 - float(distance))
             for id_, text, meta, distance in zip(ids, texts, metas, distances, strict=True)
         ]
-
-    def fingerprint(self) -> str:
-        """Names exactly the chunks stored now: chunk ids change whenever their content does."""
-        ids = sorted(self._collection.get(include=[])["ids"])
-        return hashlib.sha1("\n".join(ids).encode()).hexdigest()
 
     def get(self, ids: Sequence[str]) -> list[Chunk]:
         """The chunks with these ids (in no particular order; unknown ids are skipped)."""
@@ -87,6 +106,56 @@ class VectorStore:
             for id_, text, meta in zip(page["ids"], texts, metas, strict=True):
                 yield _chunk(id_, text or "", meta)
             offset += len(page["ids"])
+
+    def sibling(self, collection: str) -> VectorStore:
+        """Another collection on the same client (a rebuild writes into one while this one serves)."""
+        return VectorStore(self._client, collection)
+
+    def drop(self) -> None:
+        """Delete this whole collection."""
+        self._client.delete_collection(self.name)
+
+    def collections(self) -> list[str]:
+        return [collection.name for collection in self._client.list_collections()]
+
+
+class StoreOpener:
+    """Opens the vector store the settings name: an embedded Chroma folder, or a Chroma server."""
+
+    def __init__(self, path: Path, url: str = "", headers: dict[str, str] | None = None) -> None:
+        self._path, self._url, self._headers = path, url, headers or {}
+
+    @property
+    def remote(self) -> bool:
+        return bool(self._url)
+
+    def open(self, collection: str = DEFAULT_COLLECTION) -> VectorStore:
+        """A store that sees every write made so far, by this process or any other.
+
+        The embedded client keeps the vector index of the moment it was opened and does not see
+        another process's later writes: each open makes a new client.
+        """
+        return VectorStore(self._client(), collection)
+
+    def _client(self) -> ClientAPI:
+        settings = ChromaSettings(anonymized_telemetry=False)
+        if self._url:
+            parts = urlsplit(self._url)
+            return chromadb.HttpClient(
+                host=parts.hostname or "localhost",
+                port=parts.port or (443 if parts.scheme == "https" else 8000),
+                ssl=parts.scheme == "https",
+                headers=self._headers,
+                settings=settings,
+            )
+        self._path.mkdir(parents=True, exist_ok=True)
+        SharedSystemClient.clear_system_cache()  # else chromadb hands back the client opened earlier
+        return chromadb.PersistentClient(path=str(self._path), settings=settings)
+
+
+def _short(error: Exception) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:200]
 
 
 def _metadata(chunk: Chunk) -> dict[str, str | int]:

@@ -61,6 +61,7 @@ class Fetcher:
     def __init__(
         self,
         timeout: float = 20.0,
+        *,
         user_agent: str = DEFAULT_AGENT,
         retries: int = 2,
         backoff: float = 0.5,
@@ -70,7 +71,7 @@ class Fetcher:
         transport = httpx.HTTPTransport()
         # The connection pool's socket backend is where addresses are checked: after resolution,
         # before connecting, on every hop. httpx takes no backend argument, so it is set here.
-        transport._pool._network_backend = GuardedBackend(policy or AddressPolicy())  # type: ignore[attr-defined]
+        transport._pool._network_backend = GuardedBackend(policy or AddressPolicy())
         self._client = httpx.Client(
             timeout=timeout,
             follow_redirects=False,  # followed below, so that every hop is checked
@@ -94,6 +95,7 @@ class Fetcher:
             request_headers["If-None-Match"] = etag
         if modified:
             request_headers["If-Modified-Since"] = modified
+        failure, cause = "", Exception()  # replaced by every attempt
         for attempt in range(self._retries + 1):
             try:
                 response = self._follow(url, request_headers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,10 +20,9 @@ from knowledge.records import Document, Page
 from knowledge.sources.htmltext import decode_html
 from knowledge.text.companies import Companies
 from knowledge.text.language import detect
+from knowledge.text.normalizer import strip_controls
 
 log = logging.getLogger(__name__)
-
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
 
 
 class LoadError(Exception):
@@ -37,17 +36,6 @@ def document_id(uri: str) -> str:
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def discover(path: Path) -> Iterator[Path]:
-    """The loadable files at `path`: the file itself, or every supported file below a folder."""
-    if path.is_file():
-        yield path
-        return
-    for candidate in sorted(path.rglob("*")):
-        hidden = any(part.startswith(".") for part in candidate.relative_to(path).parts)
-        if candidate.is_file() and candidate.suffix.lower() in SUPPORTED_SUFFIXES and not hidden:
-            yield candidate
 
 
 def load(path: Path, data: bytes | None = None, *, uri: str | None = None) -> Document:
@@ -78,6 +66,7 @@ def build_document(
     Tickers come from `meta["tickers"]` (any alias is mapped to its canonical ticker); with none given,
     or with `detect_tickers`, the companies named in the title and opening text are added.
     """
+    pages = [Page(strip_controls(page.text), page.number) for page in pages]
     if not any(page.text.strip() for page in pages):
         raise LoadError("no text could be extracted")
     text = "\n".join(page.text for page in pages[:3])
@@ -91,7 +80,7 @@ def build_document(
     return Document(
         id=document_id(uri),
         uri=uri,
-        title=str(meta.get("title") or _first_line(text) or fallback_title),
+        title=strip_controls(str(meta.get("title") or _first_line(text) or fallback_title)),
         pages=tuple(pages),
         content_hash=digest,
         publisher=str(meta.get("publisher") or ""),

@@ -120,10 +120,10 @@ def fetchers(settings: Settings) -> tuple[Fetcher, Fetcher]:
     """A general fetcher and one for EDGAR (its own user agent, paced under 10 requests a second)."""
     sec = (settings.sec_data_url, settings.sec_archives_url)
     pace = {urlsplit(url).netloc: EDGAR_REQUEST_INTERVAL for url in sec}
-    general = Fetcher(settings.http_timeout_seconds, DEFAULT_AGENT, policy=policy(settings))
+    general = Fetcher(settings.http_timeout_seconds, user_agent=DEFAULT_AGENT, policy=policy(settings))
     edgar = Fetcher(
         settings.http_timeout_seconds,
-        settings.sec_user_agent or DEFAULT_AGENT,
+        user_agent=settings.sec_user_agent or DEFAULT_AGENT,
         min_interval=pace,
         policy=policy(settings, sec),  # EDGAR's own hosts are configured; links elsewhere are checked
     )

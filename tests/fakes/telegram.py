@@ -12,7 +12,7 @@ import itertools
 import json
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -116,21 +116,34 @@ class FakeBotAPI:
             }
         )
 
-    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
+    def sent(
+        self, method: str = "sendMessage", chat_id: int | None = None, where: Callable[[Call], bool] | None = None
+    ) -> list[Call]:
         return [
             call
             for call in self.calls
-            if call.method == method and (chat_id is None or int(call.params.get("chat_id", 0)) == chat_id)
+            if call.method == method
+            and (chat_id is None or int(call.params.get("chat_id", 0)) == chat_id)
+            and (where is None or where(call))
         ]
 
-    async def wait_for(self, method: str, count: int, chat_id: int | None = None, limit: float = 30) -> list[Call]:
+    async def wait_for(
+        self,
+        method: str,
+        count: int,
+        chat_id: int | None = None,
+        limit: float = 30,
+        where: Callable[[Call], bool] | None = None,
+    ) -> list[Call]:
+        """The calls of `method` (to `chat_id`, matching `where`) once there are `count` of them."""
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
-            found = self.sent(method, chat_id)
+            found = self.sent(method, chat_id, where)
             if len(found) >= count:
                 return found
             await asyncio.sleep(0.05)
-        raise AssertionError(f"expected {count} {method} calls, got {len(self.sent(method, chat_id))}: {self.calls}")
+        last = [(call.method, str(call.params)[:200]) for call in self.calls[-8:]]
+        raise AssertionError(f"expected {count} {method} calls, got {len(self.sent(method, chat_id))}; last: {last}")
 
     # --- the server -------------------------------------------------------------------------
     def _push(self, update: dict[str, Any]) -> None:

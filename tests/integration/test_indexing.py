@@ -28,7 +28,7 @@ def test_second_run_embeds_nothing_and_changes_touch_only_their_file(
 ) -> None:
     engine = Engine(make_settings(tmp_path), embedder)
     first = engine.ingest([seeds_copy])
-    total = engine.store.count()
+    total = engine.chunk_count()
 
     again = engine.reindex()
     article = seeds_copy / "2025-12-10-amap-qwen-app.md"
@@ -41,7 +41,7 @@ def test_second_run_embeds_nothing_and_changes_touch_only_their_file(
     assert (again.chunks_embedded, again.documents_updated, again.documents_added) == (0, 0, 0)
     assert changed.documents_updated == 1 and 0 < changed.chunks_embedded < 4
     assert removed.documents_removed == 1 and removed.chunks_embedded == 0
-    assert not any("Temu" in chunk.text for chunk in engine.store.chunks())
+    assert not any("Temu" in chunk.text for chunk in engine.store.get(engine.keyword.ids))
     assert engine.catalog.document_count() == 11
 
 
@@ -60,7 +60,7 @@ def test_corrupt_and_misencoded_files_are_named_and_the_rest_indexed(tmp_path: P
     assert set(failed) == {"broken.pdf", "latin1.txt"}
     assert "PDF" in failed["broken.pdf"] and "encoding" in failed["latin1.txt"]
     assert report.documents_added == 2
-    pages = {chunk.page for chunk in engine.store.chunks() if chunk.title != "Acme note"}
+    pages = {chunk.page for chunk in engine.chunks() if chunk.title != "Acme note"}
     assert pages == {1, 2}
 
 
@@ -70,13 +70,13 @@ def test_a_file_that_breaks_keeps_its_previous_chunks(tmp_path: Path, embedder: 
     report = _pdf(folder / "report.pdf", ["Acme revenue rose 12% to 4.2 billion."])
     engine = Engine(make_settings(tmp_path), embedder)
     engine.ingest([folder])
-    before = engine.store.count()
+    before = engine.chunk_count()
 
     report.write_bytes(b"%PDF-1.4 truncated")
     outcome = engine.reindex()
 
     assert [Path(error["source"]).name for error in outcome.errors] == ["report.pdf"]
-    assert engine.store.count() == before
+    assert engine.chunk_count() == before
     assert engine.ask("How much did Acme revenue rise?").grounded
 
 
@@ -95,7 +95,7 @@ def test_html_articles_lose_their_navigation(tmp_path: Path, embedder: Embedder)
 
     engine.ingest([page])
 
-    texts = " ".join(chunk.text for chunk in engine.store.chunks())
+    texts = " ".join(chunk.text for chunk in engine.chunks())
     assert "twenty cities" in texts
     assert "Cookie settings" not in texts and "Markets" not in texts
 
@@ -104,7 +104,7 @@ def test_html_articles_lose_their_navigation(tmp_path: Path, embedder: Embedder)
 def test_catalog_on_postgresql(tmp_path: Path, seeds_copy: Path, embedder: Embedder) -> None:
     catalog = Catalog(POSTGRES_URL)
     with catalog.engine.begin() as connection:
-        for table in ("feedback", "question", "document", "indexrun", "source"):
+        for table in ("feedback", "answer_message", "question", "document", "indexrun", "source", "index_state"):
             connection.exec_driver_sql(f"DELETE FROM {table}")
     engine = Engine(make_settings(tmp_path, database_url=POSTGRES_URL), embedder)
 
@@ -126,22 +126,19 @@ def test_catalog_on_postgresql(tmp_path: Path, seeds_copy: Path, embedder: Embed
         check.close()
 
 
-def test_keyword_index_is_saved_and_only_reused_while_it_matches_the_store(
+def test_each_generation_has_its_own_keyword_snapshot_and_a_new_engine_loads_it(
     tmp_path: Path, seeds_copy: Path, embedder: Embedder
 ) -> None:
-    from knowledge.index.keyword import KeywordIndex
-
     settings = make_settings(tmp_path)
     first = Engine(settings, embedder)
     first.ingest([seeds_copy])
-    saved = tmp_path / "data" / "keyword"
-
-    reused = KeywordIndex.load(saved, first.store.fingerprint())
+    generation = first.serving.view().generation
     (seeds_copy / "2025-12-09-pdd-temu-tariffs.md").unlink()
-    first.store.delete(first.store.ids_of(next(iter(first.catalog.documents())).id))
-    stale = KeywordIndex.load(saved, first.store.fingerprint())
+    first.reindex()
     second = Engine(settings, embedder)
 
-    assert reused is not None and len(reused) == len(first.keyword)
-    assert stale is None
-    assert len(second.keyword) == first.store.count()
+    snapshots = sorted(p.name for p in (tmp_path / "data" / "keyword").iterdir())
+    assert snapshots == [f"g{generation}", f"g{generation + 1}"]
+    assert second.serving.view().generation == generation + 1
+    assert len(second.keyword) == first.chunk_count() < len(first.keyword.ids) + 3
+    assert not any("Temu" in chunk.text for chunk in second.store.get(second.keyword.ids))

@@ -55,7 +55,7 @@ def test_rss_new_items_broken_entries_and_an_unchanged_second_refresh(
     rows = {row.title: row for row in engine.catalog.documents()}
     cloud = rows["Alibaba cloud unit signs three new AI data centre deals"]
     assert cloud.publisher == "Example Markets Wire" and cloud.published == "2025-12-18" and "BABA" in cloud.tickers
-    texts = " ".join(chunk.text for chunk in engine.store.chunks())
+    texts = " ".join(chunk.text for chunk in engine.chunks())
     assert "Southeast Asia" in texts and "Advertisement" not in texts and "Most read" not in texts
     (source,) = engine.catalog.sources()
     assert source.last_error and "gone" in source.last_error
@@ -83,7 +83,7 @@ def test_changed_entry_is_re_embedded_alone(tmp_path: Path, embedder: Embedder, 
     assert (changed.documents_added, changed.documents_updated) == (0, 1)
     assert 0 < changed.chunks_embedded <= 2
     assert web.downloads("/news/alibaba-cloud-deals") == 1
-    assert any("by the week" in chunk.text for chunk in engine.store.chunks())
+    assert any("by the week" in chunk.text for chunk in engine.chunks())
     engine.close()
 
 
@@ -156,7 +156,7 @@ def test_edgar_filings_with_press_release_exhibit(tmp_path: Path, embedder: Embe
     assert again.chunks_embedded == 0 and web.downloads(f"{FILING}/kstr-ex991_q3.htm") == 1
     assert answer.grounded and "84.2" in answer.text
     assert any("sec" in c.publisher.lower() for c in answer.citations)
-    texts = " ".join(chunk.text for chunk in engine.store.chunks())
+    texts = " ".join(chunk.text for chunk in engine.chunks())
     assert "Item 2.02 Results of Operations" in texts and "EntityCentralIndexKey" not in texts
     assert "Revenue | 84.2 | 64.3" in texts
     engine.close()
@@ -232,5 +232,5 @@ def test_sources_file_is_imported_and_sources_can_be_removed(tmp_path: Path, emb
     (source,) = engine.catalog.sources()
     removed = engine.remove_source(source.id or 0)
 
-    assert removed == 1 and engine.store.count() == 0 and engine.catalog.sources() == []
+    assert removed == 1 and engine.chunk_count() == 0 and engine.catalog.sources() == []
     engine.close()

@@ -60,7 +60,7 @@ def _engine(tmp_path: Path, embedder: Embedder, **overrides: object) -> Engine:
 
 
 def _indexed_text(engine: Engine) -> str:
-    return " ".join(chunk.text for chunk in engine.store.chunks())
+    return " ".join(chunk.text for chunk in engine.chunks())
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "169.254.169.254", "[::ffff:127.0.0.1]"])
@@ -103,7 +103,7 @@ def test_a_redirect_to_an_internal_address_is_not_followed(
     assert report.documents_added == 0
     (error,) = report.errors
     assert "refused" in error["error"] and "loopback" in error["error"]
-    assert internal.hits == [] and engine.store.count() == 0
+    assert internal.hits == [] and engine.chunk_count() == 0
 
 
 def test_with_private_urls_allowed_the_same_internal_page_is_fetched(

@@ -54,6 +54,7 @@ async def telegram(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder)
         telegram_api_url=api.url,
         admin_user_ids=str(ADMIN),
         questions_per_minute=4,
+        allow_private_urls=True,  # the web fixtures are served on loopback
     )
     engine = ScriptedEngine(settings, embedder)
     async with running(build_application(settings, engine)) as application:
@@ -80,7 +81,7 @@ async def test_start_indexes_seeds_and_registers_commands(
     scopes = [json.loads(call.params["scope"])["type"] for call in api.sent("setMyCommands")]
 
     assert {"all_private_chats", "all_group_chats"} <= set(scopes)
-    assert application.bot_data["services"].engine.store.count() > 0
+    assert application.bot_data["services"].engine.chunk_count() > 0
 
 
 async def test_private_question_gets_a_cited_answer_with_vote_buttons(
@@ -190,7 +191,8 @@ async def test_long_answers_are_split_and_markup_is_escaped(
     chat = api.chat(PRIVATE + 2)
 
     api.send(chat, 14, "long answer please")
-    parts = await api.wait_for("sendMessage", 2, PRIVATE + 2)
+    await api.wait_for("sendMessage", 1, PRIVATE + 2, where=lambda call: "reply_markup" in call.params)
+    parts = api.sent("sendMessage", PRIVATE + 2)
     api.send(chat, 14, "<b>Why</b> is <script>Alibaba</script> down & <i>out?")
     escaped = await api.wait_for("sendMessage", len(parts) + 1, PRIVATE + 2)
 

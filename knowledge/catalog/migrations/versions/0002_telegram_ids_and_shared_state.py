@@ -46,6 +46,8 @@ def upgrade() -> None:
         sa.Column("embedding_model", sa.String, nullable=False),
         sa.Column("chunk_count", sa.Integer, nullable=False),
         sa.Column("published_at", sa.DateTime, nullable=False),
+        sa.Column("retired_collection", sa.String, nullable=False),
+        sa.Column("writer", sa.Text, nullable=False),
     )
     op.create_table(
         "keyword_snapshot",
