@@ -7,6 +7,7 @@ import json
 import logging
 
 from telegram import Message, Update
+from telegram.constants import ChatType
 
 from bot.context import BotContext
 from bot.handlers import reply, user_language
@@ -23,7 +24,12 @@ async def is_admin(update: Update, context: BotContext, command: str) -> bool:
     """Admins pass; anyone else gets a one-line refusal and the attempt is logged."""
     user, chat, message = update.effective_user, update.effective_chat, update.effective_message
     if user is not None and user.id in context.services.settings.admin_user_ids:
-        return True
+        if chat is None or chat.type == ChatType.PRIVATE:
+            return True
+        # Admin answers show source errors, internal URLs and paths: not for every group member.
+        if message is not None:
+            await reply(message, escape(render("bot_admin_private", user_language(update), command=command)))
+        return False
     log.warning("refused /%s from user %s in chat %s", command, user.id if user else None, chat.id if chat else None)
     if message is not None:
         await reply(message, escape(render("bot_not_admin", user_language(update), command=command)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 from typing import Any
@@ -10,7 +11,6 @@ from typing import Any
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -19,10 +19,12 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import admin, handlers
 from bot.context import BotContext, Services
-from bot.ratelimit import RateLimiter
+from bot.telegram_api import ChatFairProcessor, ChatRateLimiter, InvestorBot
+from knowledge.catalog.chatlog import ChatLog
 from knowledge.engine import Engine
 from knowledge.settings import Settings
 
@@ -49,19 +51,26 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
     # Opt in to PTB 23's timedelta durations now; otherwise every 429 logs a deprecation warning.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     api = settings.telegram_api_url.rstrip("/")
+    bot = InvestorBot(
+        token=settings.telegram_bot_token.get_secret_value(),
+        base_url=f"{api}/bot",
+        base_file_url=f"{api}/file/bot",
+        # Telegram answers floods with 429 retry_after: wait it out (in that chat only) and send again.
+        rate_limiter=ChatRateLimiter(max_retries=3),
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+    )
+    processor = ChatFairProcessor()
     application: BotApplication = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token.get_secret_value())
-        .base_url(f"{api}/bot")
-        .base_file_url(f"{api}/file/bot")
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
-        # Telegram answers floods with 429 retry_after: wait it out and send again.
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(8)
+        .concurrent_updates(processor)
         .post_init(prepare)
         .build()
     )
-    application.bot_data["services"] = Services(settings, engine, RateLimiter(settings.questions_per_minute))
+    processor.on_group_queue = functools.partial(handlers.group_is_queued, application)
+    application.bot_data["services"] = Services(settings, engine, ChatLog(engine.catalog))
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("ask", handlers.ask_command))
@@ -71,6 +80,7 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
     application.add_handler(CommandHandler("addsource", admin.add_source))
     application.add_handler(CommandHandler("removesource", admin.remove_source))
     application.add_handler(CallbackQueryHandler(handlers.vote, pattern=r"^vote:"))
+    application.add_handler(CallbackQueryHandler(handlers.unknown_button))
     application.add_handler(
         MessageHandler(
             (filters.TEXT | filters.CAPTION) & ~filters.COMMAND & ~filters.UpdateType.EDITED, handlers.text_message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
@@ -11,13 +12,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.logsafe import protect, redact, secrets_of
 from knowledge.engine import Engine
 from knowledge.index.indexer import IndexReport
 from knowledge.index.indexer import Progress as ProgressCallback
+from knowledge.index.lock import IndexBusyError
+from knowledge.index.store import StoreError
 from knowledge.settings import Settings
 from knowledge.sources.registry import SourceSpec, SourceSpecError, describe
 
@@ -27,8 +33,13 @@ _err = Console(stderr=True)
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = Settings()
-    _setup_logging(settings.log_level, args.verbose)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
+        _err.print(f"investorbot: invalid settings ({problems})", markup=False)
+        return 2
+    _setup_logging(settings, args.verbose)
     handler = getattr(args, "handler", None)
     if handler is None:
         _parser().print_help()
@@ -37,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(handler(args, settings))
     except KeyboardInterrupt:
         return 130
+    except IndexBusyError as error:
+        _err.print(f"investorbot: {error}", markup=False)
+        return 1
+    except (StoreError, SQLAlchemyError, OSError) as error:
+        # A full disk, a read-only folder or an unreachable database: one line, not a traceback.
+        log.debug("failed", exc_info=True)
+        _err.print(f"investorbot: {redact(_one_line(error), secrets_of(settings))}", markup=False)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -146,26 +165,42 @@ def _source_remove(args: argparse.Namespace, settings: Settings) -> int:
     if engine.catalog.source(args.id) is None:
         _err.print(f"investorbot: there is no source #{args.id} (see `investorbot source list`)")
         return 2
-    removed = engine.remove_source(args.id)
+    removed = engine.librarian.remove_source(args.id, settings.index_lock_wait_seconds, _waiting)
     print(f"Source #{args.id} removed with its {removed} documents.")
     return 0
 
 
-def _setup_logging(level: str, verbose: bool) -> None:
+def _setup_logging(settings: Settings, verbose: bool) -> None:
+    """Readable logs on stderr, with every configured secret redacted, for every command."""
     logging.basicConfig(
-        level=logging.DEBUG if verbose else level.upper(),
+        level=logging.DEBUG if verbose else settings.log_level.upper(),
         format="%(name)s: %(message)s",
         handlers=[RichHandler(console=_err, show_path=False, rich_tracebacks=True)],
     )
-    for noisy in ("httpx", "httpx2", "httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s"):
+    for noisy in ("httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    protect(secrets_of(settings))
+
+
+def _one_line(error: BaseException) -> str:
+    """What went wrong, in one line a user can act on (no SQL, no traceback)."""
+    if isinstance(error, SQLAlchemyError):
+        cause = getattr(error, "orig", None) or error
+        text = f"the catalog database failed: {str(cause).splitlines()[0] if str(cause) else type(cause).__name__}"
+    elif isinstance(error, StoreError):
+        text = f"the vector store failed: {error}"
+    elif isinstance(error, OSError) and error.strerror:
+        text = f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    else:
+        text = str(error) or type(error).__name__
+    return " ".join(text.split())[:300]
 
 
 @contextmanager
 def _progress(label: str) -> Iterator[ProgressCallback | None]:
-    """A progress bar on a terminal, nothing when piped."""
+    """A progress bar on a terminal; when piped, a line on stderr every few seconds."""
     if not _err.is_terminal:
-        yield None
+        yield _progress_lines(label)
         return
     columns = (
         TextColumn(label),
@@ -183,6 +218,21 @@ def _progress(label: str) -> Iterator[ProgressCallback | None]:
         yield update
 
 
+def _progress_lines(label: str, every: float = 5.0) -> ProgressCallback:
+    last = [time.monotonic()]
+
+    def update(name: str, done: int, total: int) -> None:
+        if time.monotonic() - last[0] >= every:
+            last[0] = time.monotonic()
+            print(f"{label}: {done}/{total or '?'} {name}", file=sys.stderr, flush=True)
+
+    return update
+
+
+def _waiting(holder: str) -> None:
+    _err.print(f"Waiting for another indexing run to finish ({holder}) …", markup=False)
+
+
 def _report(report: IndexReport, as_json: bool) -> int:
     if as_json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
@@ -194,7 +244,7 @@ def _report(report: IndexReport, as_json: bool) -> int:
         )
         for error in report.errors:
             print(f"error: {error['source']}: {error['error']}", file=sys.stderr)
-    return 1 if report.errors and not report.documents_seen else 0
+    return 1 if report.errors else 0
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -204,14 +254,16 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     engine = Engine(settings)
     with _progress("Indexing") as progress:
-        return _report(engine.ingest(args.paths, progress), args.json)
+        report = engine.ingest(args.paths, progress, settings.index_lock_wait_seconds, _waiting)
+    return _report(report, args.json)
 
 
 def _reindex(args: argparse.Namespace, settings: Settings) -> int:
     engine = Engine(settings)
     try:
         with _progress("Refreshing") as progress:
-            return _report(engine.refresh(progress), args.json)
+            report = engine.refresh(progress, None, settings.index_lock_wait_seconds, _waiting)
+        return _report(report, args.json)
     except SourceSpecError as error:
         _err.print(f"investorbot: {error}")
         return 2
@@ -249,22 +301,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         _err.print("investorbot: --webhook needs WEBHOOK_URL, the public https address Telegram should call.")
         return 2
     from bot.app import build_application
-    from bot.logsafe import protect
+    from bot.telegram_api import ALLOWED_UPDATES
+    from bot.webhook import serve
 
-    protect([token, settings.llm_api_key.get_secret_value(), settings.webhook_secret.get_secret_value()])
     application = build_application(settings, Engine(settings))
     if args.webhook:
-        secret = settings.webhook_secret.get_secret_value() or None
-        path = token.split(":")[0]  # an unguessable-enough path without exposing the whole token
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=path,
-            webhook_url=f"{settings.webhook_url.rstrip('/')}/{path}",
-            secret_token=secret,
-        )
+        asyncio.run(serve(application, settings))
     else:
-        application.run_polling()
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

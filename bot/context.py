@@ -1,4 +1,4 @@
-"""The typed context every handler gets: the answer engine, the settings and the bot's own state."""
+"""The typed context every handler gets: the answer engine, the settings and the chat log."""
 
 from __future__ import annotations
 
@@ -8,22 +8,26 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.ratelimit import RateLimiter
+from knowledge.catalog.chatlog import ChatLog
 from knowledge.engine import Engine
 from knowledge.settings import Settings
 
 
 @dataclass
 class Services:
-    """Created once in post_init; reached through `context.services`."""
+    """Created once when the application is built; reached through `context.services`.
+
+    Nothing here is shared state between replicas: per-user limits, votes, answer messages and
+    conversation context live in the catalog (`chat`), the index generation in the catalog too.
+    """
 
     settings: Settings
     engine: Engine
-    limiter: RateLimiter
+    chat: ChatLog
     reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """CallbackContext with typed access to the services."""
 
     def __init__(

@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict
+from datetime import timedelta
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application
 
 from bot.addressing import question_in
-from bot.context import BotContext
+from bot.context import BotContext, Services
 from bot.render import escape, render_html, split_html
 from bot.streaming import LiveReply
+from bot.telegram_api import ChatRateLimiter
 from knowledge.catalog import QuestionRow
+from knowledge.catalog.chatlog import ChatLog, Votes
 from knowledge.prompts import render
 from knowledge.sources.registry import describe
 from knowledge.text.language import detect
+from knowledge.text.normalizer import normalize_question
 
 log = logging.getLogger(__name__)
+
+QUEUE_NOTICE_EVERY = timedelta(minutes=10)
 
 
 def user_language(update: Update, text: str = "") -> str:
@@ -89,66 +101,116 @@ async def text_message(update: Update, context: BotContext) -> None:
 
 
 async def answer(update: Update, context: BotContext, question: str) -> None:
-    """Check the limits, answer from the engine, send the rendered answer with vote buttons."""
+    """Check the limits, answer from the engine, send the answer with vote buttons, then record it."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    services, language = context.services, user_language(update, question)
+    services = context.services
+    question = normalize_question(question)
+    language = user_language(update, question)
     if len(question) > services.settings.max_question_length:
         text = render("bot_too_long", language, length=len(question), limit=services.settings.max_question_length)
         await reply(message, escape(text))
         return
-    wait = services.limiter.wait_time(user.id)
+    wait = await asyncio.to_thread(services.chat.take_question_slot, user.id, services.settings.questions_per_minute)
     if wait:
         await reply(message, escape(render("bot_rate_limited", language, seconds=max(1, round(wait)))))
         return
-    await message.chat.send_action(ChatAction.TYPING, message_thread_id=message.message_thread_id)
+    private = message.chat.type == ChatType.PRIVATE
+    if private:  # in a group a chat action would spend the same small budget as an answer
+        await message.chat.send_action(ChatAction.TYPING)
     started = time.perf_counter()
-    live = LiveReply(message)
+    live = LiveReply(message, room=_room(context, message.chat_id))
     result = await services.engine.answer(question, live.update)
-    latency_ms = round((time.perf_counter() - started) * 1000)
-    question_id = await asyncio.to_thread(
-        services.engine.catalog.record_question,
-        QuestionRow(
-            chat_id=message.chat_id,
-            user_id=user.id,
-            question=question,
-            answer=result.text,
-            citations=json.dumps([asdict(c) for c in result.citations], ensure_ascii=False),
-            mode=result.mode,
-            grounded=result.grounded,
-            latency_ms=latency_ms,
-        ),
+    sent = await live.finish(render_html(result), vote_buttons())
+    row = QuestionRow(
+        chat_id=message.chat_id,
+        user_id=user.id,
+        question=question,
+        answer=result.text,
+        citations=json.dumps([asdict(c) for c in result.citations], ensure_ascii=False),
+        mode=result.mode,
+        grounded=result.grounded,
+        latency_ms=round((time.perf_counter() - started) * 1000),
     )
-    await live.finish(render_html(result), vote_buttons(question_id))
+    try:  # the answer is out already: a catalog failure costs the record, never the answer
+        await asyncio.to_thread(services.chat.record_question, row, [(m.chat_id, m.message_id) for m in sent])
+    except SQLAlchemyError as error:
+        log.error("answered chat %s but could not record the question: %s", message.chat_id, error)
 
 
-def vote_buttons(question_id: int) -> InlineKeyboardMarkup:
+def _room(context: BotContext, chat_id: int) -> Callable[[], bool]:
+    """Whether the chat's send budget has room now (always, outside groups)."""
+    limiter = context.bot.rate_limiter
+    if isinstance(limiter, ChatRateLimiter) and chat_id < 0:
+        return lambda: limiter.group_has_room(chat_id)
+    return lambda: True
+
+
+def vote_buttons(chosen: int = 0, votes: Votes | None = None) -> InlineKeyboardMarkup:
+    """👍/👎 under an answer: the tapping user's choice marked in private chats, counts in groups."""
+    labels = {1: "👍", -1: "👎"}
+    if votes is not None:
+        labels = {1: f"👍 {votes.up}", -1: f"👎 {votes.down}"}
+    elif chosen:
+        labels[chosen] = f"✓ {labels[chosen]}"
     return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("👍", callback_data=f"vote:{question_id}:1"),
-                InlineKeyboardButton("👎", callback_data=f"vote:{question_id}:-1"),
-            ]
-        ]
+        [[InlineKeyboardButton(labels[value], callback_data=f"vote:{value}") for value in (1, -1)]]
     )
 
 
 async def vote(update: Update, context: BotContext) -> None:
-    """Store a 👍/👎 and acknowledge it with a toast, not a new message."""
+    """Store a 👍/👎 (one per user and answer; a second tap changes it) and show it on the buttons."""
     query = update.callback_query
-    if query is None or not query.data:
+    if query is None or query.message is None:
         return
-    try:
-        _, question_id, value = query.data.split(":")
-        await asyncio.to_thread(
-            context.services.engine.catalog.record_feedback, int(question_id), query.from_user.id, int(value)
-        )
-    except ValueError:
-        log.warning("ignoring malformed vote %r from user %s", query.data, query.from_user.id)
+    chat = context.services.chat
+    value, question = await asyncio.to_thread(_voted, chat, query.data or "", query.message)
+    if value is None or question is None:
+        # A forged, stale or foreign button: nothing to record, and nothing to say in the chat.
+        log.info("ignored vote %r from user %s", query.data, query.from_user.id)
         await query.answer()
         return
+    votes = await asyncio.to_thread(chat.vote, question.id or 0, query.from_user.id, value)
     await query.answer(render("bot_vote_thanks", user_language(update)))
+    private = query.message.chat.type == ChatType.PRIVATE
+    with contextlib.suppress(BadRequest):  # "message is not modified": the same choice again
+        await query.edit_message_reply_markup(vote_buttons(value) if private else vote_buttons(votes=votes))
+
+
+def _voted(chat: ChatLog, data: str, message: MaybeInaccessibleMessage) -> tuple[int | None, QuestionRow | None]:
+    """The vote (1 or -1) and the answered question a button press refers to, if valid."""
+    parts = data.split(":")
+    try:
+        value = int(parts[-1])
+    except ValueError:
+        return None, None
+    if value not in (1, -1):
+        return None, None
+    if len(parts) == 3 and parts[1].isdigit():  # buttons sent before votes were keyed by message
+        return value, chat.question(int(parts[1]))
+    return value, chat.question_for_message(message.chat.id, message.message_id)
+
+
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """Answer any other button press, so the client stops its spinner."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+
+
+async def group_is_queued(application: Application[Any, Any, Any, Any, Any, Any], update: Update) -> None:
+    """A group's answers wait behind Telegram's per-group limit: say so, at most every few minutes."""
+    message = update.effective_message
+    if message is None:
+        return
+    services: Services = application.bot_data["services"]
+    due = await asyncio.to_thread(services.chat.notice_due, message.chat.id, "queued", QUEUE_NOTICE_EVERY)
+    if due:
+        text = escape(render("bot_group_queued", user_language(update, message.text or "")))
+        # Sent beside the queue, not in it: the update waiting for its turn must not wait for this.
+        application.create_task(
+            message.chat.send_message(text, parse_mode=ParseMode.HTML, message_thread_id=message.message_thread_id)
+        )
 
 
 async def sources(update: Update, context: BotContext) -> None:

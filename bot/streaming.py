@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 
 from bot.render import escape, split_html
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 CURSOR = " ▍"
+FINAL_ATTEMPTS = 4  # the final answer: up to about 7 s of retries on a Bot API failure
 # Telegram allows about one message a second per chat and twenty a minute per group.
 PRIVATE_INTERVAL = 1.0
 GROUP_INTERVAL = 4.0
@@ -23,8 +28,10 @@ GROUP_INTERVAL = 4.0
 class LiveReply:
     """The bot's reply to one question: grows while the model writes, then becomes the final answer."""
 
-    def __init__(self, question: Message, interval: float | None = None) -> None:
-        self._question = question
+    def __init__(
+        self, question: Message, interval: float | None = None, room: Callable[[], bool] = lambda: True
+    ) -> None:
+        self._question, self._room = question, room
         private = question.chat.type == ChatType.PRIVATE
         self._interval = interval if interval is not None else (PRIVATE_INTERVAL if private else GROUP_INTERVAL)
         self._latest = ""
@@ -38,32 +45,39 @@ class LiveReply:
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._tick())
 
-    async def finish(self, html: str, buttons: InlineKeyboardMarkup | None) -> None:
-        """Replace whatever was shown by the final rendered answer, continuing in new messages if long."""
+    async def finish(self, html: str, buttons: InlineKeyboardMarkup | None) -> list[Message]:
+        """Replace whatever was shown by the final rendered answer, continuing in new messages if long.
+
+        Returns the messages that now carry the answer. A transient Bot API failure (5xx, network)
+        is retried with backoff, so a brief outage does not lose the answer.
+        """
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await self._show(split_html(html), buttons)
+        await self._show(split_html(html), buttons, final=True)
+        return list(self._messages)
 
     async def _tick(self) -> None:
         while True:
             text = self._latest
-            if text:
+            # A preview in a group whose budget is spent would only delay the final answer.
+            if text and self._room():
                 try:
                     await self._show(split_html(escape(text) + CURSOR), None)
                 except TelegramError as error:  # a preview may fail; the final answer will be retried
                     log.info("live preview not updated: %s", error)
             await asyncio.sleep(self._interval)
 
-    async def _show(self, parts: list[str], buttons: InlineKeyboardMarkup | None) -> None:
+    async def _show(self, parts: list[str], buttons: InlineKeyboardMarkup | None, final: bool = False) -> None:
+        attempts = FINAL_ATTEMPTS if final else 1
         for index, part in enumerate(parts):
             markup = buttons if index == len(parts) - 1 else None
             if index < len(self._messages):
                 if self._shown[index] != part or markup is not None:
-                    await self._edit(index, part, markup)
+                    await _retrying(functools.partial(self._edit, index, part, markup), attempts)
             else:
-                self._messages.append(await self._send(part, markup))
+                self._messages.append(await _retrying(functools.partial(self._send, part, markup), attempts))
                 self._shown.append(part)
         while len(self._messages) > len(parts):  # the final text is shorter than the preview was
             stale = self._messages.pop()
@@ -77,7 +91,7 @@ class LiveReply:
             text, parse_mode=ParseMode.HTML, do_quote=quote, disable_web_page_preview=True, reply_markup=markup
         )
 
-    async def _edit(self, index: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    async def _edit(self, index: int, text: str, markup: InlineKeyboardMarkup | None) -> Message | None:
         try:
             await self._messages[index].edit_text(
                 text, parse_mode=ParseMode.HTML, disable_web_page_preview=True, reply_markup=markup
@@ -86,3 +100,19 @@ class LiveReply:
             if "not modified" not in str(error).lower():
                 raise
         self._shown[index] = text
+        return None
+
+
+async def _retrying(send: Callable[[], Awaitable[T]], attempts: int) -> T:
+    """Send, retrying a server error or a network failure with backoff (1, 2, 4 s)."""
+    for attempt in range(attempts):
+        try:
+            return await send()
+        except (BadRequest, Forbidden):
+            raise  # the request itself is wrong or the chat is gone: repeating it cannot help
+        except (NetworkError, TimedOut) as error:
+            if attempt == attempts - 1:
+                raise
+            log.warning("the Bot API failed (%s); sending again in %d s", error, 2**attempt)
+            await asyncio.sleep(2**attempt)
+    raise AssertionError("unreachable")

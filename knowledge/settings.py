@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -9,6 +10,12 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
+
+
+def _user_cache() -> Path:
+    """The user's cache folder (XDG_CACHE_HOME, else ~/.cache), for files worth keeping across data folders."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "investorbot"
 
 
 class Settings(BaseSettings):
@@ -22,6 +29,8 @@ class Settings(BaseSettings):
     embedding_model: str = PACKAGED_MODEL
     embedding_backend: Literal["onnx-int8", "onnx", "torch"] = "onnx-int8"
     embedding_batch_size: int = Field(default=32, ge=1)
+    # The ONNX export of the embedding model is made once per machine, not once per DATA_DIR.
+    model_cache_dir: Path = Field(default_factory=lambda: _user_cache() / "models")
 
     chunk_size: int = Field(default=900, ge=200)
     chunk_overlap: int = Field(default=120, ge=0)
@@ -83,8 +92,8 @@ class Settings(BaseSettings):
 
     @property
     def models_dir(self) -> Path:
-        """Where the ONNX export of the embedding model is kept (made once)."""
-        return self.data_dir / "models"
+        """Where the ONNX export of the embedding model is kept (made once per machine)."""
+        return self.model_cache_dir
 
     @property
     def chroma_dir(self) -> Path:
@@ -94,6 +103,10 @@ class Settings(BaseSettings):
     def catalog_url(self) -> str:
         """DATABASE_URL, or an SQLite file inside DATA_DIR."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'catalog.db').as_posix()}"
+
+    def secrets(self) -> list[SecretStr]:
+        """Every secret setting, so that logs can redact them all."""
+        return [getattr(self, name) for name, value in self.__dict__.items() if isinstance(value, SecretStr)]
 
     @property
     def chroma_headers(self) -> dict[str, str]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlmodel import Session, col, create_engine, func, select
 
 from knowledge.catalog.migrator import upgrade
-from knowledge.catalog.tables import DocumentRow, Feedback, IndexRun, QuestionRow, Source, now
+from knowledge.catalog.tables import DocumentRow, IndexRun, QuestionRow, Source, now
 
 
 class Catalog:
@@ -127,22 +126,6 @@ class Catalog:
     def last_run(self) -> IndexRun | None:
         with self.session() as session:
             return session.exec(select(IndexRun).order_by(col(IndexRun.id).desc())).first()
-
-    def record_question(self, row: QuestionRow) -> int:
-        with self.session() as session:
-            session.add(row)
-            session.commit()
-            session.refresh(row)
-            return int(row.id or 0)
-
-    def record_feedback(self, question_id: int, user_id: int | None, vote: int) -> None:
-        with self.session() as session:
-            session.add(Feedback(question_id=question_id, user_id=user_id, vote=vote))
-            session.commit()
-
-    def feedback(self, question_id: int) -> Sequence[Feedback]:
-        with self.session() as session:
-            return list(session.exec(select(Feedback).where(Feedback.question_id == question_id)))
 
     def question_count(self) -> int:
         with self.session() as session:

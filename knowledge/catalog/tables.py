@@ -13,6 +13,7 @@ from sqlmodel import Column, Field, SQLModel
 
 
 def now() -> datetime:
+    """The current time in UTC (SQLModel stores aware times and gives them back in UTC)."""
     return datetime.now(UTC)
 
 

@@ -1,7 +1,7 @@
 """Export the packaged MiniLM to ONNX once, and quantise it to int8 for this CPU.
 
 Dynamic int8 quantisation roughly triples embedding speed on a CPU while keeping embeddings at a
-cosine of about 0.99 to the fp32 model. The export needs torch and runs once per DATA_DIR; later
+cosine of about 0.99 to the fp32 model. The export needs torch and runs once per machine (MODEL_CACHE_DIR); later
 starts load the file.
 """
 
@@ -39,7 +39,7 @@ def quantize(model_dir: Path, target_dir: Path, profile: str | None = None) -> P
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     log.info("quantising the embedding model for %s (once)", profile)
-    partial = target.with_suffix(".partial")
+    partial = target.with_suffix(f".{os.getpid()}.partial")  # two processes may export at once
     # onnxruntime's quantiser logs every tensor it skips through the root logger: mute it meanwhile.
     logging.disable(logging.WARNING)
     try:
@@ -91,7 +91,7 @@ def export(model_dir: Path, target_dir: Path) -> Path:
 
     model = Encoder().eval()
     example = torch.ones((1, 16), dtype=torch.long)
-    partial = target.with_suffix(".partial")
+    partial = target.with_suffix(f".{os.getpid()}.partial")  # two processes may export at once
     # The TorchScript exporter is deprecated but exact here; the torch.export-based one produced a
     # graph whose outputs did not match the model (measured: cosine ~0 against sentence-transformers).
     with torch.no_grad(), warnings.catch_warnings():

@@ -2,7 +2,7 @@
 
 `behaviour` picks how the "model" acts: answer well, invent a citation, give buy advice, obey an
 instruction planted in a source, repeat clickbait, cite nothing, stall past any timeout, fail with
-500, or answer 429 once and then well.
+500, answer 429 once and then well, or reject the API key and echo it back.
 """
 
 from __future__ import annotations
@@ -60,6 +60,10 @@ class FakeOpenAI:
         body = await request.json()
         self.requests.append({**body, "authorization": request.headers.get("Authorization", "")})
         behaviour = self.behaviour
+        if behaviour == "bad-key":  # as OpenAI does: the rejected key is echoed back
+            key = request.headers.get("Authorization", "").removeprefix("Bearer ")
+            error = {"message": f"Incorrect API key provided: {key}.", "type": "invalid_request_error"}
+            return web.json_response({"error": error}, status=401)
         if behaviour == "error500":
             return web.json_response({"error": {"message": "boom", "type": "server_error"}}, status=500)
         if behaviour == "429-once":

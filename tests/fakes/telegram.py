@@ -31,6 +31,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: Any = None  # what the fake answered (the sent message, for sendMessage)
 
 
 class FakeBotAPI:
@@ -157,7 +158,8 @@ class FakeBotAPI:
             params = await request.json()
         else:
             params = dict(await request.post())
-        self.calls.append(Call(method, params))
+        call = Call(method, params)
+        self.calls.append(call)
         if self._fail.get(method):
             self._fail[method] -= 1
             return web.json_response(
@@ -176,6 +178,7 @@ class FakeBotAPI:
             )
         handler = getattr(self, f"_api_{method}", None)
         result = await handler(params) if handler else True
+        call.result = result
         return web.json_response({"ok": True, "result": result})
 
     async def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.commandline import run_cli
 from tests.conftest import ROOT, SEEDS
 
 
 def _run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "SEEDS_DIR": str(SEEDS), "HF_HUB_OFFLINE": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(tmp_path / "data", *args, stdin=stdin)
 
 
 def test_ask_json_from_stdin_indexes_seeds_first_and_obeys_the_schema(tmp_path: Path) -> None:

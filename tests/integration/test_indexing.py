@@ -10,7 +10,7 @@ from fpdf import FPDF
 from knowledge.catalog import Catalog
 from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder
-from tests.conftest import POSTGRES_URL, make_settings
+from tests.conftest import make_settings
 
 
 def _pdf(path: Path, pages: list[str]) -> Path:
@@ -101,23 +101,18 @@ def test_html_articles_lose_their_navigation(tmp_path: Path, embedder: Embedder)
 
 
 @pytest.mark.postgres
-def test_catalog_on_postgresql(tmp_path: Path, seeds_copy: Path, embedder: Embedder) -> None:
-    catalog = Catalog(POSTGRES_URL)
-    with catalog.engine.begin() as connection:
-        for table in ("feedback", "answer_message", "question", "document", "indexrun", "source", "index_state"):
-            connection.exec_driver_sql(f"DELETE FROM {table}")
-    engine = Engine(make_settings(tmp_path, database_url=POSTGRES_URL), embedder)
+def test_catalog_on_postgresql(tmp_path: Path, seeds_copy: Path, embedder: Embedder, postgres_url: str) -> None:
+    engine = Engine(make_settings(tmp_path, database_url=postgres_url), embedder)
 
     try:
         first = engine.ingest([seeds_copy])
         second = engine.reindex()
     finally:
-        catalog.close()
         engine.close()
 
     assert first.documents_added == 12
     assert second.chunks_embedded == 0
-    check = Catalog(POSTGRES_URL)
+    check = Catalog(postgres_url)
     try:
         assert check.document_count() == 12
         last = check.last_run()

@@ -218,26 +218,44 @@ async def test_flood_429_is_waited_out_and_the_reply_arrives(
     assert "34%" in str(calls[1].params["text"])
 
 
-async def test_vote_is_stored_and_acknowledged_without_a_message(
+async def test_votes_one_per_user_change_on_a_second_tap_and_show_on_the_buttons(
     telegram: Telegram,
 ) -> None:
     api, application, _ = telegram
     chat = api.chat(PRIVATE + 4)
     api.send(chat, 16, "How many monthly users does the Qwen app have?")
     (sent,) = await api.wait_for("sendMessage", 1, PRIVATE + 4)
-    buttons = json.loads(str(sent.params["reply_markup"]))["inline_keyboard"][0]
-    question_id = int(buttons[0]["callback_data"].split(":")[1])
-    message = {"message_id": 1, "date": 0, "chat": chat, "text": "answer"}
+    answer = sent.result
+    up, down = (b["callback_data"] for b in json.loads(str(sent.params["reply_markup"]))["inline_keyboard"][0])
+    acknowledged = len(api.sent("answerCallbackQuery"))
 
-    api.press(chat, 16, message, buttons[0]["callback_data"])
-    await api.wait_for("answerCallbackQuery", 1)
+    for data in (up, up, down):
+        api.press(chat, 16, answer, data)
+        acknowledged += 1
+        await api.wait_for("answerCallbackQuery", acknowledged)
 
-    votes = application.bot_data["services"].engine.catalog.feedback(question_id)
-    assert [(vote.user_id, vote.vote) for vote in votes] == [(16, 1)]
+    chat_log = application.bot_data["services"].chat
+    recorded = chat_log.question_for_message(PRIVATE + 4, answer["message_id"])
+    assert recorded is not None and recorded.user_id == 16 and "18.34" in recorded.answer
+    assert [(vote.user_id, vote.vote) for vote in chat_log.feedback(recorded.id)] == [(16, -1)]
+    marked = json.loads(str(api.sent("editMessageReplyMarkup", PRIVATE + 4)[-1].params["reply_markup"]))
+    assert [b["text"] for b in marked["inline_keyboard"][0]] == ["👍", "✓ 👎"]
     assert len(api.sent(chat_id=PRIVATE + 4)) == 1
-    questions = application.bot_data["services"].engine.catalog.questions()
-    recorded = next(q for q in questions if q.id == question_id)
-    assert recorded.chat_id == PRIVATE + 4 and recorded.user_id == 16 and "18.34" in recorded.answer
+
+
+@pytest.mark.parametrize("data", ["vote:5", "vote:+2", "vote:999999:1", "vote:x", "something-else", "vote:1"])
+async def test_forged_stale_and_unknown_buttons_are_answered_quietly(telegram: Telegram, data: str) -> None:
+    api, application, _ = telegram
+    chat = api.chat(PRIVATE + 5)
+    not_an_answer = {"message_id": 424242, "date": 0, "chat": chat, "text": "hello"}
+    acknowledged = len(api.sent("answerCallbackQuery"))
+
+    api.press(chat, 17, not_an_answer, data)
+    (answered, *_) = (await api.wait_for("answerCallbackQuery", acknowledged + 1))[acknowledged:]
+
+    assert "text" not in answered.params  # no toast, no message in the chat
+    assert api.sent(chat_id=PRIVATE + 5) == []
+    assert application.bot_data["services"].chat.question_for_message(PRIVATE + 5, 424242) is None
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from telegram import Message
 
 from bot.addressing import question_in
 from bot.logsafe import RedactSecrets
-from bot.ratelimit import RateLimiter
 
 BOT = "InvestorTestBot"
 BOT_ID = 99
@@ -48,19 +47,6 @@ def _message(text: str, chat_type: str = "supergroup", reply_from: int | None = 
 )
 def test_group_messages_count_only_when_addressed_to_the_bot(message: Message, question: str | None) -> None:
     assert question_in(message, BOT, BOT_ID) == question
-
-
-def test_rate_limiter_allows_n_per_minute_then_says_how_long_to_wait() -> None:
-    now = [1000.0]
-    limiter = RateLimiter(2, clock=lambda: now[0])
-
-    first, second, third = (limiter.wait_time(1) for _ in range(3))
-    other = limiter.wait_time(2)
-    now[0] += 61
-    later = limiter.wait_time(1)
-
-    assert (first, second, other, later) == (0, 0, 0, 0)
-    assert third == pytest.approx(60)
 
 
 def test_secrets_never_reach_a_log_line() -> None:

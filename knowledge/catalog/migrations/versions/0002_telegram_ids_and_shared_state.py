@@ -14,6 +14,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+# Times are stored with their zone on PostgreSQL (SQLite keeps them as UTC text either way).
+TIMESTAMP = sa.DateTime(timezone=True)
+# Columns the first release created without a zone; their values were written in UTC.
+NAIVE_TIMES = {
+    "source": ("created_at", "last_fetched_at"),
+    "indexrun": ("started_at", "finished_at"),
+    "question": ("asked_at",),
+    "document": ("indexed_at",),
+    "feedback": ("voted_at",),
+}
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -21,6 +32,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table, columns in NAIVE_TIMES.items():
+            for column in columns:
+                op.execute(
+                    f"ALTER TABLE {table} ALTER COLUMN {column} TYPE timestamptz USING {column} AT TIME ZONE 'UTC'"
+                )
     with op.batch_alter_table("question") as batch:
         batch.alter_column("chat_id", type_=sa.BigInteger, existing_type=sa.Integer)
         batch.alter_column("user_id", type_=sa.BigInteger, existing_type=sa.Integer)
@@ -45,7 +62,7 @@ def upgrade() -> None:
         sa.Column("collection", sa.String, nullable=False),
         sa.Column("embedding_model", sa.String, nullable=False),
         sa.Column("chunk_count", sa.Integer, nullable=False),
-        sa.Column("published_at", sa.DateTime, nullable=False),
+        sa.Column("published_at", TIMESTAMP, nullable=False),
         sa.Column("retired_collection", sa.String, nullable=False),
         sa.Column("writer", sa.Text, nullable=False),
     )
@@ -60,13 +77,13 @@ def upgrade() -> None:
         "question_event",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("user_id", sa.BigInteger, nullable=False, index=True),
-        sa.Column("at", sa.DateTime, nullable=False, index=True),
+        sa.Column("at", TIMESTAMP, nullable=False, index=True),
     )
     op.create_table(
         "chat_notice",
         sa.Column("chat_id", sa.BigInteger, primary_key=True),
         sa.Column("kind", sa.String, primary_key=True),
-        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("at", TIMESTAMP, nullable=False),
     )
     op.create_table(
         "conversation",
@@ -75,7 +92,7 @@ def upgrade() -> None:
         sa.Column("tickers", sa.String, nullable=False),
         sa.Column("topic", sa.Text, nullable=False),
         sa.Column("language", sa.String, nullable=False),
-        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.Column("updated_at", TIMESTAMP, nullable=False),
     )
     op.create_table(
         "price_bar",
@@ -84,7 +101,7 @@ def upgrade() -> None:
         *(sa.Column(name, sa.Float, nullable=False) for name in ("open", "high", "low", "close", "adj_close")),
         sa.Column("volume", sa.BigInteger, nullable=False),
         sa.Column("source", sa.String, nullable=False),
-        sa.Column("fetched_at", sa.DateTime, nullable=False),
+        sa.Column("fetched_at", TIMESTAMP, nullable=False),
     )
     op.create_table(
         "embedding_cache",

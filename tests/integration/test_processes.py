@@ -1,0 +1,75 @@
+"""Several processes on one index: a reader follows what another process writes, without a restart,
+and writers take turns."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from knowledge.engine import Engine
+from knowledge.index.embedder import Embedder
+from tests.commandline import environment, run_cli
+from tests.conftest import make_settings
+
+KESTREL = "---\ntitle: Kestrel Robotics wins a port contract\npublished: 2025-12-19\n---\n{}\n"
+
+
+def test_a_running_reader_answers_from_documents_another_process_ingested(tmp_path: Path, embedder: Embedder) -> None:
+    reader = Engine(make_settings(tmp_path, index_poll_seconds=0.5), embedder)
+    reader.ensure_seeded()
+    before = reader.ask("How many cranes did Kestrel Robotics sell to the port of Hamburg?")
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "kestrel.md").write_text(
+        KESTREL.format("Kestrel Robotics sold 14 automated cranes to the port of Hamburg in December.")
+    )
+
+    written = run_cli(tmp_path / "data", "ingest", str(news))
+    deadline, after = time.monotonic() + 30, before
+    while time.monotonic() < deadline and not after.grounded:
+        time.sleep(0.3)
+        after = reader.ask("How many cranes did Kestrel Robotics sell to the port of Hamburg?")
+
+    assert written.returncode == 0, written.stderr
+    assert not before.grounded
+    assert after.grounded and "14 automated cranes" in after.text
+    reader.close()
+
+
+def test_a_second_writer_waits_or_says_who_holds_the_index(tmp_path: Path, embedder: Embedder) -> None:
+    engine = Engine(make_settings(tmp_path), embedder)
+    engine.ensure_seeded()
+    data = tmp_path / "data"
+    released = threading.Event()
+
+    def hold() -> None:
+        with engine.writer.session("scheduled refresh"):
+            released.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.5)
+    refused = run_cli(data, "refresh", INDEX_LOCK_WAIT_SECONDS="0")
+    waiting = subprocess.Popen(
+        [sys.executable, "-m", "bot", "refresh", "--json"],
+        cwd=tmp_path,
+        env=environment(data, INDEX_LOCK_WAIT_SECONDS="60"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)
+    still_waiting = waiting.poll() is None
+    released.set()
+    holder.join()
+    out, err = waiting.communicate(timeout=120)
+
+    assert refused.returncode == 1
+    assert "another indexing run is in progress (scheduled refresh by pid" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert still_waiting and waiting.returncode == 0
+    assert "Waiting for another indexing run to finish" in err and '"documents_seen": 12' in out
+    engine.close()
