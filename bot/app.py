@@ -56,7 +56,7 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
         base_url=f"{api}/bot",
         base_file_url=f"{api}/file/bot",
         # Telegram answers floods with 429 retry_after: wait it out (in that chat only) and send again.
-        rate_limiter=ChatRateLimiter(max_retries=3),
+        rate_limiter=ChatRateLimiter(group_max_rate=settings.group_messages_per_minute, max_retries=3),
         request=HTTPXRequest(connection_pool_size=256),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
     )

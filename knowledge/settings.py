@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     questions_per_minute: int = Field(default=5, ge=1)
+    group_messages_per_minute: int = Field(default=20, ge=1)
     max_question_length: int = Field(default=1000, ge=10)
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443

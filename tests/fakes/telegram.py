@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.app import BotApplication, prepare
+from bot.telegram_api import ALLOWED_UPDATES
 
 BOT_ID = 777000
 BOT_USERNAME = "InvestorTestBot"
@@ -42,6 +43,7 @@ class FakeBotAPI:
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(5000)
         self._fail: dict[str, int] = {}
+        self._fail_status: dict[str, int] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -61,9 +63,10 @@ class FakeBotAPI:
             await self._runner.cleanup()
 
     # --- what a test does -------------------------------------------------------------------
-    def fail_next(self, method: str, times: int = 1) -> None:
-        """Answer the next `times` calls of `method` with 429 retry_after 1."""
+    def fail_next(self, method: str, times: int = 1, status: int = 429) -> None:
+        """Answer the next `times` calls of `method` with 429 retry_after 1 (or another error status)."""
         self._fail[method] = times
+        self._fail_status[method] = status
 
     def chat(self, chat_id: int, kind: str = "private", title: str = "") -> dict[str, Any]:
         chat: dict[str, Any] = {"id": chat_id, "type": kind}
@@ -102,6 +105,10 @@ class FakeBotAPI:
             message["message_thread_id"], message["is_topic_message"] = thread_id, True
         self._push({"message": message})
         return message
+
+    def push_raw(self, update: dict[str, Any]) -> None:
+        """Play any update as Telegram would send it (malformed ones included)."""
+        self._push(update)
 
     def press(self, chat: dict[str, Any], user_id: int, message: dict[str, Any], data: str) -> None:
         """Play a user pressing an inline button under one of the bot's messages."""
@@ -162,6 +169,11 @@ class FakeBotAPI:
         self.calls.append(call)
         if self._fail.get(method):
             self._fail[method] -= 1
+            if self._fail_status.get(method, 429) != 429:
+                status = self._fail_status[method]
+                return web.json_response(
+                    {"ok": False, "error_code": status, "description": "Bad Gateway"}, status=status
+                )
             return web.json_response(
                 {
                     "ok": False,
@@ -194,14 +206,24 @@ class FakeBotAPI:
 
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: N802
         offset = int(params.get("offset") or 0)
-        self._updates = [update for update in self._updates if update["update_id"] >= offset]
-        if not self._updates:
+        allowed = json.loads(params["allowed_updates"]) if params.get("allowed_updates") else None
+
+        def pending() -> list[dict[str, Any]]:
+            # As Telegram does: kinds the bot did not ask for are never delivered.
+            self._updates = [
+                update
+                for update in self._updates
+                if update["update_id"] >= offset and (allowed is None or set(update) - {"update_id"} <= set(allowed))
+            ]
+            return list(self._updates)
+
+        if not pending():
             self._new_update.clear()
             try:
                 await asyncio.wait_for(self._new_update.wait(), timeout=float(params.get("timeout") or 0))
             except TimeoutError:
                 return []
-        return list(self._updates)
+        return pending()
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         return self._message(params)
@@ -272,7 +294,7 @@ async def running(application: BotApplication) -> AsyncIterator[BotApplication]:
     await prepare(application)
     await application.start()
     assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
+    await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
     try:
         yield application
     finally:

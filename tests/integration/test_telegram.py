@@ -364,3 +364,56 @@ async def test_refresh_is_scheduled_with_the_job_queue_and_runs(telegram: Telegr
     assert job.trigger.interval.total_seconds() == settings.refresh_interval_minutes * 60  # type: ignore[attr-defined]
     assert before is not None and after is not None and after.id == (before.id or 0) + 1
     assert after.status == "done"
+
+
+async def test_updates_the_library_cannot_parse_are_skipped_and_polling_goes_on(
+    telegram: Telegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    api, _, _ = telegram
+    chat = api.chat(PRIVATE + 206)
+    caplog.set_level(logging.WARNING)
+    api.push_raw({"poll": {"id": "1", "question": "Which stock?"}})  # not asked for: never delivered
+    api.push_raw({"message": {"message_id": 1, "chat": {"id": PRIVATE + 206, "type": "private"}}})  # no date
+    api.send(chat, 18, "How fast did Alibaba's cloud business grow?")
+
+    (sent,) = await api.wait_for("sendMessage", 1, PRIVATE + 206)
+
+    assert "34%" in str(sent.params["text"])
+    polls = api.sent("getUpdates")
+    assert json.loads(str(polls[-1].params["allowed_updates"])) == ["message", "callback_query"]
+    skipped = [r for r in caplog.records if "could not be parsed" in r.getMessage()]
+    assert len(skipped) == 1 and "message" in skipped[0].getMessage()
+
+
+async def test_a_bot_api_server_error_on_the_answer_is_retried(telegram: Telegram) -> None:
+    api, _, _ = telegram
+    chat = api.chat(PRIVATE + 207)
+    api.fail_next("sendMessage", 1, status=502)
+
+    api.send(chat, 19, "How fast did Alibaba's cloud business grow?")
+    calls = await api.wait_for("sendMessage", 2, PRIVATE + 207)
+
+    assert calls[0].params["text"] == calls[1].params["text"] and "34%" in str(calls[1].params["text"])
+    assert not api.sent("sendMessage", PRIVATE + 207, where=lambda call: "Sorry" in str(call.params["text"]))
+
+
+async def test_invisible_characters_and_nul_in_a_question_change_nothing(telegram: Telegram) -> None:
+    api, application, _ = telegram
+    chat = api.chat(PRIVATE + 208)
+
+    api.send(chat, 20, "Why is Ali\u200bbaba\x00 down?")
+    (sent,) = await api.wait_for("sendMessage", 1, PRIVATE + 208)
+
+    assert "1.3%" in str(sent.params["text"])
+    recorded = application.bot_data["services"].chat.question_for_message(PRIVATE + 208, sent.result["message_id"])
+    assert recorded is not None and recorded.question == "Why is Alibaba down?"
+
+
+async def test_admin_commands_in_a_group_point_to_the_private_chat(telegram: Telegram) -> None:
+    api, _, _ = telegram
+    group = api.chat(GROUP - 7, "supergroup")
+
+    api.send(group, ADMIN, f"/status@{BOT_USERNAME}")
+    (sent,) = await api.wait_for("sendMessage", 1, GROUP - 7)
+
+    assert "private chat" in str(sent.params["text"]) and "Index" not in str(sent.params["text"])
