@@ -14,6 +14,7 @@ from bot.handlers import reply, user_language
 from bot.render import escape
 from knowledge.engine import Engine
 from knowledge.index.indexer import IndexReport
+from knowledge.index.lock import IndexBusyError
 from knowledge.prompts import render
 from knowledge.sources.registry import SourceSpec, SourceSpecError
 
@@ -117,6 +118,8 @@ async def _refresh_in_background(
     try:
         report = await asyncio.to_thread(engine.refresh, None, source_ids)
         text = reindex_summary(report, language)
+    except IndexBusyError as error:  # the CLI or another process is writing the index right now
+        text = render("bot_reindex_elsewhere", language, error=str(error))
     except Exception as error:  # the admin must hear about any failure; the old index stays
         log.exception("reindex failed")
         text = render("bot_reindex_failed", language, error=f"{type(error).__name__}: {error}")
@@ -142,8 +145,12 @@ async def scheduled_refresh(context: BotContext) -> None:
     if lock.locked():
         log.info("scheduled refresh skipped: a reindex is running")
         return
-    async with lock:
-        report = await asyncio.to_thread(context.services.engine.refresh)
+    try:
+        async with lock:
+            report = await asyncio.to_thread(context.services.engine.refresh)
+    except IndexBusyError as error:
+        log.info("scheduled refresh skipped: %s", error)
+        return
     log.info(
         "scheduled refresh: %d added, %d updated, %d chunks embedded, %d errors",
         report.documents_added,
