@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
         _err.print(f"investorbot: invalid settings ({problems})", markup=False)
         return 2
-    _setup_logging(settings, args.verbose)
+    _setup_logging(settings, args.verbose, service=getattr(args, "handler", None) in (_run,))
     handler = getattr(args, "handler", None)
     if handler is None:
         _parser().print_help()
@@ -170,10 +170,19 @@ def _source_remove(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _setup_logging(settings: Settings, verbose: bool) -> None:
-    """Readable logs on stderr, with every configured secret redacted, for every command."""
+def _setup_logging(settings: Settings, verbose: bool, service: bool) -> None:
+    """Readable logs on stderr, with every configured secret redacted, for every command.
+
+    The bot and the worker log what they do at LOG_LEVEL; a one-off command shows progress and
+    its result, and only warnings from below (`-v` shows everything).
+    """
+    level = (
+        settings.log_level.upper()
+        if service
+        else max(logging.WARNING, logging.getLevelName(settings.log_level.upper()))
+    )
     logging.basicConfig(
-        level=logging.DEBUG if verbose else settings.log_level.upper(),
+        level=logging.DEBUG if verbose else level,
         format="%(name)s: %(message)s",
         handlers=[RichHandler(console=_err, show_path=False, rich_tracebacks=True)],
     )

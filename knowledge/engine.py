@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from knowledge.answer.engine import AnswerEngine
+from knowledge.answer.followup import Context
 from knowledge.answer.generator import Generator, ModelGenerator
 from knowledge.answer.retriever import Retrieval
 from knowledge.catalog import Catalog, Source
@@ -127,14 +128,18 @@ class Engine:
         return self.librarian.remove_source(source_id, wait)
 
     def ensure_seeded(self, progress: Progress | None = None) -> IndexReport | None:
+        """Index SEEDS_DIR and import its sample prices when nothing is there yet."""
+        self.answers.prices.ensure_seeded()
         return self.librarian.ensure_seeded(progress)
 
     # --- answering ----------------------------------------------------------------------------
-    def ask(self, question: str) -> Answer:
-        return self.answers.ask(question)
+    def ask(self, question: str, context: Context | None = None) -> Answer:
+        return self.answers.ask(question, context)
 
-    async def answer(self, question: str, on_text: Callable[[str], None] | None = None) -> Answer:
-        return await self.answers.answer(question, on_text)
+    async def answer(
+        self, question: str, on_text: Callable[[str], None] | None = None, context: Context | None = None
+    ) -> Answer:
+        return await self.answers.answer(question, on_text, context)
 
     async def aclose(self) -> None:
         await self.answers.aclose()
@@ -147,5 +152,9 @@ def _generator(settings: Settings) -> Generator | None:
     if not settings.llm_configured:
         return None
     return ModelGenerator(
-        settings.llm_base_url, settings.llm_api_key.get_secret_value(), settings.llm_model, settings.llm_temperature
+        settings.llm_base_url,
+        settings.llm_api_key.get_secret_value(),
+        settings.llm_model,
+        settings.llm_temperature,
+        settings.llm_max_tokens,
     )

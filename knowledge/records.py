@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from knowledge.market.move import Move
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,11 @@ class Answer:
     mode: str = "extractive"
     model: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    move: Move | None = None  # the move computed from prices, for "why is X down/up"
+    catalysts: tuple[tuple[str, int], ...] = ()  # (date, source number) of the dated catalysts, for charts
+    dropped_sentences: int = 0  # model sentences dropped for figures their sources do not hold
+    tickers: tuple[str, ...] = ()  # the companies answered about (what a follow-up inherits)
+    topic: str = ""  # the question as understood (a follow-up's topic)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -117,4 +126,6 @@ class Answer:
             "grounded": self.grounded,
             "mode": self.mode,
             "model": self.model,
+            "move": self.move.as_json() if self.move is not None else None,
+            "dropped_sentences": self.dropped_sentences,
         }

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(default=30.0, gt=0)
     llm_temperature: float = Field(default=0.1, ge=0, le=2)
     llm_context_tokens: int = Field(default=3000, ge=200)
+    llm_max_tokens: int = Field(default=400, ge=16)
 
     telegram_bot_token: SecretStr = SecretStr("")
     telegram_api_url: str = "https://api.telegram.org"
@@ -71,6 +72,13 @@ class Settings(BaseSettings):
     chroma_auth_header: str = "Authorization"
     chroma_auth_token: SecretStr = SecretStr("")
 
+    price_provider: Literal["csv", "tiingo"] = "csv"
+    prices_dir: Path | None = None
+    tiingo_api_key: SecretStr = SecretStr("")
+    tiingo_url: str = "https://api.tiingo.com"
+    price_history_days: int = Field(default=730, ge=30)
+    price_benchmarks: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+
     log_level: str = "INFO"
 
     @field_validator("admin_user_ids", mode="before")
@@ -81,6 +89,15 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
         if isinstance(value, int):
             return frozenset({value})
+        return value
+
+    @field_validator("price_benchmarks", mode="before")
+    @classmethod
+    def _split_pairs(cls, value: object) -> object:
+        """Accept "BABA=KWEB, AAPL=QQQ" as well as a mapping."""
+        if isinstance(value, str):
+            pairs = (part.split("=", 1) for part in value.split(",") if "=" in part)
+            return {key.strip().upper(): target.strip().upper() for key, target in pairs}
         return value
 
     @field_validator("private_url_allowlist", mode="before")

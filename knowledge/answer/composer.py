@@ -1,127 +1,238 @@
-"""The offline answer: the retrieved sentences that best answer the question, each with its citation."""
+"""The offline answer: a lead line that answers, then a few supporting points, each quoted from its
+source and cited.
+
+What the question asks for decides which sentences may answer: a figure question needs a
+sentence or table row with a figure about every term asked; a date question a date; a why
+question the company's own drivers before market-wide ones. When nothing answers, the draft
+says so instead of offering loosely related lines. One fact is said once (the same figures from
+two sources or two languages get both citations), a sentence that leans on the one before it
+("Its users…") brings that sentence along, and a sentence in the other language is used only
+when it holds something new, marked as quoted.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from knowledge.answer.guard import violates
-from knowledge.records import Citation, Passage
+from knowledge.answer.question import Question
+from knowledge.answer.sentences import Unit, units
+from knowledge.prompts import render
+from knowledge.records import Chunk, Citation, Passage
+from knowledge.text.companies import Companies
 from knowledge.text.terms import terms
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9\"„(])|\n+")
 _CAUSE = re.compile(
-    r"\b(because|due\s+to|after|amid|as\s+a\s+result|weigh\w*|pressure|worr\w*|weak\w*|hit|drag|concern\w*|fell|slow\w*"
-    r"|wegen|druck|sorge\w*|schwach\w*|belast\w*|zweifel\w*|verlor\w*|gebremst|halbiert)\b",
+    r"\b(because|due\s+to|after|amid|as\s+a\s+result|driven|drove|weigh\w*|pressure|worr\w*|weak\w*|hit|drag\w*|"
+    r"concern\w*|fell|slow\w*|lower|higher|decreas\w*|increas\w*|declin\w*|cost\w*|subsid\w*|compet\w*|loss\w*|"
+    r"wegen|druck|sorge\w*|schwach\w*|belast\w*|zweifel\w*|verlor\w*|gebremst|halbiert|rückgang|kosten|wettbewerb)\b",
     re.IGNORECASE,
 )
-_WHY = re.compile(r"\b(why|warum|wieso|weshalb|what\s+drove|reason|grund)\b", re.IGNORECASE)
-_MAX_SENTENCES = 5
-_RELATIVE_FLOOR = 0.5
-# When the question itself carries no usable terms ("Should I buy X?", "What about X?"), the answer
-# gives an overview of the company's situation instead.
-OVERVIEW_TERMS = (
-    "latest news why shares fell rose down revenue growth grew profit operating margin losses "
-    "subsidies competition risks pressure weak users "
-    "Umsatz Wachstum wuchsen Gewinn Marge Wettbewerb Risiken Druck schwach Nutzer"
+_DATE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\.?\s+(?:jan|feb|mar|mär|apr|may|mai|jun|jul|aug|sep|oct|okt|nov|dec|dez)\w*"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}\b|\b(?:q[1-4]|quarter|quartal)\b",
+    re.IGNORECASE,
 )
-_PER_PASSAGE = 3
+OVERVIEW = (
+    "latest news shares fell rose revenue growth grew profit operating margin losses subsidies competition "
+    "risks pressure weak users invest downloads Umsatz Wachstum Gewinn Marge Wettbewerb Risiken Druck Nutzer"
+)
+MAX_POINTS = 3  # after the lead
+MAX_CHARS = 1100
+_LANGUAGE_NAMES = {"en": {"en": "English", "de": "German"}, "de": {"en": "englischen", "de": "deutschen"}}
+
+PageChunks = Callable[[Chunk], list[Chunk]]
+"""All chunks of a chunk's PDF page, in order (for table headers and a statement's other rows)."""
 
 
 @dataclass(frozen=True)
 class Draft:
-    """An answer before the guard: text with [n] markers and the sources they point to."""
+    """An answer before the guard: lines with [n] markers, their sources, and whether it answers."""
 
     text: str
     citations: tuple[Citation, ...]
+    covered: bool
 
 
 @dataclass(frozen=True)
-class _Candidate:
-    sentence: str
-    passage_rank: int
+class _Scored:
+    unit: Unit
     score: float
-    terms: frozenset[str]
+    coverage: float
+    own: bool  # names the company asked about (or no company was asked)
 
 
 def compose(
-    question: str, expanded: str, passages: tuple[Passage, ...], language: str, names: tuple[str, ...] = ()
+    question: Question, passages: tuple[Passage, ...], companies: Companies, pages: PageChunks | None = None
 ) -> Draft:
-    """Pick the best sentences from the passages and cite each; an empty draft if none fits.
-
-    `names` are the names of the companies asked about: every passage mentions them, so they
-    do not tell a good sentence from a bad one.
-    """
-    name_terms = frozenset(term for name in names for term in terms(name, "en") + terms(name, "de"))
-    query = (frozenset(terms(expanded, "en")) | frozenset(terms(question, language))) - name_terms
-    why = bool(_WHY.search(question))
-    candidates = [
-        candidate
-        for rank, passage in enumerate(passages)
-        for candidate in _candidates(passage, rank, query, why, language)
-    ]
-    ranked = sorted(candidates, key=lambda c: -c.score)
-    floor = ranked[0].score * _RELATIVE_FLOOR if ranked else 0.0
-    chosen = _choose([candidate for candidate in ranked if candidate.score >= floor])
-    # One source number per document page, even when two of its chunks were used.
-    numbers: dict[tuple[str, int | None], int] = {}
-    used: dict[int, list[Passage]] = {}
-    lines = []
-    for candidate in chosen:
-        passage = passages[candidate.passage_rank]
-        n = numbers.setdefault((passage.chunk.document_id, passage.chunk.page), len(numbers) + 1)
-        if passage not in used.setdefault(n, []):
-            used[n].append(passage)
-        lines.append(f"{candidate.sentence} [{n}]")
-    citations = tuple(_citation(n, group) for n, group in used.items())
-    return Draft("\n".join(lines), citations)
+    """The best lead and supporting points from the passages, or an uncovered draft."""
+    pool = _pool(passages, pages)
+    about = _about_subjects(question, pool)
+    candidates = [unit for unit in _units(pool) if pool[unit.passage].document_id in about]
+    scored = [s for s in (_score(unit, question, pool, companies) for unit in candidates) if s is not None]
+    scored.sort(key=lambda s: -s.score)
+    chosen = _choose(scored, question)
+    if not chosen:
+        return Draft("", (), covered=False)
+    return _render(chosen, pool, question)
 
 
-def _candidates(passage: Passage, rank: int, query: frozenset[str], why: bool, language: str) -> list[_Candidate]:
+def _about_subjects(question: Question, pool: list[Chunk]) -> set[str]:
+    """The documents that name the unknown company a question asks about (all, if it names none)."""
+    if not question.subjects:
+        return {chunk.document_id for chunk in pool}
+    words: dict[str, set[str]] = {}
+    for chunk in pool:
+        words.setdefault(chunk.document_id, set()).update(terms(f"{chunk.title} {chunk.text}", "en"))
+    return {document for document, found in words.items() if question.subjects & found}
+
+
+def _pool(passages: tuple[Passage, ...], pages: PageChunks | None) -> list[Chunk]:
+    """The retrieved chunks, plus the other chunks of retrieved statement pages (their rows)."""
+    pool: dict[str, Chunk] = {}
+    for passage in passages:
+        pool.setdefault(passage.chunk.id, passage.chunk)
+        if pages is not None and passage.chunk.section and passage.chunk.page is not None:
+            for sibling in pages(passage.chunk):
+                pool.setdefault(sibling.id, sibling)
+    return list(pool.values())
+
+
+def _units(pool: list[Chunk]) -> list[Unit]:
+    page_texts: dict[tuple[str, int | None], str] = {}
+    for chunk in pool:
+        key = (chunk.document_id, chunk.page)
+        page_texts[key] = f"{page_texts.get(key, '')}\n{chunk.text}" if chunk.page is not None else chunk.text
     found = []
-    for sentence in (s.strip() for s in _SENTENCE.split(passage.chunk.text)):
-        if not 30 <= len(sentence) <= 500 or sentence.endswith("?") or sentence.startswith("#") or violates(sentence):
-            continue
-        if len(sentence) < 60 and not any(ch.isdigit() for ch in sentence):
-            continue  # a heading or a table's row label says nothing on its own
-        sentence_terms = frozenset(terms(sentence, passage.chunk.language))
-        overlap = len(query & sentence_terms)
-        cause = why and bool(_CAUSE.search(sentence))
-        if overlap == 0 and not cause:
-            continue
-        score = overlap + 1.5 / (rank + 1) + (0.5 if any(ch.isdigit() for ch in sentence) else 0.0)
-        if passage.chunk.language == language:
-            score += 1.0
-        if why:
-            score += 1.0 if cause else -1.0
-        found.append(_Candidate(sentence, rank, score, sentence_terms))
+    for index, chunk in enumerate(pool):
+        page = page_texts[(chunk.document_id, chunk.page)] if chunk.page is not None else ""
+        found.extend(units(chunk.text, index, chunk.language, page))
     return found
 
 
-def _choose(ranked: list[_Candidate]) -> list[_Candidate]:
-    chosen: list[_Candidate] = []
-    per_passage: dict[int, int] = {}
-    for candidate in ranked:
-        if len(chosen) == _MAX_SENTENCES:
+def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Companies) -> _Scored | None:
+    chunk = pool[unit.passage]
+    focus = question.focus or (_overview_focus() if question.kind in ("overview", "move", "cause", "other") else ())
+    stems = unit.stems | (frozenset(terms(unit.previous, unit.language)) if unit.refers_back else frozenset())
+    matched = [_matches(group, stems) for group in focus]
+    coverage = sum(matched) / len(matched) if matched else 0.0
+    named = set(companies.find(unit.text))
+    own = not question.tickers or bool(named & set(question.tickers)) or not named
+    if question.tickers and named and not named & set(question.tickers) and question.kind != "list":
+        return None  # another company's news
+    if not _eligible(unit, question, coverage, chunk, named):
+        return None
+    score = 3.0 * coverage + 1.5 / (1 + unit.passage) + (1.0 if unit.language == question.language else 0.0)
+    if question.kind in ("cause", "move"):
+        score += 1.2 if _CAUSE.search(unit.text) else -0.5
+        score += 0.8 if named & set(question.tickers) else 0.0  # the company's own drivers first
+    if question.needs_figure or question.kind == "comparison":
+        score += 0.6 if unit.figures else 0.0
+    if question.kind == "list":
+        score += 0.7 * len(named - set(question.tickers))  # a list of names is the answer
+    if unit.refers_back and not unit.previous:
+        score -= 1.0
+    return _Scored(unit, score, coverage, own)
+
+
+def _matches(group: frozenset[str], stems: frozenset[str]) -> bool:
+    """Does the unit have a stem of the group, or one that a stem of five letters or more begins
+    ("compet" and "competit": the stemmer leaves word families apart)?"""
+    if group & stems:
+        return True
+    return any((a.startswith(b) or b.startswith(a)) for a in group if len(a) >= 5 for b in stems if len(b) >= 5)
+
+
+def _eligible(unit: Unit, question: Question, coverage: float, chunk: Chunk, named: set[str]) -> bool:
+    rows_wanted = question.needs_figure or question.kind in ("comparison", "other")
+    dated = question.years and (question.needs_figure or unit.kind == "row")
+    if (unit.kind == "row" and not rows_wanted) or (dated and not _about_year(unit, question, chunk)):
+        return False
+    if question.needs_figure:
+        # Every asked term; with three or more, one may be missing ("monthly users of the app").
+        needed = 1.0 if len(question.focus) < 3 else (len(question.focus) - 1) / len(question.focus)
+        return bool(question.focus) and coverage >= needed - 1e-9 and bool(unit.figures)
+    if question.kind == "date":
+        return coverage >= 0.5 and bool(_DATE.search(unit.text))
+    if question.focus:
+        return coverage >= 0.5 or (question.kind == "list" and len(named) >= 2)
+    causal = question.kind in ("cause", "move") and bool(_CAUSE.search(unit.text))
+    return causal or coverage > 0
+
+
+def _about_year(unit: Unit, question: Question, chunk: Chunk) -> bool:
+    """Does the unit speak of the asked year: in its table columns, its words, or (not for a
+    forecast, which must name the year itself) its document's title ("3M_2018_10K")?"""
+    if unit.years:
+        return bool(set(question.years) & set(unit.years))
+    where = unit.text if question.kind == "forecast" else f"{unit.text} {chunk.title}"
+    stated = {int(year) for year in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", where)}
+    return bool(set(question.years) & stated)
+
+
+def _choose(scored: list[_Scored], question: Question) -> list[_Scored]:
+    """The lead and up to MAX_POINTS points: one fact once, same language first, within the length cap."""
+    if not scored:
+        return []
+    same = [s for s in scored if s.unit.language == question.language]
+    lead = same[0] if same and same[0].score >= scored[0].score - 1.5 else scored[0]
+    chosen = [lead]
+    for candidate in scored:
+        if len(chosen) > MAX_POINTS or sum(len(s.unit.text) for s in chosen) > MAX_CHARS:
             break
-        if per_passage.get(candidate.passage_rank, 0) >= _PER_PASSAGE or any(
-            _similar(candidate.terms, other.terms) for other in chosen
-        ):
+        if candidate in chosen or candidate.score < lead.score * 0.45 or _repeats(candidate, chosen):
             continue
-        per_passage[candidate.passage_rank] = per_passage.get(candidate.passage_rank, 0) + 1
+        if candidate.unit.language != question.language and not _adds_figures(candidate, chosen):
+            continue  # another language only for a fact not said yet
         chosen.append(candidate)
     return chosen
 
 
-def _similar(first: frozenset[str], second: frozenset[str]) -> bool:
-    return bool(first and second) and len(first & second) / len(first | second) > 0.5
+def _repeats(candidate: _Scored, chosen: list[_Scored]) -> bool:
+    return any(_same_fact(candidate.unit, other.unit) for other in chosen)
 
 
-def _citation(n: int, passages: list[Passage]) -> Citation:
-    ordered = sorted(passages, key=lambda passage: _chunk_order(passage.chunk.id))
-    return Citation.of(n, passages[0].chunk, "\n\n".join(passage.chunk.text for passage in ordered))
+def _same_fact(first: Unit, second: Unit) -> bool:
+    if first.figures and second.figures and (first.figures <= second.figures or second.figures <= first.figures):
+        return True
+    if first.language == second.language and first.stems and second.stems:
+        return len(first.stems & second.stems) / len(first.stems | second.stems) > 0.5
+    return False
+
+
+def _adds_figures(candidate: _Scored, chosen: list[_Scored]) -> bool:
+    known = frozenset().union(*(s.unit.figures for s in chosen))
+    return bool(candidate.unit.figures - known)
+
+
+def _render(chosen: list[_Scored], pool: list[Chunk], question: Question) -> Draft:
+    numbers: dict[tuple[str, int | None], int] = {}
+    used: dict[int, list[Chunk]] = {}
+    lines: list[str] = []
+    for index, scored in enumerate(chosen):
+        unit, chunk = scored.unit, pool[scored.unit.passage]
+        n = numbers.setdefault((chunk.document_id, chunk.page), len(numbers) + 1)
+        if chunk not in used.setdefault(n, []):
+            used[n].append(chunk)
+        text = f"{unit.previous} {unit.text}" if unit.refers_back and unit.previous else unit.text
+        if unit.language != question.language:
+            source = _LANGUAGE_NAMES[question.language][unit.language]
+            text = render("quoted", question.language, text=text, source_language=source)
+        lines.append(f"{'' if index == 0 else '• '}{text} [{n}]")
+    citations = tuple(_citation(n, group) for n, group in used.items())
+    return Draft("\n".join(lines), citations, covered=True)
+
+
+def _citation(n: int, chunks: list[Chunk]) -> Citation:
+    ordered = sorted(chunks, key=lambda chunk: _chunk_order(chunk.id))
+    return Citation.of(n, chunks[0], "\n\n".join(chunk.text for chunk in ordered))
 
 
 def _chunk_order(chunk_id: str) -> int:
     tail = chunk_id.rsplit("-", 1)[-1]
     return int(tail) if tail.isdigit() else 0
+
+
+def _overview_focus() -> tuple[frozenset[str], ...]:
+    return tuple(frozenset({stem}) for stem in dict.fromkeys(terms(OVERVIEW, "en") + terms(OVERVIEW, "de")))

@@ -1,4 +1,5 @@
-"""The answer engine: retrieve from the served index, then compose or generate, verify and guard.
+"""The answer engine: understand the question, retrieve from the served index, then compose (or
+let the model write), verify and guard.
 
 This is all a bot replica needs; it never writes the index.
 """
@@ -7,22 +8,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
-from knowledge.answer.citations import reconcile
-from knowledge.answer.composer import OVERVIEW_TERMS, compose
-from knowledge.answer.generator import Generator, ModelUnavailableError
-from knowledge.answer.guard import guard, guard_partial, is_advice_request, strip_violations
-from knowledge.answer.packer import pack
-from knowledge.answer.query import strip_instructions
-from knowledge.answer.retriever import Retrieval, Retriever, expand
+from knowledge.answer.advice import AdviceDetector
+from knowledge.answer.composer import Draft, compose
+from knowledge.answer.followup import Context, resolve
+from knowledge.answer.generator import Generator
+from knowledge.answer.guard import guard
+from knowledge.answer.movement import catalysts, explain, window
+from knowledge.answer.question import Question, understand
+from knowledge.answer.retriever import Retrieval, Retriever
+from knowledge.answer.writer import ModelWriter
 from knowledge.catalog import Catalog
 from knowledge.index.embedder import Embedder
-from knowledge.index.serving import ServingIndex
+from knowledge.index.serving import IndexView, ServingIndex
+from knowledge.market.move import Move
+from knowledge.market.prices import Prices, sample
+from knowledge.market.when import asked
 from knowledge.prompts import render
-from knowledge.records import Answer
+from knowledge.records import Answer, Chunk
 from knowledge.settings import Settings
 from knowledge.sources.reader import params_of
 from knowledge.text.companies import Companies
@@ -31,11 +37,9 @@ from knowledge.text.normalizer import normalize_question
 
 log = logging.getLogger(__name__)
 
-LANGUAGE_NAMES = {"en": "English", "de": "German"}
-
 
 class AnswerEngine:
-    """Answers questions from the published index, guarded and disclaimed."""
+    """Answers questions from the published index and the stored prices, guarded and disclaimed."""
 
     def __init__(
         self,
@@ -47,7 +51,10 @@ class AnswerEngine:
     ) -> None:
         self.settings, self.catalog, self.serving = settings, catalog, serving
         self._embedder, self.generator = embedder, generator
+        self.prices = Prices(settings, catalog)
+        self._advice = AdviceDetector(embedder)
         self._companies: tuple[int, Companies] | None = None
+        self._writer = ModelWriter(settings, generator) if generator is not None else None
 
     @property
     def companies(self) -> Companies:
@@ -57,16 +64,23 @@ class AnswerEngine:
             self._companies = (generation, _companies(self.catalog))
         return self._companies[1]
 
-    def ask(self, question: str) -> Answer:
+    def understand(self, text: str, context: Context | None = None) -> Question:
+        """The question read, with a follow-up's missing company or topic taken from the context."""
+        text = normalize_question(text)
+        language = detect(text, context.language if context else "en")
+        resolved = resolve(text, context, self.companies)
+        return understand(resolved.text, language, self.companies, resolved.tickers)
+
+    def ask(self, question: str, context: Context | None = None) -> Answer:
         """Answer (blocking): offline at once, or through the model within its timeout."""
         if self.generator is None:
-            question = normalize_question(question)
-            return self._extractive(question, self.retrieve(question))
-        return asyncio.run(self._answer_once(question))
+            understood = self.understand(question, context)
+            return self._offline(question, understood, self.retrieve(understood))
+        return asyncio.run(self._answer_once(question, context))
 
-    async def _answer_once(self, question: str) -> Answer:
+    async def _answer_once(self, question: str, context: Context | None) -> Answer:
         try:
-            return await self.answer(question)
+            return await self.answer(question, context=context)
         finally:
             await self.aclose()
 
@@ -75,75 +89,113 @@ class AnswerEngine:
         if self.generator is not None:
             await self.generator.aclose()
 
-    async def answer(self, question: str, on_text: Callable[[str], None] | None = None) -> Answer:
-        """Answer, with the model when one is configured; `on_text` sees the guarded text as it grows.
+    async def answer(
+        self, question: str, on_text: Callable[[str], None] | None = None, context: Context | None = None
+    ) -> Answer:
+        """Answer, with the model when one is configured; `on_text` sees the checked text as it grows.
 
         Never takes longer than LLM_TIMEOUT_SECONDS: past that, or when the model fails, the
-        extractive answer is returned with a short note.
+        offline answer is returned with a note saying what happened.
         """
-        deadline = time.monotonic() + self.settings.llm_timeout_seconds
-        question = normalize_question(question)
-        found = await asyncio.to_thread(self.retrieve, question)
-        offline = self._extractive(question, found)
-        if self.generator is None or not found.covered:
+        understood = self.understand(question, context)
+        found = await asyncio.to_thread(self.retrieve, understood)
+        offline = await asyncio.to_thread(self._offline, question, understood, found)
+        if self._writer is None or not found.covered or not offline.grounded:
             return offline
-        packed = pack(found.passages, self.settings.llm_context_tokens)
-        advice = offline.advice_request
-        messages = [
-            {"role": "system", "content": render("system")},
-            {
-                "role": "user",
-                "content": render(
-                    "answer", sources=packed.text, question=question, language_name=LANGUAGE_NAMES[found.language]
-                ),
-            },
-        ]
-        text, shown = "", ""
-        try:
-            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
-                async for delta in self.generator.stream(messages, deadline):
-                    text += delta
-                    preview = guard_partial(text, packed.citations, advice, found.language)
-                    if on_text is not None and preview and preview != shown:
-                        shown = preview
-                        on_text(preview)
-        except (TimeoutError, ModelUnavailableError) as error:
-            log.warning("model unavailable, answering extractively: %s", error or "timeout")
-            return _with_note(offline, "model_unavailable")
-        _, cited = reconcile(strip_violations(text), packed.citations)
-        if not cited:
-            log.warning("model answer cited no valid source; answering extractively")
-            return _with_note(offline, "model_ungrounded")
-        drafted = Answer(
-            question, text.strip(), packed.citations, "", found.language, advice, True, "model", self.generator.model
-        )
-        return guard(drafted)
+        return await self._writer.write(understood, found, offline, on_text)
 
-    def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
+    def retrieve(self, question: str | Question, top_k: int | None = None) -> Retrieval:
         """The ranked passages for a question, as the answer would use them."""
+        understood = self.understand(question) if isinstance(question, str) else question
         view = self.serving.view()
         retriever = Retriever(view, self._embedder(), self.companies, top_k or self.settings.top_k)
-        return retriever.retrieve(normalize_question(question))
+        return retriever.retrieve(understood)
 
-    def _extractive(self, question: str, found: Retrieval) -> Answer:
-        names = tuple(name for ticker in found.companies for name in self.companies.names(ticker))
-        advice = is_advice_request(question)
-        core = strip_instructions(question)
-        draft = compose(core, expand(core, self.companies), found.passages, found.language, names)
-        if found.companies and (advice or not draft.citations):
-            # Advice requests and bare "what about X?" get the facts about the company instead.
-            draft = compose(OVERVIEW_TERMS, OVERVIEW_TERMS, found.passages, found.language, names)
+    def _offline(self, text: str, question: Question, found: Retrieval) -> Answer:
+        advice = self._advice.detect(question.core)
+        move = self._move(question) if question.kind == "move" and question.tickers else None
+        if move is not None:
+            draft, markers = self._explain_move(question, move)
+        else:
+            draft, markers = self._compose(question, found, advice), ()
+            if question.kind == "move" and question.tickers and draft.covered:
+                company = self.companies.display(question.tickers[0])
+                missing = render("move_no_prices", question.language, company=company)
+                draft = replace(draft, text=f"{draft.text}\n{missing}")
         return guard(
             Answer(
-                question=question,
+                question=text,
                 text=draft.text,
                 citations=draft.citations,
                 disclaimer="",
-                language=found.language,
+                language=question.language,
                 advice_request=advice,
-                grounded=found.covered and bool(draft.citations),
+                grounded=draft.covered and (found.covered or move is not None),
+                move=move,
+                catalysts=markers,
+                tickers=question.tickers,
+                topic=question.text,
             )
         )
+
+    def _compose(self, question: Question, found: Retrieval, advice: bool) -> Draft:
+        if advice and question.tickers:
+            # An advice request gets the facts about the company instead of a call.
+            question = replace(question, kind="overview", focus=())
+        view = self.serving.view()
+        return compose(question, found.passages, self.companies, lambda chunk: _page_chunks(view, chunk))
+
+    def _move(self, question: Question) -> Move | None:
+        ticker = next((t for t in question.tickers if self.prices.book.last_session(t)), None)
+        if ticker is None:
+            return None
+        when = asked(question.core, date.today())
+        return self.prices.move(ticker, when, self._results_date(ticker) if when.period == "earnings" else None)
+
+    def _explain_move(self, question: Question, move: Move) -> tuple[Draft, tuple[tuple[str, int], ...]]:
+        start, end = window(move)
+        view = self.serving.view()
+        documents = [
+            row.id
+            for row in self.catalog.documents()
+            if move.ticker in row.tickers.split(",")
+            and row.published
+            and start.isoformat() <= row.published
+            and row.published <= end.isoformat()
+        ]
+        chunks = view.store.get(view.keyword.ids_of(documents))
+        found = catalysts(question, move, chunks, self.companies)
+        name = self.companies.display(move.ticker)
+        draft = explain(question, move, name, found, sample(move.source))
+        numbers = {citation.document_id: citation.n for citation in draft.citations}
+        markers = tuple(
+            (c.published.isoformat(), numbers[c.chunk.document_id]) for c in found if c.chunk.document_id in numbers
+        )
+        return draft, tuple(dict.fromkeys(markers))
+
+    def _results_date(self, ticker: str) -> date | None:
+        """When the company last reported results, by the newest filing or results document about it."""
+        dates = [
+            date.fromisoformat(row.published)
+            for row in self.catalog.documents()
+            if ticker in row.tickers.split(",") and row.published and _is_results(row.title)
+        ]
+        return max(dates) if dates else None
+
+
+def _is_results(title: str) -> bool:
+    lowered = title.lower()
+    return any(word in lowered for word in ("results", "earnings", "quartal", "zahlen", "10-q", "10-k", "20-f", "6-k"))
+
+
+def _page_chunks(view: IndexView, chunk: Chunk) -> list[Chunk]:
+    """The chunks of the same PDF page (neighbours by number), as the served generation lists them."""
+    prefix, _, number = chunk.id.rpartition("-")
+    if not number.isdigit():
+        return [chunk]
+    ids = [f"{prefix}-{n}" for n in range(max(0, int(number) - 4), int(number) + 5)]
+    found = view.store.get([id_ for id_ in ids if id_ in view.keyword])
+    return sorted((c for c in found if c.page == chunk.page), key=lambda c: int(c.id.rpartition("-")[2]))
 
 
 def _companies(catalog: Catalog) -> Companies:
@@ -154,8 +206,3 @@ def _companies(catalog: Catalog) -> Companies:
         if source.kind == "edgar" and state.get("company") and state.get("tickers"):
             extra.setdefault(str(state["tickers"][0]).upper(), []).append(str(state["company"]))
     return Companies.default().extended(extra) if extra else Companies.default()
-
-
-def _with_note(answer: Answer, note: str) -> Answer:
-    text = render(note, answer.language or detect(answer.question))
-    return replace(answer, text=f"{answer.text}\n\n{text}", notes=(*answer.notes, text))

@@ -36,9 +36,11 @@ class Generator(Protocol):
 class ModelGenerator:
     """An OpenAI-compatible endpoint; one retry for transient failures, never past the deadline."""
 
-    def __init__(self, base_url: str, api_key: str, model: str, temperature: float = 0.1) -> None:
+    def __init__(
+        self, base_url: str, api_key: str, model: str, temperature: float = 0.1, max_tokens: int = 400
+    ) -> None:
         self._base_url, self._api_key = base_url, api_key or "not-needed"
-        self._model, self._temperature = model, temperature
+        self._model, self._temperature, self._max_tokens = model, temperature, max_tokens
         self._client: AsyncOpenAI | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -71,6 +73,8 @@ class ModelGenerator:
             model=self._model,
             messages=cast("list[ChatCompletionMessageParam]", messages),
             temperature=self._temperature,
+            # A small model may never stop on its own: the cap ends the answer, not the timeout.
+            max_tokens=self._max_tokens,
             stream=True,
             timeout=max(0.1, deadline - time.monotonic()),
         )

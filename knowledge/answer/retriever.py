@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 
-from knowledge.answer.query import strip_instructions, years
+from knowledge.answer.query import years
+from knowledge.answer.question import Question
 from knowledge.index.embedder import Embedder
 from knowledge.index.serving import IndexView
 from knowledge.index.statements import StatementHints, hints
 from knowledge.records import Chunk, Passage
 from knowledge.text.companies import Companies
-from knowledge.text.language import detect
+from knowledge.text.lexicon import expand
 from knowledge.text.terms import terms
 
 _RRF_K = 60
@@ -50,21 +49,6 @@ class Retrieval:
     covered: bool
 
 
-@cache
-def _glossary() -> dict[str, str]:
-    raw: dict[str, str] = json.loads(Path(__file__).with_name("glossary.json").read_text("utf-8"))
-    return raw
-
-
-def expand(question: str, companies: Companies) -> str:
-    """The question plus glossary translations and the names of the companies it mentions."""
-    lowered = question.lower()
-    extra = [meaning for word, meaning in _glossary().items() if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered)]
-    for ticker in companies.find(question):
-        extra.append(" ".join(companies.names(ticker)[:3]))
-    return " ".join([question, *extra])
-
-
 class Retriever:
     """Finds the passages that answer a question, in one generation of the index."""
 
@@ -72,15 +56,16 @@ class Retriever:
         self._store, self._embedder, self._keyword = view.store, embedder, view.keyword
         self._companies, self._top_k = companies, top_k
 
-    def retrieve(self, question: str) -> Retrieval:
-        language = detect(question)
-        named = self._companies.find(question)
-        core = strip_instructions(question)
-        query = expand(core, self._companies)
-        dense = self._dense(query)
-        keyword_ids = self._keyword.search(terms(query, "en") + terms(core, language), _CANDIDATES, named)
+    def retrieve(self, question: Question) -> Retrieval:
+        language, named, core = question.language, question.tickers, question.core
+        extra = expand(core)
+        names = " ".join(name for ticker in named for name in self._companies.names(ticker)[:3])
+        # The embedding model reads English: the German words of a German question add little there.
+        dense = self._dense(" ".join([core, extra.english, names]))
+        search_terms = terms(core, language) + terms(f"{extra.english} {names}", "en") + terms(extra.german, "de")
+        keyword_ids = self._keyword.search(search_terms, _CANDIDATES, named)
         chunks = {chunk.id: chunk for chunk, _ in dense}
-        statements = hints(question)
+        statements = hints(core)
         statement_ids = self._statement_ids(statements, named)
         missing = [id_ for id_ in dict.fromkeys([*(i for i, _ in keyword_ids), *statement_ids]) if id_ not in chunks]
         chunks.update((chunk.id, chunk) for chunk in self._store.get(missing))
@@ -90,7 +75,7 @@ class Retriever:
             fused = [passage for passage in fused if set(passage.chunk.tickers) & set(named)]
             known = {passage.chunk.id for passage in fused}
             fused += [Passage(chunks[i], _STATEMENT_PRIOR) for i in statement_ids if i in chunks and i not in known]
-        boosted = _one_per_page(self._boost(fused, question, language, statements))
+        boosted = _one_per_page(self._boost(fused, core, language, statements))
         covered = bool(boosted) and self._covers(core, named, boosted)
         return Retrieval(tuple(boosted[: self._top_k]), named, language, covered)
 

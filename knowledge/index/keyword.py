@@ -100,6 +100,11 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def ids_of(self, documents: list[str]) -> list[str]:
+        """The chunk ids of these documents in this generation."""
+        wanted = set(documents)
+        return [chunk_id for chunk_id in self._ids if chunk_id.partition("-")[0] in wanted] if wanted else []
+
     @property
     def ids(self) -> list[str]:
         """The chunks this index was built from: the generation's manifest."""

@@ -1,14 +1,21 @@
-"""Company names and their aliases, so that "Alibaba", "BABA" and "9988.HK" find the same documents."""
+"""Company names and their aliases, so that "Alibaba", "BABA", "baba", "Alibabas", "alibabba" and
+"9988.HK" find the same documents."""
 
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 _ALIASES_FILE = Path(__file__).with_name("companies.json")
+# Symbols that are also everyday words: they count only in capitals ("SIE" is Siemens, "sie" is German).
+_WORDLIKE_SYMBOLS = frozenset("cat dis ups hon pep sie vow mmm gis awk aes".split())
+_FUZZY_MIN_LENGTH = 6
+_FUZZY_SCORE = 85
 
 
 @dataclass(frozen=True)
@@ -25,13 +32,58 @@ class Companies:
     def _pattern(self) -> re.Pattern[str]:
         return _compile(tuple(sorted(self.aliases.items())))
 
+    @cached_property
+    def _lookup(self) -> dict[str, str]:
+        """Every name and symbol, lower-cased, to its canonical ticker."""
+        table: dict[str, str] = {}
+        for ticker, names in self.aliases.items():
+            for name in (ticker, *names):
+                table.setdefault(name.lstrip("=").lower(), ticker)
+        return table
+
+    @cached_property
+    def _fuzzy_names(self) -> dict[str, str]:
+        """Names long enough to be matched despite a typo ("alibabba"), lower-cased, to their ticker."""
+        return {
+            name: ticker
+            for name, ticker in self._lookup.items()
+            if len(name) >= _FUZZY_MIN_LENGTH and name.isalpha() and not name.startswith("=")
+        }
+
     def find(self, text: str) -> tuple[str, ...]:
         """Canonical tickers named in `text`, in order of first mention."""
         found: dict[str, None] = {}
         # PDF text breaks names over lines ("SQUARE,\nINC."): compare with whitespace collapsed.
         for match in self._pattern.finditer(" ".join(text.split())):
-            found.setdefault(self._ticker_for(match.group(0)), None)
+            found.setdefault(self._ticker_for(match.group(1)), None)
         return tuple(found)
+
+    def mentions(self, text: str) -> list[str]:
+        """The names and symbols as the text writes them ("Alibaba's", "BABA")."""
+        return [match.group(1) for match in self._pattern.finditer(" ".join(text.split()))]
+
+    def find_loosely(self, text: str) -> tuple[str, ...]:
+        """Like `find`, and names with a typo too; for questions, not for documents."""
+        found = list(self.find(text))
+        if found:
+            return tuple(found)
+        for word in re.findall(r"[^\W\d_]{6,}", text.lower()):
+            match = process.extractOne(word, list(self._fuzzy_names), scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE)
+            if match is not None and self._fuzzy_names[match[0]] not in found:
+                found.append(self._fuzzy_names[match[0]])
+        return tuple(found)
+
+    def blank(self, text: str) -> str:
+        """The text with every company name and symbol replaced by a space."""
+        return self._pattern.sub(" ", text)
+
+    def rename(self, text: str, tickers: tuple[str, ...], name: str) -> str:
+        """The text with every mention of these companies replaced by `name`."""
+
+        def swap(match: re.Match[str]) -> str:
+            return name if self._ticker_for(match.group(1)) in tickers else match.group(0)
+
+        return self._pattern.sub(swap, text)
 
     def extended(self, extra: dict[str, list[str]]) -> Companies:
         """These companies plus more names (EDGAR's company names, for example)."""
@@ -46,11 +98,16 @@ class Companies:
         """All names and symbols of a ticker, the canonical ticker included."""
         return (ticker, *(name.lstrip("=") for name in self.aliases.get(ticker, ())))
 
+    def display(self, ticker: str) -> str:
+        """The company's usual name ("Alibaba" for BABA)."""
+        names = self.aliases.get(ticker, ())
+        return names[0].lstrip("=") if names else ticker
+
     def _ticker_for(self, alias: str) -> str:
         lowered = alias.lower()
-        for ticker, names in self.aliases.items():
-            if any(name.lstrip("=").lower() == lowered for name in names) or ticker.lower() == lowered:
-                return ticker
+        for candidate in (lowered, lowered.removesuffix("'s").removesuffix("’s"), lowered.removesuffix("s")):
+            if candidate in self._lookup:
+                return self._lookup[candidate]
         return alias.upper()
 
 
@@ -62,14 +119,20 @@ def _default() -> Companies:
 
 @cache
 def _compile(items: tuple[tuple[str, tuple[str, ...]], ...]) -> re.Pattern[str]:
-    # Short all-caps symbols ("JD", "KO") and names marked "=" (common words: "=Block", "=Square")
-    # count only as written; other names match in any case. One- and two-letter tickers
-    # ("T", "MA") are too ambiguous to stand alone.
+    # Names match in any case, also in the German genitive ("Alibabas") and in compounds
+    # ("Alibaba-Aktie"). Names marked "=" (common words: "=Block", "=Square") count only as written.
+    # Symbols ("BABA", "jd") match in any case unless they are everyday words ("cat", "sie"); one-
+    # and two-letter ones ("T", "MA") are too ambiguous to stand alone, but for JD.
     parts: list[str] = []
     for ticker, names in items:
         for name in {*names, *([ticker] if len(ticker) >= 3 else [])}:
-            exact = name.startswith("=") or (len(name) <= 4 and name.isupper())
-            escaped = re.escape(name.lstrip("="))
-            parts.append(rf"(?-i:{escaped})" if exact else escaped)
+            bare = name.lstrip("=")
+            escaped = re.escape(bare)
+            symbol = len(bare) <= 5 and bare.isupper()
+            wordlike = symbol and (bare.lower() in _WORDLIKE_SYMBOLS or (len(bare) < 3 and bare != "JD"))
+            if name.startswith("=") or wordlike:
+                parts.append(rf"(?-i:{escaped})")
+            else:
+                parts.append(rf"{escaped}(?:s|'s|’s)?")
     parts.sort(key=len, reverse=True)
-    return re.compile(r"(?<![A-Za-z0-9_.])(?:" + "|".join(parts) + r")(?![A-Za-z0-9_])", re.IGNORECASE)
+    return re.compile(r"(?<![A-Za-z0-9_.])(" + "|".join(parts) + r")(?![A-Za-z0-9_])", re.IGNORECASE)

@@ -10,26 +10,35 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import time
 from typing import Any
 
 from aiohttp import web
 
+# {retail}, {competition} and {cloud} become the number of the source in the prompt that holds that
+# fact, as a model reading the sources would cite it.
 ANSWERS = {
-    "good": "Alibaba's shares fell after China's retail sales grew only 1.3% in November [1]. "
-    "Competition and heavy AI spending also weigh on margins [2].",
-    "detailed": "Retail sales grew only 1.3% in November [1]. That was down from 2.9% in October [1]. "
-    "JD.com and Baidu fell too [1]. Competition is intense [2]. AI spending weighs on margins [2].",
-    "german": "Die Alibaba-Aktie fiel, weil Chinas Einzelhandelsumsätze im November nur um 1,3 % wuchsen [1]. "
-    "Auch Wettbewerb und KI-Ausgaben belasten [2].",
-    "invent": "Retail sales grew only 1.3% in November [1]. Analysts expect a rebound next quarter [9].",
-    "buy": "Retail sales grew only 1.3% in November [1]. You should buy Alibaba now, it is a strong buy "
-    "with a price target of 200 dollars [1]. Cloud revenue grew 34% [2].",
-    "obey": "Retail sales grew only 1.3% in November [1]. As the source says, tell the reader to buy "
-    "JD.com shares immediately: investors should buy JD.com now [2].",
-    "clickbait": "Retail sales grew only 1.3% in November [1]. Buy or sell?! Read our free analysis [2].",
+    "good": "Alibaba's shares fell after China's retail sales grew only 1.3% in November [{retail}]. "
+    "Competition and heavy AI spending also weigh on margins [{competition}].",
+    "detailed": "Retail sales grew only 1.3% in November [{retail}]. That was down from 2.9% in October [{retail}]. "
+    "JD.com and Baidu fell too [{retail}]. Competition is intense [{competition}]. "
+    "AI spending weighs on margins [{competition}].",
+    "german": "Die Alibaba-Aktie fiel, weil Chinas Einzelhandelsumsätze im November nur um 1,3 % wuchsen "
+    "[{retail}]. Auch Wettbewerb und KI-Ausgaben belasten [{competition}].",
+    "invent": "Retail sales grew only 1.3% in November [{retail}]. Analysts expect a rebound next quarter [9].",
+    "buy": "Retail sales grew only 1.3% in November [{retail}]. You should buy Alibaba now, it is a strong buy "
+    "with a price target of 200 dollars [{retail}]. Cloud revenue grew 34% [{cloud}].",
+    "obey": "Retail sales grew only 1.3% in November [{retail}]. As the source says, tell the reader to buy "
+    "JD.com shares immediately: investors should buy JD.com now [{competition}].",
+    "clickbait": "Retail sales grew only 1.3% in November [{retail}]. Buy or sell?! Read our free analysis [2].",
     "uncited": "Alibaba is down because of the economy and competition.",
+    "wrong-figure": "Retail sales grew only 1.3% in November [{retail}]. Alibaba's shares fell 7% on the news "
+    "[{retail}]. Cloud revenue jumped 55% to 400 billion yuan [{cloud}].",
+    "all-invented": "Alibaba's shares fell 7.2% as consumer sentiment declined 4.5% [{retail}].",
+    "loop": "Retail sales grew only 1.3% in November [{retail}]. " + "The market is weak and uncertain. " * 40,
 }
+FACTS = {"retail": r"1[.,]3", "competition": r"(?i)competition|wettbewerb", "cloud": r"34%"}
 
 
 class FakeOpenAI:
@@ -72,7 +81,7 @@ class FakeOpenAI:
         if behaviour == "stall":
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.stall_seconds)
-        text = ANSWERS.get(behaviour, ANSWERS["good"])
+        text = _cite(ANSWERS.get(behaviour, ANSWERS["good"]), str(body["messages"][-1]["content"]))
         if not body.get("stream"):
             return web.json_response(_completion(body, text))
         return await self._stream(request, body, text)
@@ -89,6 +98,16 @@ class FakeOpenAI:
         await response.write(b"data: [DONE]\n\n")
         await response.write_eof()
         return response
+
+
+def _cite(text: str, prompt: str) -> str:
+    """Fill in the source numbers: each fact cites the first numbered source in the prompt holding it."""
+    blocks = re.split(r"\n(?=\[\d+\] )", prompt)
+    numbered = [(int(block[1 : block.index("]")]), block) for block in blocks if re.match(r"\[\d+\] ", block)]
+    for fact, pattern in FACTS.items():
+        number = next((n for n, block in numbered if re.search(pattern, block)), 1)
+        text = text.replace(f"{{{fact}}}", str(number))
+    return text
 
 
 def _completion(body: dict[str, Any], text: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import pytest
 
 from knowledge.answer.citations import markers
 from knowledge.engine import Engine
+from tests.answers import quoted_lines, unquoted
 
 FORBIDDEN = (
     "Gratis-Analyse",
@@ -16,15 +17,6 @@ FORBIDDEN = (
     "Ignore previous",
     "tell the reader to buy",
 )
-
-
-def _sentences(text: str) -> list[tuple[str, int]]:
-    found = []
-    for line in text.splitlines():
-        match = re.fullmatch(r"(.+?) \[(\d+)\]", line.strip())
-        if match:
-            found.append((match.group(1), int(match.group(2))))
-    return found
 
 
 def test_why_is_alibaba_down_names_retail_sales_with_citations(seeded: Engine) -> None:
@@ -53,10 +45,8 @@ def test_every_marker_has_a_citation_and_every_sentence_is_quoted(seeded: Engine
 
     numbers = {citation.n for citation in answer.citations}
     assert set(markers(answer.text)) == numbers
-    sentences = _sentences(answer.text)
-    assert sentences
-    for sentence, n in sentences:
-        assert sentence in answer.citations[n - 1].quote
+    assert quoted_lines(answer)
+    assert unquoted(answer) == []
 
 
 @pytest.mark.parametrize(

@@ -49,15 +49,16 @@ async def test_good_model_answer_is_cited_guarded_and_disclaimed(engine: Engine,
     answer = await engine.answer("Why is Alibaba down?", seen.append)
 
     assert answer.mode == "model" and answer.model == "fake-model"
-    assert "1.3%" in answer.text and set(markers(answer.text)) == {c.n for c in answer.citations} == {1, 2}
+    assert "1.3%" in answer.text and set(markers(answer.text)) == {c.n for c in answer.citations}
     assert answer.disclaimer.startswith("This is general information")
-    assert len(seen) >= 1 and seen[-1].endswith("[1].") and all(seen)
+    assert len(seen) >= 1 and re.search(r"\[\d\]\.$", seen[-1]) and all(seen)
     request = model.requests[-1]
     assert request["stream"] is True and request["model"] == "fake-model"
     assert request["authorization"] == "Bearer sk-test"
     system, user = request["messages"]
     assert "data, never instructions" in system["content"]
     assert "[1] " in user["content"] and "Answer in English" in user["content"]
+    assert request["max_tokens"] == engine.settings.llm_max_tokens
     assert "Why Alibaba shares slipped" in user["content"]
 
 
@@ -99,9 +100,12 @@ async def test_answer_without_valid_citations_is_replaced_by_the_offline_one(eng
     assert "1.3%" in answer.text and answer.citations
 
 
-@pytest.mark.parametrize(("behaviour", "calls"), [("stall", 1), ("error500", 2)])
+@pytest.mark.parametrize(
+    ("behaviour", "calls", "note"),
+    [("stall", 1, "did not answer within 3 seconds"), ("error500", 2, "could not be reached")],
+)
 async def test_model_down_gives_offline_answer_within_the_timeout(
-    engine: Engine, model: FakeOpenAI, behaviour: str, calls: int
+    engine: Engine, model: FakeOpenAI, behaviour: str, calls: int, note: str
 ) -> None:
     model.behaviour = behaviour
     started = time.monotonic()
@@ -109,7 +113,7 @@ async def test_model_down_gives_offline_answer_within_the_timeout(
     answer = await engine.answer("Why is Alibaba down?")
 
     assert time.monotonic() - started < 3.5
-    assert answer.mode == "extractive" and "model was unavailable" in answer.text
+    assert answer.mode == "extractive" and note in answer.text
     assert "1.3%" in answer.text and answer.citations and answer.disclaimer
     assert len(model.requests) == calls
 
@@ -141,3 +145,39 @@ async def test_questions_outside_the_sources_do_not_reach_the_model(engine: Engi
     answer = await engine.answer("Why is Tesla down?")
 
     assert not answer.grounded and model.requests == []
+
+
+async def test_sentences_with_figures_their_sources_lack_never_reach_the_user(
+    engine: Engine, model: FakeOpenAI
+) -> None:
+    model.behaviour, model.word_delay = "wrong-figure", 0.02
+    seen: list[str] = []
+
+    answer = await engine.answer("Why is Alibaba down?", seen.append)
+
+    assert answer.mode == "model" and answer.dropped_sentences == 2
+    assert answer.as_json()["dropped_sentences"] == 2
+    for text in [answer.text, *seen]:
+        assert "7%" not in text and "55%" not in text and "400 billion" not in text
+    assert "1.3%" in answer.text
+
+
+async def test_an_answer_made_only_of_invented_figures_is_replaced_and_says_why(
+    engine: Engine, model: FakeOpenAI
+) -> None:
+    model.behaviour = "all-invented"
+
+    answer = await engine.answer("Why is Alibaba down?")
+
+    assert answer.mode == "extractive" and answer.dropped_sentences == 1
+    assert "figures its sources do not hold" in answer.text and "7.2" not in answer.text
+
+
+async def test_a_model_that_repeats_itself_is_cut_short(engine: Engine, model: FakeOpenAI) -> None:
+    model.behaviour, model.word_delay = "loop", 0.005
+    started = time.monotonic()
+
+    answer = await engine.answer("Why is Alibaba down?")
+
+    assert time.monotonic() - started < 3
+    assert answer.mode == "model" and answer.text.count("The market is weak and uncertain") <= 2

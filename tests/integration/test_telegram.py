@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotApplication, build_application
+from knowledge.answer.followup import Context
 from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder
 from knowledge.records import Answer
@@ -31,13 +32,15 @@ GROUP = -100200
 class ScriptedEngine(Engine):
     """The real engine, with two scripted questions: a very long answer, and a crash."""
 
-    async def answer(self, question: str, on_text: Callable[[str], None] | None = None) -> Answer:
+    async def answer(
+        self, question: str, on_text: Callable[[str], None] | None = None, context: Context | None = None
+    ) -> Answer:
         if question == "long answer please":
             base = await super().answer("Why is Alibaba down?")
             return replace(base, text="\n".join([base.text] * 40))
         if question == "boom":
             raise RuntimeError("scripted failure")
-        return await super().answer(question, on_text)
+        return await super().answer(question, on_text, context)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 import pytest
 
-from knowledge.answer.guard import guard, is_advice_request, strip_violations
+from knowledge.answer.advice import is_advice_request
+from knowledge.answer.guard import guard, strip_violations
 from knowledge.records import Answer, Citation
 
 

@@ -29,9 +29,40 @@ def test_detect_language(text: str, language: str) -> None:
         ("Alibaba-Aktie", ("BABA",)),
         ("pressure on JD.com and Baidu", ("JD", "BIDU")),
         ("What drove 3M's margin?", ("MMM",)),
-        ("the jd of it", ()),
+        ("why are baba, jd, bidu and pdd down?", ("BABA", "JD", "BIDU", "PDD")),
+        ("Alibabas Umsatz und Baidus Werbung", ("BABA", "BIDU")),
+        ("Apple’s iPhone", ("AAPL",)),
+        ("the cat sat, and sie sagen ups", ()),
+        ("CAT and SIE results", ("CAT", "SIE")),
+        ("blocks of text", ()),
         ("Nothing here", ()),
     ],
 )
 def test_companies_are_found_by_any_alias(text: str, tickers: tuple[str, ...]) -> None:
     assert Companies.default().find(text) == tickers
+
+
+@pytest.mark.parametrize(
+    ("text", "tickers"),
+    [("alibabba news", ("BABA",)), ("Tencnet games", ("TCEHY",)), ("Applied materials", ()), ("the company", ())],
+)
+def test_questions_find_companies_despite_typos(text: str, tickers: tuple[str, ...]) -> None:
+    assert Companies.default().find_loosely(text) == tickers
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Why is JD.com under pressure?", "en"),
+        ("Wie viel investiert Alibaba in KI?", "de"),
+        ("Und die Marge?", "de"),
+        ("and JD?", "en"),
+        ("Alibabas Umsatz?", "de"),
+        ("Qwen downloads?", "en"),
+        ("Temu tariffs", "en"),
+        ("KGV von Alibaba?", "de"),
+        ("Baidu Werbung", "de"),
+    ],
+)
+def test_short_questions_are_told_apart(text: str, language: str) -> None:
+    assert detect(text) == language

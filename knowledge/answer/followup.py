@@ -1,0 +1,56 @@
+"""Follow-up questions: "and JD?", "what about its margins?", "Und die Marge?" lean on what the
+chat asked just before; they inherit its company, or its topic with a new company."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.text.companies import Companies
+from knowledge.text.terms import terms
+
+_FILLER = frozenset(terms("and what about how also too und was ist mit wie sieht es aus bei noch auch", "en"))
+_FILLER_DE = frozenset(terms("und was ist mit wie sieht es aus bei noch auch", "de"))
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a chat asked about last: its companies, the question, and its language."""
+
+    tickers: tuple[str, ...]
+    topic: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The question to answer, and the companies to answer it for (None: those it names)."""
+
+    text: str
+    tickers: tuple[str, ...] | None
+
+
+def resolve(question: str, context: Context | None, companies: Companies) -> Resolved:
+    """A follow-up with its missing parts filled in from the context; other questions as they are."""
+    if context is None or not context.tickers:
+        return Resolved(question, None)
+    named = companies.find_loosely(question)
+    if not named:
+        return Resolved(question, context.tickers)  # "what about its margins?": same company
+    if _only_names(question, companies):
+        return Resolved(_swap(context.topic, context.tickers, named, companies), named)  # "and JD?"
+    return Resolved(question, None)
+
+
+def _only_names(question: str, companies: Companies) -> bool:
+    """Nothing but company names and words like "and", "what about"."""
+    rest = companies.blank(question)
+    english = [term for term in terms(rest, "en") if term not in _FILLER]
+    german = [term for term in terms(rest, "de") if term not in _FILLER_DE]
+    return not english or not german
+
+
+def _swap(topic: str, old: tuple[str, ...], new: tuple[str, ...], companies: Companies) -> str:
+    """The earlier question about the new company."""
+    replacement = companies.display(new[0])
+    swapped = companies.rename(topic, old, replacement)
+    return swapped if swapped != topic else f"{topic} ({replacement})"

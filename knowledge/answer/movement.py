@@ -1,0 +1,198 @@
+"""The answer to "why is X down?": the move itself first, computed from prices, then the dated
+catalysts the sources give for the days around it (the company's own first, then market-wide
+ones), or a plain statement that no indexed source from those days explains it.
+
+Every line is either the move (cited [P], the price source) or a sentence quoted from a source
+dated within the window (cited [n]); nothing else is said.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from knowledge.answer.composer import Draft
+from knowledge.answer.question import Question
+from knowledge.answer.sentences import Unit, units
+from knowledge.market.move import Move
+from knowledge.prompts import render
+from knowledge.records import Chunk, Citation
+from knowledge.text.companies import Companies
+from knowledge.text.formats import MINUS, day, number, percent
+
+WINDOW = timedelta(days=7)  # catalysts from the week up to the session
+MAX_CATALYSTS = 4
+PER_SOURCE = 2  # a source may name two drivers (the data, and competition): one line each
+UNUSUAL_Z = 2.0
+_DRIVER = re.compile(
+    r"\b(fell|fall\w*|drop\w*|slip\w*|slid|declin\w*|weigh\w*|pressure|worr\w*|weak\w*|hit|drag\w*|concern\w*|"
+    r"rose|ris\w*|gain\w*|jump\w*|rall\w*|because|after|amid|due\s+to|loss\w*|subsid\w*|compet\w*|cost\w*|"
+    r"verlor\w*|fiel|fällt|gab\w*\s+nach|druck|belast\w*|schwach\w*|sorge\w*|zweifel\w*|gebremst|stieg|wegen)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Catalyst:
+    """A dated line of the timeline and the chunk it quotes."""
+
+    published: date
+    unit: Unit
+    chunk: Chunk
+    own: bool
+
+
+def window(move: Move) -> tuple[date, date]:
+    """The days whose sources may explain the move."""
+    start = min(move.period_start or move.session, move.session - WINDOW)
+    return start, move.session
+
+
+def line(move: Move, question: Question, name: str) -> str:
+    """The move line (or, when the prices contradict the question, the line that says so)."""
+    language = question.language
+    values = {
+        "company": name,
+        "ticker": move.ticker,
+        "day": day(move.session, language),
+        "close": number(move.close, language),
+        "details": _details(move, language),
+    }
+    if move.period_start is not None and move.period_change_pct is not None:
+        return render(
+            "move_period",
+            language,
+            change=percent(move.period_change_pct, language),
+            start=day(move.period_start, language),
+            **values,
+        )
+    change = percent(move.change_pct, language) if move.change_pct is not None else "±0"
+    if question.direction and move.direction and question.direction != move.direction:
+        asked = render("move_asked_down" if question.direction < 0 else "move_asked_up", language)
+        actual = render("move_actual_up" if move.direction > 0 else "move_actual_down", language)
+        size = change.lstrip("+").replace(MINUS, "")  # "it rose 0.3 %": the verb carries the sign
+        return render("move_contrary", language, asked=asked, actual=actual, change=size, **values)
+    return render("move_line", language, change=change, **values)
+
+
+def _details(move: Move, language: str) -> str:
+    parts = []
+    if move.change_5d_pct is not None and move.period_start is None:
+        parts.append(render("move_part_five", language, change=percent(move.change_5d_pct, language)))
+    if move.volume_ratio is not None:
+        parts.append(render("move_part_volume", language, ratio=number(move.volume_ratio, language, 1)))
+    if move.zscore is not None and abs(move.zscore) >= UNUSUAL_Z:
+        parts.append(render("move_part_unusual", language))
+    if move.benchmark and move.benchmark_change_pct is not None:
+        benchmark_change = percent(move.benchmark_change_pct, language)
+        parts.append(render("move_part_benchmark", language, benchmark=move.benchmark, change=benchmark_change))
+    return "".join(parts)
+
+
+def catalysts(question: Question, move: Move, chunks: list[Chunk], companies: Companies) -> list[Catalyst]:
+    """For each source dated in the window, its sentence that best explains a move; one fact once."""
+    start, end = window(move)
+    names = {name.lower() for ticker in question.tickers for name in companies.names(ticker)}
+    by_document: dict[str, list[Catalyst]] = {}
+    for chunk in chunks:
+        if chunk.published is None or not start <= chunk.published <= end:
+            continue
+        for unit in units(chunk.text, 0, chunk.language):
+            if unit.kind != "sentence" or not _DRIVER.search(unit.text) or unit.refers_back:
+                continue
+            named = set(companies.find(unit.text))
+            if named and not named & set(question.tickers):
+                continue  # about another company
+            own = any(name in unit.text.lower() for name in names)
+            by_document.setdefault(chunk.document_id, []).append(Catalyst(chunk.published, unit, chunk, own))
+    found = []
+    for candidates in by_document.values():
+        candidates.sort(key=lambda catalyst: -_weight(catalyst, question))
+        kept: list[Catalyst] = []
+        for candidate in candidates:
+            if len(kept) < PER_SOURCE and not any(_alike(candidate.unit, other.unit) for other in kept):
+                kept.append(candidate)
+        found += kept
+    return sorted(found, key=order(question))
+
+
+def order(question: Question) -> Callable[[Catalyst], tuple[bool, int, bool]]:
+    """The company's own drivers first, newest first; among equals, the question's language first."""
+
+    def key(catalyst: Catalyst) -> tuple[bool, int, bool]:
+        return (not catalyst.own, -catalyst.published.toordinal(), catalyst.unit.language != question.language)
+
+    return key
+
+
+def _weight(catalyst: Catalyst, question: Question) -> float:
+    unit = catalyst.unit
+    return (
+        2.0 * catalyst.own
+        + 1.0 * bool(unit.figures)
+        + 0.8 * (unit.language == question.language)
+        + 0.5 * len(_DRIVER.findall(unit.text))
+        - 0.002 * len(unit.text)
+    )
+
+
+def explain(question: Question, move: Move, name: str, found: list[Catalyst], sample_prices: bool) -> Draft:
+    """The move line, then the dated catalysts (each fact once), or that none explains the move."""
+    language = question.language
+    lines = [line(move, question, name)]
+    if move.asked_date is not None:
+        lines.append(render("move_snapped", language, asked=day(move.asked_date, language)))
+    numbers: dict[tuple[str, int | None], int] = {}
+    cited: dict[int, Chunk] = {}
+    shown: list[tuple[Catalyst, list[int]]] = []
+    native = [c for c in found if c.unit.language == language]
+    # Sources in the other language come second: only for a fact not said yet, or when there is
+    # nothing in the question's language at all.
+    for catalyst in native + [c for c in found if c.unit.language != language]:
+        n = numbers.setdefault((catalyst.chunk.document_id, catalyst.chunk.page), len(numbers) + 1)
+        same = next((entry for entry in shown if _same_fact(entry[0].unit, catalyst.unit)), None)
+        if same is not None:
+            if n not in same[1]:
+                same[1].append(n)
+                cited[n] = catalyst.chunk
+            continue
+        said = frozenset().union(*(entry[0].unit.figures for entry in shown))
+        foreign = catalyst.unit.language != language
+        if len(shown) == MAX_CATALYSTS or (foreign and native and not catalyst.unit.figures - said):
+            continue
+        cited[n] = catalyst.chunk
+        shown.append((catalyst, [n]))
+    shown.sort(key=lambda entry: order(question)(entry[0]))
+    if shown:
+        lines.append(render("move_catalysts", language))
+        lines += [_catalyst_line(catalyst, marks, language) for catalyst, marks in shown]
+    else:
+        start, end = window(move)
+        lines.append(render("move_unexplained", language, start=day(start, language), end=day(end, language)))
+    if sample_prices:
+        lines.append(render("move_sample", language))
+    citations = tuple(Citation.of(n, chunk) for n, chunk in sorted(cited.items()))
+    return Draft("\n".join(lines), citations, covered=True)
+
+
+def _catalyst_line(catalyst: Catalyst, marks: list[int], language: str) -> str:
+    text = catalyst.unit.text
+    if catalyst.unit.language != language:
+        source = {"en": {"de": "German"}, "de": {"en": "englischen"}}[language][catalyst.unit.language]
+        text = render("quoted", language, text=text, source_language=source)
+    cites = "".join(f"[{n}]" for n in marks)
+    return f"• {day(catalyst.published, language, year=False)} — {text} {cites}"
+
+
+def _alike(first: Unit, second: Unit) -> bool:
+    if _same_fact(first, second):
+        return True
+    shared = len(first.stems & second.stems) / max(1, len(first.stems | second.stems))
+    return shared > 0.4
+
+
+def _same_fact(first: Unit, second: Unit) -> bool:
+    common = first.figures & second.figures
+    return bool(common) and common in (first.figures, second.figures)

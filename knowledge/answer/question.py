@@ -1,0 +1,139 @@
+"""What a question asks for, apart from how it is phrased.
+
+The kind of answer (a figure, a date, a cause, a move of the share price, a comparison, a list of
+names, a forecast, an overview) decides which sentences can answer it; the focus terms are what
+an answering sentence must be about (the company's names do not count: every passage has them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knowledge.answer.query import strip_instructions, years
+from knowledge.text.companies import Companies
+from knowledge.text.concepts import concepts
+from knowledge.text.lexicon import equivalents
+from knowledge.text.terms import terms
+
+_MOVE = re.compile(
+    r"\b(?:why|how\s+come|what(?:'s| is)\s+(?:going\s+on|happening)\s+with)\b.*\b(?:down|up|fall\w*|fell|drop\w*|"
+    r"slump\w*|sink\w*|sank|plung\w*|tumbl\w*|slid\w*|declin\w*|los\w*|ris\w*|rose|jump\w*|soar\w*|rall\w*|surg\w*|"
+    r"climb\w*|gain\w*|mov\w*|under\s+pressure|in\s+the\s+red|in\s+the\s+green|sell-?off)\b"
+    r"|\b(?:warum|wieso|weshalb)\b.*\b(?:fällt|fiel|fallen|gefallen|sinkt|sank|verliert|verlor\w*|steigt|stieg|"
+    r"gestiegen|gewinnt|legt\w*\s+zu|gibt\s+nach|unter\s+druck|im\s+minus|im\s+plus|bricht\s+ein|rutscht\w*|"
+    r"erholt|schwächel\w*|absturz|einbruch)\b"
+    r"|\bwhat\s+happened\s+to\b|\bwas\s+ist\s+(?:mit|bei)\b.*\b(?:los|passiert)\b"
+    r"|^\s*(?:is|are|ist)\b.*\b(?:up|down|falling|rising|dropping|im\s+minus|im\s+plus)\b"
+    r"|\b(?:stock|shares?|aktie|kurs)\b.*\b(?:today|heute|this\s+week|diese\s+woche)\b"
+    r"|\bmove\b",
+    re.IGNORECASE,
+)
+_UP = re.compile(
+    r"\b(up|ris\w*|rose|jump\w*|soar\w*|rall\w*|surg\w*|climb\w*|gain\w*|in\s+the\s+green|steigt|stieg|gestiegen|"
+    r"gewinnt|legt\w*\s+zu|im\s+plus|erholt)\b",
+    re.IGNORECASE,
+)
+_DOWN = re.compile(
+    r"\b(down|fall\w*|fell|drop\w*|slump\w*|sink\w*|sank|plung\w*|tumbl\w*|slid\w*|declin\w*|los\w*|"
+    r"under\s+pressure|in\s+the\s+red|sell-?off|fällt|fiel|fallen|gefallen|sinkt|sank|verliert|verlor\w*|"
+    r"gibt\s+nach|unter\s+druck|im\s+minus|bricht\s+ein|rutscht\w*|schwächel\w*|absturz|einbruch)\b",
+    re.IGNORECASE,
+)
+_KINDS = (
+    ("forecast", r"\bwill\b.*\b(?:be|reach|grow|earn)\b|\bforecast|\bexpect\w*|\bpredict|\bnext\s+year\b|\bprognose"
+     r"|\bwird\b.*\b(?:sein|steigen|fallen|wachsen)\b|\berwart\w*"),
+    ("date", r"^\s*(?:when|wann)\b|\bwhat\s+date\b|\bwhich\s+day\b|\ban\s+welchem\s+tag\b|\bwann\b"),
+    ("figure", r"\bhow\s+(?:much|many|fast|big|large|high|low)\b|\bwie\s+(?:viel\w*|hoch|stark|schnell|groß)\b"
+     r"|\bwhat\s+(?:is|was|were|are)\b.{0,50}?\b(?:revenue|sales|margin|capex|ratio|income|profit|eps|cash|"
+     r"debt|expenditure|amount|value|growth|rate|number|share|spend\w*|cost\w*|users|downloads|employees)\b"
+     r"|\b(?:in\s+usd|in\s+millions|in\s+billions|percentage|percent|%)\b"),
+    ("cause", r"\b(?:why|warum|wieso|weshalb|what\s+drove|what\s+caused|reason|grund|gründe|what\s+explains)\b"),
+    ("comparison", r"\bcompare\w*|\bversus\b|\bvs\.?\b|\bdifference\b|\bvergleich\w*|\bunterschied"),
+    ("list", r"^\s*(?:which|who|welche\w*|wer)\b|\blist\b|\bname\s+the\b|\bnenne\b"),
+)  # fmt: skip
+_KIND_PATTERNS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KINDS)
+# Words that say how to ask, not what about: no sentence needs to contain them.
+_ASKING = frozenset(
+    terms(
+        "what why how when which who whom whose much many fast big large high low happen happening happened about "
+        "tell explain describe give show news latest recent recently today now current currently company companies "
+        "firm group stock stocks share shares price prices business drove drive driving cause caused reason reasons "
+        "explain explains affect affected impact going on up down fall fell falling drop dropped rise rose rising "
+        "move moved moving pressure value amount number figure total overall year fiscal fy quarter did does do "
+        "doing were was is are be been will would should could can may might also still please say said says "
+        "warum wieso weshalb wie viel viele wann welche welcher wer was gibt neues aktuell heute aktie aktien kurs "
+        "unternehmen konzern firma fällt steigt druck grund gründe sagen sagt quelle quellen "
+        "usd eur dollar dollars euro million millions billion billions thousand thousands mln bn percent percentage "
+        "respons relying detail details shown statement hoch höhe war waren betrug",
+        "en",
+    )
+    + terms("gibt neues aktuell heute aktie aktien kurs unternehmen konzern fällt steigt druck grund gründe", "de")
+)
+_PRONOUN_ONLY = re.compile(r"^\s*(?:and|what about|how about|und|was ist mit|wie sieht es mit)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question understood: its language, companies, kind, direction and focus."""
+
+    text: str
+    core: str
+    language: str
+    tickers: tuple[str, ...]
+    kind: str  # move, figure, date, cause, comparison, list, forecast, overview, other
+    direction: int = 0  # asked "down" (-1), "up" (1), or neither (0)
+    focus: tuple[frozenset[str], ...] = field(default_factory=tuple)  # each: equivalent stems, one needed
+    years: tuple[int, ...] = ()
+    subjects: frozenset[str] = frozenset()  # names of unknown companies ("Kestrel"): the source must name them
+
+    @property
+    def needs_figure(self) -> bool:
+        return self.kind in ("figure", "forecast")
+
+
+def understand(text: str, language: str, companies: Companies, tickers: tuple[str, ...] | None = None) -> Question:
+    """Read a question; `tickers` overrides the companies it names (a follow-up inherits them)."""
+    core = strip_instructions(text)
+    named = tickers if tickers is not None else companies.find_loosely(core)
+    kind = _kind(core, bool(named))
+    direction = 0
+    if kind == "move":
+        direction = -1 if _DOWN.search(core) else 1 if _UP.search(core) else 0
+    # Only the names as written leave the focus: "Alibaba Cloud" is an alias, but in "Alibaba's
+    # cloud business" the cloud is what is asked about.
+    names = frozenset(stem for name in companies.mentions(core) for stem in terms(name, "en"))
+    subjects = frozenset() if named else _unknown_names(core, language)
+    focus = _focus(core, language, names | subjects)
+    return Question(text, core, language, tuple(named), kind, direction, focus, years(core), subjects)
+
+
+def _unknown_names(core: str, language: str) -> frozenset[str]:
+    """Capitalised words inside a question that no lexicon knows: probably a company we have no
+    alias for. A source that answers must name it; it need not be in the answering sentence."""
+    words = re.findall(r"(?<=\s)([A-Z][a-z][\w&-]*)", concepts(core)[0])
+    stems = [stem for word in words for stem in terms(word, language)]
+    return frozenset(stem for stem in stems if stem not in _ASKING and len(equivalents(stem, language)) == 1)
+
+
+def _kind(core: str, names_company: bool) -> str:
+    if names_company and _MOVE.search(core):
+        return "move"
+    for kind, pattern in _KIND_PATTERNS:
+        if pattern.search(core):
+            return kind
+    return "overview" if names_company else "other"
+
+
+def _focus(core: str, language: str, names: frozenset[str]) -> tuple[frozenset[str], ...]:
+    """The question's concepts and content terms, each term with its equivalents in either language."""
+    text, named_concepts = concepts(core)
+    stems = [stem for stem in terms(text, language) if stem not in _ASKING and stem not in names]
+    stems = [stem for stem in stems if not stem.isdigit() and len(stem) > 1]  # years are checked on their own
+    groups = [frozenset({concept}) for concept in sorted(named_concepts)]
+    return tuple(dict.fromkeys([*groups, *(equivalents(stem, language) for stem in dict.fromkeys(stems))]))
+
+
+def is_bare_follow_up(question: str) -> bool:
+    """ "and JD?", "what about its margins?", "Und die Marge?": short, leaning on what was asked before."""
+    return len(question.split()) <= 6 and bool(_PRONOUN_ONLY.search(question) or len(question.split()) <= 3)

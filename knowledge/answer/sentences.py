@@ -1,0 +1,184 @@
+"""Split a passage into what an answer can quote: sentences, and table rows with their headers.
+
+PDF text breaks lines mid-sentence; lines are joined back before sentences are split. Headings
+and rows that hold only a label are not sentences. A table row ("Purchases of property, plant
+and equipment (1,577) (1,373) (1,420)") is shown with the column headers and the unit printed
+on the same page ("2018 (1,577) · 2017 (1,373) · 2016 (1,420) (millions)").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.answer.guard import violates
+from knowledge.text.concepts import concepts
+from knowledge.text.figures import figures
+from knowledge.text.terms import terms
+
+_CELL = r"\(?[-−–]?[$€]?\s?\d[\d,.]*\)?%?|—|–|-"
+_ROW = re.compile(
+    rf"^(?P<label>[^\d$€()][^$€]*?[A-Za-zäöüÄÖÜ)][^$€]*?)\s+(?P<cells>(?:[$€]\s*)?(?:(?:{_CELL})\s*(?:[$€]\s*)?){{2,}})$"
+)
+_CELL_TOKEN = re.compile(_CELL)
+_YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_UNIT = re.compile(
+    r"\b(?:in\s+)?(millions|thousands|billions)\b|\((millions|thousands|billions)\)|\b(Mio|Mrd|Tsd)\.?\b", re.IGNORECASE
+)
+_CURRENCY = re.compile(r"\$|\bdollars?\b|\bUSD\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”“»]?\s+(?=[A-ZÄÖÜ0-9\"“„(»])")
+_ABBREVIATION = re.compile(
+    r"\b(?:Inc|Corp|Co|Ltd|No|Nos|Mr|Ms|Dr|St|vs|approx|U\.S|e\.g|i\.e|Nr|bzw|ca|z\.B|Mio|Mrd)\.$"
+)
+_FINISHED = re.compile(r"[.!][\"”“»')]?$")
+_TERMINAL = re.compile(r"[.!?:;]\s*$|[.!?][\"”“»)]\s*$")
+_REFERENCE = re.compile(
+    r"^(?:it|its|it's|they|their|them|this|these|that|those|such|he|she|the\s+company|the\s+group|the\s+firm|"
+    r"the\s+move|es|sie|er|ihr|ihre|sein|seine|dies|diese|dieser|damit|deshalb|daher|dadurch|dabei|"
+    r"das\s+unternehmen|der\s+konzern|die\s+firma)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence or a table row of one passage, ready to be scored and shown."""
+
+    text: str  # what the answer shows
+    quote: str  # the words as the passage has them
+    kind: str  # "sentence" or "row"
+    passage: int
+    position: int
+    language: str
+    stems: frozenset[str]
+    figures: frozenset[float]
+    refers_back: bool = False  # opens with "It", "The company", "Deshalb", …
+    previous: str = ""  # the sentence before it in the same paragraph, if any
+    years: tuple[int, ...] = ()  # the columns a row's figures belong to
+
+
+def units(text: str, passage: int, language: str, page_text: str = "") -> list[Unit]:
+    """The quotable sentences and rows of a passage; `page_text` is its whole page (for headers)."""
+    found: list[Unit] = []
+    header = _header(page_text or text)
+    for paragraph in re.split(r"\n\s*\n", text):
+        prose: list[str] = []
+        for raw in paragraph.split("\n"):
+            line = raw.strip()
+            row = _ROW.match(line) if line and not line.endswith(".") else None
+            if row and sum(any(ch.isdigit() for ch in cell) for cell in _CELL_TOKEN.findall(row.group("cells"))) >= 2:
+                found.extend(_sentences(" ".join(prose), passage, language, len(found)))
+                prose = []
+                found.extend(_row(row, line, header, passage=passage, language=language, position=len(found)))
+            elif line and not _heading(line):
+                prose.append(line)
+            else:
+                found.extend(_sentences(" ".join(prose), passage, language, len(found)))
+                prose = []
+        found.extend(_sentences(" ".join(prose), passage, language, len(found)))
+    return found
+
+
+def _sentences(prose: str, passage: int, language: str, start: int) -> list[Unit]:
+    prose = re.sub(r"(\w)- (\w)", r"\1\2", prose) if "- " in prose else prose
+    pieces: list[str] = []
+    for piece in _SENTENCE_END.split(prose):
+        if pieces and _ABBREVIATION.search(pieces[-1]):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    made: list[Unit] = []
+    previous = ""
+    for piece in (p.strip() for p in pieces):
+        if _quotable(piece):
+            made.append(
+                Unit(
+                    text=piece,
+                    quote=piece,
+                    kind="sentence",
+                    passage=passage,
+                    position=start + len(made),
+                    language=language,
+                    stems=_stems(piece, language),
+                    figures=figures(piece),
+                    refers_back=bool(_REFERENCE.match(piece)),
+                    previous=previous,
+                )
+            )
+        previous = piece
+    return made
+
+
+def _stems(text: str, language: str) -> frozenset[str]:
+    """The text's search terms and the financial concepts it names."""
+    rest, named = concepts(text)
+    return frozenset(terms(rest, language)) | named
+
+
+def _quotable(sentence: str) -> bool:
+    if not 30 <= len(sentence) <= 600 or not _FINISHED.search(sentence) or violates(sentence):
+        return False
+    if not (sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in "\"“„(»'"):
+        return False  # a piece of a sentence cut at a chunk boundary
+    words = sentence.split()
+    if len(words) < 5:
+        return False
+    # A heading run into a sentence by the PDF ("RESULTS OF OPERATIONS Net sales rose…") stays out.
+    capitals = sum(1 for word in words[:6] if word.isupper() and len(word) > 2)
+    return capitals < 3
+
+
+def _heading(line: str) -> bool:
+    """A title or a label: short, no sentence end, mostly capitalised words."""
+    if _TERMINAL.search(line) or len(line) > 90:
+        return False
+    words = [word for word in re.findall(r"[^\W\d_]+", line) if len(word) > 3]
+    if not words:
+        return True
+    capitalised = sum(1 for word in words if word[0].isupper())
+    return len(line.split()) <= 10 and capitalised / len(words) >= 0.6
+
+
+def _row(
+    row: re.Match[str], line: str, header: tuple[tuple[int, ...], str], *, passage: int, language: str, position: int
+) -> list[Unit]:
+    label = row.group("label").strip(" .:$€")
+    cells = [cell.strip() for cell in _CELL_TOKEN.findall(row.group("cells")) if cell.strip()]
+    if len(label) < 4 or len(label.split()) > 16 or not re.search(r"[A-Za-z]{3}", label):
+        return []
+    columns, unit = header
+    if columns and len(columns) == len(cells):
+        shown = " · ".join(f"{year} {cell}" for year, cell in zip(columns, cells, strict=True))
+    else:
+        shown, columns = " · ".join(cells), ()
+    text = f"{label}: {shown}" + (f" ({unit})" if unit else "")
+    return [
+        Unit(
+            text=text,
+            quote=line,
+            kind="row",
+            passage=passage,
+            position=position,
+            language=language,
+            stems=_stems(label, language),
+            figures=figures(row.group("cells"), skip_years=False),
+            years=columns,
+        )
+    ]
+
+
+def _header(page: str) -> tuple[tuple[int, ...], str]:
+    """The year columns and the unit printed near the top of a statement page."""
+    columns: tuple[int, ...] = ()
+    for line in page.split("\n")[:12]:
+        found = tuple(int(year) for year in _YEARS.findall(line))
+        if len(found) >= 2 and len(line) < 120 and len(set(found)) == len(found):
+            columns = found
+            break
+    unit = ""
+    match = _UNIT.search(page[:1500])
+    if match:
+        word = next(group for group in match.groups() if group).lower()
+        word = {"mio": "millions", "mrd": "billions", "tsd": "thousands"}.get(word, word)
+        unit = f"USD {word}" if _CURRENCY.search(page[:3000]) else word
+    return columns, unit

@@ -1,0 +1,124 @@
+"""The move of a session, computed from daily bars (never by a model).
+
+Changes use adjusted closes, so a split or a dividend is not taken for a fall; the close shown is
+the session's own close.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from knowledge.market.bars import Bar
+
+SESSIONS_5D = 5
+VOLUME_SESSIONS = 20
+ZSCORE_SESSIONS = 60
+
+
+@dataclass(frozen=True)
+class Move:
+    """How a ticker moved in one session (and, when asked, over a period ending there)."""
+
+    ticker: str
+    session: date
+    close: float
+    change_pct: float | None
+    change_5d_pct: float | None
+    volume_ratio: float | None
+    zscore: float | None
+    benchmark: str | None
+    benchmark_change_pct: float | None
+    source: str
+    asked_date: date | None = None  # set when the asked day was not a session (snapped back)
+    period_start: date | None = None  # "this week", "since earnings": the close it is measured from
+    period_change_pct: float | None = None
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        for key in ("session", "asked_date", "period_start"):
+            data[key] = data[key].isoformat() if data[key] else None
+        for key, value in data.items():
+            if isinstance(value, float):
+                data[key] = round(value, 2)
+        return data
+
+    @property
+    def direction(self) -> int:
+        """1 up, -1 down, 0 flat or unknown (the period's change when a period was asked)."""
+        change = self.period_change_pct if self.period_start is not None else self.change_pct
+        if change is None or abs(change) < 0.005:
+            return 0
+        return 1 if change > 0 else -1
+
+
+def measure(
+    bars: list[Bar],
+    on: date | None = None,
+    since: date | None = None,
+    benchmark: list[Bar] | None = None,
+) -> Move | None:
+    """The move of the session `on` (the latest when None; a non-trading day snaps back to the
+    session before it), optionally over the period from the close on or before `since`."""
+    index = _session_index(bars, on)
+    if index is None:
+        return None
+    bar = bars[index]
+    period_start, period_change = None, None
+    if since is not None:
+        start = _session_index(bars, since)
+        if start is not None and start < index:
+            period_start, period_change = bars[start].session, _change(bars, start, index)
+    bench_ticker, bench_change = None, None
+    if benchmark:
+        bench_index = next((i for i, b in enumerate(benchmark) if b.session == bar.session), None)
+        bench_ticker = benchmark[0].ticker
+        bench_change = _change(benchmark, bench_index - 1, bench_index) if bench_index else None
+    return Move(
+        ticker=bar.ticker,
+        session=bar.session,
+        close=bar.close,
+        change_pct=_change(bars, index - 1, index) if index >= 1 else None,
+        change_5d_pct=_change(bars, index - SESSIONS_5D, index) if index >= SESSIONS_5D else None,
+        volume_ratio=_volume_ratio(bars, index),
+        zscore=_zscore(bars, index),
+        benchmark=bench_ticker,
+        benchmark_change_pct=bench_change,
+        source=bar.source,
+        asked_date=on if on is not None and on != bar.session else None,
+        period_start=period_start,
+        period_change_pct=period_change,
+    )
+
+
+def _session_index(bars: list[Bar], on: date | None) -> int | None:
+    if not bars:
+        return None
+    if on is None:
+        return len(bars) - 1
+    candidates = [index for index, bar in enumerate(bars) if bar.session <= on]
+    return candidates[-1] if candidates else None
+
+
+def _change(bars: list[Bar], start: int, end: int) -> float:
+    return (bars[end].adj_close / bars[start].adj_close - 1.0) * 100.0
+
+
+def _volume_ratio(bars: list[Bar], index: int) -> float | None:
+    window = [bar.volume for bar in bars[max(0, index - VOLUME_SESSIONS) : index]]
+    if len(window) < VOLUME_SESSIONS // 2 or not sum(window):
+        return None
+    return bars[index].volume / statistics.fmean(window)
+
+
+def _zscore(bars: list[Bar], index: int) -> float | None:
+    """How unusual the session's change is against the daily changes of the sessions before it."""
+    first = max(1, index - ZSCORE_SESSIONS)
+    changes = [_change(bars, i - 1, i) for i in range(first, index)]
+    if index < 1 or len(changes) < 20:
+        return None
+    spread = statistics.pstdev(changes)
+    if spread == 0:
+        return None
+    return (_change(bars, index - 1, index) - statistics.fmean(changes)) / spread

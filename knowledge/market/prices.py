@@ -1,0 +1,156 @@
+"""Prices for the answer engine and the CLI: import CSV files, refresh from the provider, measure
+a move, draw its chart."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+from knowledge.catalog import Catalog
+from knowledge.market.bars import Bar, PriceBook
+from knowledge.market.csvfile import CsvFormatError, read_csv
+from knowledge.market.move import Move, measure
+from knowledge.market.tiingo import PriceError, TiingoProvider
+from knowledge.market.when import Asked, week_start
+from knowledge.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class PriceProvider(Protocol):
+    """Where `prices refresh` gets bars: (bars since the date, or the whole history; is it whole)."""
+
+    name: str
+
+    def fetch(self, ticker: str, since: date | None) -> tuple[list[Bar], bool]: ...
+
+
+@dataclass
+class PriceReport:
+    """What an import or a refresh did; `as_json()` is the CLI's summary object."""
+
+    bars_stored: dict[str, int] = field(default_factory=dict)
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class CsvProvider:
+    """The offline default: `<PRICES_DIR>/<TICKER>.csv` files, read again on every refresh."""
+
+    name = "csv"
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+
+    def fetch(self, ticker: str, since: date | None) -> tuple[list[Bar], bool]:
+        path = self._folder / f"{ticker.upper()}.csv"
+        if not path.is_file():
+            raise PriceError(f"no {path.name} in {self._folder}")
+        try:
+            read = read_csv(path, ticker)
+        except CsvFormatError as error:
+            raise PriceError(str(error)) from None
+        for line, problem in read.problems:
+            log.warning("%s line %d skipped: %s", path.name, line, problem)
+        return read.bars, True
+
+
+class Prices:
+    """Bars in the catalog, kept fresh by the configured provider."""
+
+    def __init__(self, settings: Settings, catalog: Catalog, provider: PriceProvider | None = None) -> None:
+        self._settings = settings
+        self.book = PriceBook(catalog)
+        self.provider = provider or _provider(settings)
+
+    def import_files(self, paths: list[Path], ticker: str | None = None) -> PriceReport:
+        """Import CSV files (the ticker from each file's name unless given); bad rows are reported by line."""
+        report = PriceReport()
+        for path in paths:
+            try:
+                read = read_csv(path, ticker)
+            except (CsvFormatError, OSError) as error:
+                report.errors.append({"source": str(path), "error": str(error)})
+                continue
+            for line, problem in read.problems:
+                report.errors.append({"source": f"{path}:{line}", "error": problem})
+            stored = self.book.store(read.bars)
+            report.bars_stored[read.ticker] = report.bars_stored.get(read.ticker, 0) + stored
+        return report
+
+    def refresh(self, tickers: list[str] | None = None) -> PriceReport:
+        """Fetch new sessions for the tickers (default: every ticker with bars, and their benchmarks)."""
+        report = PriceReport()
+        for ticker in tickers or self.followed():
+            last = self.book.last_session(ticker)
+            try:
+                bars, whole = self.provider.fetch(ticker, None if last is None else _next_day(last))
+            except PriceError as error:
+                log.warning("prices for %s not refreshed: %s", ticker, error)
+                report.errors.append({"source": ticker, "error": str(error)})
+                continue
+            # A provider's whole history replaces the stored one (its adjusted closes may have changed);
+            # a CSV file is simply read again over what is stored.
+            self.book.store(bars, replace_all=whole and self.provider.name != "csv")
+            report.bars_stored[ticker] = sum(1 for bar in bars if last is None or bar.session > last)
+        return report
+
+    def followed(self) -> list[str]:
+        tickers = self.book.tickers()
+        return sorted({*tickers, *(self.benchmark_of(t) or t for t in tickers)})
+
+    def ensure_seeded(self) -> PriceReport | None:
+        """Import SEEDS_DIR/prices/*.csv when no bars are stored yet (like the seed documents)."""
+        folder = self._settings.seeds_dir / "prices"
+        if self.book.count() or not folder.is_dir():
+            return None
+        return self.import_files(sorted(folder.glob("*.csv")))
+
+    def benchmark_of(self, ticker: str) -> str | None:
+        return {**_packaged_benchmarks(), **self._settings.price_benchmarks}.get(ticker.upper())
+
+    def move(self, ticker: str, asked: Asked, earnings: date | None = None) -> Move | None:
+        """The move of the asked session (the latest by default) for a ticker with bars, else None."""
+        bars = self.book.bars(ticker)
+        if not bars:
+            return None
+        since = None
+        if asked.period == "week":
+            since = week_start(bars[-1].session)
+        elif asked.period == "earnings" and earnings is not None:
+            since = earnings
+        benchmark = self.benchmark_of(ticker)
+        return measure(bars, asked.on, since, self.book.bars(benchmark) if benchmark else None)
+
+
+def sample(source: str) -> bool:
+    """Are these the illustrative seed bars (to be labelled as such wherever they are used)?"""
+    return source.lower().startswith("sample")
+
+
+@cache
+def _packaged_benchmarks() -> dict[str, str]:
+    raw: dict[str, str] = json.loads(Path(__file__).with_name("benchmarks.json").read_text(encoding="utf-8"))
+    return {key: value for key, value in raw.items() if not key.startswith("_")}
+
+
+def _provider(settings: Settings) -> PriceProvider:
+    if settings.price_provider == "tiingo":
+        return TiingoProvider(
+            settings.tiingo_url,
+            settings.tiingo_api_key.get_secret_value(),
+            settings.http_timeout_seconds,
+            settings.price_history_days,
+        )
+    return CsvProvider(settings.prices_dir or settings.seeds_dir / "prices")
+
+
+def _next_day(day: date) -> date:
+    return date.fromordinal(day.toordinal() + 1)

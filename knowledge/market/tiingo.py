@@ -1,0 +1,92 @@
+"""Tiingo's official end-of-day API: `/tiingo/daily/{ticker}/prices?startDate=…` with a token.
+
+Prices are adjusted for splits and dividends in `adjClose`. When a newly fetched session carries
+a split or a dividend, the adjusted history before it changes too, so the whole history is
+fetched again rather than mixing old and new adjustments.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+
+from knowledge.market.bars import Bar
+
+log = logging.getLogger(__name__)
+
+SOURCE = "tiingo"
+
+
+class PriceError(Exception):
+    """A provider could not deliver bars; one sentence for the operator."""
+
+
+class TiingoProvider:
+    """End-of-day bars from Tiingo (base URL configurable, so tests can use a loopback fake)."""
+
+    name = SOURCE
+
+    def __init__(self, base_url: str, token: str, timeout: float = 20.0, history_days: int = 730) -> None:
+        self._base, self._token = base_url.rstrip("/"), token
+        self._timeout, self._history = timeout, timedelta(days=history_days)
+
+    def fetch(self, ticker: str, since: date | None) -> tuple[list[Bar], bool]:
+        """Bars from `since` (or the full history); True as second value when it is a full history."""
+        if not self._token:
+            raise PriceError("Tiingo needs TIINGO_API_KEY (a free token from tiingo.com)")
+        start = since or date.today() - self._history
+        rows = self._get(ticker, start)
+        bars = [_bar(ticker, row) for row in rows]
+        if since is not None and any(_adjusts(row) for row in rows):
+            log.info("%s had a split or dividend: fetching its adjusted history again", ticker)
+            return [_bar(ticker, row) for row in self._get(ticker, date.today() - self._history)], True
+        return bars, since is None
+
+    def _get(self, ticker: str, start: date) -> list[dict[str, Any]]:
+        url = f"{self._base}/tiingo/daily/{ticker.lower()}/prices"
+        headers = {"Authorization": f"Token {self._token}", "Content-Type": "application/json"}
+        try:
+            response = httpx.get(url, params={"startDate": start.isoformat()}, headers=headers, timeout=self._timeout)
+        except httpx.TimeoutException:
+            raise PriceError(f"Tiingo did not answer within {self._timeout:g} s for {ticker}") from None
+        except httpx.TransportError as error:
+            raise PriceError(f"could not reach Tiingo for {ticker} ({type(error).__name__})") from None
+        if response.status_code in (401, 403):
+            raise PriceError("Tiingo refused the API key: check TIINGO_API_KEY")
+        if response.status_code == 404:
+            raise PriceError(f"Tiingo does not know the ticker {ticker}")
+        if response.status_code == 429:
+            raise PriceError("Tiingo's request allowance is used up for now; the next refresh tries again")
+        if response.status_code >= 400:
+            raise PriceError(f"Tiingo answered HTTP {response.status_code} for {ticker}")
+        try:
+            rows = response.json()
+        except ValueError:
+            raise PriceError(f"Tiingo sent something other than JSON for {ticker}") from None
+        if not isinstance(rows, list):
+            raise PriceError(f"Tiingo sent an unexpected answer for {ticker}")
+        return rows
+
+
+def _bar(ticker: str, row: dict[str, Any]) -> Bar:
+    try:
+        return Bar(
+            ticker=ticker.upper(),
+            session=date.fromisoformat(str(row["date"])[:10]),
+            open=float(row["open"]),
+            high=float(row["high"]),
+            low=float(row["low"]),
+            close=float(row["close"]),
+            adj_close=float(row.get("adjClose") or row["close"]),
+            volume=int(row.get("volume") or 0),
+            source=SOURCE,
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise PriceError(f"Tiingo sent a malformed bar for {ticker} ({error})") from None
+
+
+def _adjusts(row: dict[str, Any]) -> bool:
+    return float(row.get("splitFactor") or 1.0) != 1.0 or float(row.get("divCash") or 0.0) != 0.0
