@@ -18,12 +18,15 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import prices_cli
 from bot.logsafe import protect, redact, secrets_of
+from knowledge.answer.followup import Context
 from knowledge.engine import Engine
 from knowledge.index.indexer import IndexReport
 from knowledge.index.indexer import Progress as ProgressCallback
 from knowledge.index.lock import IndexBusyError
 from knowledge.index.store import StoreError
+from knowledge.records import Answer
 from knowledge.settings import Settings
 from knowledge.sources.registry import SourceSpec, SourceSpecError, describe
 
@@ -86,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer a question from the indexed sources")
     ask.add_argument("question", help='the question, or "-" to read one question per line from stdin')
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object per question")
+    ask.add_argument(
+        "--chart",
+        type=Path,
+        metavar="FILE.png",
+        help="for a question about a share price move, also draw its chart into this PNG file",
+    )
     ask.set_defaults(handler=_ask)
 
     run = commands.add_parser(
@@ -99,6 +108,8 @@ def _parser() -> argparse.ArgumentParser:
         help="serve PTB's webhook server on WEBHOOK_LISTEN:WEBHOOK_PORT for WEBHOOK_URL instead of polling",
     )
     run.set_defaults(handler=_run)
+
+    prices_cli.add_parser(commands)
 
     sources = commands.add_parser("sources", help="list what is indexed")
     sources.add_argument("--json", action="store_true", help="print the list as JSON")
@@ -285,13 +296,18 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         with _progress("Indexing seeds") as progress:
             engine.ensure_seeded(progress)
     questions = sys.stdin if args.question == "-" else [args.question]
+    context: Context | None = None  # one question leads to the next: "and JD?" after "Why is Alibaba down?"
     for line in questions:
         question = line.strip()
         if not question:
             continue
         started = time.perf_counter()
-        answer = engine.ask(question)
+        answer = engine.ask(question, context)
         log.debug("answered in %.0f ms", (time.perf_counter() - started) * 1000)
+        if answer.tickers:
+            context = Context(answer.tickers, answer.topic, answer.language)
+        if args.chart is not None:
+            _chart(engine, answer, args.chart)
         if args.json:
             print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
         else:
@@ -299,6 +315,17 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
             print(render_text(answer), end="\n\n" if args.question == "-" else "\n", flush=True)
     return 0
+
+
+def _chart(engine: Engine, answer: Answer, path: Path) -> None:
+    """Draw the move's chart into the file; a question without a move has nothing to draw."""
+    if answer.move is None:
+        _err.print("No chart: the answer has no share price move to draw.", markup=False)
+        return
+    png = engine.answers.prices.chart(answer, engine.companies.display(answer.move.ticker))
+    if png is not None:
+        path.write_bytes(png)
+        _err.print(f"Chart written to {path}", markup=False)
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:

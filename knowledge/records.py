@@ -111,7 +111,7 @@ class Answer:
     model: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     move: Move | None = None  # the move computed from prices, for "why is X down/up"
-    catalysts: tuple[tuple[str, int], ...] = ()  # (date, source number) of the dated catalysts, for charts
+    catalysts: tuple[tuple[str, str], ...] = ()  # (date, document id) of the dated catalysts, for charts
     dropped_sentences: int = 0  # model sentences dropped for figures their sources do not hold
     tickers: tuple[str, ...] = ()  # the companies answered about (what a follow-up inherits)
     topic: str = ""  # the question as understood (a follow-up's topic)

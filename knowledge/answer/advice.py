@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.index.embedder import Embedder, Vectors
+from knowledge.text.companies import Companies
 
 _BUY = (
     r"(?:buy\w*|sell\w*|hold\w*|invest\w*|short\w*|dump\w*|keep|add|trim|exit|enter|own|pick|get\s+(?:in|out)"
@@ -47,9 +48,30 @@ _ADVICE = re.compile(
     r"|\b(?:which|what)\s+(?:stock|one|share|company)\s+(?:should|would|to)\b|\bbetter\s+(?:buy|investment|bet|pick)"
     r"|\b\d+\s*[k€$]\b.*\bor\b|\bor\b.*\b(?:for\s+my|long[- ]term|into\s+my)\b"
     r"|\btell\s+me\s+(?:to|what|which)\b.*\b(?:buy|sell|invest)|\bshould\s+(?:i|we)\s+put\b"
+    r"|\bshould\s+(?:a|an|my|our|the\s+average)\b.*\b(?:own|buy|hold|invest|put|go|sell)\b"
+    r"|\bwhere\s+(?:is|are|will)\b.*\b(?:head\w*|going|go|end\s+up|trade|be\s+in)\b"
+    r"|\b(?:is|are)\s+\S+(?:\s+\S+)?\s+going\s+to\s+(?:crash|rise|recover|rebound|fall|drop|tank|go\s+up|go\s+down|double|"
+    r"bounce|climb|soar|collapse)\b|\bcan\s+\S+(?:\s+\S+)?\s+(?:reach|hit|get\s+to|double|triple)\b"
+    r"|\ballocation\b|\bposition\s+size|\bportfolio\s+weight|\bwould\s+you\s+(?:suggest|recommend|advise|pick|choose)"
+    r"|\bbetter\s+to\s+(?:buy|sell|invest|own|hold)|\bbullish\s+or\s+bearish|\bbearish\s+or\s+bullish"
+    r"|\byour\s+(?:call|view|opinion|verdict|pick)\s+on\b|\bdo\s+you\s+like\b.*\b(?:stock|shares?|investment)\b"
+    r"|\bbest\s+(?:\S+\s+){0,2}(?:stock|share|investment|pick|buy)s?\b|\bif\s+you\s+had\b|\bdo\s+i\s+(?:buy|sell|hold)\b"
+    r"|\bworth\s+it\b|\brather\b.*\bor\b.*\?|\bfair\s+(?:price|value)\b|\bgood\s+deal\b|\bbargain\b"
     # German
     r"|\bsoll(?:te|ten)?\s+(?:ich|man|wir)\b.*\b(?:kaufen|verkaufen|halten|einsteigen|aussteigen|investieren|"
-    r"nachkaufen|anlegen|stecken|setzen|zugreifen|warten|rein|raus|abstoßen|loswerden|behalten|verbilligen)"
+    r"nachkaufen|anlegen|stecken|setzen|zugreifen|warten|rein|raus|abstoßen|loswerden|behalten|verbilligen|umschichten|"
+    r"wechseln|tauschen|shorten|realisieren)"
+    r"|\bwird\s+sich\s+\S+(?:\s+\S+)?\s+(?:bald\s+|wieder\s+)?erholen|\bein(?:en)?\s+(?:kauf|verkauf)\b"
+    r"|\bmagst\s+du\b|\bstürzt\b.*\b(?:weiter|noch)\b|\bweiter\s+(?:fallen|steigen|abstürzen)\b"
+    r"|\bbeste[nr]?\s+(?:\S+-)?aktie|\bkann\s+\S+(?:\s+\S+)?\s+\d[\d.,]*\s*(?:dollar|euro|\$|€)"
+    r"|\bwürdest\s+du\s+(?:\S+\s+){0,4}(?:vorschlagen|nehmen|kaufen|empfehlen|wählen|verkaufen|halten)"
+    r"|\bwenn\s+du\b.*\bhättest|\b(?:kaufe|verkaufe)\s+ich\b|\bes\s+wert\b|\blieber\b.*\boder\b"
+    r"|\b(?:jetzt|noch|sofort)\b[^?]*\b(?:kaufen|investieren|einsteigen)\s*\?|\bkaufenswert|\bbullish\b|\bbearish\b"
+    r"|\bgute[rn]?\s+(?:kauf|deal|zeitpunkt|wert)\b|\bfaire[rn]?\s+(?:preis|wert)\b"
+    r"|\b(?:meiste|größte|most|biggest|highest)\s+(?:potenzial|potential|upside|aufwärtspotenzial)"
+    r"|\bbessere?\s+(?:anlage|investition|aktie|wahl|kauf)\b|\b(?:kaufen|verkaufen|halten)\s+sollte\b"
+    r"|\bsollte\s+man\b.*\b(?:kaufen|verkaufen|halten|einsteigen)\b|\bgeld\s+zu\s+(?:holen|verdienen|machen)\b"
+    r"|\bmoney\s+to\s+be\s+made\b|\bmake\s+money\s+(?:with|on|buying|trading|from)\b"
     r"|\bkaufen\s+oder\s+verkaufen|\bhalten\s+oder\s+verkaufen|\bkursziel|\blohnt\s+sich\b"
     r"|\bgute\s+(?:investition|anlage|kaufgelegenheit|gelegenheit|wahl)|\bjetzt\s+(?:kaufen|einsteigen|verkaufen)"
     r"|\bmein(?:e|en|em)?\s+(?:erspartes|ersparnisse|depot|altersvorsorge|rente|geld|portfolio)"
@@ -68,31 +90,53 @@ THRESHOLD = 0.62  # the advice examples' weighted share among the nearest neighb
 CLOSE_ENOUGH = 0.55  # nearer than this to no example, a question is like none of them (emoji, noise)
 
 
+# "What is a price target?", "Was bedeutet unterbewertet?": a term explained, nobody advised.
+_DEFINITION = re.compile(
+    r"^\s*(?:what\s+(?:is|are)\s+(?:an?\s+)?[\w\s/&-]{2,30}\?|what\s+does\s+[\w\s/&-]{2,30}\s+mean\??|"
+    r"how\s+is\s+(?:an?\s+|the\s+)?[\w\s/&-]{2,30}\s+calculated\??|was\s+(?:ist|sind)\s+(?:ein|eine|der|die|das)?\s*"
+    r"[\w\s/&-]{2,30}\?|was\s+bedeutet\s+[\w\s/&-]{2,30}\??|wie\s+berechnet\s+man\s+[\w\s/&-]{2,30}\??)\s*$",
+    re.IGNORECASE,
+)
+
+
 def is_advice_request(question: str) -> bool:
     """Does a pattern say the question asks for advice?"""
-    return bool(_ADVICE.search(question))
+    return bool(_ADVICE.search(question)) and not is_definition(question)
+
+
+def is_definition(question: str) -> bool:
+    """A question asking what a term means, about no one in particular."""
+    personal = re.search(r"\b(?:i|my|me|you|ich|mein\w*|du)\b", question, re.IGNORECASE)
+    return bool(_DEFINITION.match(question)) and not personal and not Companies.default().find(question)
 
 
 class AdviceDetector:
     """Patterns first; else the labels of the most similar example questions decide."""
 
-    def __init__(self, embedder: Callable[[], Embedder]) -> None:
+    def __init__(self, embedder: Callable[[], Embedder], companies: Companies | None = None) -> None:
         self._embedder = embedder
+        self._companies = companies or Companies.default()
 
     @cached_property
     def _bank(self) -> tuple[Vectors, np.ndarray]:
         examples = json.loads(_BANK.read_text(encoding="utf-8"))
-        texts = examples["advice"] + examples["benign"]
+        texts = [self._anonymous(text) for text in examples["advice"] + examples["benign"]]
         labels = np.array([1.0] * len(examples["advice"]) + [0.0] * len(examples["benign"]))
         return self._embedder().embed(texts), labels
 
+    def _anonymous(self, text: str) -> str:
+        """Company names out: the bank should be compared by how a question asks, not whom about."""
+        return " ".join(self._companies.rename(text, tuple(self._companies.aliases), "the company").split())
+
     def detect(self, question: str) -> bool:
+        if is_definition(question):
+            return False
         return is_advice_request(question) or self.similarity(question) >= THRESHOLD
 
     def similarity(self, question: str) -> float:
         """The similarity-weighted share of advice examples among the question's nearest examples."""
         vectors, labels = self._bank
-        similarities = vectors @ self._embedder().embed([question])[0]
+        similarities = vectors @ self._embedder().embed([self._anonymous(question)])[0]
         nearest = np.argsort(-similarities)[:NEIGHBOURS]
         if similarities[nearest[0]] < CLOSE_ENOUGH:
             return 0.0

@@ -8,14 +8,14 @@ from dataclasses import replace
 
 from knowledge.records import Citation
 
-_MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+([.,;:!?])")
 _DOUBLE_SPACE = re.compile(r"[ \t]{2,}")
 
 
 def markers(text: str) -> list[int]:
     """Every source number cited in the text, in order, repeats included."""
-    return [int(number) for match in _MARKER.finditer(text) for number in match.group(1).split(",")]
+    return [int(number) for match in MARKER.finditer(text) for number in match.group(1).split(",")]
 
 
 def drop_dangling(text: str, numbers: set[int]) -> str:
@@ -25,7 +25,7 @@ def drop_dangling(text: str, numbers: set[int]) -> str:
         kept = [n for n in match.group(1).split(",") if int(n) in numbers]
         return "".join(f"[{n.strip()}]" for n in kept)
 
-    return _DOUBLE_SPACE.sub(" ", _SPACE_BEFORE_PUNCT.sub(r"\1", _MARKER.sub(keep, text)))
+    return _DOUBLE_SPACE.sub(" ", _SPACE_BEFORE_PUNCT.sub(r"\1", MARKER.sub(keep, text)))
 
 
 def reconcile(text: str, citations: Sequence[Citation]) -> tuple[str, tuple[Citation, ...]]:
@@ -40,7 +40,7 @@ def reconcile(text: str, citations: Sequence[Citation]) -> tuple[str, tuple[Cita
         kept = [order[int(n)] for n in match.group(1).split(",") if int(n) in order]
         return "".join(f"[{n}]" for n in dict.fromkeys(kept))
 
-    text = _MARKER.sub(renumber, text)
+    text = MARKER.sub(renumber, text)
     text = _DOUBLE_SPACE.sub(" ", _SPACE_BEFORE_PUNCT.sub(r"\1", text)).strip()
     kept = tuple(replace(by_number[old], n=new) for old, new in sorted(order.items(), key=lambda item: item[1]))
     return text, kept

@@ -117,7 +117,8 @@ def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Compani
     stems = unit.stems | (frozenset(terms(unit.previous, unit.language)) if unit.refers_back else frozenset())
     matched = [_matches(group, stems) for group in focus]
     coverage = sum(matched) / len(matched) if matched else 0.0
-    named = set(companies.find(unit.text))
+    # A sentence naming no company ("the group") is about the one its paragraph opens with.
+    named = set(companies.find(unit.text)) or set(companies.find(unit.lead))
     own = not question.tickers or bool(named & set(question.tickers)) or not named
     if question.tickers and named and not named & set(question.tickers) and question.kind != "list":
         return None  # another company's news

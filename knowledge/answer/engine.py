@@ -25,7 +25,7 @@ from knowledge.catalog import Catalog
 from knowledge.index.embedder import Embedder
 from knowledge.index.serving import IndexView, ServingIndex
 from knowledge.market.move import Move
-from knowledge.market.prices import Prices, sample
+from knowledge.market.prices import Prices
 from knowledge.market.when import asked
 from knowledge.prompts import render
 from knowledge.records import Answer, Chunk
@@ -152,7 +152,7 @@ class AnswerEngine:
         when = asked(question.core, date.today())
         return self.prices.move(ticker, when, self._results_date(ticker) if when.period == "earnings" else None)
 
-    def _explain_move(self, question: Question, move: Move) -> tuple[Draft, tuple[tuple[str, int], ...]]:
+    def _explain_move(self, question: Question, move: Move) -> tuple[Draft, tuple[tuple[str, str], ...]]:
         start, end = window(move)
         view = self.serving.view()
         documents = [
@@ -166,11 +166,9 @@ class AnswerEngine:
         chunks = view.store.get(view.keyword.ids_of(documents))
         found = catalysts(question, move, chunks, self.companies)
         name = self.companies.display(move.ticker)
-        draft = explain(question, move, name, found, sample(move.source))
-        numbers = {citation.document_id: citation.n for citation in draft.citations}
-        markers = tuple(
-            (c.published.isoformat(), numbers[c.chunk.document_id]) for c in found if c.chunk.document_id in numbers
-        )
+        draft = explain(question, move, name, found)
+        cited = {citation.document_id for citation in draft.citations}
+        markers = tuple((c.published.isoformat(), c.chunk.document_id) for c in found if c.chunk.document_id in cited)
         return draft, tuple(dict.fromkeys(markers))
 
     def _results_date(self, ticker: str) -> date | None:

@@ -102,10 +102,14 @@ def catalysts(question: Question, move: Move, chunks: list[Chunk], companies: Co
         for unit in units(chunk.text, 0, chunk.language):
             if unit.kind != "sentence" or not _DRIVER.search(unit.text) or unit.refers_back:
                 continue
-            named = set(companies.find(unit.text))
+            named = set(companies.find(unit.text)) or set(companies.find(unit.lead))
             if named and not named & set(question.tickers):
                 continue  # about another company
-            own = any(name in unit.text.lower() for name in names)
+            # The company's own driver: about it alone (a sentence naming it among others, like
+            # "Alibaba, JD.com and Baidu fell", tells of the market).
+            mentioned = any(name in unit.text.lower() for name in names)
+            alone = len(named) <= 1 and set(chunk.tickers) <= set(question.tickers) | {""}
+            own = mentioned and (len(named) <= 1 or alone)
             by_document.setdefault(chunk.document_id, []).append(Catalyst(chunk.published, unit, chunk, own))
     found = []
     for candidates in by_document.values():
@@ -138,7 +142,7 @@ def _weight(catalyst: Catalyst, question: Question) -> float:
     )
 
 
-def explain(question: Question, move: Move, name: str, found: list[Catalyst], sample_prices: bool) -> Draft:
+def explain(question: Question, move: Move, name: str, found: list[Catalyst]) -> Draft:
     """The move line, then the dated catalysts (each fact once), or that none explains the move."""
     language = question.language
     lines = [line(move, question, name)]
@@ -148,9 +152,14 @@ def explain(question: Question, move: Move, name: str, found: list[Catalyst], sa
     cited: dict[int, Chunk] = {}
     shown: list[tuple[Catalyst, list[int]]] = []
     native = [c for c in found if c.unit.language == language]
-    # Sources in the other language come second: only for a fact not said yet, or when there is
-    # nothing in the question's language at all.
-    for catalyst in native + [c for c in found if c.unit.language != language]:
+    foreign = [c for c in found if c.unit.language != language]
+    # The company's own drivers come first, in the question's language if any source has them,
+    # else quoted from the other language; market-wide ones after. Other-language sources are
+    # otherwise used only for a figure not said yet.
+    own_native = [c for c in native if c.own]
+    ordered = own_native + ([] if own_native else [c for c in foreign if c.own])
+    ordered += [c for c in native if not c.own] + [c for c in foreign if c not in ordered]
+    for catalyst in ordered:
         n = numbers.setdefault((catalyst.chunk.document_id, catalyst.chunk.page), len(numbers) + 1)
         same = next((entry for entry in shown if _same_fact(entry[0].unit, catalyst.unit)), None)
         if same is not None:
@@ -159,8 +168,8 @@ def explain(question: Question, move: Move, name: str, found: list[Catalyst], sa
                 cited[n] = catalyst.chunk
             continue
         said = frozenset().union(*(entry[0].unit.figures for entry in shown))
-        foreign = catalyst.unit.language != language
-        if len(shown) == MAX_CATALYSTS or (foreign and native and not catalyst.unit.figures - said):
+        extra = catalyst.unit.language != language and not (catalyst.own and not own_native)
+        if len(shown) == MAX_CATALYSTS or (extra and shown and not catalyst.unit.figures - said):
             continue
         cited[n] = catalyst.chunk
         shown.append((catalyst, [n]))
@@ -171,8 +180,6 @@ def explain(question: Question, move: Move, name: str, found: list[Catalyst], sa
     else:
         start, end = window(move)
         lines.append(render("move_unexplained", language, start=day(start, language), end=day(end, language)))
-    if sample_prices:
-        lines.append(render("move_sample", language))
     citations = tuple(Citation.of(n, chunk) for n, chunk in sorted(cited.items()))
     return Draft("\n".join(lines), citations, covered=True)
 

@@ -54,6 +54,7 @@ class Unit:
     figures: frozenset[float]
     refers_back: bool = False  # opens with "It", "The company", "Deshalb", …
     previous: str = ""  # the sentence before it in the same paragraph, if any
+    lead: str = ""  # the paragraph's first sentence: whom "the group" means when the sentence names nobody
     years: tuple[int, ...] = ()  # the columns a row's figures belong to
 
 
@@ -89,6 +90,7 @@ def _sentences(prose: str, passage: int, language: str, start: int) -> list[Unit
             pieces.append(piece)
     made: list[Unit] = []
     previous = ""
+    lead = pieces[0].strip() if pieces else ""
     for piece in (p.strip() for p in pieces):
         if _quotable(piece):
             made.append(
@@ -103,6 +105,7 @@ def _sentences(prose: str, passage: int, language: str, start: int) -> list[Unit
                     figures=figures(piece),
                     refers_back=bool(_REFERENCE.match(piece)),
                     previous=previous,
+                    lead=lead if lead != piece else "",
                 )
             )
         previous = piece
@@ -110,9 +113,12 @@ def _sentences(prose: str, passage: int, language: str, start: int) -> list[Unit
 
 
 def _stems(text: str, language: str) -> frozenset[str]:
-    """The text's search terms and the financial concepts it names."""
-    rest, named = concepts(text)
-    return frozenset(terms(rest, language)) | named
+    """The text's search terms and the financial concepts it names.
+
+    A question's concept stands for its words ("revenue" asks for the concept, which "retail
+    sales" is not); a sentence keeps its words besides ("operating margin" is about margins).
+    """
+    return frozenset(terms(text, language)) | concepts(text)[1]
 
 
 def _quotable(sentence: str) -> bool:

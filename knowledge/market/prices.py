@@ -13,11 +13,15 @@ from typing import Protocol
 
 from knowledge.catalog import Catalog
 from knowledge.market.bars import Bar, PriceBook
+from knowledge.market.chart import Marker, draw
 from knowledge.market.csvfile import CsvFormatError, read_csv
 from knowledge.market.move import Move, measure
 from knowledge.market.tiingo import PriceError, TiingoProvider
 from knowledge.market.when import Asked, week_start
+from knowledge.prompts import render
+from knowledge.records import Answer
 from knowledge.settings import Settings
+from knowledge.text.formats import day as format_day
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +132,27 @@ class Prices:
             since = earnings
         benchmark = self.benchmark_of(ticker)
         return measure(bars, asked.on, since, self.book.bars(benchmark) if benchmark else None)
+
+    def chart(self, answer: Answer, company: str) -> bytes | None:
+        """Three months of closes with the asked session and the answer's dated catalysts (PNG)."""
+        move = answer.move
+        if move is None:
+            return None
+        numbers = {citation.document_id: citation.n for citation in answer.citations}
+        markers = tuple(
+            Marker(date.fromisoformat(day), numbers[document])
+            for day, document in answer.catalysts
+            if document in numbers
+        )
+        language = answer.language
+        title = render(
+            "chart_title", language, company=company, ticker=move.ticker, day=format_day(move.session, language)
+        )
+        if sample(move.source):
+            note = render("chart_note_sample", language)
+        else:
+            note = render("chart_note", language, source=move.source)
+        return draw(self.book.bars(move.ticker), move.session, markers, title, note)
 
 
 def sample(source: str) -> bool:

@@ -63,7 +63,7 @@ async def test_answer_streams_into_one_edited_message_at_a_flood_safe_pace(
     times = [call.at for call in [*api.sent("sendMessage", 2001), *edits[:-1]]]
     assert all(later - earlier >= PRIVATE_INTERVAL * 0.9 for earlier, later in itertools.pairwise(times))
     final = str(edits[-1].params["text"])
-    assert "1.3%" in final and "weighs on margins [" in final and "not investment advice" in final
+    assert "1.3%" in final and "weighs on margins" in final and "not investment advice" in final
     assert "reply_markup" in edits[-1].params
     assert "▍" in str(api.sent("sendMessage", 2001)[0].params["text"])
 

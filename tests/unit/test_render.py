@@ -14,10 +14,28 @@ def _answer(text: str, title: str = "Retail <sales> & more", url: str = "https:/
 def test_html_escapes_answer_and_source_text_and_links_the_title() -> None:
     rendered = render_html(_answer("Sales <b>fell</b> & margins too. [1]"))
 
-    assert "Sales &lt;b&gt;fell&lt;/b&gt; &amp; margins too. [1]" in rendered
+    assert "Sales &lt;b&gt;fell&lt;/b&gt; &amp; margins too." in rendered
+    assert 'margins too. <a href="https://example.com/a?x=1&amp;y=2">[1]</a>' in rendered
     assert '<a href="https://example.com/a?x=1&amp;y=2">Retail &lt;sales&gt; &amp; more</a>' in rendered
-    assert "Desk, 2025-12-17, p. 4" in rendered
-    assert rendered.endswith("<i>Not advice.</i>")
+    assert "Desk, 2025-12-17, p. 4" in rendered and "<i>quote</i>" in rendered
+    assert "<blockquote expandable>" in rendered and "</blockquote>" in rendered
+    assert rendered.endswith("<i>General information from the cited sources, not investment advice.</i>")
+
+
+def test_a_long_sources_block_is_split_into_whole_blockquotes() -> None:
+    citations = tuple(
+        Citation(n, f"Title {n}", "Desk", f"https://example.com/{n}", "2025-12-17", None, f"d{n}", "word " * 300)
+        for n in range(1, 40)
+    )
+    answer = Answer(
+        "q", " ".join(f"Fact {n}. [{n}]" for n in range(1, 40)), citations, "Not advice.", "en", False, True
+    )
+
+    parts = split_html(render_html(answer))
+
+    assert len(parts) >= 2
+    assert all(len(part) <= 4096 and _balanced(part) for part in parts)
+    assert sum(part.count("<blockquote expandable>") for part in parts) >= 2
 
 
 def test_file_sources_are_not_links() -> None:
