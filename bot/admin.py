@@ -10,7 +10,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 
 from bot.context import BotContext
-from bot.handlers import reply, user_language
+from bot.messages import reply, user_language
 from bot.render import escape
 from knowledge.engine import Engine
 from knowledge.index.indexer import IndexReport

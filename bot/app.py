@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import admin, handlers
+from bot import admin, handlers, moves
 from bot.context import BotContext, Services
 from bot.telegram_api import ChatFairProcessor, ChatRateLimiter, InvestorBot
 from knowledge.catalog.chatlog import ChatLog
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 COMMANDS = [
     ("ask", "Ask a question about a company or market"),
     ("sources", "What is indexed and when it was refreshed"),
+    ("move", "A share's latest move and its chart"),
     ("help", "What the bot does and its commands"),
     ("start", "Start"),
 ]
@@ -75,6 +76,7 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("ask", handlers.ask_command))
     application.add_handler(CommandHandler("sources", handlers.sources))
+    application.add_handler(CommandHandler("move", moves.move_command))
     application.add_handler(CommandHandler("reindex", admin.reindex))
     application.add_handler(CommandHandler("status", admin.status))
     application.add_handler(CommandHandler("addsource", admin.add_source))

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot.addressing import question_in
 from bot.context import BotContext, Services
+from bot.conversation import context_for, record
+from bot.messages import reply, user_language
+from bot.moves import send_chart
 from bot.render import escape, render_html, split_html
 from bot.streaming import LiveReply
 from bot.telegram_api import ChatRateLimiter
@@ -27,32 +27,11 @@ from knowledge.catalog import QuestionRow
 from knowledge.catalog.chatlog import ChatLog, Votes
 from knowledge.prompts import render
 from knowledge.sources.registry import describe
-from knowledge.text.language import detect
 from knowledge.text.normalizer import normalize_question
 
 log = logging.getLogger(__name__)
 
 QUEUE_NOTICE_EVERY = timedelta(minutes=10)
-
-
-def user_language(update: Update, text: str = "") -> str:
-    """The question's language, else the user's Telegram language."""
-    if text.strip():
-        return detect(text)
-    user = update.effective_user
-    return "de" if user and (user.language_code or "").startswith("de") else "en"
-
-
-async def reply(message: Message, text: str, **kwargs: object) -> Message:
-    """Reply in HTML; in groups as a reply to the asking message (topics are kept by PTB)."""
-    quote = message.chat.type != ChatType.PRIVATE
-    return await message.reply_text(
-        text,
-        parse_mode=ParseMode.HTML,
-        do_quote=quote,
-        disable_web_page_preview=True,
-        **kwargs,  # type: ignore[arg-type]
-    )
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -120,23 +99,13 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     if private:  # in a group a chat action would spend the same small budget as an answer
         await message.chat.send_action(ChatAction.TYPING)
     started = time.perf_counter()
+    follows = await context_for(services, message, context.bot.id)
     live = LiveReply(message, room=_room(context, message.chat_id))
-    result = await services.engine.answer(question, live.update)
+    result = await services.engine.answer(question, live.update, follows)
     sent = await live.finish(render_html(result), vote_buttons())
-    row = QuestionRow(
-        chat_id=message.chat_id,
-        user_id=user.id,
-        question=question,
-        answer=result.text,
-        citations=json.dumps([asdict(c) for c in result.citations], ensure_ascii=False),
-        mode=result.mode,
-        grounded=result.grounded,
-        latency_ms=round((time.perf_counter() - started) * 1000),
-    )
-    try:  # the answer is out already: a catalog failure costs the record, never the answer
-        await asyncio.to_thread(services.chat.record_question, row, [(m.chat_id, m.message_id) for m in sent])
-    except SQLAlchemyError as error:
-        log.error("answered chat %s but could not record the question: %s", message.chat_id, error)
+    await record(services, message, result, sent, ms=round((time.perf_counter() - started) * 1000))
+    if result.move is not None and _room(context, message.chat_id)():
+        await send_chart(services, message, result)
 
 
 def _room(context: BotContext, chat_id: int) -> Callable[[], bool]:

@@ -12,6 +12,9 @@ _FILLER = frozenset(terms("and what about how also too und was ist mit wie sieht
 _FILLER_DE = frozenset(terms("und was ist mit wie sieht es aus bei noch auch", "de"))
 
 
+SHORT = 8  # words: a longer question that names no company is a new question, not a follow-up
+
+
 @dataclass(frozen=True)
 class Context:
     """What a chat asked about last: its companies, the question, and its language."""
@@ -19,6 +22,7 @@ class Context:
     tickers: tuple[str, ...]
     topic: str
     language: str
+    explicit: bool = False  # a reply to the answer: a follow-up whatever its length
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ def resolve(question: str, context: Context | None, companies: Companies) -> Res
     if context is None or not context.tickers:
         return Resolved(question, None)
     named = companies.find_loosely(question)
-    if not named:
+    if not named and (context.explicit or len(question.split()) <= SHORT):
         return Resolved(question, context.tickers)  # "what about its margins?": same company
     if _only_names(question, companies):
         return Resolved(_swap(context.topic, context.tickers, named, companies), named)  # "and JD?"

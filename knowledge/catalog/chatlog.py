@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, delete, func, select
+from sqlmodel import SQLModel, col, delete, func, select
 
 from knowledge.catalog.database import Catalog
 from knowledge.catalog.tables import (
@@ -122,18 +124,16 @@ class ChatLog:
 
     def remember(self, chat_id: int, thread_id: int, tickers: tuple[str, ...], topic: str, language: str) -> None:
         """What this chat (or forum topic) just asked about."""
+        values = {"tickers": ",".join(tickers), "topic": topic, "language": language, "updated_at": now()}
         with self._catalog.session() as session:
-            session.merge(
-                Conversation(
-                    chat_id=chat_id,
-                    thread_id=thread_id,
-                    tickers=",".join(tickers),
-                    topic=topic,
-                    language=language,
-                    updated_at=now(),
-                )
-            )
+            # One statement, so that two answers in the same chat at once cannot both insert.
+            session.execute(self._upsert(Conversation, {"chat_id": chat_id, "thread_id": thread_id}, values))
             session.commit()
+
+    def _upsert(self, table: type[SQLModel], keys: dict[str, Any], values: dict[str, Any]) -> Any:
+        insert = postgresql.insert if self._catalog.engine.dialect.name == "postgresql" else sqlite.insert
+        statement = insert(table).values(**keys, **values)
+        return statement.on_conflict_do_update(index_elements=list(keys), set_=values)
 
     def recall(self, chat_id: int, thread_id: int, within: timedelta) -> Conversation | None:
         """What this chat last asked about, if it was within `within`."""

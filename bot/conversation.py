@@ -1,0 +1,64 @@
+"""What a chat asked before, so that a follow-up ("and JD?", a reply to an answer) can lean on it;
+kept in the catalog, so it survives a restart and every replica sees it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import asdict
+from datetime import timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Message
+
+from bot.context import Services
+from knowledge.answer.followup import Context
+from knowledge.catalog import QuestionRow
+from knowledge.records import Answer
+from knowledge.text.language import detect
+
+log = logging.getLogger(__name__)
+
+FOLLOW_UP_WINDOW = timedelta(minutes=10)
+
+
+async def context_for(services: Services, message: Message, bot_id: int) -> Context | None:
+    """The earlier question a message follows up: the answer it replies to, else the chat's last
+    question within the window (per forum topic)."""
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        row = await asyncio.to_thread(services.chat.question_for_message, message.chat_id, replied.message_id)
+        if row is not None:
+            understood = await asyncio.to_thread(services.engine.answers.understand, row.question)
+            return Context(understood.tickers, understood.text, detect(row.question), explicit=True)
+    last = await asyncio.to_thread(
+        services.chat.recall, message.chat_id, message.message_thread_id or 0, FOLLOW_UP_WINDOW
+    )
+    if last is None or not last.tickers:
+        return None
+    return Context(tuple(last.tickers.split(",")), last.topic, last.language)
+
+
+async def record(services: Services, message: Message, answer: Answer, sent: list[Message], *, ms: int) -> None:
+    """Store the question, the messages of its answer and the chat's new context; a failure here
+    costs the record, never the answer (it has been sent)."""
+    row = QuestionRow(
+        chat_id=message.chat_id,
+        user_id=message.from_user.id if message.from_user else None,
+        question=answer.question,
+        answer=answer.text,
+        citations=json.dumps([asdict(c) for c in answer.citations], ensure_ascii=False),
+        mode=answer.mode,
+        grounded=answer.grounded,
+        latency_ms=ms,
+    )
+    try:
+        await asyncio.to_thread(services.chat.record_question, row, [(m.chat_id, m.message_id) for m in sent])
+        if answer.tickers:
+            thread = message.message_thread_id or 0
+            await asyncio.to_thread(
+                services.chat.remember, message.chat_id, thread, answer.tickers, answer.topic, answer.language
+            )
+    except SQLAlchemyError as error:
+        log.error("answered chat %s but could not record the question: %s", message.chat_id, error)
