@@ -164,7 +164,11 @@ class FakeBotAPI:
         if request.content_type == "application/json":
             params = await request.json()
         else:
-            params = dict(await request.post())
+            form = await request.post()
+            # An uploaded file (a chart) arrives as a form field holding its bytes.
+            params = {
+                key: value.file.read() if isinstance(value, web.FileField) else value for key, value in form.items()
+            }
         call = Call(method, params)
         self.calls.append(call)
         if self._fail.get(method):
@@ -227,6 +231,11 @@ class FakeBotAPI:
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         return self._message(params)
+
+    async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        message = self._message({**params, "text": str(params.get("caption", ""))})
+        message["photo"] = [{"file_id": "photo", "file_unique_id": "p", "width": 640, "height": 320}]
+        return message
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         return self._message(params, int(params.get("message_id", 0)))

@@ -1,0 +1,128 @@
+"""Moves, charts and follow-ups through the real PTB client and the fake Bot API."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.app import BotApplication, build_application
+from knowledge.answer.followup import Context
+from knowledge.engine import Engine
+from knowledge.index.embedder import Embedder
+from knowledge.records import Answer
+from tests.conftest import SEEDS, make_settings
+from tests.fakes.telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeBotAPI, running
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+class ChartlessEngine(Engine):
+    """The real engine; one scripted question gets a move of a ticker without bars, whose chart fails."""
+
+    async def answer(
+        self, question: str, on_text: Callable[[str], None] | None = None, context: Context | None = None
+    ) -> Answer:
+        found = await super().answer(
+            "Why is Alibaba down?" if question == "no chart please" else question, on_text, context
+        )
+        if question == "no chart please" and found.move is not None:
+            return replace(found, move=replace(found.move, ticker="NOBARS"))
+        return found
+
+
+@asynccontextmanager
+async def _bot(root: Path, embedder: Embedder, api: FakeBotAPI) -> AsyncIterator[BotApplication]:
+    settings = make_settings(root, seeds_dir=root / "seeds", telegram_bot_token=TOKEN, telegram_api_url=api.url)
+    engine = ChartlessEngine(settings, embedder)
+    try:
+        async with running(build_application(settings, engine)) as application:
+            yield application
+    finally:
+        engine.close()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotAPI]:
+    server = FakeBotAPI()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    return tmp_path
+
+
+async def test_a_move_answer_leads_with_the_move_and_brings_a_chart(
+    api: FakeBotAPI, root: Path, embedder: Embedder
+) -> None:
+    async with _bot(root, embedder, api):
+        chat = api.chat(3001)
+        api.send(chat, 31, "Why is Alibaba down?")
+        (answer,) = await api.wait_for("sendMessage", 1, 3001)
+        (photo,) = await api.wait_for("sendPhoto", 1, 3001)
+
+    text = str(answer.params["text"])
+    assert text.startswith("Alibaba (BABA) −0.9 % on 18 Dec 2025 to 147.91")
+    assert "1.3%" in text and "Sample prices written for the seed stories" in text
+    assert bytes(photo.params["photo"]).startswith(PNG) and len(photo.params["photo"]) > 5000
+
+
+async def test_the_answer_arrives_when_the_chart_cannot_be_drawn(
+    api: FakeBotAPI, root: Path, embedder: Embedder
+) -> None:
+    async with _bot(root, embedder, api):
+        chat = api.chat(3002)
+        api.send(chat, 32, "no chart please")
+        (answer,) = await api.wait_for("sendMessage", 1, 3002)
+        api.send(chat, 32, "/help")
+        await api.wait_for("sendMessage", 2, 3002)
+
+    assert "147.91" in str(answer.params["text"])
+    assert api.sent("sendPhoto", 3002) == []
+
+
+async def test_move_command_shows_the_move_and_its_chart(api: FakeBotAPI, root: Path, embedder: Embedder) -> None:
+    async with _bot(root, embedder, api):
+        chat = api.chat(3003)
+        api.send(chat, 33, "/move jd")
+        (line,) = await api.wait_for("sendMessage", 1, 3003)
+        await api.wait_for("sendPhoto", 1, 3003)
+        api.send(chat, 33, "/move TSLA")
+        replies = await api.wait_for("sendMessage", 2, 3003)
+
+    assert str(line.params["text"]).startswith("JD.com (JD) +0.3 % on 18 Dec 2025 to 31.67")
+    assert "no price data" in str(replies[1].params["text"])
+
+
+async def test_follow_ups_inherit_company_and_topic_and_survive_a_restart(
+    api: FakeBotAPI, root: Path, embedder: Embedder
+) -> None:
+    group = api.chat(-1009000000001, "supergroup")
+    async with _bot(root, embedder, api):
+        api.send(group, 41, f"/ask@{BOT_USERNAME} Why is Alibaba down?", thread_id=5)
+        first = (await api.wait_for("sendMessage", 1, group["id"]))[0]
+        asked_jd = api.send(group, 42, f"/ask@{BOT_USERNAME} and JD?", thread_id=5)
+        await api.wait_for("sendMessage", 2, group["id"])
+    async with _bot(root, embedder, api):  # a new process on the same catalog
+        bot_answer = {**first.result, "from": {"id": BOT_ID, "is_bot": True, "first_name": "Investor"}}
+        asked_reply = api.send(group, 43, "what about its margins?", reply_to=bot_answer, thread_id=5)
+        asked_thread = api.send(group, 44, f"/ask@{BOT_USERNAME} Und die Marge?", thread_id=5)
+        replies = await api.wait_for("sendMessage", 4, group["id"])
+
+    answers = {
+        json.loads(str(call.params["reply_parameters"]))["message_id"]: str(call.params["text"]) for call in replies
+    }
+    jd, reply_margins = answers[asked_jd["message_id"]], answers[asked_reply["message_id"]]
+    thread_margins = answers[asked_thread["message_id"]]
+    assert jd.startswith("JD.com (JD)") and "food-delivery" in jd
+    assert "Alibaba" in reply_margins and "margins" in reply_margins and "JD.com" not in reply_margins.split("\n")[0]
+    assert "operating margin" in thread_margins and "englischen Quelle" in thread_margins
