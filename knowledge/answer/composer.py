@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 from knowledge.answer.question import Question
 from knowledge.answer.sentences import Unit, units
+from knowledge.market.when import MONTHS
 from knowledge.prompts import render
 from knowledge.records import Chunk, Citation, Passage
 from knowledge.text.companies import Companies
+from knowledge.text.concepts import concepts
 from knowledge.text.terms import terms
 
 _CAUSE = re.compile(
@@ -32,6 +34,11 @@ _CAUSE = re.compile(
 _DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\.?\s+(?:jan|feb|mar|mär|apr|may|mai|jun|jul|aug|sep|oct|okt|nov|dec|dez)\w*"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}\b|\b(?:q[1-4]|quarter|quartal)\b",
+    re.IGNORECASE,
+)
+# A rate in words answers "how fast" as well as a figure does.
+_RATE = re.compile(
+    r"\b(?:double|triple)[- ]digit|\b(?:doubled|tripled|halved)\b|\b(?:zwei|drei)stellig\w*|\bverdoppel\w*|\bhalbiert",
     re.IGNORECASE,
 )
 OVERVIEW = (
@@ -114,9 +121,13 @@ def _units(pool: list[Chunk]) -> list[Unit]:
 def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Companies) -> _Scored | None:
     chunk = pool[unit.passage]
     focus = question.focus or (_overview_focus() if question.kind in ("overview", "move", "cause", "other") else ())
-    stems = unit.stems | (frozenset(terms(unit.previous, unit.language)) if unit.refers_back else frozenset())
-    matched = [_matches(group, stems) for group in focus]
+    # The paragraph's opening and the section heading say what a sentence is about, too.
+    context = f"{unit.lead} {unit.heading} {unit.previous if unit.refers_back else ''}"
+    around = frozenset(terms(context, unit.language)) | concepts(context)[1] if context.strip() else frozenset()
+    direct = [_matches(group, unit.stems) for group in focus]
+    matched = [d or _matches(group, around) for d, group in zip(direct, focus, strict=True)]
     coverage = sum(matched) / len(matched) if matched else 0.0
+    directly = sum(direct) / len(direct) if direct else 0.0
     # A sentence naming no company ("the group") is about the one its paragraph opens with.
     named = set(companies.find(unit.text)) or set(companies.find(unit.lead))
     own = not question.tickers or bool(named & set(question.tickers)) or not named
@@ -124,7 +135,8 @@ def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Compani
         return None  # another company's news
     if not _eligible(unit, question, coverage, chunk, named):
         return None
-    score = 3.0 * coverage + 1.5 / (1 + unit.passage) + (1.0 if unit.language == question.language else 0.0)
+    score = 2.0 * coverage + directly + 1.5 / (1 + unit.passage) + (1.0 if unit.language == question.language else 0.0)
+    score += _when(unit.text, question)
     if question.kind in ("cause", "move"):
         score += 1.2 if _CAUSE.search(unit.text) else -0.5
         score += 0.8 if named & set(question.tickers) else 0.0  # the company's own drivers first
@@ -145,6 +157,16 @@ def _matches(group: frozenset[str], stems: frozenset[str]) -> bool:
     return any((a.startswith(b) or b.startswith(a)) for a in group if len(a) >= 5 for b in stems if len(b) >= 5)
 
 
+def _when(text: str, question: Question) -> float:
+    """Prefer sentences about the month asked for; a sentence about another month only is wrong."""
+    if not question.months:
+        return 0.0
+    named = {number for name, number in MONTHS.items() if re.search(rf"\b{name}\b", text, re.IGNORECASE)}
+    if named & question.months:
+        return 1.5
+    return -1.0 if named else 0.0
+
+
 def _eligible(unit: Unit, question: Question, coverage: float, chunk: Chunk, named: set[str]) -> bool:
     rows_wanted = question.needs_figure or question.kind in ("comparison", "other")
     dated = question.years and (question.needs_figure or unit.kind == "row")
@@ -153,11 +175,13 @@ def _eligible(unit: Unit, question: Question, coverage: float, chunk: Chunk, nam
     if question.needs_figure:
         # Every asked term; with three or more, one may be missing ("monthly users of the app").
         needed = 1.0 if len(question.focus) < 3 else (len(question.focus) - 1) / len(question.focus)
-        return bool(question.focus) and coverage >= needed - 1e-9 and bool(unit.figures)
+        return (
+            bool(question.focus) and coverage >= needed - 1e-9 and (bool(unit.figures) or bool(_RATE.search(unit.text)))
+        )
     if question.kind == "date":
         return coverage >= 0.5 and bool(_DATE.search(unit.text))
     if question.focus:
-        return coverage >= 0.5 or (question.kind == "list" and len(named) >= 2)
+        return coverage >= 0.5
     causal = question.kind in ("cause", "move") and bool(_CAUSE.search(unit.text))
     return causal or coverage > 0
 
@@ -184,8 +208,9 @@ def _choose(scored: list[_Scored], question: Question) -> list[_Scored]:
             break
         if candidate in chosen or candidate.score < lead.score * 0.45 or _repeats(candidate, chosen):
             continue
-        if candidate.unit.language != question.language and not _adds_figures(candidate, chosen):
-            continue  # another language only for a fact not said yet
+        continues = candidate.unit.passage == lead.unit.passage and lead.unit.language != question.language
+        if candidate.unit.language != question.language and not continues and not _adds_figures(candidate, chosen):
+            continue  # another language only for a fact not said yet, or to go on quoting the lead's source
         chosen.append(candidate)
     return chosen
 

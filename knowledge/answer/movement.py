@@ -29,7 +29,8 @@ UNUSUAL_Z = 2.0
 _DRIVER = re.compile(
     r"\b(fell|fall\w*|drop\w*|slip\w*|slid|declin\w*|weigh\w*|pressure|worr\w*|weak\w*|hit|drag\w*|concern\w*|"
     r"rose|ris\w*|gain\w*|jump\w*|rall\w*|because|after|amid|due\s+to|loss\w*|subsid\w*|compet\w*|cost\w*|"
-    r"verlor\w*|fiel|fällt|gab\w*\s+nach|druck|belast\w*|schwach\w*|sorge\w*|zweifel\w*|gebremst|stieg|wegen)\b",
+    r"verlor\w*|fiel|fällt|gab\w*\s+nach|druck|belast\w*|schwach\w*|sorge\w*|zweifel\w*|gebremst|stieg|wegen|"
+    r"gestiegen|gesunken|nur\s+noch|halbiert|bremst|grew\s+by\s+only|slowdown|data\s+showed)\b",
     re.IGNORECASE,
 )
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from knowledge.answer.query import strip_instructions, years
+from knowledge.market.when import MONTHS
 from knowledge.text.companies import Companies
 from knowledge.text.concepts import concepts
 from knowledge.text.lexicon import equivalents
@@ -23,8 +24,9 @@ _MOVE = re.compile(
     r"|\b(?:warum|wieso|weshalb)\b.*\b(?:fällt|fiel|fallen|gefallen|sinkt|sank|verliert|verlor\w*|steigt|stieg|"
     r"gestiegen|gewinnt|legt\w*\s+zu|gibt\s+nach|unter\s+druck|im\s+minus|im\s+plus|bricht\s+ein|rutscht\w*|"
     r"erholt|schwächel\w*|absturz|einbruch)\b"
-    r"|\bwhat\s+happened\s+to\b|\bwas\s+ist\s+(?:mit|bei)\b.*\b(?:los|passiert)\b"
+    r"|\bwhat\s+happened\s+to\b.*\b(?:stock|shares?|share\s+price)\b|\bwas\s+ist\s+(?:mit|bei)\b.*\b(?:los|passiert)\b"
     r"|^\s*(?:is|are|ist)\b.*\b(?:up|down|falling|rising|dropping|im\s+minus|im\s+plus)\b"
+    r"|\bhow\s+did\b.*\b(?:move|do|perform|trade|close)\b|\bwie\b.*\b(?:bewegt\w*|entwickelt\w*|schloss|schlug)\b"
     r"|\b(?:stock|shares?|aktie|kurs)\b.*\b(?:today|heute|this\s+week|diese\s+woche)\b"
     r"|\bmove\b",
     re.IGNORECASE,
@@ -46,12 +48,13 @@ _KINDS = (
     ("date", r"^\s*(?:when|wann)\b|\bwhat\s+date\b|\bwhich\s+day\b|\ban\s+welchem\s+tag\b|\bwann\b"),
     ("figure", r"\bhow\s+(?:much|many|fast|big|large|high|low)\b|\bwie\s+(?:viel\w*|hoch|stark|schnell|groß)\b"
      r"|\bwhat\s+(?:is|was|were|are)\b.{0,50}?\b(?:revenue|sales|margin|capex|ratio|income|profit|eps|cash|"
-     r"debt|expenditure|amount|value|growth|rate|number|share|spend\w*|cost\w*|users|downloads|employees)\b"
+     r"debt|expenditure|amount|value|growth|rate|number|share|users|downloads|employees)\b"
      r"|\b(?:in\s+usd|in\s+millions|in\s+billions|percentage|percent|%)\b"),
     ("cause", r"\b(?:why|warum|wieso|weshalb|what\s+drove|what\s+caused|reason|grund|gründe|what\s+explains)\b"),
     ("comparison", r"\bcompare\w*|\bversus\b|\bvs\.?\b|\bdifference\b|\bvergleich\w*|\bunterschied"),
     ("list", r"^\s*(?:which|who|welche\w*|wer)\b|\blist\b|\bname\s+the\b|\bnenne\b"),
 )  # fmt: skip
+MONTH_NAMES = tuple(name for name in MONTHS if len(name) > 3)
 _KIND_PATTERNS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KINDS)
 # Words that say how to ask, not what about: no sentence needs to contain them.
 _ASKING = frozenset(
@@ -65,11 +68,18 @@ _ASKING = frozenset(
         "warum wieso weshalb wie viel viele wann welche welcher wer was gibt neues aktuell heute aktie aktien kurs "
         "unternehmen konzern firma fällt steigt druck grund gründe sagen sagt quelle quellen "
         "usd eur dollar dollars euro million millions billion billions thousand thousands mln bn percent percentage "
-        "respons relying detail details shown statement hoch höhe war waren betrug",
+        "respons relying detail details shown statement hoch höhe war waren betrug stark week weeks month "
+        "months day days woche monat tag seit name names named along kann können machen make makes",
         "en",
     )
     + terms("gibt neues aktuell heute aktie aktien kurs unternehmen konzern fällt steigt druck grund gründe", "de")
+    + terms("geschäft geschäfts stark woche monat jahr jahresbeginn nennt nennen kann können man machen", "de")
+    + terms("jetzt passiert geschah los", "de")
+    + terms(" ".join(MONTH_NAMES), "en")
+    + terms(" ".join(MONTH_NAMES), "de")
 )
+_US = re.compile(r"\bU\.?S\.?(?=[\s'-]|$)")  # the country, not the pronoun "us"
+_STOCK = re.compile(r"\b(?:stock|stocks|shares?|share\s+price|aktie\w*|kurs\w*|papier\w*)\b", re.IGNORECASE)
 _PRONOUN_ONLY = re.compile(r"^\s*(?:and|what about|how about|und|was ist mit|wie sieht es mit)\b", re.IGNORECASE)
 
 
@@ -85,7 +95,8 @@ class Question:
     direction: int = 0  # asked "down" (-1), "up" (1), or neither (0)
     focus: tuple[frozenset[str], ...] = field(default_factory=tuple)  # each: equivalent stems, one needed
     years: tuple[int, ...] = ()
-    subjects: frozenset[str] = frozenset()  # names of unknown companies ("Kestrel"): the source must name them
+    subjects: frozenset[str] = frozenset()
+    months: frozenset[int] = frozenset()  # months the question names: an answer about them comes first
 
     @property
     def needs_figure(self) -> bool:
@@ -98,6 +109,9 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     named = tickers if tickers is not None else companies.find_loosely(core)
     kind = _kind(core, bool(named))
     direction = 0
+    names_for_focus = frozenset(stem for name in companies.mentions(core) for stem in terms(name, "en"))
+    if kind == "move" and _focus(core, language, names_for_focus) and not _STOCK.search(core):
+        kind = "cause"  # "why are Alibaba's margins under pressure?": about the margins, not the share price
     if kind == "move":
         direction = -1 if _DOWN.search(core) else 1 if _UP.search(core) else 0
     # Only the names as written leave the focus: "Alibaba Cloud" is an alias, but in "Alibaba's
@@ -105,7 +119,8 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     names = frozenset(stem for name in companies.mentions(core) for stem in terms(name, "en"))
     subjects = frozenset() if named else _unknown_names(core, language)
     focus = _focus(core, language, names | subjects)
-    return Question(text, core, language, tuple(named), kind, direction, focus, years(core), subjects)
+    months = frozenset(number for name, number in MONTHS.items() if re.search(rf"\b{name}\b", core, re.IGNORECASE))
+    return Question(text, core, language, tuple(named), kind, direction, focus, years(core), subjects, months)
 
 
 def _unknown_names(core: str, language: str) -> frozenset[str]:
@@ -127,7 +142,7 @@ def _kind(core: str, names_company: bool) -> str:
 
 def _focus(core: str, language: str, names: frozenset[str]) -> tuple[frozenset[str], ...]:
     """The question's concepts and content terms, each term with its equivalents in either language."""
-    text, named_concepts = concepts(core)
+    text, named_concepts = concepts(_US.sub("United States", core))
     stems = [stem for stem in terms(text, language) if stem not in _ASKING and stem not in names]
     stems = [stem for stem in stems if not stem.isdigit() and len(stem) > 1]  # years are checked on their own
     groups = [frozenset({concept}) for concept in sorted(named_concepts)]

@@ -36,7 +36,6 @@ _NEWS_INTENT = re.compile(
     r"|warum|wieso|weshalb|fällt|fallen|steigt|gestiegen|verliert|aktuell\w*|heute|neueste\w*)\b",
     re.IGNORECASE,
 )
-_NAME_LIKE = re.compile(r"(?<![\w.])([A-Z][\w&.-]*[A-Za-z0-9]|[A-Z]{2,})")
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ class Retriever:
             known = {passage.chunk.id for passage in fused}
             fused += [Passage(chunks[i], _STATEMENT_PRIOR) for i in statement_ids if i in chunks and i not in known]
         boosted = _one_per_page(self._boost(fused, core, language, statements))
-        covered = bool(boosted) and self._covers(core, named, boosted)
+        covered = bool(boosted) and self._covers(question, boosted)
         return Retrieval(tuple(boosted[: self._top_k]), named, language, covered)
 
     def _dense(self, query: str) -> list[tuple[Chunk, float]]:
@@ -117,16 +116,12 @@ class Retriever:
             rescored.append(Passage(chunk, passage.score * factor, passage.dense, passage.keyword))
         return sorted(rescored, key=lambda passage: -passage.score)
 
-    def _covers(self, question: str, named: tuple[str, ...], passages: list[Passage]) -> bool:
+    def _covers(self, question: Question, passages: list[Passage]) -> bool:
         # A name we cannot resolve to a known company must at least occur in the corpus, or we would
         # answer a question about one company with another company's news.
-        if not named:
-            for match in _NAME_LIKE.finditer(question):
-                if match.start() == 0:
-                    continue
-                stems = {*terms(match.group(1), "en"), *terms(match.group(1), "de")}
-                if stems and not any(self._keyword.knows(stem) for stem in stems):
-                    return False
+        unknown = not question.tickers and question.subjects
+        if unknown and not any(self._keyword.knows(stem) for stem in question.subjects):
+            return False
         best_dense = max((passage.dense for passage in passages), default=0.0)
         return best_dense >= 0.2 or any(passage.keyword > 0 for passage in passages)
 

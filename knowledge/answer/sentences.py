@@ -55,6 +55,7 @@ class Unit:
     refers_back: bool = False  # opens with "It", "The company", "Deshalb", …
     previous: str = ""  # the sentence before it in the same paragraph, if any
     lead: str = ""  # the paragraph's first sentence: whom "the group" means when the sentence names nobody
+    heading: str = ""  # the section heading above it ("Risk factors"): what it is about
     years: tuple[int, ...] = ()  # the columns a row's figures belong to
 
 
@@ -62,25 +63,27 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
     """The quotable sentences and rows of a passage; `page_text` is its whole page (for headers)."""
     found: list[Unit] = []
     header = _header(page_text or text)
+    heading = ""
     for paragraph in re.split(r"\n\s*\n", text):
         prose: list[str] = []
         for raw in paragraph.split("\n"):
             line = raw.strip()
             row = _ROW.match(line) if line and not line.endswith(".") else None
             if row and sum(any(ch.isdigit() for ch in cell) for cell in _CELL_TOKEN.findall(row.group("cells"))) >= 2:
-                found.extend(_sentences(" ".join(prose), passage, language, len(found)))
+                found.extend(_sentences(" ".join(prose), passage, language, len(found), heading))
                 prose = []
                 found.extend(_row(row, line, header, passage=passage, language=language, position=len(found)))
             elif line and not _heading(line):
                 prose.append(line)
             else:
-                found.extend(_sentences(" ".join(prose), passage, language, len(found)))
+                found.extend(_sentences(" ".join(prose), passage, language, len(found), heading))
                 prose = []
-        found.extend(_sentences(" ".join(prose), passage, language, len(found)))
+                heading = line.lstrip("# ") or heading
+        found.extend(_sentences(" ".join(prose), passage, language, len(found), heading))
     return found
 
 
-def _sentences(prose: str, passage: int, language: str, start: int) -> list[Unit]:
+def _sentences(prose: str, passage: int, language: str, start: int, heading: str = "") -> list[Unit]:
     prose = re.sub(r"(\w)- (\w)", r"\1\2", prose) if "- " in prose else prose
     pieces: list[str] = []
     for piece in _SENTENCE_END.split(prose):
@@ -106,6 +109,7 @@ def _sentences(prose: str, passage: int, language: str, start: int) -> list[Unit
                     refers_back=bool(_REFERENCE.match(piece)),
                     previous=previous,
                     lead=lead if lead != piece else "",
+                    heading=heading,
                 )
             )
         previous = piece
@@ -135,7 +139,9 @@ def _quotable(sentence: str) -> bool:
 
 
 def _heading(line: str) -> bool:
-    """A title or a label: short, no sentence end, mostly capitalised words."""
+    """A title or a label: short, no sentence end, mostly capitalised words (or a Markdown heading)."""
+    if line.startswith("#"):
+        return True
     if _TERMINAL.search(line) or len(line) > 90:
         return False
     words = [word for word in re.findall(r"[^\W\d_]+", line) if len(word) > 3]

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 _ALIASES_FILE = Path(__file__).with_name("companies.json")
 # Symbols that are also everyday words: they count only in capitals ("SIE" is Siemens, "sie" is German).
-_WORDLIKE_SYMBOLS = frozenset("cat dis ups hon pep sie vow mmm gis awk aes".split())
+_WORDLIKE_SYMBOLS = frozenset("cat cost meta sap dis ups hon pep sie vow mmm gis awk aes xyz low key all now".split())
 _FUZZY_MIN_LENGTH = 6
 _FUZZY_SCORE = 85
 
