@@ -5,6 +5,10 @@ prints evidence-page recall@1/5/10, MRR@10 and document-level recall@5 (pages ar
 page indices), next to a naive baseline over the same page texts: LangChain's
 RecursiveCharacterTextSplitter (1000/200), the same embedding model, plain cosine top-k.
 
+Then it asks for the offline answers and prints how often the answer cites an evidence page, and,
+of the questions whose gold figure is printed on an evidence page, how often the answer's text
+quotes that figure.
+
 Run: `.venv/bin/python benchmarks/financebench.py ../shared/financebench-dev`
 """
 
@@ -30,6 +34,7 @@ from knowledge.index.embedder import Embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.sources.loader import load  # noqa: E402
 from knowledge.sources.tree import discover  # noqa: E402
+from knowledge.text.figures import figures  # noqa: E402
 
 Ranked = list[tuple[str, int]]  # (document name, 0-based page), best first
 
@@ -38,6 +43,7 @@ Ranked = list[tuple[str, int]]  # (document name, 0-based page), best first
 class Question:
     text: str
     evidence: frozenset[tuple[str, int]]
+    gold: frozenset[float] = frozenset()  # the answer's figures, where an evidence page prints them
 
     @property
     def documents(self) -> frozenset[str]:
@@ -60,7 +66,8 @@ def questions(folder: Path, limit: int | None) -> list[Question]:
         if line.strip():
             row = json.loads(line)
             evidence = frozenset((e["doc_name"], int(e["evidence_page_num"])) for e in row["evidence"])
-            found.append(Question(row["question"], evidence))
+            printed = figures(" ".join(e.get("evidence_text_full_page", "") for e in row["evidence"]), skip_years=False)
+            found.append(Question(row["question"], evidence, figures(str(row["answer"])) & printed))
     return found[:limit]
 
 
@@ -110,6 +117,19 @@ def ours(engine: Engine) -> Callable[[str], Ranked]:
     return search
 
 
+def answers(engine: Engine, asked: Sequence[Question]) -> tuple[float, float, int]:
+    """(share of answers citing an evidence page, share quoting the gold figure, questions with one)."""
+    cited = quoted = with_figure = 0
+    for question in asked:
+        answer = engine.ask(question.text)
+        pages = {(c.title, (c.page or 1) - 1) for c in answer.citations}
+        cited += bool(pages & question.evidence)
+        if question.gold:
+            with_figure += 1
+            quoted += bool(question.gold & figures(answer.text, skip_years=False))
+    return cited / len(asked), quoted / max(1, with_figure), with_figure
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", type=Path, help="a FinanceBench-format folder (questions.jsonl, pdfs/)")
@@ -149,6 +169,9 @@ def main() -> None:
         )
     if "naive baseline" in results and results["naive baseline"].recall_5:
         print(f"recall@5 ratio: {results['investorbot'].recall_5 / results['naive baseline'].recall_5:.1f}x")
+    cited, quoted, with_figure = answers(engine, asked)
+    print(f"\nevidence page cited by the answer: {cited:.2f}")
+    print(f"figure quoted (of {with_figure} questions whose figure an evidence page prints): {quoted:.2f}")
     engine.close()
 
 

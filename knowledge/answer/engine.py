@@ -112,7 +112,7 @@ class AnswerEngine:
         return retriever.retrieve(understood)
 
     def _offline(self, text: str, question: Question, found: Retrieval) -> Answer:
-        advice = self._advice.detect(question.core)
+        advice = self._advice.detect(question.text)
         move = self._move(question) if question.kind == "move" and question.tickers else None
         if move is not None:
             draft, markers = self._explain_move(question, move)

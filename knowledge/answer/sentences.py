@@ -16,11 +16,9 @@ from knowledge.text.concepts import concepts
 from knowledge.text.figures import figures
 from knowledge.text.terms import terms
 
-_CELL = r"\(?[-−–]?[$€]?\s?\d[\d,.]*\)?%?|—|–|-"
-_ROW = re.compile(
-    rf"^(?P<label>[^\d$€()][^$€]*?[A-Za-zäöüÄÖÜ)][^$€]*?)\s+(?P<cells>(?:[$€]\s*)?(?:(?:{_CELL})\s*(?:[$€]\s*)?){{2,}})$"
-)
-_CELL_TOKEN = re.compile(_CELL)
+# One cell of a table row: a figure ("1,577", "(370)", "12.5%", "$5,363") or a dash for none.
+_CELL = re.compile(r"\(?[-−–]?[$€]?\d[\d,.]*\)?%?|[—–-]")
+_CURRENCY_ONLY = frozenset({"$", "€"})
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _UNIT = re.compile(
     r"\b(?:in\s+)?(millions|thousands|billions)\b|\((millions|thousands|billions)\)|\b(Mio|Mrd|Tsd)\.?\b", re.IGNORECASE
@@ -68,8 +66,8 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
         prose: list[str] = []
         for raw in paragraph.split("\n"):
             line = raw.strip()
-            row = _ROW.match(line) if line and not line.endswith(".") else None
-            if row and sum(any(ch.isdigit() for ch in cell) for cell in _CELL_TOKEN.findall(row.group("cells"))) >= 2:
+            row = _split_row(line) if line and not line.endswith(".") else None
+            if row is not None:
                 found.extend(_sentences(" ".join(prose), passage, language, len(found), heading))
                 prose = []
                 found.extend(_row(row, line, header, passage=passage, language=language, position=len(found)))
@@ -151,11 +149,31 @@ def _heading(line: str) -> bool:
     return len(line.split()) <= 10 and capitalised / len(words) >= 0.6
 
 
+def _split_row(line: str) -> tuple[str, list[str]] | None:
+    """(label, cells) when the line is a label followed by two or more figures, read from the end
+    (one pass: no pattern that could backtrack for ages on a long line of numbers)."""
+    tokens = line.split()
+    cells: list[str] = []
+    while tokens and (_CELL.fullmatch(tokens[-1]) or tokens[-1] in _CURRENCY_ONLY):
+        token = tokens.pop()
+        if token not in _CURRENCY_ONLY:
+            cells.append(token)
+    label = " ".join(tokens)
+    if sum(any(ch.isdigit() for ch in cell) for cell in cells) < 2 or not re.search(r"[A-Za-zäöüÄÖÜ]", label):
+        return None
+    return label, cells[::-1]
+
+
 def _row(
-    row: re.Match[str], line: str, header: tuple[tuple[int, ...], str], *, passage: int, language: str, position: int
+    row: tuple[str, list[str]],
+    line: str,
+    header: tuple[tuple[int, ...], str],
+    *,
+    passage: int,
+    language: str,
+    position: int,
 ) -> list[Unit]:
-    label = row.group("label").strip(" .:$€")
-    cells = [cell.strip() for cell in _CELL_TOKEN.findall(row.group("cells")) if cell.strip()]
+    label, cells = row[0].strip(" .:$€"), row[1]
     if len(label) < 4 or len(label.split()) > 16 or not re.search(r"[A-Za-z]{3}", label):
         return []
     columns, unit = header
@@ -173,7 +191,7 @@ def _row(
             position=position,
             language=language,
             stems=_stems(label, language),
-            figures=figures(row.group("cells"), skip_years=False),
+            figures=figures(" ".join(cells), skip_years=False),
             years=columns,
         )
     ]
