@@ -46,13 +46,21 @@ def test_financebench_benchmark_prints_recall_for_both_systems(tmp_path: Path) -
             pdf.multi_cell(0, 6, text)
         pdf.output(str(tmp_path / "pdfs" / f"{name}.pdf"))
     questions = [
-        ("What was Acme's FY2023 capital expenditure? Use the cash flow statement.", "ACME_2023_10K", 1),
-        ("What were Acme's total current assets in FY2023?", "ACME_2023_10K", 2),
-        ("What were Zenith's net sales in 2022?", "ZENITH_2022_10K", 1),
+        ("What was Acme's FY2023 capital expenditure? Use the cash flow statement.", "$412 million", "ACME_2023_10K", 1),
+        ("What were Acme's total current assets in FY2023?", "$5,210 million", "ACME_2023_10K", 2),
+        ("What were Zenith's net sales in 2022?", "$3,100 million", "ZENITH_2022_10K", 1),
     ]
+    # FinanceBench's layout: the gold answer and each evidence page's full text.
     (tmp_path / "questions.jsonl").write_text(
         "\n".join(
-            json.dumps({"question": q, "evidence": [{"doc_name": d, "evidence_page_num": p}]}) for q, d, p in questions
+            json.dumps(
+                {
+                    "question": q,
+                    "answer": a,
+                    "evidence": [{"doc_name": d, "evidence_page_num": p, "evidence_text_full_page": PAGES[d][p]}],
+                }
+            )
+            for q, a, d, p in questions
         )
     )
 
@@ -62,6 +70,8 @@ def test_financebench_benchmark_prints_recall_for_both_systems(tmp_path: Path) -
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.startswith(("investorbot", "naive"))}
     assert set(rows) == {"investorbot", "naive"}
     assert 0.0 <= float(rows["investorbot"][1]) <= 1.0
+    assert re.search(r"evidence page cited by the answer: [01]\.\d\d", out)
+    assert "figure quoted (of 3 questions whose figure an evidence page prints)" in out
 
 
 def test_guard_benchmark_prints_its_three_shares(tmp_path: Path) -> None:
