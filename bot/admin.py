@@ -140,14 +140,19 @@ def reindex_summary(report: IndexReport, language: str) -> str:
 
 
 async def scheduled_refresh(context: BotContext) -> None:
-    """JobQueue: refresh every source on REFRESH_INTERVAL_MINUTES, unless a reindex is running."""
+    """JobQueue: refresh every source and the prices on REFRESH_INTERVAL_MINUTES, unless a reindex runs."""
     lock = context.services.reindexing
+    engine = context.services.engine
     if lock.locked():
         log.info("scheduled refresh skipped: a reindex is running")
         return
+    prices = await asyncio.to_thread(engine.refresh_prices)
+    for error in prices.errors:
+        log.warning("scheduled price refresh: %s: %s", error["source"], error["error"])
+    log.info("scheduled price refresh: %d new sessions", sum(prices.bars_stored.values()))
     try:
         async with lock:
-            report = await asyncio.to_thread(context.services.engine.refresh)
+            report = await asyncio.to_thread(engine.refresh)
     except IndexBusyError as error:
         log.info("scheduled refresh skipped: %s", error)
         return

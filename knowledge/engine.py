@@ -24,6 +24,7 @@ from knowledge.index.serving import ServingIndex
 from knowledge.index.snapshot import SnapshotShelf
 from knowledge.index.store import StoreOpener, VectorStore
 from knowledge.index.writer import IndexWriter
+from knowledge.market.prices import PriceReport
 from knowledge.records import Answer, Chunk
 from knowledge.settings import Settings
 from knowledge.sources.registry import SourceSpec
@@ -117,6 +118,10 @@ class Engine:
         on_wait: OnWait | None = None,
     ) -> IndexReport:
         return self.librarian.refresh(progress, source_ids, wait, on_wait)
+
+    def refresh_prices(self, tickers: list[str] | None = None) -> PriceReport:
+        """New sessions from PRICE_PROVIDER for the tickers (default: every ticker with bars)."""
+        return self.answers.prices.refresh(tickers)
 
     def import_sources_file(self) -> None:
         self.librarian.import_sources_file()

@@ -22,9 +22,15 @@ def environment(data: Path, **extra: str) -> dict[str, str]:
 
 
 def run_cli(
-    data: Path, *args: str, prefix: list[str] | None = None, stdin: str | None = None, **extra: str
+    data: Path,
+    *args: str,
+    prefix: list[str] | None = None,
+    stdin: str | None = None,
+    settings: dict[str, str] | None = None,
+    **extra: str,
 ) -> subprocess.CompletedProcess[str]:
-    """`investorbot ARGS` with DATA_DIR=data (plus `extra` settings); `prefix` wraps the command."""
+    """`investorbot ARGS` with DATA_DIR=data (plus `settings` and `extra`); `prefix` wraps the command."""
+    extra = {**(settings or {}), **extra}
     return subprocess.run(
         [*(prefix or []), sys.executable, "-m", "bot", *args],
         cwd=data.parent,

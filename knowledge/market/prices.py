@@ -97,7 +97,7 @@ class Prices:
             try:
                 bars, whole = self.provider.fetch(ticker, None if last is None else _next_day(last))
             except PriceError as error:
-                log.warning("prices for %s not refreshed: %s", ticker, error)
+                log.info("prices for %s not refreshed: %s", ticker, error)  # the caller reports the errors
                 report.errors.append({"source": ticker, "error": str(error)})
                 continue
             # A provider's whole history replaces the stored one (its adjusted closes may have changed);

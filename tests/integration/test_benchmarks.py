@@ -46,7 +46,12 @@ def test_financebench_benchmark_prints_recall_for_both_systems(tmp_path: Path) -
             pdf.multi_cell(0, 6, text)
         pdf.output(str(tmp_path / "pdfs" / f"{name}.pdf"))
     questions = [
-        ("What was Acme's FY2023 capital expenditure? Use the cash flow statement.", "$412 million", "ACME_2023_10K", 1),
+        (
+            "What was Acme's FY2023 capital expenditure? Use the cash flow statement.",
+            "$412 million",
+            "ACME_2023_10K",
+            1,
+        ),
         ("What were Acme's total current assets in FY2023?", "$5,210 million", "ACME_2023_10K", 2),
         ("What were Zenith's net sales in 2022?", "$3,100 million", "ZENITH_2022_10K", 1),
     ]

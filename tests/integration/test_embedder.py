@@ -28,8 +28,11 @@ def test_int8_onnx_matches_torch_and_is_exported_once(embedder: Embedder, tmp_pa
     assert cosines.min() >= 0.97, cosines
     assert np.allclose(np.linalg.norm(quantized, axis=1), 1.0, atol=1e-4)
     assert f"int8-{cpu_profile()}" in embedder.name
-    order = np.argsort(-(quantized[2:10] @ quantized[0]))
-    assert order[0] == np.argsort(-(exact[2:10] @ exact[0]))[0]
+    # Similarities to a question agree closely, and so do the nearest passages (the top two of
+    # these eight are within 0.02 of each other, so their order alone is not a fair test).
+    near, truth = quantized[2:10] @ quantized[0], exact[2:10] @ exact[0]
+    assert np.abs(near - truth).max() < 0.03
+    assert set(np.argsort(-near)[:3]) == set(np.argsort(-truth)[:3])
 
 
 def test_batch_order_does_not_change_vectors(embedder: Embedder) -> None:

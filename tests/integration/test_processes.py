@@ -61,11 +61,16 @@ def test_a_second_writer_waits_or_says_who_holds_the_index(tmp_path: Path, embed
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(3)
+    # Release the index only once the second writer says it waits (its start-up is slow under load).
+    assert waiting.stderr is not None
+    said = ""
+    while "Waiting for another indexing run" not in said and waiting.poll() is None:
+        said += waiting.stderr.readline()
     still_waiting = waiting.poll() is None
     released.set()
     holder.join()
     out, err = waiting.communicate(timeout=120)
+    err = said + err
 
     assert refused.returncode == 1
     assert "another indexing run is in progress (scheduled refresh by pid" in refused.stderr

@@ -12,9 +12,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, delete
 
 from bot.app import BotApplication, build_application
 from knowledge.answer.followup import Context
+from knowledge.catalog.tables import PriceBar
 from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder
 from knowledge.records import Answer
@@ -360,9 +362,15 @@ async def test_refresh_is_scheduled_with_the_job_queue_and_runs(telegram: Telegr
     (job,) = [job for job in application.job_queue.jobs() if job.callback is admin.scheduled_refresh]
     engine = application.bot_data["services"].engine
     before = engine.catalog.last_run()
+    book = engine.answers.prices.book
+    latest = book.last_session("BABA")
+    with engine.catalog.session() as session:  # a session the price provider has and the catalog lacks
+        session.exec(delete(PriceBar).where(col(PriceBar.session) == latest))
+        session.commit()
 
     await job.run(application)
 
+    assert book.last_session("BABA") == latest
     after = engine.catalog.last_run()
     assert job.trigger.interval.total_seconds() == settings.refresh_interval_minutes * 60  # type: ignore[attr-defined]
     assert before is not None and after is not None and after.id == (before.id or 0) + 1
