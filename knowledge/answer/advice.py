@@ -81,7 +81,13 @@ _ADVICE = re.compile(
     r"|\bwird\s+\S+(?:\s+\S+)?\s+(?:wieder\s+)?(?:steigen|sich\s+erholen|fallen|abstürzen|explodieren)\b"
     r"|\bwohin\s+(?:geht|steuert)|\bwas\s+würdest\s+du\b|\bwürdest\s+du\b.*\b(?:kaufen|verkaufen|halten)"
     r"|\bempfiehl\w*|\bempfehl\w*|\bgewinne\s+mitnehmen|\bnachkaufen|\ball[- ]in\b|\bins\s+depot\b"
-    r"|\bwelche\s+(?:aktie|von\s+beiden)\b.*\b(?:kaufen|besser|nehmen)",
+    r"|\bwelche\s+(?:aktie|von\s+beiden)\b.*\b(?:kaufen|besser|nehmen)"
+    # Forecasts of the price asked as yes/no or "where": "Do you think X will go up?", "Steigt X bald wieder?"
+    r"|\b(?:think|believe|expect|reckon|guess)\b.*\b(?:will|going\s+to|gonna)\s+(?:go\s+up|go\s+down|rise|fall|drop|"
+    r"recover|rebound|bounce|climb|crash|tank|double|moon)\b"
+    r"|^\s*(?:steigt|fällt|sinkt|klettert|erholt\s+sich)\b.*\b(?:nächste[nr]?|morgen|bald|wieder|jahr|monat)"
+    r"|\bwo\s+(?:steht|stehen)\b.*\b(?:in\s+einem\s+jahr|ende|nächste[nr]?|in\s+\d+|\d{4})\b|\bwo\s+wird\b.*\bstehen\b"
+    r"|\bwürdest\s+du\b.*\b(?:stecken|investieren|anlegen|setzen)\b",
     re.IGNORECASE,
 )
 _BANK = Path(__file__).with_name("advice_examples.json")
@@ -92,9 +98,9 @@ CLOSE_ENOUGH = 0.55  # nearer than this to no example, a question is like none o
 
 # "What is a price target?", "Was bedeutet unterbewertet?": a term explained, nobody advised.
 _DEFINITION = re.compile(
-    r"^\s*(?:what\s+(?:is|are)\s+(?:an?\s+)?[\w\s/&-]{2,30}\?|what\s+does\s+[\w\s/&-]{2,30}\s+mean\??|"
+    r"^\s*(?:what\s+(?:is|are)\s+(?:an?\s+)?[\w\s/&-]{2,30}\?|what\s+does\s+[\w\s/&'\"‘’“”„-]{2,30}\s+mean\??|"
     r"how\s+is\s+(?:an?\s+|the\s+)?[\w\s/&-]{2,30}\s+calculated\??|was\s+(?:ist|sind)\s+(?:ein|eine|der|die|das)?\s*"
-    r"[\w\s/&-]{2,30}\?|was\s+bedeutet\s+[\w\s/&-]{2,30}\??|wie\s+berechnet\s+man\s+[\w\s/&-]{2,30}\??)\s*$",
+    r"[\w\s/&-]{2,30}\?|was\s+bedeutet\s+[\w\s/&'\"‘’“”„-]{2,30}\??|wie\s+berechnet\s+man\s+[\w\s/&-]{2,30}\??)\s*$",
     re.IGNORECASE,
 )
 

@@ -234,3 +234,30 @@ def test_sources_file_is_imported_and_sources_can_be_removed(tmp_path: Path, emb
 
     assert removed == 1 and engine.chunk_count() == 0 and engine.catalog.sources() == []
     engine.close()
+
+
+def test_pages_are_decoded_by_the_http_charset_before_guessing(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
+    paragraph = (
+        "Exhibit 99.1 — Press release: Kestrel Robotics’ Düsseldorf unit sold 14 cranes, "
+        "and its chief executive said demand in Europe stayed strong through the quarter."
+    )
+    page = f"<html><head><title>Kestrel — Europe</title></head><body><article><p>{paragraph}</p></article></body></html>"
+    # UTF-8 bytes, declared only in the HTTP header (no <meta charset>), as EDGAR serves many filings.
+    web.routes["/news/utf8-no-meta"] = Route(page.encode("utf-8"), "text/html; charset=utf-8")
+    # A legacy page declaring windows-1252 in the document only.
+    legacy = page.replace("<head>", '<head><meta charset="windows-1252">').replace("Europe</title>", "legacy</title>")
+    web.routes["/news/cp1252"] = Route(legacy.encode("cp1252"), "text/html")
+    # UTF-8 bytes under a stale template's windows-1252 declaration: the HTTP header wins.
+    stale = legacy.replace("legacy</title>", "stale</title>")
+    web.routes["/news/stale-meta"] = Route(stale.encode("utf-8"), "text/html; charset=utf-8")
+    engine = _engine(tmp_path, embedder, web)
+    for path in ("utf8-no-meta", "cp1252", "stale-meta"):
+        engine.add_source(SourceSpec("url", f"{web.base}/news/{path}", tickers=("KSTR",)))
+
+    report = engine.refresh()
+
+    assert not report.errors, report.errors
+    texts = [chunk.text for chunk in engine.chunks()]
+    assert len(texts) >= 3 and all("Exhibit 99.1 — Press release: Kestrel Robotics’ Düsseldorf" in t for t in texts)
+    assert not any("â" in text or "Ã" in text for text in texts)
+    engine.close()
