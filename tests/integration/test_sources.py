@@ -236,12 +236,15 @@ def test_sources_file_is_imported_and_sources_can_be_removed(tmp_path: Path, emb
     engine.close()
 
 
-def test_pages_are_decoded_by_the_http_charset_before_guessing(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
+def test_pages_are_decoded_by_the_http_charset_before_guessing(
+    tmp_path: Path, embedder: Embedder, web: FakeWeb
+) -> None:
     paragraph = (
         "Exhibit 99.1 — Press release: Kestrel Robotics’ Düsseldorf unit sold 14 cranes, "
         "and its chief executive said demand in Europe stayed strong through the quarter."
     )
-    page = f"<html><head><title>Kestrel — Europe</title></head><body><article><p>{paragraph}</p></article></body></html>"
+    body = f"<body><article><p>{paragraph}</p></article></body>"
+    page = f"<html><head><title>Kestrel — Europe</title></head>{body}</html>"
     # UTF-8 bytes, declared only in the HTTP header (no <meta charset>), as EDGAR serves many filings.
     web.routes["/news/utf8-no-meta"] = Route(page.encode("utf-8"), "text/html; charset=utf-8")
     # A legacy page declaring windows-1252 in the document only.
