@@ -15,6 +15,7 @@ from bot.render import escape
 from knowledge.engine import Engine
 from knowledge.index.indexer import IndexReport
 from knowledge.index.lock import IndexBusyError
+from knowledge.jobs.tasks import summary
 from knowledge.prompts import render
 from knowledge.sources.registry import SourceSpec, SourceSpecError
 
@@ -72,6 +73,11 @@ async def remove_source(update: Update, context: BotContext) -> None:
         await reply(message, escape(render("bot_removesource_usage", language)))
         return
     source_id = int(args[0].lstrip("#"))
+    jobs = context.services.jobs
+    if jobs is not None:
+        await jobs.remove_source(source_id, message.chat_id, language)
+        await reply(message, escape(render("bot_job_queued", language)))
+        return
     removed = await asyncio.to_thread(engine.remove_source, source_id)
     await reply(message, escape(render("bot_source_removed", language, id=source_id, documents=removed)))
 
@@ -103,6 +109,12 @@ async def _start_refresh(
     update: Update, context: BotContext, message: Message, source_ids: list[int] | None, started: str
 ) -> None:
     language, lock = user_language(update), context.services.reindexing
+    jobs = context.services.jobs
+    if jobs is not None:  # scaled out: the worker runs it and reports back to this chat
+        queued = await jobs.refresh(source_ids, message.chat_id, language)
+        note = render("bot_job_queued" if queued else "bot_job_waiting", language)
+        await reply(message, escape(f"{started}\n{note}" if source_ids else note))
+        return
     if lock.locked():
         await reply(message, escape(render("bot_reindex_busy", language)))
         return
@@ -129,14 +141,7 @@ async def _refresh_in_background(
 
 
 def reindex_summary(report: IndexReport, language: str) -> str:
-    errors = "".join(f"\n• {e['source']}: {e['error']}" for e in report.errors[:10])
-    return render(
-        "bot_reindex_done",
-        language,
-        error_count=len(report.errors),
-        errors=errors,
-        **{key: value for key, value in report.as_json().items() if key != "errors"},
-    )
+    return summary(report, language)
 
 
 async def scheduled_refresh(context: BotContext) -> None:

@@ -26,6 +26,7 @@ from bot.context import BotContext, Services
 from bot.telegram_api import ChatFairProcessor, ChatRateLimiter, InvestorBot
 from knowledge.catalog.chatlog import ChatLog
 from knowledge.engine import Engine
+from knowledge.jobs.queue import Jobs
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,10 +69,12 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(processor)
         .post_init(prepare)
+        .post_shutdown(close_jobs)
         .build()
     )
     processor.on_group_queue = functools.partial(handlers.group_is_queued, application)
-    application.bot_data["services"] = Services(settings, engine, ChatLog(engine.catalog))
+    jobs = Jobs(settings) if settings.jobs == "queue" else None
+    application.bot_data["services"] = Services(settings, engine, ChatLog(engine.catalog), jobs=jobs)
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("ask", handlers.ask_command))
@@ -90,7 +93,8 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
     )
     application.add_error_handler(handlers.on_error)
     minutes = settings.refresh_interval_minutes
-    if minutes and application.job_queue is not None:
+    # Scaled out, the worker runs the schedule (once per interval however many replicas serve).
+    if minutes and application.job_queue is not None and jobs is None:
         application.job_queue.run_repeating(admin.scheduled_refresh, interval=minutes * 60, first=minutes * 60)
     return application
 
@@ -98,10 +102,13 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
 async def prepare(application: BotApplication) -> None:
     """Index the seeds if the index is empty, then register the command menus."""
     services: Services = application.bot_data["services"]
-    await asyncio.to_thread(services.engine.import_sources_file)
-    report = await asyncio.to_thread(services.engine.ensure_seeded)
-    if report is not None:
-        log.info("indexed the seeds: %d documents, %d chunks", report.documents_added, report.chunks_embedded)
+    if services.jobs is not None:  # a replica: the worker seeds and imports the sources file
+        await services.jobs.open()
+    else:
+        await asyncio.to_thread(services.engine.import_sources_file)
+        report = await asyncio.to_thread(services.engine.ensure_seeded)
+        if report is not None:
+            log.info("indexed the seeds: %d documents, %d chunks", report.documents_added, report.chunks_embedded)
     await asyncio.to_thread(lambda: services.engine.keyword)  # build the keyword index before the first question
     commands = [BotCommand(name, description) for name, description in COMMANDS]
     await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
@@ -113,3 +120,9 @@ async def prepare(application: BotApplication) -> None:
         except TelegramError as error:
             log.info("admin commands not shown to %s yet: %s", admin_id, error)
     log.info("bot @%s is ready", application.bot.username)
+
+
+async def close_jobs(application: BotApplication) -> None:
+    services: Services = application.bot_data["services"]
+    if services.jobs is not None:
+        await services.jobs.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import logging
 import sys
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import ValidationError
+from pythonjsonlogger.json import JsonFormatter
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -20,12 +22,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import prices_cli
 from bot.logsafe import protect, redact, secrets_of
+from knowledge import metrics
 from knowledge.answer.followup import Context
 from knowledge.engine import Engine
 from knowledge.index.indexer import IndexReport
 from knowledge.index.indexer import Progress as ProgressCallback
 from knowledge.index.lock import IndexBusyError
 from knowledge.index.store import StoreError
+from knowledge.index.writer import RebuildError
+from knowledge.jobs.queue import counts as queue_counts
 from knowledge.records import Answer
 from knowledge.settings import Settings
 from knowledge.sources.registry import SourceSpec, SourceSpecError, describe
@@ -42,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
         _err.print(f"investorbot: invalid settings ({problems})", markup=False)
         return 2
-    _setup_logging(settings, args.verbose, service=getattr(args, "handler", None) in (_run,))
+    _setup_logging(settings, args.verbose, service=getattr(args, "handler", None) in (_run, _worker))
     handler = getattr(args, "handler", None)
     if handler is None:
         _parser().print_help()
@@ -51,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(handler(args, settings))
     except KeyboardInterrupt:
         return 130
-    except IndexBusyError as error:
+    except (IndexBusyError, RebuildError) as error:
         _err.print(f"investorbot: {error}", markup=False)
         return 1
     except (StoreError, SQLAlchemyError, OSError) as error:
@@ -86,6 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     reindex.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     reindex.set_defaults(handler=_reindex)
 
+    rebuild = commands.add_parser(
+        "rebuild",
+        help="build the whole index again into a new collection, then switch to it in one step",
+        description="After changing EMBEDDING_MODEL, EMBEDDING_BACKEND or CHUNK_SIZE: every source is read and "
+        "embedded again into a new collection while the current one keeps serving; the new one is checked "
+        "(every document present, a sample found by its own vector) and then replaces the old one atomically. "
+        "The old collection is dropped after STALE_CHUNK_GRACE_SECONDS.",
+    )
+    rebuild.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    rebuild.set_defaults(handler=_rebuild)
+
     ask = commands.add_parser("ask", help="answer a question from the indexed sources")
     ask.add_argument("question", help='the question, or "-" to read one question per line from stdin')
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object per question")
@@ -108,6 +124,15 @@ def _parser() -> argparse.ArgumentParser:
         help="serve PTB's webhook server on WEBHOOK_LISTEN:WEBHOOK_PORT for WEBHOOK_URL instead of polling",
     )
     run.set_defaults(handler=_run)
+
+    worker = commands.add_parser(
+        "worker",
+        help="run the job worker (JOBS=queue): refreshes, source changes, rebuilds, the schedule",
+        description="Take jobs from the PostgreSQL queue (DATABASE_URL) that bot replicas enqueue, run the "
+        "scheduled refresh (REFRESH_INTERVAL_MINUTES or REFRESH_CRON) once per interval across all workers, and "
+        "report to the admin's chat through the Bot API (TELEGRAM_BOT_TOKEN). Run one or more.",
+    )
+    worker.set_defaults(handler=_worker)
 
     prices_cli.add_parser(commands)
 
@@ -192,11 +217,12 @@ def _setup_logging(settings: Settings, verbose: bool, service: bool) -> None:
         if service
         else max(logging.WARNING, logging.getLevelName(settings.log_level.upper()))
     )
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else level,
-        format="%(name)s: %(message)s",
-        handlers=[RichHandler(console=_err, show_path=False, rich_tracebacks=True)],
-    )
+    if settings.log_format == "json":  # one object per line for log shippers
+        handler: logging.Handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s", timestamp=False))
+    else:
+        handler = RichHandler(console=_err, show_path=False, rich_tracebacks=True)
+    logging.basicConfig(level=logging.DEBUG if verbose else level, format="%(name)s: %(message)s", handlers=[handler])
     for noisy in ("httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     protect(secrets_of(settings))
@@ -289,6 +315,25 @@ def _reindex(args: argparse.Namespace, settings: Settings) -> int:
         return 2
 
 
+def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine(settings)
+    with _progress("Rebuilding") as progress:
+        report = engine.rebuild(progress, settings.index_lock_wait_seconds, _waiting)
+    state = engine.writer.state()
+    _err.print(f"Switched to collection {state.collection} (generation {state.generation}).", markup=False)
+    return _report(report, args.json)
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.jobs != "queue" or not settings.database_url.startswith("postgresql"):
+        _err.print("investorbot: the worker needs JOBS=queue and a PostgreSQL DATABASE_URL.", markup=False)
+        return 2
+    from bot.worker import run_worker
+
+    asyncio.run(run_worker(settings))
+    return 0
+
+
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     engine = Engine(settings)
     if engine.is_empty():
@@ -340,7 +385,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram_api import ALLOWED_UPDATES
     from bot.webhook import serve
 
+    if settings.jobs == "queue" and not settings.database_url.startswith("postgresql"):
+        _err.print("investorbot: JOBS=queue needs a PostgreSQL DATABASE_URL.", markup=False)
+        return 2
     application = build_application(settings, Engine(settings))
+    counts = functools.partial(queue_counts, settings) if settings.jobs == "queue" else None
+    metrics.serve(settings, counts)
     if args.webhook:
         asyncio.run(serve(application, settings))
     else:

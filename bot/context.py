@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from knowledge.catalog.chatlog import ChatLog
 from knowledge.engine import Engine
+from knowledge.jobs.queue import Jobs
 from knowledge.settings import Settings
 
 
@@ -25,6 +26,7 @@ class Services:
     engine: Engine
     chat: ChatLog
     reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    jobs: Jobs | None = None  # JOBS=queue: index changes go to the worker through PostgreSQL
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -119,6 +119,12 @@ class Engine:
     ) -> IndexReport:
         return self.librarian.refresh(progress, source_ids, wait, on_wait)
 
+    def rebuild(
+        self, progress: Progress | None = None, wait: float = 0.0, on_wait: OnWait | None = None
+    ) -> IndexReport:
+        """Everything again into a new collection, verified, then switched to atomically."""
+        return self.librarian.rebuild(progress, wait, on_wait)
+
     def refresh_prices(self, tickers: list[str] | None = None) -> PriceReport:
         """New sessions from PRICE_PROVIDER for the tickers (default: every ticker with bars)."""
         return self.answers.prices.refresh(tickers)

@@ -115,6 +115,7 @@ class Answer:
     dropped_sentences: int = 0  # model sentences dropped for figures their sources do not hold
     tickers: tuple[str, ...] = ()  # the companies answered about (what a follow-up inherits)
     topic: str = ""  # the question as understood (a follow-up's topic)
+    generation: int = 0  # the index generation the answer was drawn from (one, never a mix)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -128,4 +129,5 @@ class Answer:
             "model": self.model,
             "move": self.move.as_json() if self.move is not None else None,
             "dropped_sentences": self.dropped_sentences,
+            "generation": self.generation,
         }

@@ -79,7 +79,16 @@ class Settings(BaseSettings):
     price_history_days: int = Field(default=730, ge=30)
     price_benchmarks: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
 
+    # "inline": changes to the index run in the bot's process (the single-machine default);
+    # "queue": they run as jobs in PostgreSQL (DATABASE_URL), executed by `investorbot worker`.
+    jobs: Literal["inline", "queue"] = "inline"
+    job_stalled_seconds: float = Field(default=30.0, ge=2)
+    refresh_cron: str = ""  # the scheduled refresh as a cron line; default from REFRESH_INTERVAL_MINUTES
+
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_listen: str = "127.0.0.1"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -131,6 +140,18 @@ class Settings(BaseSettings):
         """The header a token-checking proxy in front of the Chroma server expects, if any."""
         token = self.chroma_auth_token.get_secret_value()
         return {self.chroma_auth_header: token} if token else {}
+
+    @property
+    def refresh_schedule(self) -> str:
+        """The scheduled refresh as a cron line (a sixth field gives seconds); "" when it is off."""
+        if self.refresh_cron:
+            return self.refresh_cron
+        minutes = self.refresh_interval_minutes
+        if minutes <= 0:
+            return ""
+        if minutes < 60:
+            return f"*/{minutes} * * * *"
+        return f"0 */{max(1, minutes // 60)} * * *" if minutes < 24 * 60 else "0 3 * * *"
 
     @property
     def llm_configured(self) -> bool:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
+from knowledge import metrics
 from knowledge.answer.advice import AdviceDetector
 from knowledge.answer.composer import Draft, compose
 from knowledge.answer.followup import Context, resolve
@@ -74,8 +76,11 @@ class AnswerEngine:
     def ask(self, question: str, context: Context | None = None) -> Answer:
         """Answer (blocking): offline at once, or through the model within its timeout."""
         if self.generator is None:
+            started = time.monotonic()
             understood = self.understand(question, context)
-            return self._offline(question, understood, self.retrieve(understood))
+            view = self.serving.view()  # one generation for the whole answer, never a mix
+            answer = self._offline(question, understood, self.retrieve(understood, view=view), view)
+            return _counted(answer, started)
         return asyncio.run(self._answer_once(question, context))
 
     async def _answer_once(self, question: str, context: Context | None) -> Answer:
@@ -97,27 +102,29 @@ class AnswerEngine:
         Never takes longer than LLM_TIMEOUT_SECONDS: past that, or when the model fails, the
         offline answer is returned with a note saying what happened.
         """
+        started = time.monotonic()
         understood = self.understand(question, context)
-        found = await asyncio.to_thread(self.retrieve, understood)
-        offline = await asyncio.to_thread(self._offline, question, understood, found)
+        view = self.serving.view()  # one generation for the whole answer, never a mix
+        found = await asyncio.to_thread(self.retrieve, understood, None, view)
+        offline = await asyncio.to_thread(self._offline, question, understood, found, view)
         if self._writer is None or not found.covered or not offline.grounded:
-            return offline
-        return await self._writer.write(understood, found, offline, on_text)
+            return _counted(offline, started)
+        return _counted(await self._writer.write(understood, found, offline, on_text), started)
 
-    def retrieve(self, question: str | Question, top_k: int | None = None) -> Retrieval:
+    def retrieve(self, question: str | Question, top_k: int | None = None, view: IndexView | None = None) -> Retrieval:
         """The ranked passages for a question, as the answer would use them."""
         understood = self.understand(question) if isinstance(question, str) else question
-        view = self.serving.view()
+        view = view or self.serving.view()
         retriever = Retriever(view, self._embedder(), self.companies, top_k or self.settings.top_k)
         return retriever.retrieve(understood)
 
-    def _offline(self, text: str, question: Question, found: Retrieval) -> Answer:
+    def _offline(self, text: str, question: Question, found: Retrieval, view: IndexView) -> Answer:
         advice = self._advice.detect(question.text)
         move = self._move(question) if question.kind == "move" and question.tickers else None
         if move is not None:
-            draft, markers = self._explain_move(question, move)
+            draft, markers = self._explain_move(question, move, view)
         else:
-            draft, markers = self._compose(question, found, advice), ()
+            draft, markers = self._compose(question, found, advice, view), ()
             if question.kind == "move" and question.tickers and draft.covered:
                 company = self.companies.display(question.tickers[0])
                 missing = render("move_no_prices", question.language, company=company)
@@ -135,14 +142,14 @@ class AnswerEngine:
                 catalysts=markers,
                 tickers=question.tickers,
                 topic=question.text,
+                generation=view.generation,
             )
         )
 
-    def _compose(self, question: Question, found: Retrieval, advice: bool) -> Draft:
+    def _compose(self, question: Question, found: Retrieval, advice: bool, view: IndexView) -> Draft:
         if advice and question.tickers:
             # An advice request gets the facts about the company instead of a call.
             question = replace(question, kind="overview", focus=())
-        view = self.serving.view()
         return compose(question, found.passages, self.companies, lambda chunk: _page_chunks(view, chunk))
 
     def _move(self, question: Question) -> Move | None:
@@ -152,9 +159,10 @@ class AnswerEngine:
         when = asked(question.core, date.today())
         return self.prices.move(ticker, when, self._results_date(ticker) if when.period == "earnings" else None)
 
-    def _explain_move(self, question: Question, move: Move) -> tuple[Draft, tuple[tuple[str, str], ...]]:
+    def _explain_move(
+        self, question: Question, move: Move, view: IndexView
+    ) -> tuple[Draft, tuple[tuple[str, str], ...]]:
         start, end = window(move)
-        view = self.serving.view()
         documents = [
             row.id
             for row in self.catalog.documents()
@@ -179,6 +187,12 @@ class AnswerEngine:
             if ticker in row.tickers.split(",") and row.published and _is_results(row.title)
         ]
         return max(dates) if dates else None
+
+
+def _counted(answer: Answer, started: float) -> Answer:
+    outcome = "advice" if answer.advice_request else "answered" if answer.grounded else "not_covered"
+    metrics.record_answer(answer.mode, outcome, time.monotonic() - started, answer.dropped_sentences)
+    return answer
 
 
 def _is_results(title: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from knowledge import metrics
 from knowledge.answer.citations import drop_dangling, reconcile
 from knowledge.index.cleaner import is_call_to_action, is_planted_instruction
 from knowledge.prompts import render
@@ -58,7 +59,10 @@ def guard_partial(text: str, citations: tuple[Citation, ...], advice: bool, lang
 
 def guard(answer: Answer) -> Answer:
     """Enforce the rules on an answer and attach the disclaimer in the question's language."""
-    text, citations = reconcile(strip_violations(answer.text), answer.citations)
+    stripped = strip_violations(answer.text)
+    if stripped != answer.text:
+        metrics.GUARD_REMOVALS.inc()
+    text, citations = reconcile(stripped, answer.citations)
     citations = tuple(replace(c, quote=strip_violations(c.quote)) for c in citations)
     notice = render("advice_notice", answer.language) if answer.advice_request else ""
     grounded = answer.grounded and (bool(citations) or answer.move is not None)

@@ -46,6 +46,7 @@ class Retrieval:
     companies: tuple[str, ...]
     language: str
     covered: bool
+    generation: int = 0  # the index generation every passage comes from
 
 
 class Retriever:
@@ -53,6 +54,7 @@ class Retriever:
 
     def __init__(self, view: IndexView, embedder: Embedder, companies: Companies, top_k: int = 6) -> None:
         self._store, self._embedder, self._keyword = view.store, embedder, view.keyword
+        self._generation = view.generation
         self._companies, self._top_k = companies, top_k
 
     def retrieve(self, question: Question) -> Retrieval:
@@ -76,7 +78,7 @@ class Retriever:
             fused += [Passage(chunks[i], _STATEMENT_PRIOR) for i in statement_ids if i in chunks and i not in known]
         boosted = _one_per_page(self._boost(fused, core, language, statements))
         covered = bool(boosted) and self._covers(question, boosted)
-        return Retrieval(tuple(boosted[: self._top_k]), named, language, covered)
+        return Retrieval(tuple(boosted[: self._top_k]), named, language, covered, self._generation)
 
     def _dense(self, query: str) -> list[tuple[Chunk, float]]:
         """Nearest chunks of this generation: others in the store (unpublished, superseded) are dropped."""

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from knowledge import metrics
 from knowledge.answer.citations import reconcile
 from knowledge.answer.generator import Generator, ModelUnavailableError
 from knowledge.answer.guard import guard, guard_partial, strip_violations
@@ -62,6 +63,7 @@ class ModelWriter:
             failure = "timeout"
         except ModelUnavailableError as error:
             log.warning("model unreachable, answering from the sources: %s", error)
+            metrics.MODEL_FALLBACKS.labels(reason="unreachable").inc()
             return _with_note(offline, render("model_unreachable", question.language))
         finished = _finished(text) if failure else text
         checked = verify(strip_violations(finished), packed.citations, move_line)
@@ -71,6 +73,8 @@ class ModelWriter:
         if not cited:
             note = _failure_note(failure, checked.dropped, question.language, self._settings.llm_timeout_seconds)
             log.warning("model answer unusable (%s); answering from the sources", failure or "no supported citation")
+            reason = "unsupported" if checked.dropped else failure or "ungrounded"
+            metrics.MODEL_FALLBACKS.labels(reason=reason).inc()
             return replace(_with_note(offline, note), dropped_sentences=checked.dropped)
         text = f"{move_line}\n{body}" if move_line else body
         drafted = replace(

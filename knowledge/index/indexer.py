@@ -18,8 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from knowledge.catalog import Catalog, DocumentRow, IndexRun, Source, now
 from knowledge.index.chunker import Chunker
 from knowledge.index.embedder import Embedder
-from knowledge.index.store import StoreError
-from knowledge.index.writer import Writing
+from knowledge.index.store import StoreError, VectorStore
+from knowledge.index.writer import Writing, version_of
 from knowledge.records import Chunk, Document
 from knowledge.sources.fetcher import FetchError
 from knowledge.sources.loader import LoadError, content_hash, document_id, load
@@ -64,6 +64,7 @@ class Indexer:
     ) -> None:
         self._catalog, self._embedder, self._chunker = catalog, embedder, chunker
         self._max_bytes = int(max_document_mb * 1024 * 1024)
+        self._force = False  # a rebuild: every document embedded again, changed or not
 
     def run(
         self,
@@ -71,10 +72,13 @@ class Indexer:
         writing: Writing,
         progress: Progress | None = None,
         readers: dict[str, Reader] | None = None,
+        *,
+        force: bool = False,
     ) -> IndexReport:
         """Index the sources one after the other; a failing source is recorded and the others go on."""
         report = IndexReport()
         run = self._catalog.save_run(IndexRun())
+        self._force = force
         try:
             for source in sources:
                 if source.kind == "path":
@@ -86,6 +90,7 @@ class Indexer:
                 else:
                     report.fail(source.location, f"no reader for kind {source.kind}")
         finally:
+            self._force = False
             run.finished_at = now()
             run.status = "failed" if report.errors and not report.documents_seen else "done"
             for name, value in report.as_json().items():
@@ -100,7 +105,8 @@ class Indexer:
         self, source: Source, reader: Reader, writing: Writing, report: IndexReport, progress: Progress | None
     ) -> None:
         params = params_of(source)
-        state: dict[str, Any] = dict(params.get("state", {}))
+        # A rebuild starts without the feed's validators, so that a 304 does not hide its items.
+        state: dict[str, Any] = {} if self._force else dict(params.get("state", {}))
         failures: list[str] = []
         try:
             for item in reader.read(source, state, self._known):
@@ -131,13 +137,15 @@ class Indexer:
     def _store_item(self, item: Item, source: Source, writing: Writing, report: IndexReport) -> None:
         assert item.document is not None
         existing = self._catalog.document(item.document.id)
-        if existing is not None and existing.content_hash == item.document.content_hash:
+        if not self._force and existing is not None and existing.content_hash == item.document.content_hash:
             existing.fingerprint = item.fingerprint  # same text under a new version marker
             self._catalog.save_document(existing)
             return
         self.index_document(item.document, source.id, writing, report, existing is None, fingerprint=item.fingerprint)
 
     def _known(self, uri: str) -> str | None:
+        if self._force:
+            return None
         row = self._catalog.document(document_id(uri))
         return row.fingerprint if row is not None else None
 
@@ -156,7 +164,7 @@ class Indexer:
                 raise LoadError(f"{size / 1024 / 1024:.1f} MB is over the MAX_DOCUMENT_MB limit of {limit:g} MB")
             data = path.read_bytes()
             known = self._catalog.document(document_id(str(path.resolve())))
-            if known is not None and known.content_hash == content_hash(data):
+            if not self._force and known is not None and known.content_hash == content_hash(data):
                 return
             self.index_document(load(path, data), source.id, writing, report, known is None)
         except (LoadError, OSError) as error:
@@ -207,6 +215,24 @@ class Indexer:
             writing.store.delete(stored)
         except StoreError as error:  # still full: the next session sweeps them
             log.warning("could not remove %d partial chunks yet: %s", len(stored), error)
+
+    def carry_over(self, old: VectorStore, writing: Writing, report: IndexReport) -> int:
+        """Documents a rebuild could not read again (a feed item gone from the feed, a source down):
+        their current chunks come over from the old collection, embedded again. Returns how many."""
+        versions = self._catalog.document_versions()
+        present = {version_of(chunk_id) for chunk_id in writing.store.ids()}
+        carried = 0
+        for document, version in versions.items():
+            if (document, version) in present:
+                continue
+            chunks = [c for c in old.get(old.ids_of(document)) if version_of(c.id) == (document, version)]
+            for batch in _batched(iter(chunks), BATCH):
+                self._store(batch, writing)
+            carried += 1
+            report.chunks_embedded += len(chunks)
+        if carried:
+            log.info("carried %d documents over from the previous collection", carried)
+        return carried
 
     def remove(self, document_id_: str, writing: Writing) -> None:
         """Take a document out of the index: its chunks are unlisted now and swept later."""

@@ -61,6 +61,25 @@ class Librarian:
             general.close()
             edgar.close()
 
+    def rebuild(
+        self, progress: Progress | None = None, wait: float = 0.0, on_wait: OnWait | None = None
+    ) -> IndexReport:
+        """Build the index again into a new collection (after a new embedding model or chunking):
+        every source read again and embedded, the rest carried over, verified, then switched to
+        in one step. Until then the old collection serves; on any failure it simply stays."""
+        self.import_sources_file()
+        general, edgar = registry.fetchers(self._settings)
+        try:
+            with self._writer.rebuilding("rebuild", wait, on_wait) as (writing, serving):
+                readers = registry.readers(self._settings, general, edgar)
+                report = self._indexer.run(self._catalog.sources(), writing, progress, readers, force=True)
+                self._indexer.carry_over(serving, writing, report)
+                writing.dirty = True
+                return report
+        finally:
+            general.close()
+            edgar.close()
+
     def import_sources_file(self) -> None:
         """Add the sources listed in SOURCES_FILE, if that file exists."""
         if self._settings.sources_file.is_file():

@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from knowledge import metrics
 from knowledge.catalog import Catalog
 from knowledge.catalog.tables import IndexState
 from knowledge.index.keyword import KeywordIndex
@@ -97,4 +98,6 @@ class ServingIndex:
                 self._shelf.folder(state.generation).parent.mkdir(parents=True, exist_ok=True)
                 keyword.save(self._shelf.folder(state.generation))
         log.info("serving index generation %d (%d chunks)", state.generation, len(keyword))
+        metrics.INDEX_GENERATION.set(state.generation)
+        metrics.INDEX_CHUNKS.set(len(keyword))
         return IndexView(state.generation, store, keyword)

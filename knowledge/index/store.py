@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
@@ -106,6 +107,19 @@ class VectorStore:
             for id_, text, meta in zip(page["ids"], texts, metas, strict=True):
                 yield _chunk(id_, text or "", meta)
             offset += len(page["ids"])
+
+    def found_by_own_vector(self, chunk_id: str) -> bool:
+        """Does a query with the chunk's stored embedding find the chunk (a rebuilt collection's check)?"""
+        try:
+            got = self._collection.get(ids=[chunk_id], include=["embeddings"])
+            vectors = got.get("embeddings")
+            if vectors is None or len(vectors) == 0:
+                return False
+            vector = np.asarray(vectors[0], dtype=np.float32)
+            hits = self._collection.query(query_embeddings=vector, n_results=5, include=[])
+        except Exception as error:
+            raise StoreError(_short(error)) from error
+        return chunk_id in (hits.get("ids") or [[]])[0]
 
     def sibling(self, collection: str) -> VectorStore:
         """Another collection on the same client (a rebuild writes into one while this one serves)."""

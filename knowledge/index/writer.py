@@ -23,7 +23,7 @@ from knowledge.catalog.tables import IndexState
 from knowledge.index.keyword import KeywordIndex
 from knowledge.index.lock import WriterLock
 from knowledge.index.snapshot import SnapshotShelf
-from knowledge.index.store import StoreError, StoreOpener, VectorStore
+from knowledge.index.store import DEFAULT_COLLECTION, StoreError, StoreOpener, VectorStore
 from knowledge.records import Chunk
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,10 @@ def current_chunks(catalog: Catalog, chunks: Iterable[Chunk]) -> Iterator[Chunk]
             yield chunk
 
 
+class RebuildError(Exception):
+    """A rebuilt collection failed its checks; the previous one keeps serving."""
+
+
 @dataclass
 class Writing:
     """A writer's session: the store to change, and the way to publish the change."""
@@ -55,10 +59,11 @@ class Writing:
     dirty: bool = False  # changed since the last publish
     published: bool = False
     last_publish: float = field(default_factory=time.monotonic)
+    rebuilding: bool = False  # a new collection that readers must not see until it is complete
 
     def checkpoint(self) -> None:
         """Publish now if the session has been running a while, so readers see its progress."""
-        if self.dirty and time.monotonic() - self.last_publish >= PUBLISH_EVERY_SECONDS:
+        if not self.rebuilding and self.dirty and time.monotonic() - self.last_publish >= PUBLISH_EVERY_SECONDS:
             self.publish()
 
 
@@ -93,6 +98,7 @@ class IndexWriter:
             state = self.state()
             store = self._opener.open(state.collection)
             self._close_interrupted_runs()
+            self._drop_retired(store, state)
             self._sweep(store, state, just_published=False)
             writing = Writing(store, lambda: None)
             writing.publish = lambda: self._publish(writing)
@@ -102,7 +108,65 @@ class IndexWriter:
             if writing.published:
                 self._sweep(store, self.state(), just_published=True)
 
-    def _publish(self, writing: Writing) -> None:
+    @contextlib.contextmanager
+    def rebuilding(
+        self, what: str, wait: float = 0.0, on_wait: Callable[[str], None] | None = None
+    ) -> Iterator[tuple[Writing, VectorStore]]:
+        """Hold the writer lock and yield a session on a new, empty collection (and the serving one).
+
+        Readers keep the serving collection until the body returns and `verify` passes; then one
+        catalog transaction names the new collection and its generation together. If anything
+        fails, the new collection is dropped and nothing changes for readers.
+        """
+        with self._lock.holding(what, wait, on_wait):
+            state = self.state()
+            serving = self._opener.open(state.collection)
+            self._close_interrupted_runs()
+            self._drop_retired(serving, state)
+            fresh = serving.sibling(f"{DEFAULT_COLLECTION}-{state.generation + 1}-{int(time.time())}")
+            writing = Writing(fresh, lambda: None, rebuilding=True)
+            writing.publish = lambda: self._publish(writing, retire=serving.name)
+            try:
+                yield writing, serving
+                self.verify(fresh)
+                writing.publish()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    fresh.drop()
+                raise
+
+    def verify(self, store: VectorStore, sample: int = 20) -> None:
+        """Every current document has chunks in the store, and a sample of them is found by its own vector."""
+        versions = self._catalog.document_versions()
+        present = {version_of(chunk_id) for chunk_id in store.ids()}
+        missing = [document for document, version in versions.items() if (document, version) not in present]
+        if missing:
+            raise RebuildError(f"{len(missing)} documents have no chunks in the new collection (first: {missing[0]})")
+        step = max(1, len(versions) // sample)
+        for document in sorted(versions)[::step][:sample]:
+            ids = [chunk_id for chunk_id in store.ids_of(document) if version_of(chunk_id)[1] == versions[document]]
+            if not store.found_by_own_vector(ids[0]):
+                raise RebuildError(f"a sample chunk of {document} is not found in the new collection")
+
+    def _drop_retired(self, serving: VectorStore, state: IndexState) -> None:
+        """The collection a rebuild replaced, once readers have had the grace period to move on."""
+        if not state.retired_collection or not self._past_grace(state):
+            return
+        with contextlib.suppress(Exception):  # already gone
+            serving.sibling(state.retired_collection).drop()
+        with self._catalog.session() as session:
+            row = session.get(IndexState, 1)
+            if row is not None and row.retired_collection == state.retired_collection:
+                row.retired_collection = ""
+                session.add(row)
+                session.commit()
+        log.info("dropped the collection %s that a rebuild replaced", state.retired_collection)
+
+    def _past_grace(self, state: IndexState) -> bool:
+        published = state.published_at.replace(tzinfo=state.published_at.tzinfo or UTC)
+        return (datetime.now(UTC) - published).total_seconds() >= self._grace
+
+    def _publish(self, writing: Writing, retire: str = "") -> None:
         index = KeywordIndex(current_chunks(self._catalog, writing.store.chunks()))
         with self._catalog.session() as session:
             state = session.get(IndexState, 1) or IndexState()
@@ -110,6 +174,8 @@ class IndexWriter:
             self._shelf.put(generation, index)
             state.generation, state.chunk_count, state.published_at = generation, len(index), now()
             state.collection = writing.store.name
+            if retire:
+                state.retired_collection = retire
             session.add(state)
             session.commit()
         writing.published, writing.dirty, writing.last_publish = True, False, time.monotonic()
@@ -122,11 +188,12 @@ class IndexWriter:
 
         What the previous generation listed stays while readers may still be using it.
         """
+        if store.name != state.collection:
+            return  # a rebuild's new collection: what the catalog lists there is all it holds
         keep = self._listed(state.generation)
         if keep is None:  # no snapshot yet (an index from before generations): the catalog decides
             keep = {chunk.id for chunk in current_chunks(self._catalog, store.chunks())}
-        published = state.published_at.replace(tzinfo=state.published_at.tzinfo or UTC)
-        if just_published or (datetime.now(UTC) - published).total_seconds() < self._grace:
+        if just_published or not self._past_grace(state):
             keep |= self._listed(state.generation - 1) or set()
         doomed = [chunk_id for chunk_id in store.ids() if chunk_id not in keep]
         if not doomed:

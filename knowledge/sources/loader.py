@@ -121,6 +121,11 @@ def read_article(raw: bytes, charset: str | None = None) -> tuple[list[Page], di
     found = trafilatura.extract_metadata(html)
     if found is not None:
         meta = {"title": found.title, "publisher": found.sitename, "url": found.url, "published": found.date}
+        # The headline comes first in the text, on a line of its own without a full stop; it is the
+        # document's title already and would otherwise run into the first sentence.
+        head, _, rest = text.partition("\n")
+        if found.title and rest.strip() and " ".join(head.split()) == " ".join(found.title.split()):
+            text = rest
     return [Page(text)], meta
 
 

@@ -20,6 +20,18 @@ _DAY_OF_MONTH = re.compile(
 )
 
 
+# Counts written as words ("twelve new customers", "um zehn Prozent") are figures too; "one"/"ein"
+# are left out, as they are far more often articles or pronouns than counts.
+_WORDS = {
+    **dict(zip("two three four five six seven eight nine ten eleven twelve".split(), range(2, 13), strict=True)),
+    **dict(zip("zwei drei vier fünf sechs sieben acht neun zehn elf zwölf".split(), range(2, 13), strict=True)),
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100,
+    "dreizehn": 13, "vierzehn": 14, "fünfzehn": 15, "zwanzig": 20, "dreißig": 30, "fünfzig": 50, "hundert": 100,
+    "dozen": 12, "dutzend": 12,
+}  # fmt: skip
+_WORD = re.compile(rf"\b(?:{'|'.join(_WORDS)})\b", re.IGNORECASE)
+
+
 def values(token_whole: str, separator: str | None, fraction: str | None) -> frozenset[float]:
     """Every value a written number may stand for."""
     digits = re.sub(r"[,.\u202f\u00a0 ]", "", token_whole)
@@ -49,6 +61,7 @@ def figures(text: str, skip_years: bool = True) -> frozenset[float]:
         if skip_years and fraction is None and whole.isdigit() and int(whole) in _YEAR:
             continue
         found |= candidates
+    found.update(float(_WORDS[word.group(0).lower()]) for word in _WORD.finditer(masked))
     return frozenset(found)
 
 

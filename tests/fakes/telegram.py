@@ -89,6 +89,21 @@ class FakeBotAPI:
         language: str = "en",
     ) -> dict[str, Any]:
         """Play a user writing `text`; command and mention entities are made as Telegram does."""
+        update = self.update(chat, user_id, text, reply_to=reply_to, thread_id=thread_id, language=language)
+        self._push(update)
+        return dict(update["message"])
+
+    def update(
+        self,
+        chat: dict[str, Any],
+        user_id: int,
+        text: str,
+        *,
+        reply_to: dict[str, Any] | None = None,
+        thread_id: int | None = None,
+        language: str = "en",
+    ) -> dict[str, Any]:
+        """The update Telegram makes of a user writing `text` (for a webhook, or to queue with `send`)."""
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -103,8 +118,7 @@ class FakeBotAPI:
             message["reply_to_message"] = reply_to
         if thread_id is not None:
             message["message_thread_id"], message["is_topic_message"] = thread_id, True
-        self._push({"message": message})
-        return message
+        return {"message": message, "update_id": next(self._ids)}
 
     def push_raw(self, update: dict[str, Any]) -> None:
         """Play any update as Telegram would send it (malformed ones included)."""

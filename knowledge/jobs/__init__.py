@@ -1,0 +1,1 @@
+"""Jobs on PostgreSQL (procrastinate): what bot replicas enqueue and `investorbot worker` runs."""

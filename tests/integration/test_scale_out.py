@@ -1,0 +1,236 @@
+"""The scaled-out deployment on loopback: PostgreSQL, a Chroma server (`chroma run`), two webhook
+replicas and workers as separate processes, the fake Bot API, a web server for sources.
+
+One scenario, in the order an operator meets it: both replicas answer; a source added through one
+is answered from by the other; a reindex while both serve loses no question; a worker killed
+mid-job is replaced and the job finishes with catalog and store in agreement; two workers run the
+schedule once per tick; a user's question limit holds across replicas; /metrics carries the figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import chromadb
+import psycopg
+
+from knowledge.jobs.queue import conninfo
+from tests.conftest import SEEDS
+from tests.fakes.telegram import TOKEN, FakeBotAPI
+from tests.fakes.web import FakeWeb, Route
+from tests.servers import Role, chroma_server, free_port
+
+ADMIN = 4_100_000_001  # a user id above 2**31, as new Telegram users have
+SECRET = "replica-webhook-secret"
+KESTREL = "How many new customers did Kestrel Robotics sign up in November?"
+
+
+class Cluster:
+    def __init__(self, folder: Path, env: dict[str, str], api: FakeBotAPI) -> None:
+        self.folder, self.env, self.api = folder, env, api
+        self.roles: list[Role] = []
+        self.ports: dict[str, int] = {}
+        self.metrics: dict[str, int] = {}
+        self.path = ""
+
+    def start(self, name: str, *args: str) -> Role:
+        port, metrics = free_port(), free_port()
+        self.ports[name], self.metrics[name] = port, metrics
+        extra = {"WEBHOOK_PORT": str(port), "METRICS_PORT": str(metrics)}
+        role = Role(name, self.folder, list(args), {**self.env, **extra})
+        self.roles.append(role)
+        return role
+
+    async def post(self, replica: str, update: dict[str, Any]) -> None:
+        async with aiohttp.ClientSession() as http:
+            response = await http.post(
+                f"http://127.0.0.1:{self.ports[replica]}{self.path}",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            )
+            assert response.status == 200, await response.text()
+
+    async def ask(self, replica: str, chat_id: int, text: str, user: int | None = None) -> None:
+        chat = self.api.chat(chat_id)
+        await self.post(replica, self.api.update(chat, user or chat_id, text))
+
+    async def answer(self, chat_id: int, count: int = 1, limit: float = 60) -> str:
+        return str((await self.api.wait_for("sendMessage", count, chat_id, limit=limit))[count - 1].params["text"])
+
+    def sql(self, url: str, query: str) -> list[tuple[Any, ...]]:
+        with psycopg.connect(conninfo(url), autocommit=True) as connection:
+            return connection.execute(query).fetchall()
+
+
+async def _until(check: Any, limit: float, what: str, every: float = 0.3) -> Any:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        await asyncio.sleep(every)
+    raise AssertionError(f"not within {limit:g} s: {what}")
+
+
+async def test_replicas_and_workers_share_one_index_queue_and_limits(tmp_path: Path, postgres_url: str) -> None:
+    api, web = FakeBotAPI(), FakeWeb()
+    await api.start()
+    web.routes["/news/slow-kestrel"] = Route(
+        web.routes["/news/kestrel-robots"].body.replace(b"twelve new customers", b"fourteen new clients"), delay=8
+    )
+    with web.running(), chroma_server(tmp_path / "chroma") as chroma_url:
+        env = {
+            "SEEDS_DIR": str(SEEDS),
+            "SOURCES_FILE": str(tmp_path / "none.toml"),
+            "DATABASE_URL": postgres_url,
+            "CHROMA_URL": chroma_url,
+            "JOBS": "queue",
+            "JOB_STALLED_SECONDS": "4",
+            "REFRESH_CRON": "* * * * * */15",
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": api.url,
+            "ADMIN_USER_IDS": str(ADMIN),
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_URL": "https://bot.example.com",
+            "WEBHOOK_SECRET": SECRET,
+            "QUESTIONS_PER_MINUTE": "4",
+            "ALLOW_PRIVATE_URLS": "true",  # the sources are served on loopback
+            "INDEX_POLL_SECONDS": "0.5",
+            "STALE_CHUNK_GRACE_SECONDS": "5",
+            "LOG_LEVEL": "INFO",
+            "LOG_FORMAT": "json",  # one object per line: the test reads the workers' logs
+            "HF_HUB_OFFLINE": "1",
+        }
+        cluster = Cluster(tmp_path, env, api)
+        try:
+            await _scenario(cluster, postgres_url, chroma_url, web)
+        finally:
+            for role in cluster.roles:
+                role.stop()
+            await api.stop()
+
+
+async def _scenario(cluster: Cluster, url: str, chroma_url: str, web: FakeWeb) -> None:
+    api = cluster.api
+    first = cluster.start("worker-1", "worker")
+    await _until(lambda: _generation(cluster, url) > 0, 120, "the worker seeds the index")
+    cluster.start("replica-a", "run", "--webhook")
+    cluster.start("replica-b", "run", "--webhook")
+    hooks = await api.wait_for("setWebhook", 2, limit=120)
+    cluster.path = str(hooks[0].params["url"]).removeprefix("https://bot.example.com")
+
+    # Both replicas answer from the index the worker built.
+    await cluster.ask("replica-a", 501, "Why is Alibaba down?")
+    await cluster.ask("replica-b", 502, "How fast did Alibaba's cloud business grow?")
+    assert "1.3%" in await cluster.answer(501) and "34%" in await cluster.answer(502)
+
+    # A source added through replica A: the worker fetches it; replica B answers from it.
+    admin = api.chat(ADMIN)
+    await cluster.post("replica-a", api.update(admin, ADMIN, f"/addsource url {web.base}/news/kestrel-robots"))
+    assert "Queued for the worker" in await cluster.answer(ADMIN, 1)
+    # (A scheduled refresh may have fetched the new source first: then this one finds it unchanged.)
+    assert (await cluster.answer(ADMIN, 2, limit=90)).startswith("Reindex finished")
+    reported = time.monotonic()
+    asked = 0
+
+    async def answered_from_new_source() -> bool:
+        nonlocal asked
+        asked += 1
+        await cluster.ask("replica-b", 503, KESTREL, user=503 + asked * 1000)  # fresh users: no limit
+        return "twelve new customers" in await cluster.answer(503, asked)
+
+    while not await answered_from_new_source():
+        assert time.monotonic() - reported < 30, "replica B did not answer from the new source within 30 s"
+        await asyncio.sleep(1)
+
+    # A reindex while both replicas serve: every question is answered, none with an apology.
+    await cluster.post("replica-a", api.update(admin, ADMIN, "/reindex"))
+    for n in range(8):
+        await cluster.ask("replica-a" if n % 2 else "replica-b", 600 + n, "Why is JD.com under pressure?")
+    for n in range(8):
+        text = await cluster.answer(600 + n)
+        assert "Sorry" not in text and "[1]" in text
+    assert (await cluster.answer(ADMIN, 4, limit=90)).startswith("Reindex finished")
+
+    # The worker is killed in the middle of a job; a new worker takes the job over and finishes it.
+    await cluster.post("replica-a", api.update(admin, ADMIN, f"/addsource url {web.base}/news/slow-kestrel"))
+    await _until(lambda: _doing(cluster, url, "refresh"), 60, "the worker starts the slow refresh")
+    first.kill()
+    second = cluster.start("worker-2", "worker")
+    third = cluster.start("worker-3", "worker")
+    done = await cluster.answer(ADMIN, 6, limit=120)
+    assert done.startswith("Reindex finished"), done
+    await _until(lambda: not _doing(cluster, url, "refresh"), 30, "no refresh left running")
+    assert "job" in second.log() + third.log() and "queued again" in second.log() + third.log()
+    _assert_catalog_and_store_agree(cluster, url, chroma_url)
+
+    # Two workers, one scheduled refresh per tick (the schedule here: every 15 s).
+    await _until(lambda: len(_ticks(second, third)) >= 2, 90, "two scheduled ticks", every=1)
+    ticks = _ticks(second, third)
+    assert len(ticks) == len(set(ticks)), ticks
+
+    # A user's question limit (4 a minute) holds across replicas.
+    for _ in range(4):
+        await cluster.ask("replica-a", 700, "Why is Baidu's advertising revenue falling?")
+    await cluster.answer(700, 4)
+    await cluster.ask("replica-b", 700, "Why is Baidu's advertising revenue falling?")
+    assert "asking faster than I can keep up" in await cluster.answer(700, 5)
+
+    # /metrics on a replica and on a worker.
+    async with aiohttp.ClientSession() as http:
+        replica = await (await http.get(f"http://127.0.0.1:{cluster.metrics['replica-a']}/metrics")).text()
+        worker = await (await http.get(f"http://127.0.0.1:{cluster.metrics['worker-2']}/metrics")).text()
+    for name in (
+        'investorbot_questions_total{mode="extractive",outcome="answered"}',
+        "investorbot_answer_seconds_bucket",
+        "investorbot_guard_removals_total",
+        "investorbot_model_fallbacks",
+        "investorbot_index_generation",
+        "investorbot_index_chunks",
+        'investorbot_queue_jobs{state="todo"}',
+    ):
+        assert name in replica, name
+    assert re.search(r'investorbot_jobs_total\{state="succeeded",task="refresh"\} [1-9]', worker)
+    assert "investorbot_refresh_seconds_count" in worker and "investorbot_queue_jobs" in worker
+    generation = float(re.search(r"^investorbot_index_generation (\S+)$", replica, re.M).group(1))  # type: ignore[union-attr]
+    assert generation == _generation(cluster, url)
+
+
+def _generation(cluster: Cluster, url: str) -> int:
+    try:
+        rows = cluster.sql(url, "SELECT generation FROM index_state")
+    except psycopg.Error:  # the tables are not there yet
+        return 0
+    return int(rows[0][0]) if rows else 0
+
+
+def _doing(cluster: Cluster, url: str, task: str) -> bool:
+    try:
+        rows = cluster.sql(
+            url, f"SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing' AND task_name = '{task}'"
+        )
+    except psycopg.Error:
+        return False
+    return bool(rows[0][0])
+
+
+def _ticks(*workers: Role) -> list[str]:
+    """The schedule's ticks each worker ran, from its JSON log lines."""
+    messages = [
+        json.loads(line)["message"] for worker in workers for line in worker.log().splitlines() if line.startswith("{")
+    ]
+    return [tick for message in messages for tick in re.findall(r"scheduled refresh \(tick (\d+)\)", message)]
+
+
+def _assert_catalog_and_store_agree(cluster: Cluster, url: str, chroma_url: str) -> None:
+    ((collection, listed),) = cluster.sql(url, "SELECT collection, chunk_count FROM index_state")
+    ((documents,),) = cluster.sql(url, "SELECT coalesce(sum(chunk_count), 0) FROM document")
+    client = chromadb.HttpClient(host="127.0.0.1", port=int(chroma_url.rsplit(":", 1)[1]))
+    stored = client.get_collection(collection).count()
+    assert stored == listed == documents, (stored, listed, documents)
