@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from knowledge.catalog import Catalog, DocumentRow, IndexRun, Source, now
 from knowledge.index.chunker import Chunker
+from knowledge.index.embedcache import EmbeddingCache
 from knowledge.index.embedder import Embedder
 from knowledge.index.store import StoreError, VectorStore
 from knowledge.index.writer import Writing, version_of
@@ -63,6 +64,7 @@ class Indexer:
         self, catalog: Catalog, embedder: Callable[[], Embedder], chunker: Chunker, max_document_mb: float = 25.0
     ) -> None:
         self._catalog, self._embedder, self._chunker = catalog, embedder, chunker
+        self.cache = EmbeddingCache(catalog, embedder)
         self._max_bytes = int(max_document_mb * 1024 * 1024)
         self._force = False  # a rebuild: every document embedded again, changed or not
 
@@ -79,6 +81,7 @@ class Indexer:
         report = IndexReport()
         run = self._catalog.save_run(IndexRun())
         self._force = force
+        hits, misses = self.cache.hits, self.cache.misses
         try:
             for source in sources:
                 if source.kind == "path":
@@ -91,6 +94,9 @@ class Indexer:
                     report.fail(source.location, f"no reader for kind {source.kind}")
         finally:
             self._force = False
+            reused, embedded = self.cache.hits - hits, self.cache.misses - misses
+            if reused:
+                log.info("embedding cache: %d chunks reused, %d embedded", reused, embedded)
             run.finished_at = now()
             run.status = "failed" if report.errors and not report.documents_seen else "done"
             for name, value in report.as_json().items():
@@ -207,7 +213,7 @@ class Indexer:
 
     def _store(self, batch: Iterable[Chunk], writing: Writing) -> None:
         chunks = list(batch)
-        vectors = self._embedder().embed([f"{chunk.title}\n{chunk.text}" for chunk in chunks])
+        vectors = self.cache.embed([f"{chunk.title}\n{chunk.text}" for chunk in chunks])
         writing.store.add(chunks, vectors)
 
     def _undo(self, stored: list[str], writing: Writing) -> None:

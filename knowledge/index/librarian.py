@@ -32,7 +32,7 @@ class Librarian:
     ) -> None:
         self._settings, self._catalog, self._writer = settings, catalog, writer
         chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
-        self._indexer = Indexer(catalog, embedder, chunker, settings.max_document_mb)
+        self.indexer = Indexer(catalog, embedder, chunker, settings.max_document_mb)
 
     def ingest(
         self, paths: list[Path], progress: Progress | None = None, wait: float = 0.0, on_wait: OnWait | None = None
@@ -40,7 +40,7 @@ class Librarian:
         """Register each path as a source and index it."""
         chosen = [self._catalog.source_for("path", str(path.resolve())) for path in paths]
         with self._writer.session("ingest", wait, on_wait) as writing:
-            return self._indexer.run(chosen, writing, progress)
+            return self.indexer.run(chosen, writing, progress)
 
     def refresh(
         self,
@@ -56,7 +56,7 @@ class Librarian:
         try:
             with self._writer.session("refresh", wait, on_wait) as writing:
                 readers = registry.readers(self._settings, general, edgar)
-                return self._indexer.run(chosen, writing, progress, readers)
+                return self.indexer.run(chosen, writing, progress, readers)
         finally:
             general.close()
             edgar.close()
@@ -72,8 +72,8 @@ class Librarian:
         try:
             with self._writer.rebuilding("rebuild", wait, on_wait) as (writing, serving):
                 readers = registry.readers(self._settings, general, edgar)
-                report = self._indexer.run(self._catalog.sources(), writing, progress, readers, force=True)
-                self._indexer.carry_over(serving, writing, report)
+                report = self.indexer.run(self._catalog.sources(), writing, progress, readers, force=True)
+                self.indexer.carry_over(serving, writing, report)
                 writing.dirty = True
                 return report
         finally:

@@ -137,3 +137,23 @@ def test_each_generation_has_its_own_keyword_snapshot_and_a_new_engine_loads_it(
     assert second.serving.view().generation == generation + 1
     assert len(second.keyword) == first.chunk_count() < len(first.keyword.ids) + 3
     assert not any("Temu" in chunk.text for chunk in second.store.get(second.keyword.ids))
+
+
+def test_identical_text_is_embedded_once_ever(tmp_path: Path, embedder: Embedder) -> None:
+    engine = Engine(make_settings(tmp_path), embedder)
+    folder = tmp_path / "filings"
+    folder.mkdir()
+    boilerplate = "Forward-looking statements involve risks and uncertainties that could cause results to differ."
+    for name in ("a", "b"):
+        (folder / f"{name}.md").write_text(f"---\ntitle: Annual report\n---\n{boilerplate}\n")
+    cache = engine.librarian.indexer.cache
+
+    engine.ingest([folder])
+    first = (cache.hits, cache.misses)
+    (folder / "c.md").write_text(f"---\ntitle: Annual report\n---\n{boilerplate}\n")
+    engine.ingest([folder])
+
+    assert first == (1, 1)  # two files, one text: embedded once, reused once
+    assert (cache.hits, cache.misses) == (2, 1)  # a third copy later: reused from the catalog
+    assert engine.store.count() == 3
+    engine.close()
