@@ -7,12 +7,17 @@ every question is embedded by the real model, and answered by the offline engine
 composition, guard; no model calls). Each size is served by a fresh process, so its peak RSS and
 cold start are those of a bot starting on that index.
 
-Run: `.venv/bin/python benchmarks/speed.py [--sizes 10000,100000] [--questions 200]`
+With `--chroma-server` the vectors live in a Chroma server (`chroma run`, started here on loopback)
+and with `--database-url` the catalog in PostgreSQL, as a scaled-out replica reads them.
+
+Run: `.venv/bin/python benchmarks/speed.py [--sizes 10000,100000] [--questions 200] [--chroma-server]
+[--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench]`
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import resource
@@ -53,16 +58,22 @@ WORDS = (
 VERSION = "00000000"  # the content version synthetic documents are recorded with
 
 
-def settings_for(data_dir: Path) -> Settings:
-    return Settings(_env_file=None, data_dir=data_dir, sources_file=data_dir / "none.toml")  # type: ignore[call-arg]
+def settings_for(data_dir: Path, chroma_url: str = "", database_url: str = "") -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=data_dir,
+        sources_file=data_dir / "none.toml",
+        chroma_url=chroma_url,
+        database_url=database_url,
+    )
 
 
-def build(data_dir: Path, size: int) -> None:
+def build(settings: Settings, size: int) -> None:
     """A synthetic index of `size` chunks, prepared as an indexing run leaves it: keyword index saved,
     embedding model exported. Kept between runs."""
     from knowledge.engine import Engine
 
-    engine = Engine(settings_for(data_dir))
+    engine = Engine(settings)
     if engine.chunk_count() < size:
         with engine.writer.session("benchmark build") as writing:
             _add_synthetic(writing.store, engine.catalog, size)
@@ -107,11 +118,11 @@ def _add_synthetic(store: VectorStore, catalog: Catalog, size: int, seed: int = 
     print(f"built {size} synthetic chunks in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def serve(data_dir: Path, questions: int) -> None:
+def serve(settings: Settings, questions: int) -> None:
     """The serving process: start the engine, answer, report latency, cold start and peak RSS."""
     from knowledge.engine import Engine
 
-    engine = Engine(settings_for(data_dir))
+    engine = Engine(settings)
     rng = random.Random(1)
     names = [names[0].lstrip("=") for names in Companies.default().aliases.values()]
     asked = [
@@ -143,21 +154,32 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated index sizes (chunks)")
     parser.add_argument("--questions", type=int, default=200, help="questions asked per size")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out", help="where the indexes are kept")
+    parser.add_argument("--chroma-server", action="store_true", help="keep the vectors in a `chroma run` server")
+    parser.add_argument("--chroma-url", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", default="", help="the catalog in this database (default SQLite)")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.questions)
+        serve(settings_for(args.serve, args.chroma_url, args.database_url), args.questions)
         return
+    with contextlib.ExitStack() as stack:
+        if args.chroma_server:
+            from tests.servers import chroma_server
+
+            args.out.mkdir(parents=True, exist_ok=True)
+            args.chroma_url = stack.enter_context(chroma_server(args.out / "chroma-server"))
+            print(f"vectors in a Chroma server at {args.chroma_url}")
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
     print(f"{'chunks':>8}{'p50 ms':>9}{'p95 ms':>9}{'peak RSS MB':>13}{'cold start s':>14}")
     for size in (int(part) for part in args.sizes.split(",")):
-        data_dir = args.out / f"speed-{size}"
-        build(data_dir, size)
-        result = subprocess.run(
-            [sys.executable, __file__, "--serve", str(data_dir), "--questions", str(args.questions)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+        data_dir = args.out / f"speed-{size}{'-server' if args.chroma_url else ''}"
+        build(settings_for(data_dir, args.chroma_url, args.database_url), size)
+        command = [sys.executable, __file__, "--serve", str(data_dir), "--questions", str(args.questions)]
+        command += ["--chroma-url", args.chroma_url, "--database-url", args.database_url]
+        result = subprocess.run(command, capture_output=True, text=True, check=True)
         figures = json.loads(result.stdout.strip().splitlines()[-1])
         print(
             f"{size:>8}{figures['p50_ms']:>9}{figures['p95_ms']:>9}{figures['peak_rss_mb']:>13}"

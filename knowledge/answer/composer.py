@@ -172,6 +172,10 @@ def _eligible(unit: Unit, question: Question, coverage: float, chunk: Chunk, nam
     dated = question.years and (question.needs_figure or unit.kind == "row")
     if (unit.kind == "row" and not rows_wanted) or (dated and not _about_year(unit, question, chunk)):
         return False
+    if question.needs_figure and not question.focus:
+        # "How much are Alibaba shares up this year?": only question words; a figure among them will do.
+        shared = set(terms(question.core, question.language)) & unit.stems
+        return bool(unit.figures) and len(shared) >= 2
     if question.needs_figure:
         # Every asked term; with three or more, one may be missing ("monthly users of the app").
         needed = 1.0 if len(question.focus) < 3 else (len(question.focus) - 1) / len(question.focus)
@@ -193,6 +197,8 @@ def _about_year(unit: Unit, question: Question, chunk: Chunk) -> bool:
         return bool(set(question.years) & set(unit.years))
     where = unit.text if question.kind == "forecast" else f"{unit.text} {chunk.title}"
     stated = {int(year) for year in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", where)}
+    if question.kind != "forecast" and chunk.kind == "news" and chunk.published is not None:
+        stated.add(chunk.published.year)  # news speaks of its own days ("in November")
     return bool(set(question.years) & stated)
 
 

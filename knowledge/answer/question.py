@@ -75,6 +75,10 @@ _ASKING = frozenset(
     + terms("gibt neues aktuell heute aktie aktien kurs unternehmen konzern fällt steigt druck grund gründe", "de")
     + terms("geschäft geschäfts stark woche monat jahr jahresbeginn nennt nennen kann können man machen", "de")
     + terms("jetzt passiert geschah los", "de")
+    # Verbs that only carry the question: "Warum steht X unter Druck?", "Wie heißt …", "Wie reagiert …"
+    + terms("steht stehen stand heißt heisst heißen liegt lag reagiert reagieren macht tut dienst", "de")
+    + terms("called call deal dealing handle handling respond responding react reacting", "en")
+    + terms("schnell rasch", "de")
     + terms(" ".join(MONTH_NAMES), "en")
     + terms(" ".join(MONTH_NAMES), "de")
 )
@@ -143,10 +147,18 @@ def _kind(core: str, names_company: bool) -> str:
 def _focus(core: str, language: str, names: frozenset[str]) -> tuple[frozenset[str], ...]:
     """The question's concepts and content terms, each term with its equivalents in either language."""
     text, named_concepts = concepts(_US.sub("United States", core))
-    stems = [stem for stem in terms(text, language) if stem not in _ASKING and stem not in names]
-    stems = [stem for stem in stems if not stem.isdigit() and len(stem) > 1]  # years are checked on their own
+    # The same words stemmed as English too: a German question's "States" or "Robotaxi" must meet
+    # the English sources' stems ("state", not the German "stat").
+    english = terms(text, "en") if language != "en" else terms(text, language)
+    pairs = [
+        (stem, also)
+        for stem, also in zip(terms(text, language), english, strict=True)
+        if stem not in _ASKING and also not in _ASKING and not {stem, also} & names
+        and not stem.isdigit() and len(stem) > 1
+    ]  # years are checked on their own
     groups = [frozenset({concept}) for concept in sorted(named_concepts)]
-    return tuple(dict.fromkeys([*groups, *(equivalents(stem, language) for stem in dict.fromkeys(stems))]))
+    stemmed = {stem: equivalents(stem, language) | {also} for stem, also in pairs}
+    return tuple(dict.fromkeys([*groups, *stemmed.values()]))
 
 
 def is_bare_follow_up(question: str) -> bool:

@@ -109,18 +109,25 @@ class ChatLog:
             return 0.0
 
     def notice_due(self, chat_id: int, kind: str, every: timedelta) -> bool:
-        """True at most once per `every` for a chat and kind of notice (and records that it is given)."""
+        """True at most once per `every` for a chat and kind of notice (and records that it is given).
+
+        One conditional upsert, so that of several handlers or replicas asking at once exactly one
+        gets True: the row is written only if it is missing or older than `every`.
+        """
         moment = now()
+        insert = postgresql.insert if self._catalog.engine.dialect.name == "postgresql" else sqlite.insert
+        statement = (
+            insert(ChatNotice)
+            .values(chat_id=chat_id, kind=kind, at=moment)
+            .on_conflict_do_update(
+                index_elements=["chat_id", "kind"], set_={"at": moment}, where=col(ChatNotice.at) <= moment - every
+            )
+            .returning(col(ChatNotice.chat_id))
+        )
         with self._catalog.session() as session:
-            found = session.get(ChatNotice, (chat_id, kind))
-            if found is not None and moment - found.at < every:
-                return False
-            session.merge(ChatNotice(chat_id=chat_id, kind=kind, at=moment))
-            try:
-                session.commit()
-            except IntegrityError:  # another replica gave the notice at the same moment
-                return False
-            return True
+            given = session.execute(statement).first() is not None
+            session.commit()
+        return given
 
     def remember(self, chat_id: int, thread_id: int, tickers: tuple[str, ...], topic: str, language: str) -> None:
         """What this chat (or forum topic) just asked about."""
