@@ -77,6 +77,7 @@ _ASKING = frozenset(
     + terms("jetzt passiert geschah los", "de")
     # Verbs that only carry the question: "Warum steht X unter Druck?", "Wie heißt …", "Wie reagiert …"
     + terms("steht stehen stand heißt heisst heißen liegt lag reagiert reagieren macht tut dienst", "de")
+    + terms("entwickelt entwickelte entwickeln entwickelten", "de")
     + terms("called call deal dealing handle handling respond responding react reacting", "en")
     + terms("schnell rasch", "de")
     + terms(" ".join(MONTH_NAMES), "en")
@@ -153,8 +154,11 @@ def _focus(core: str, language: str, names: frozenset[str]) -> tuple[frozenset[s
     pairs = [
         (stem, also)
         for stem, also in zip(terms(text, language), english, strict=True)
-        if stem not in _ASKING and also not in _ASKING and not {stem, also} & names
-        and not stem.isdigit() and len(stem) > 1
+        if stem not in _ASKING
+        and also not in _ASKING
+        and not {stem, also} & names
+        and not stem.isdigit()
+        and len(stem) > 1
     ]  # years are checked on their own
     groups = [frozenset({concept}) for concept in sorted(named_concepts)]
     stemmed = {stem: equivalents(stem, language) | {also} for stem, also in pairs}
