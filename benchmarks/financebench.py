@@ -15,6 +15,7 @@ Run: `.venv/bin/python benchmarks/financebench.py ../shared/financebench-dev`
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -137,10 +138,27 @@ def main() -> None:
     parser.add_argument("--backend", default="onnx-int8", choices=("onnx-int8", "onnx", "torch"))
     parser.add_argument("--limit", type=int, help="ask only the first N questions")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    parser.add_argument("--chroma-server", action="store_true", help="keep the vectors in a `chroma run` server")
     args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        chroma_url = ""
+        if args.chroma_server:
+            from tests.servers import chroma_server
 
-    data_dir = args.data_dir or ROOT / "benchmarks" / "out" / f"financebench-{args.backend}"
-    settings = Settings(_env_file=None, data_dir=data_dir, embedding_backend=args.backend)  # type: ignore[call-arg]
+            folder = ROOT / "benchmarks" / "out" / "financebench-chroma"  # kept, like the catalog beside it
+            folder.mkdir(parents=True, exist_ok=True)
+            chroma_url = stack.enter_context(chroma_server(folder / "chroma"))
+            print(f"vectors in a Chroma server at {chroma_url}")
+        run(args, chroma_url)
+
+
+def run(args: argparse.Namespace, chroma_url: str) -> None:
+
+    suffix = "-server" if chroma_url else ""
+    data_dir = args.data_dir or ROOT / "benchmarks" / "out" / f"financebench-{args.backend}{suffix}"
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, data_dir=data_dir, embedding_backend=args.backend, chroma_url=chroma_url
+    )
     engine = Engine(settings)
     pdfs = args.path / "pdfs"
     if engine.is_empty():
