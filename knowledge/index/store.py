@@ -73,8 +73,7 @@ class VectorStore:
 
     def query(self, vector: Vectors, limit: int) -> list[tuple[Chunk, float]]:
         """The nearest chunks with their cosine similarity."""
-        limit = min(limit, self.count())
-        if limit <= 0:
+        if limit <= 0:  # (chromadb 1.5 returns fewer when asked for more than it holds: no count needed)
             return []
         found = self._collection.query(
             query_embeddings=vector.reshape(1, -1),
