@@ -3,7 +3,7 @@
 the test suite's fake Bot API on loopback. Prints how many were answered, and the latency from
 posting the update to the answer's sendMessage (p50, p95, max), plus each replica's peak RSS.
 
-Run: `.venv/bin/python benchmarks/replicas.py [--questions 200]
+Run: `.venv/bin/python benchmarks/replicas.py [--questions 200] [--rate 20]
 [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]`
 """
 
@@ -49,7 +49,7 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-async def run(folder: Path, database_url: str, count: int) -> None:
+async def run(folder: Path, database_url: str, count: int, rate: float) -> None:
     api = FakeBotAPI()
     await api.start()
     with chroma_server(folder / "chroma") as chroma_url:
@@ -82,7 +82,7 @@ async def run(folder: Path, database_url: str, count: int) -> None:
             roles += replicas
             hooks = await api.wait_for("setWebhook", 2, limit=180)
             path = str(hooks[0].params["url"]).removeprefix("https://bot.example.com")
-            await _ask_all(api, ports, path, count)
+            await _ask_all(api, ports, path, count, rate)
             for replica in replicas:
                 print(f"{replica.name} peak RSS: {_peak_rss_mb(replica.process.pid):.0f} MB")
         finally:
@@ -91,7 +91,7 @@ async def run(folder: Path, database_url: str, count: int) -> None:
             await api.stop()
 
 
-async def _ask_all(api: FakeBotAPI, ports: list[int], path: str, count: int) -> None:
+async def _ask_all(api: FakeBotAPI, ports: list[int], path: str, count: int, rate: float) -> None:
     posted: dict[int, float] = {}
     async with aiohttp.ClientSession() as http:
         for n in range(count):
@@ -99,14 +99,14 @@ async def _ask_all(api: FakeBotAPI, ports: list[int], path: str, count: int) -> 
             update = api.update(api.chat(chat_id), chat_id, QUESTIONS[n % len(QUESTIONS)])
             posted[chat_id] = time.monotonic()
             await http.post(f"http://127.0.0.1:{ports[n % 2]}{path}", json=update)
-            await asyncio.sleep(0.05)  # 20 questions a second, spread over the two replicas
+            await asyncio.sleep(1 / rate)  # spread evenly over the two replicas
     for _ in range(600):  # up to two minutes for the last answers
         if len(_answered(api, posted)) >= count:
             break
         await asyncio.sleep(0.2)
     answered = _answered(api, posted)
     latencies = sorted((answered[chat] - posted[chat]) * 1000 for chat in answered)
-    print(f"{count} questions over 2 replicas: {len(answered)} answered, {count - len(answered)} lost")
+    print(f"{count} questions at {rate:g}/s over 2 replicas: {len(answered)} answered, {count - len(answered)} lost")
     if latencies:
         p95 = latencies[int(0.95 * (len(latencies) - 1))]
         print(
@@ -135,6 +135,7 @@ def _generation(database_url: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=20.0, help="questions posted per second")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     name = f"investorbot_bench_{uuid.uuid4().hex[:8]}"
@@ -143,7 +144,8 @@ def main() -> None:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     try:
         with tempfile.TemporaryDirectory() as scratch:
-            asyncio.run(run(Path(scratch), args.postgres.rsplit("/", 1)[0] + f"/{name}", args.questions))
+            url = args.postgres.rsplit("/", 1)[0] + f"/{name}"
+            asyncio.run(run(Path(scratch), url, args.questions, args.rate))
     finally:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
