@@ -13,7 +13,6 @@ from typing import Protocol
 
 from knowledge.catalog import Catalog
 from knowledge.market.bars import Bar, PriceBook
-from knowledge.market.chart import Marker, draw
 from knowledge.market.csvfile import CsvFormatError, read_csv
 from knowledge.market.move import Move, measure
 from knowledge.market.tiingo import PriceError, TiingoProvider
@@ -138,6 +137,8 @@ class Prices:
         move = answer.move
         if move is None:
             return None
+        from knowledge.market.chart import Marker, draw  # matplotlib: loaded only when a chart is drawn
+
         numbers = {citation.document_id: citation.n for citation in answer.citations}
         markers = tuple(
             Marker(date.fromisoformat(day), numbers[document])

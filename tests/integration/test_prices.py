@@ -10,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.catalog import Catalog
+from knowledge.market.bars import PriceBook
+from knowledge.market.prices import Prices
 from knowledge.text.formats import day, percent
 from tests.commandline import run_cli
+from tests.conftest import make_settings
 from tests.fakes.tiingo import TOKEN, FakeTiingo
 
 
@@ -29,10 +33,12 @@ def _tiingo_cli(data: Path, fake: FakeTiingo, *args: str, **extra: str) -> tuple
 
 
 def _stored(data: Path, ticker: str = "BABA") -> list[dict[str, object]]:
-    result = run_cli(data, "prices", "show", ticker, "--days", "1000", "--json")
-    assert result.returncode == 0, result.stderr
-    rows: list[dict[str, object]] = json.loads(result.stdout)["bars"]
-    return rows
+    """The bars the commands stored, read from their catalog."""
+    catalog = Catalog(f"sqlite:///{data / 'catalog.db'}")
+    try:
+        return [{**bar.__dict__, "session": bar.session.isoformat()} for bar in PriceBook(catalog).bars(ticker)]
+    finally:
+        catalog.close()
 
 
 def test_tiingo_history_once_then_only_new_sessions(tmp_path: Path, tiingo: FakeTiingo) -> None:
@@ -59,9 +65,12 @@ def test_tiingo_history_once_then_only_new_sessions(tmp_path: Path, tiingo: Fake
 
 
 def test_a_dividend_fetches_the_adjusted_history_again(tmp_path: Path, tiingo: FakeTiingo) -> None:
-    data = tmp_path / "data"
+    settings = make_settings(tmp_path, price_provider="tiingo", tiingo_url=tiingo.base, tiingo_api_key=TOKEN)
+    settings.data_dir.mkdir(parents=True)
+    catalog = Catalog(settings.catalog_url)
+    prices = Prices(settings, catalog)
     tiingo.until = "2025-12-10"
-    assert _tiingo_cli(data, tiingo, "refresh", "BABA")[0] == 0
+    assert not prices.refresh(["BABA"]).errors
     # A dividend on 11 December lowers every adjusted close before it, as Tiingo reports it.
     for row in tiingo.rows["baba"]:
         if row["date"] < "2025-12-11":
@@ -70,40 +79,35 @@ def test_a_dividend_fetches_the_adjusted_history_again(tmp_path: Path, tiingo: F
             row["divCash"] = 1.5
     tiingo.until = "9999-12-31"
 
-    assert _tiingo_cli(data, tiingo, "refresh", "BABA")[0] == 0
+    assert not prices.refresh(["BABA"]).errors
 
-    rows = _stored(data)
-    assert rows[0]["adj_close"] == pytest.approx(round(float(str(rows[0]["close"])) * 0.99, 4))
-    assert len(rows) == len(tiingo.rows["baba"])
+    bars = prices.book.bars("BABA")
+    assert bars[0].adj_close == pytest.approx(round(bars[0].close * 0.99, 4))
+    assert len(bars) == len(tiingo.rows["baba"]) and tiingo.requests[-1][1] < "2025-12-11"  # whole history
+    catalog.close()
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        ("BABA", None, 0.0, "wrong-token", "Tiingo refused the API key: check TIINGO_API_KEY"),
-        ("ZZZZ", None, 0.0, TOKEN, "Tiingo does not know the ticker ZZZZ"),
-        ("BABA", 429, 0.0, TOKEN, "Tiingo's request allowance is used up for now"),
-        ("BABA", None, 3.0, TOKEN, "Tiingo did not answer within 1 s for BABA"),
-    ],
-    ids=["401", "404", "429", "timeout"],
-)
-def test_tiingo_failures_are_one_line_and_keep_the_stored_bars(
-    tmp_path: Path, tiingo: FakeTiingo, case: tuple[str, int | None, float, str, str]
-) -> None:
-    ticker, status, delay, key, expected = case
+def test_tiingo_failures_are_one_line_each_and_keep_the_stored_bars(tmp_path: Path, tiingo: FakeTiingo) -> None:
     data = tmp_path / "data"
     tiingo.until = "2025-12-10"
     assert _tiingo_cli(data, tiingo, "refresh", "BABA")[0] == 0
     before = _stored(data)
-    tiingo.until, tiingo.status, tiingo.delay = "9999-12-31", status, delay
+    tiingo.until = "9999-12-31"
+    cases = [  # ticker, answer status, delay, key, the line
+        ("BABA", None, 0.0, "wrong-token", "Tiingo refused the API key: check TIINGO_API_KEY"),
+        ("ZZZZ", None, 0.0, TOKEN, "Tiingo does not know the ticker ZZZZ"),
+        ("BABA", 429, 0.0, TOKEN, "Tiingo's request allowance is used up for now"),
+        ("BABA", None, 3.0, TOKEN, "Tiingo did not answer within 1 s for BABA"),
+    ]
+    for ticker, status, delay, key, expected in cases:
+        tiingo.status, tiingo.delay = status, delay
 
-    code, _, stderr = _tiingo_cli(data, tiingo, "refresh", ticker, TIINGO_API_KEY=key, HTTP_TIMEOUT_SECONDS="1")
+        code, _, stderr = _tiingo_cli(data, tiingo, "refresh", ticker, TIINGO_API_KEY=key, HTTP_TIMEOUT_SECONDS="1")
 
-    assert code == 1
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and expected in lines[0] and "Traceback" not in stderr
-    assert key not in stderr
-    assert _stored(data) == before
+        lines = [line for line in stderr.splitlines() if line.strip()]
+        assert code == 1 and len(lines) == 1 and expected in lines[0], (expected, stderr)
+        assert "Traceback" not in stderr and key not in stderr
+        assert _stored(data) == before
 
 
 def _csv(path: Path, closes: list[float], extra: list[str] = ()) -> list[date]:  # type: ignore[assignment]

@@ -82,7 +82,7 @@ async def test_replicas_and_workers_share_one_index_queue_and_limits(tmp_path: P
     api, web = FakeBotAPI(), FakeWeb()
     await api.start()
     web.routes["/news/slow-kestrel"] = Route(
-        web.routes["/news/kestrel-robots"].body.replace(b"twelve new customers", b"fourteen new clients"), delay=8
+        web.routes["/news/kestrel-robots"].body.replace(b"twelve new customers", b"fourteen new clients"), delay=6
     )
     with web.running(), chroma_server(tmp_path / "chroma") as chroma_url:
         env = {
@@ -92,7 +92,7 @@ async def test_replicas_and_workers_share_one_index_queue_and_limits(tmp_path: P
             "CHROMA_URL": chroma_url,
             "JOBS": "queue",
             "JOB_STALLED_SECONDS": "4",
-            "REFRESH_CRON": "* * * * * */15",
+            "REFRESH_CRON": "* * * * * */10",
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": api.url,
             "ADMIN_USER_IDS": str(ADMIN),
@@ -170,7 +170,7 @@ async def _scenario(cluster: Cluster, url: str, chroma_url: str, web: FakeWeb) -
     assert "job" in second.log() + third.log() and "queued again" in second.log() + third.log()
     _assert_catalog_and_store_agree(cluster, url, chroma_url)
 
-    # Two workers, one scheduled refresh per tick (the schedule here: every 15 s).
+    # Two workers, one scheduled refresh per tick (the schedule here: every 10 s).
     await _until(lambda: len(_ticks(second, third)) >= 2, 90, "two scheduled ticks", every=1)
     ticks = _ticks(second, third)
     assert len(ticks) == len(set(ticks)), ticks
