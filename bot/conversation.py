@@ -41,8 +41,8 @@ async def context_for(services: Services, message: Message, bot_id: int) -> Cont
 
 
 async def record(services: Services, message: Message, answer: Answer, sent: list[Message], *, ms: int) -> None:
-    """Store the question, the messages of its answer and the chat's new context; a failure here
-    costs the record, never the answer (it has been sent)."""
+    """Store the question and the messages of its answer; a failure here costs the record, never the
+    answer (it has been sent)."""
     row = QuestionRow(
         chat_id=message.chat_id,
         user_id=message.from_user.id if message.from_user else None,
@@ -55,10 +55,19 @@ async def record(services: Services, message: Message, answer: Answer, sent: lis
     )
     try:
         await asyncio.to_thread(services.chat.record_question, row, [(m.chat_id, m.message_id) for m in sent])
-        if answer.tickers:
-            thread = message.message_thread_id or 0
-            await asyncio.to_thread(
-                services.chat.remember, message.chat_id, thread, answer.tickers, answer.topic, answer.language
-            )
     except SQLAlchemyError as error:
         log.error("answered chat %s but could not record the question: %s", message.chat_id, error)
+
+
+async def remember(services: Services, message: Message, answer: Answer) -> None:
+    """The chat's context for follow-ups, stored before the answer is sent: a follow-up written the
+    moment the answer arrives must find it. A failure costs the context, never the answer."""
+    if not answer.tickers:
+        return
+    thread = message.message_thread_id or 0
+    try:
+        await asyncio.to_thread(
+            services.chat.remember, message.chat_id, thread, answer.tickers, answer.topic, answer.language
+        )
+    except SQLAlchemyError as error:
+        log.error("could not keep the context of chat %s: %s", message.chat_id, error)

@@ -17,7 +17,7 @@ from telegram.ext import Application
 
 from bot.addressing import question_in
 from bot.context import BotContext, Services
-from bot.conversation import context_for, record
+from bot.conversation import context_for, record, remember
 from bot.messages import reply, user_language
 from bot.moves import send_chart
 from bot.render import escape, render_html, split_html
@@ -102,6 +102,7 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     follows = await context_for(services, message, context.bot.id)
     live = LiveReply(message, room=_room(context, message.chat_id))
     result = await services.engine.answer(question, live.update, follows)
+    await remember(services, message, result)
     sent = await live.finish(render_html(result), vote_buttons())
     await record(services, message, result, sent, ms=round((time.perf_counter() - started) * 1000))
     if result.move is not None and _room(context, message.chat_id)():
