@@ -85,7 +85,8 @@ async def refresh_prices(tickers: list[str] | None = None, chat_id: int | None =
         report = await asyncio.to_thread(_current().engine.refresh_prices, tickers)
     for error in report.errors:
         log.warning("price refresh: %s: %s", error["source"], error["error"])
-    await _tell(chat_id, f"Prices: {sum(report.bars_stored.values())} new sessions, {len(report.errors)} errors.")
+    sessions, errors = sum(report.bars_stored.values()), len(report.errors)
+    await _tell(chat_id, render("bot_prices_done", language, sessions=sessions, error_count=errors))
 
 
 @app.task(name="rebuild", lock=INDEX_LOCK, queueing_lock="rebuild", retry=1)
