@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes.threaded import serving
 
 RECORDED = Path(__file__).resolve().parent.parent / "fixtures" / "tiingo" / "baba-daily.json"
 TOKEN = "tiingo-test-token"
@@ -38,13 +39,8 @@ class FakeTiingo:
 
     @contextmanager
     def running(self) -> Iterator[FakeTiingo]:
-        thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        thread.start()
-        try:
+        with serving(self._server):
             yield self
-        finally:
-            self._server.shutdown()
-            self._server.server_close()
 
 
 def _handler(fake: FakeTiingo) -> type[BaseHTTPRequestHandler]:

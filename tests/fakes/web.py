@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from tests.fakes.threaded import serving
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "web"
 FILING = "/Archives/edgar/data/999001/000099900125000031"
@@ -74,13 +75,8 @@ class FakeWeb:
 
     @contextmanager
     def running(self) -> Iterator[FakeWeb]:
-        thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        thread.start()
-        try:
+        with serving(self._server):
             yield self
-        finally:
-            self._server.shutdown()
-            self._server.server_close()
 
 
 def _handler(web: FakeWeb) -> type[BaseHTTPRequestHandler]:
