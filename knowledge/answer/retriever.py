@@ -64,26 +64,29 @@ class Retriever:
         # The embedding model reads English: the German words of a German question add little there.
         dense = self._dense(" ".join([core, extra.english, names]))
         search_terms = terms(core, language) + terms(f"{extra.english} {names}", "en") + terms(extra.german, "de")
-        keyword_ids = self._keyword.search(search_terms, _CANDIDATES, named)
-        chunks = {chunk.id: chunk for chunk, _ in dense}
-        statements = hints(core)
-        statement_ids = self._statement_ids(statements, named)
-        missing = [id_ for id_ in dict.fromkeys([*(i for i, _ in keyword_ids), *statement_ids]) if id_ not in chunks]
-        chunks.update((chunk.id, chunk) for chunk in self._store.get(missing))
-        keyword = [(chunks[id_], score) for id_, score in keyword_ids if id_ in chunks]
+        keyword = [
+            (self._keyword.label(id_), score) for id_, score in self._keyword.search(search_terms, _CANDIDATES, named)
+        ]
         fused = _fuse(dense, keyword)
+        statements = hints(core)
         if named:
             fused = [passage for passage in fused if set(passage.chunk.tickers) & set(named)]
             known = {passage.chunk.id for passage in fused}
-            fused += [Passage(chunks[i], _STATEMENT_PRIOR) for i in statement_ids if i in chunks and i not in known]
+            statement_ids = [i for i in self._statement_ids(statements, named) if i not in known]
+            fused += [Passage(self._keyword.label(i), _STATEMENT_PRIOR) for i in statement_ids]
         boosted = _one_per_page(self._boost(fused, core, language, statements))
         covered = bool(boosted) and self._covers(question, boosted)
-        return Retrieval(tuple(boosted[: self._top_k]), named, language, covered, self._generation)
+        return Retrieval(self._with_texts(boosted[: self._top_k]), named, language, covered, self._generation)
 
     def _dense(self, query: str) -> list[tuple[Chunk, float]]:
         """Nearest chunks of this generation: others in the store (unpublished, superseded) are dropped."""
-        found = self._store.query(self._embedder.embed([query])[0], _CANDIDATES + _DENSE_HEADROOM)
-        return [(chunk, score) for chunk, score in found if chunk.id in self._keyword][:_CANDIDATES]
+        found = self._store.nearest(self._embedder.embed([query])[0], _CANDIDATES + _DENSE_HEADROOM)
+        return [(self._keyword.label(id_), score) for id_, score in found if id_ in self._keyword][:_CANDIDATES]
+
+    def _with_texts(self, passages: list[Passage]) -> tuple[Passage, ...]:
+        """The passages shown, their texts fetched from the store (ranking used labels only)."""
+        texts = {chunk.id: chunk for chunk in self._store.get([passage.chunk.id for passage in passages])}
+        return tuple(Passage(texts[p.chunk.id], p.score, p.dense, p.keyword) for p in passages if p.chunk.id in texts)
 
     def _statement_ids(self, wanted: StatementHints, named: tuple[str, ...]) -> list[str]:
         """The statement pages the question asks for, even when neither search ranked them.

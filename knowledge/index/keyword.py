@@ -1,8 +1,9 @@
 """Keyword search over every stored chunk with BM25 (bm25s), kept in memory.
 
-Only what search needs is held: chunk ids, term ids, tickers and statement pages. Texts stay in
-Chroma and are fetched for the few chunks a search returns; at 100k chunks this keeps the
-serving process hundreds of megabytes smaller than holding every chunk.
+Only what search and ranking need is held: chunk ids, term ids, tickers, statement pages and each
+chunk's labels (metadata without text). Texts stay in Chroma and are fetched for the few chunks an
+answer shows; at 100k chunks this keeps the serving process hundreds of megabytes smaller than
+holding every chunk.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import bm25s
 import numpy as np
 from numpy.typing import NDArray
 
+from knowledge.index.labels import ChunkLabels
 from knowledge.records import Chunk
 from knowledge.text.terms import terms
 
@@ -35,6 +37,7 @@ class KeywordIndex:
 
     def __init__(self, chunks: Iterable[Chunk] = ()) -> None:
         self._ids: list[str] = []
+        self._labels = ChunkLabels()
         self._vocabulary: dict[str, int] = {}
         # All term ids in one flat buffer; each chunk's terms are a view into it (one allocation,
         # not 100k small ones).
@@ -43,6 +46,7 @@ class KeywordIndex:
         statements: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
         for row, chunk in enumerate(chunks):
             self._ids.append(chunk.id)
+            self._labels.append(chunk)
             words = terms(f"{chunk.title}\n{chunk.text}", chunk.language) or [""]
             flat.extend(self._vocabulary.setdefault(word, len(self._vocabulary)) for word in words)
             ends.append(len(flat))
@@ -74,6 +78,7 @@ class KeywordIndex:
             "vocabulary": self._vocabulary,
             "tickers": {ticker: rows.tolist() for ticker, rows in self._by_ticker.items()},
             "statements": {section: rows for section, rows in self._statements.items()},
+            "labels": self._labels.state(),
         }
         (partial / "state.json").write_text(json.dumps(state), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
@@ -86,8 +91,11 @@ class KeywordIndex:
             state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        if "labels" not in state:  # saved by a release without labels: rebuild it
+            return None
         index = cls()
         index._ids, index._vocabulary = state["ids"], state["vocabulary"]
+        index._labels = ChunkLabels.from_state(state["labels"])
         index._by_ticker = {ticker: np.asarray(rows) for ticker, rows in state["tickers"].items()}
         index._statements = {
             section: [(row, tuple(tickers)) for row, tickers in rows] for section, rows in state["statements"].items()
@@ -111,11 +119,15 @@ class KeywordIndex:
         return self._ids
 
     @cached_property
-    def _members(self) -> frozenset[str]:
-        return frozenset(self._ids)
+    def _rows(self) -> dict[str, int]:
+        return {chunk_id: row for row, chunk_id in enumerate(self._ids)}
 
     def __contains__(self, chunk_id: object) -> bool:
-        return chunk_id in self._members
+        return chunk_id in self._rows
+
+    def label(self, chunk_id: str) -> Chunk:
+        """The chunk's metadata, with an empty text (KeyError if this generation does not list it)."""
+        return self._labels.chunk(self._rows[chunk_id], chunk_id)
 
     def knows(self, term: str) -> bool:
         return term in self._vocabulary

@@ -28,11 +28,16 @@ def test_int8_onnx_matches_torch_and_is_exported_once(embedder: Embedder, tmp_pa
     assert cosines.min() >= 0.97, cosines
     assert np.allclose(np.linalg.norm(quantized, axis=1), 1.0, atol=1e-4)
     assert f"int8-{cpu_profile()}" in embedder.name
-    # Similarities to a question agree closely, and so do the nearest passages (the top two of
-    # these eight are within 0.02 of each other, so their order alone is not a fair test).
+    # Similarities to a question agree closely, and so do the nearest passages. Passages whose exact
+    # similarities lie within the tolerance of each other may swap places (the int8 kernels differ
+    # by CPU: on one machine the third and fourth swapped, 0.002 apart), so the test is that int8's
+    # top three are all among the exact top passages up to that tolerance, the exact best among them.
     near, truth = quantized[2:10] @ quantized[0], exact[2:10] @ exact[0]
-    assert np.abs(near - truth).max() < 0.03
-    assert set(np.argsort(-near)[:3]) == set(np.argsort(-truth)[:3])
+    tolerance = 0.03
+    assert np.abs(near - truth).max() < tolerance
+    top = np.argsort(-near)[:3]
+    assert truth[top].min() >= np.sort(truth)[-3] - tolerance, (near, truth)
+    assert np.argmax(truth) in top
 
 
 def test_batch_order_does_not_change_vectors(embedder: Embedder) -> None:
