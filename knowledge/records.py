@@ -116,6 +116,7 @@ class Answer:
     tickers: tuple[str, ...] = ()  # the companies answered about (what a follow-up inherits)
     topic: str = ""  # the question as understood (a follow-up's topic)
     generation: int = 0  # the index generation the answer was drawn from (one, never a mix)
+    nearest: bool = False  # not covered: `text` is the one closest passage, shown labelled as such
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -75,7 +75,9 @@ _ADVICE = re.compile(
     r"|\bkaufen\s+oder\s+verkaufen|\bhalten\s+oder\s+verkaufen|\bkursziel|\blohnt\s+sich\b"
     r"|\bgute\s+(?:investition|anlage|kaufgelegenheit|gelegenheit|wahl)|\bjetzt\s+(?:kaufen|einsteigen|verkaufen)"
     r"|\bmein(?:e|en|em)?\s+(?:erspartes|ersparnisse|depot|altersvorsorge|rente|geld|portfolio)"
-    r"|\btu\s+so,?\s+als\b|\bzu\s+spät\b.*\b(?:einstieg|einsteigen|kaufen)|\bkaufgelegenheit"
+    r"|\btu\s+so,?\s+als\b|\bzu\s+spät\b.*\b(?:einstieg|einsteigen|einzusteigen|kaufen|zu\s+kaufen)|\bkaufgelegenheit"
+    r"|\bwie\s+(?:hoch|weit|tief)\s+(?:kann|könnte|wird)\b.*\b(?:steigen|fallen|sinken|klettern|gehen)\b"
+    r"|\bhow\s+(?:high|far|low)\s+(?:can|could|will)\b.*\b(?:go|rise|fall|climb|drop|run)\b"
     r"|\b(?:guter|richtige[rn]?|zum|der)\s+einstieg(?:szeitpunkt)?\b|\beinstiegs(?:chance|zeitpunkt|kurs)"
     r"|\b(?:unter|über)bewertet|\bist\s+\S+(?:\s+\S+)?\s+(?:günstig|billig|teuer|ein\s+schnäppchen|ein\s+kauf)\b"
     r"|\bwird\s+\S+(?:\s+\S+)?\s+(?:wieder\s+)?(?:steigen|sich\s+erholen|fallen|abstürzen|explodieren)\b"
@@ -92,7 +94,10 @@ _ADVICE = re.compile(
 )
 _BANK = Path(__file__).with_name("advice_examples.json")
 NEIGHBOURS = 5
-THRESHOLD = 0.62  # the advice examples' weighted share among the nearest neighbours
+# The advice examples' weighted share among the nearest neighbours. At 0.62, benign questions
+# ("Wie viele monatlich aktive Nutzer hat die Qwen-App?" 0.63) crossed it on a CPU whose int8
+# kernels differ; the advice phrasings that scored below 0.66 got patterns of their own.
+THRESHOLD = 0.66
 CLOSE_ENOUGH = 0.55  # nearer than this to no example, a question is like none of them (emoji, noise)
 
 

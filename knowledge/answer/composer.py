@@ -15,14 +15,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from knowledge.answer.question import Question
 from knowledge.answer.sentences import Unit, units
+from knowledge.index.statements import hints
 from knowledge.market.when import MONTHS
 from knowledge.prompts import render
 from knowledge.records import Chunk, Citation, Passage
 from knowledge.text.companies import Companies
-from knowledge.text.concepts import concepts
+from knowledge.text.concepts import concept_phrases, concepts
 from knowledge.text.terms import terms
 
 _CAUSE = re.compile(
@@ -85,6 +87,33 @@ def compose(
     return _render(chosen, pool, question)
 
 
+def nearest(
+    question: Question, passages: tuple[Passage, ...], companies: Companies, pages: PageChunks | None = None
+) -> Draft:
+    """For a question nothing answers: the one sentence or row of the top passages that comes
+    closest (a third of its terms or more, about the company asked), to be shown labelled as such.
+
+    An analyst can open that page and judge; the answer still says the sources do not cover it.
+    """
+    pool = _pool(passages[:3], pages)
+    about = _about_subjects(question, pool)
+    best: tuple[tuple[float, bool, int], Unit] | None = None
+    for unit in _units(pool):
+        if pool[unit.passage].document_id not in about or not question.focus:
+            continue
+        share = sum(_matches(group, unit.stems) for group in question.focus) / len(question.focus)
+        named = set(companies.find(unit.text))
+        if share < 1 / 3 or (question.tickers and named and not named & set(question.tickers)):
+            continue
+        key = (share, question.needs_figure and bool(unit.figures), -unit.passage)
+        if best is None or key > best[0]:
+            best = (key, unit)
+    if best is None:
+        return Draft("", (), covered=False)
+    shown = _render([_Scored(best[1], 0.0, best[0][0], True)], pool, question)
+    return Draft(shown.text, shown.citations, covered=False)
+
+
 def _about_subjects(question: Question, pool: list[Chunk]) -> set[str]:
     """The documents that name the unknown company a question asks about (all, if it names none)."""
     if not question.subjects:
@@ -133,7 +162,7 @@ def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Compani
     own = not question.tickers or bool(named & set(question.tickers)) or not named
     if question.tickers and named and not named & set(question.tickers) and question.kind != "list":
         return None  # another company's news
-    if not _eligible(unit, question, coverage, chunk, named):
+    if not _eligible(unit, question, _Coverage(question.focus, matched, direct), chunk, named):
         return None
     score = 2.0 * coverage + directly + 1.5 / (1 + unit.passage) + (1.0 if unit.language == question.language else 0.0)
     score += _when(unit.text, question)
@@ -142,11 +171,39 @@ def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Compani
         score += 0.8 if named & set(question.tickers) else 0.0  # the company's own drivers first
     if question.needs_figure or question.kind == "comparison":
         score += 0.6 if unit.figures else 0.0
+    if unit.kind == "row":
+        score += _row_fit(unit, question)
+        score += 0.6 if chunk.section and chunk.section in _statements(question.core) else 0.0
     if question.kind == "list":
         score += 0.7 * len(named - set(question.tickers))  # a list of names is the answer
     if unit.refers_back and not unit.previous:
         score -= 1.0
     return _Scored(unit, score, coverage, own)
+
+
+def _row_fit(unit: Unit, question: Question) -> float:
+    """How much of a row's label the question asks for: "Total current assets" fits a question about
+    total current assets better than "Other current assets" does (stop words count here)."""
+    label = _word_heads(unit.text.partition(":")[0])
+    return 0.8 * len(label & _asked_words(question)) / max(1, len(label))
+
+
+def _word_heads(text: str) -> frozenset[str]:
+    # Five letters are stem enough for a row label ("assets", "asset") and keep "other" and "total".
+    return frozenset(word[:5] for word in re.findall(r"[^\W\d_]+", text.lower()))
+
+
+@lru_cache(maxsize=256)
+def _asked_words(question: Question) -> frozenset[str]:
+    named = [token for group in question.focus for token in group if token.endswith("concept")]
+    spelled = " ".join(phrase for token in named for phrase in concept_phrases(token))
+    return _word_heads(f"{question.core} {spelled}")
+
+
+@lru_cache(maxsize=256)
+def _statements(core: str) -> frozenset[str]:
+    wanted = hints(core)
+    return frozenset(wanted.named | wanted.implied)
 
 
 def _matches(group: frozenset[str], stems: frozenset[str]) -> bool:
@@ -167,7 +224,45 @@ def _when(text: str, question: Question) -> float:
     return -1.0 if named else 0.0
 
 
-def _eligible(unit: Unit, question: Question, coverage: float, chunk: Chunk, named: set[str]) -> bool:
+@dataclass(frozen=True)
+class _Coverage:
+    """Which of the question's focus groups a unit matches."""
+
+    focus: tuple[frozenset[str], ...]
+    matched: list[bool]  # in the unit or its paragraph's context
+    direct: list[bool]  # in the unit itself
+
+    @property
+    def share(self) -> float:
+        return sum(self.matched) / len(self.matched) if self.matched else 0.0
+
+    def enough_for_a_figure(self) -> bool:
+        """Every asked term (with three or more, one may be missing: "monthly users of the app").
+
+        A question naming line items ("operating cash flow ratio: cash from operations / total
+        current liabilities") is answered row by row: one of its line items per row will do.
+        """
+        items = [hit for group, hit in zip(self.focus, self.direct, strict=True) if _is_concept(group)]
+        if len(items) >= 2:  # the other words name the metric ("return on assets"), which no row does
+            return any(items)
+        return _enough(self.matched)
+
+
+def _is_concept(group: frozenset[str]) -> bool:
+    return len(group) == 1 and next(iter(group)).endswith("concept")
+
+
+def _enough(matched: list[bool]) -> bool:
+    if not matched:
+        return True
+    # Long questions say more than any one sentence does ("the cash proceeds JnJ realised from the
+    # separation of Kenvue, formerly its Consumer Health segment"): three in five will do.
+    needed = 1.0 if len(matched) < 3 else (len(matched) - 1) / len(matched) if len(matched) < 5 else 0.6
+    return sum(matched) / len(matched) >= needed - 1e-9
+
+
+def _eligible(unit: Unit, question: Question, covered: _Coverage, chunk: Chunk, named: set[str]) -> bool:
+    coverage = covered.share
     rows_wanted = question.needs_figure or question.kind in ("comparison", "other")
     dated = question.years and (question.needs_figure or unit.kind == "row")
     if (unit.kind == "row" and not rows_wanted) or (dated and not _about_year(unit, question, chunk)):
@@ -177,11 +272,8 @@ def _eligible(unit: Unit, question: Question, coverage: float, chunk: Chunk, nam
         shared = set(terms(question.core, question.language)) & unit.stems
         return bool(unit.figures) and len(shared) >= 2
     if question.needs_figure:
-        # Every asked term; with three or more, one may be missing ("monthly users of the app").
-        needed = 1.0 if len(question.focus) < 3 else (len(question.focus) - 1) / len(question.focus)
-        return (
-            bool(question.focus) and coverage >= needed - 1e-9 and (bool(unit.figures) or bool(_RATE.search(unit.text)))
-        )
+        figure = bool(unit.figures) or bool(_RATE.search(unit.text))
+        return bool(question.focus) and covered.enough_for_a_figure() and figure
     if question.kind == "date":
         return coverage >= 0.5 and bool(_DATE.search(unit.text))
     if question.focus:

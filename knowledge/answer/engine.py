@@ -15,7 +15,7 @@ from datetime import date
 
 from knowledge import metrics
 from knowledge.answer.advice import AdviceDetector
-from knowledge.answer.composer import Draft, compose
+from knowledge.answer.composer import Draft, compose, nearest
 from knowledge.answer.followup import Context, resolve
 from knowledge.answer.generator import Generator
 from knowledge.answer.guard import guard
@@ -138,6 +138,7 @@ class AnswerEngine:
                 language=question.language,
                 advice_request=advice,
                 grounded=draft.covered and (found.covered or move is not None),
+                nearest=not draft.covered and bool(draft.text) and found.covered,
                 move=move,
                 catalysts=markers,
                 tickers=question.tickers,
@@ -150,7 +151,11 @@ class AnswerEngine:
         if advice and question.tickers:
             # An advice request gets the facts about the company instead of a call.
             question = replace(question, kind="overview", focus=())
-        return compose(question, found.passages, self.companies, lambda chunk: _page_chunks(view, chunk))
+        pages = lambda chunk: _page_chunks(view, chunk)  # noqa: E731
+        draft = compose(question, found.passages, self.companies, pages)
+        if draft.covered or advice or not found.covered:
+            return draft
+        return nearest(question, found.passages, self.companies, pages)
 
     def _move(self, question: Question) -> Move | None:
         ticker = next((t for t in question.tickers if self.prices.book.last_session(t)), None)

@@ -68,7 +68,9 @@ def guard(answer: Answer) -> Answer:
     grounded = answer.grounded and (bool(citations) or answer.move is not None)
     if not grounded:
         key = "advice_only" if answer.advice_request else "not_covered"
-        text, citations, notice = render(key, answer.language), (), ""
+        closest = answer.nearest and bool(citations) and not answer.advice_request
+        label = f"\n\n{render('not_covered_nearest', answer.language)}\n{text}" if closest else ""
+        text, citations, notice = render(key, answer.language) + label, citations if closest else (), ""
     if notice and not text.startswith(notice):
         text = f"{notice}\n\n{text}"
     return replace(

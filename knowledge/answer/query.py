@@ -1,5 +1,8 @@
 """What a question asks, apart from how it is phrased: instructions to the answerer are dropped
-("Round your answer to two decimals", "Assume you are an analyst"), years are read off."""
+("Round your answer to two decimals", "Assume you are an analyst"), years are read off.
+
+A definition ("Working capital ratio is defined as total current assets divided by …") stays: it
+names the line items that answer."""
 
 from __future__ import annotations
 
@@ -8,9 +11,11 @@ import re
 _INSTRUCTION = re.compile(
     r"^(?:assume\b|you are\b|imagine\b|please\b|round\b|answer\b|give\b|approach\b|basing\b|based on\b|"
     r"we need to\b|using\b|when primarily\b|according to\b|considering\b|if .* not (?:a )?useful|"
-    r"here'?s the question|.*\bis defined as\b|define\b|calculate\b)",
+    r"here'?s the question|calculate\b)",
     re.IGNORECASE,
 )
+# "(in units of percents and round to one decimal place)", "(in USD millions)"
+_ASIDE = re.compile(r"\((?:in\s+(?:units|usd|eur|millions|billions|thousands|percent)|round)[^)]*\)", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.?!:])\s+")
 _YEAR = re.compile(r"(?<!\d)(?:FY\s?|fiscal\s+(?:year\s+)?)?((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
 
@@ -20,7 +25,7 @@ def strip_instructions(question: str) -> str:
 
     The sentence holding the actual question (the one ending in "?") always stays.
     """
-    sentences = [s for s in _SENTENCE.split(question.strip()) if s]
+    sentences = [s for s in _SENTENCE.split(_ASIDE.sub(" ", question).strip()) if s]
     kept = [s for s in sentences if s.endswith("?") or not _INSTRUCTION.match(s)]
     return " ".join(kept) or question
 

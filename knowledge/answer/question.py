@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from knowledge.answer.query import strip_instructions, years
 from knowledge.market.when import MONTHS
 from knowledge.text.companies import Companies
-from knowledge.text.concepts import concepts
+from knowledge.text.concepts import concept_words, concepts
 from knowledge.text.lexicon import equivalents
 from knowledge.text.terms import terms
 
@@ -43,12 +43,17 @@ _DOWN = re.compile(
     re.IGNORECASE,
 )
 _KINDS = (
-    ("forecast", r"\bwill\b.*\b(?:be|reach|grow|earn)\b|\bforecast|\bexpect\w*|\bpredict|\bnext\s+year\b|\bprognose"
+    ("cause", r"^\s*(?:why|what\s+(?:drove|drives|caused|causes|explains)|warum|wieso|weshalb)\b"),
+    # "Which segment will be treated as discontinued?" names something; it forecasts no figure.
+    ("forecast", r"^(?!\s*(?:which|who|welche\w*|wer)\b).*\bwill\b.*\b(?:be|reach|grow|earn)\b"
+     r"|\bforecast|\bexpect\w*|\bpredict|\bnext\s+year\b|\bprognose"
      r"|\bwird\b.*\b(?:sein|steigen|fallen|wachsen)\b|\berwart\w*"),
-    ("date", r"^\s*(?:when|wann)\b|\bwhat\s+date\b|\bwhich\s+day\b|\ban\s+welchem\s+tag\b|\bwann\b"),
+    ("date", r"^\s*(?:when(?!\s+(?:primarily|referencing|referring|looking|using|answering|considering))|wann)\b"
+     r"|\bwhat\s+date\b|\bwhich\s+day\b|\ban\s+welchem\s+tag\b|\bwann\b"),
     ("figure", r"\bhow\s+(?:much|many|fast|big|large|high|low)\b|\bwie\s+(?:viel\w*|hoch|stark|schnell|groß)\b"
-     r"|\bwhat\s+(?:is|was|were|are)\b.{0,50}?\b(?:revenue|sales|margin|capex|ratio|income|profit|eps|cash|"
-     r"debt|expenditure|amount|value|growth|rate|number|share|users|downloads|employees)\b"
+     r"|\bwhat\s+(?:is|was|were|are)\b.{0,80}?\b(?:revenue|sales|margin|capex|ratio|income|profit|eps|cash|"
+     r"debt|expenditure|amount|value|growth|rate|number|share|users|downloads|employees|pp&?e|ppne|payables?|"
+     r"receivables?|assets|liabilities|inventor(?:y|ies)|expenses?|turnover|ebitda?r?|ebit|earnings|dividends?)\b"
      r"|\b(?:in\s+usd|in\s+millions|in\s+billions|percentage|percent|%)\b"),
     ("cause", r"\b(?:why|warum|wieso|weshalb|what\s+drove|what\s+caused|reason|grund|gründe|what\s+explains)\b"),
     ("comparison", r"\bcompare\w*|\bversus\b|\bvs\.?\b|\bdifference\b|\bvergleich\w*|\bunterschied"),
@@ -80,9 +85,26 @@ _ASKING = frozenset(
     + terms("entwickelt entwickelte entwickeln entwickelten", "de")
     + terms("called call deal dealing handle handling respond responding react reacting", "en")
     + terms("schnell rasch", "de")
+    # How an analyst frames a question about a filing: where to look, how to count, how to round.
+    + terms(
+        "base based basing judgment judgments off according clearly outlined within considering consider data "
+        "primarily referencing reference plainly provided information formerly known generate generated round "
+        "rounded decimal decimals place places unit units numerator denominator roughly times using use end "
+        "able during among exclude excluding if unadjusted define defined definition divided",
+        "en",
+    )
     + terms(" ".join(MONTH_NAMES), "en")
     + terms(" ".join(MONTH_NAMES), "de")
 )
+# Naming the statement says where to look (the retriever's statement hints use it), not what about.
+_STATEMENT_NAME = re.compile(
+    r"\b(?:(?:consolidated\s+)?balance\s+sheets?|statements?\s+of\s+(?:financial\s+position|income|operations|"
+    r"earnings|cash\s+flows?)|(?:income|cash\s+flows?)\s+statements?|p\s*&\s*l(?:\s+statement)?)\b",
+    re.IGNORECASE,
+)
+# With a line item named, these say what to compute from its figures: the rows answer without them.
+_AS_A_RESULT = re.compile(r"\b(?:as\s+a\s+result\s+of|because\s+of|due\s+to|infolge|aufgrund)\b", re.IGNORECASE)
+_COMPUTING = frozenset(terms("ratio average change rate between compared growth yoy percent", "en"))
 _US = re.compile(r"\bU\.?S\.?(?=[\s'-]|$)")  # the country, not the pronoun "us"
 _STOCK = re.compile(r"\b(?:stock|stocks|shares?|share\s+price|aktie\w*|kurs\w*|papier\w*)\b", re.IGNORECASE)
 _PRONOUN_ONLY = re.compile(r"^\s*(?:and|what about|how about|und|was ist mit|wie sieht es mit)\b", re.IGNORECASE)
@@ -147,7 +169,11 @@ def _kind(core: str, names_company: bool) -> str:
 
 def _focus(core: str, language: str, names: frozenset[str]) -> tuple[frozenset[str], ...]:
     """The question's concepts and content terms, each term with its equivalents in either language."""
-    text, named_concepts = concepts(_US.sub("United States", core))
+    plain = _AS_A_RESULT.sub(" ", _STATEMENT_NAME.sub(" ", _US.sub("United States", core)))
+    text, named_concepts = concepts(plain)
+    # A concept's own words left over ("cash flow from operating activities" matched as "cash flow
+    # from operati…") are the concept, not another thing to find.
+    spelled = concept_words(named_concepts) | (_COMPUTING if named_concepts else frozenset())
     # The same words stemmed as English too: a German question's "States" or "Robotaxi" must meet
     # the English sources' stems ("state", not the German "stat").
     english = terms(text, "en") if language != "en" else terms(text, language)
@@ -157,6 +183,7 @@ def _focus(core: str, language: str, names: frozenset[str]) -> tuple[frozenset[s
         if stem not in _ASKING
         and also not in _ASKING
         and not {stem, also} & names
+        and not {stem, also} & spelled
         and not stem.isdigit()
         and len(stem) > 1
     ]  # years are checked on their own

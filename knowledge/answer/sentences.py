@@ -18,6 +18,8 @@ from knowledge.text.terms import terms
 
 # One cell of a table row: a figure ("1,577", "(370)", "12.5%", "$5,363") or a dash for none.
 _CELL = re.compile(r"\(?[-−–]?[$€]?\d[\d,.]*\)?%?|[—–-]")
+# An amount inside a row label (not a year, not a rate: "Notes due 2026 (3.5%)" is a label).
+_LABEL_NUMBER = re.compile(r"(?<![\w.,])\(?(?!(?:19|20)\d\d\b)\d[\d,.]*\)?(?=\s|$)")
 _CURRENCY_ONLY = frozenset({"$", "€"})
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _UNIT = re.compile(
@@ -176,6 +178,8 @@ def _row(
     label, cells = row[0].strip(" .:$€"), row[1]
     if len(label) < 4 or len(label.split()) > 16 or not re.search(r"[A-Za-z]{3}", label):
         return []
+    if label[0].islower() or len(_LABEL_NUMBER.findall(label)) >= 2:
+        return []  # a line's tail or two columns run together by the PDF ("and options (563) 283 405 Cost…")
     columns, unit = header
     if columns and len(columns) == len(cells):
         shown = " · ".join(f"{year} {cell}" for year, cell in zip(columns, cells, strict=True))

@@ -13,6 +13,27 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
+from knowledge.text.terms import terms
+
+
+@cache
+def _phrases() -> dict[str, list[str]]:
+    raw: dict[str, list[str]] = json.loads(Path(__file__).with_name("concepts.json").read_text(encoding="utf-8"))[
+        "concepts"
+    ]
+    return raw
+
+
+def concept_phrases(token: str) -> list[str]:
+    """The phrases (regular expressions) that name a concept."""
+    return _phrases().get(token, [])
+
+
+def concept_words(tokens: frozenset[str]) -> frozenset[str]:
+    """The stems of the words the concepts are spelled with, in either language."""
+    words = " ".join(re.sub(r"\\\w|[^\w\s]", " ", phrase) for token in tokens for phrase in _phrases().get(token, []))
+    return frozenset(terms(words, "en")) | frozenset(terms(words, "de"))
+
 
 @cache
 def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
@@ -20,8 +41,7 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
     One scan instead of one per phrase: composing an answer tests a few thousand sentences.
     """
-    raw = json.loads(Path(__file__).with_name("concepts.json").read_text(encoding="utf-8"))["concepts"]
-    phrases = [(phrase, token) for token, patterns in raw.items() for phrase in patterns]
+    phrases = [(phrase, token) for token, patterns in _phrases().items() for phrase in patterns]
     phrases.sort(key=lambda item: -len(item[0]))
     groups = {f"c{number}": token for number, (_, token) in enumerate(phrases)}
     alternation = "|".join(f"(?P<c{number}>{phrase})" for number, (phrase, _) in enumerate(phrases))

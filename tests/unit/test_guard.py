@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 
 from knowledge.answer.advice import is_advice_request
@@ -102,3 +104,24 @@ def test_ungrounded_answer_says_so_and_cites_nothing() -> None:
 
     assert guarded.citations == ()
     assert "do not cover" in guarded.text
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "closest passage"), ("de", "nächstliegende Stelle")])
+def test_an_uncovered_answer_may_show_the_closest_passage_labelled_and_cited(language: str, label: str) -> None:
+    answer = replace(_answer("Revenue grew 10%. [1]", language, grounded=False), nearest=True)
+
+    guarded = guard(answer)
+
+    assert not guarded.grounded
+    first, _, rest = guarded.text.partition("\n\n")
+    assert first == guard(_answer("x", language, grounded=False)).text  # the "not covered" sentence first
+    assert label in rest and rest.endswith("Revenue grew 10%. [1]")
+    assert [c.n for c in guarded.citations] == [1]
+
+
+def test_the_closest_passage_is_not_shown_to_an_advice_request() -> None:
+    answer = replace(_answer("Revenue grew 10%. [1]", advice=True, grounded=False), nearest=True)
+
+    guarded = guard(answer)
+
+    assert "Revenue grew" not in guarded.text and guarded.citations == ()

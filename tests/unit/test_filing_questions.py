@@ -1,0 +1,98 @@
+"""Analyst-style questions about filings: the framing is not the focus, and the statement row that
+holds the asked line item answers (not a neighbour with a similar label)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from knowledge.answer.composer import compose
+from knowledge.answer.question import understand
+from knowledge.records import Chunk, Passage
+from knowledge.text.companies import Companies
+
+BALANCE_SHEET = (
+    "NIKE, INC.\nCONSOLIDATED BALANCE SHEETS\nMAY 31,\n(In millions) 2019 2018\n"
+    "Other current assets 1,968 1,130\nTotal current assets 16,525 15,134\n"
+    "Accounts payable 2,612 2,279\nTotal current liabilities 7,866 6,040\n"
+)
+
+
+def _focus(question: str) -> list[set[str]]:
+    return [set(group) for group in understand(question, "en", Companies.default()).focus]
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        (
+            "According to the details clearly outlined within the balance sheet, how much total current "
+            "assets did Nike have at the end of FY2019? Answer in USD millions.",
+            [{"currentassetsconcept"}],
+        ),
+        (
+            "Using the cash flow statement, how much did Nike generate in cash flow from operating activities "
+            "in FY2020?",
+            [{"operatingcashconcept"}],
+        ),
+        (
+            "What is the FY2017 operating cash flow ratio for Nike? Operating cash flow ratio is defined as: "
+            "cash from operations / total current liabilities. Round your answer to two decimal places.",
+            [{"currentliabilitiesconcept"}, {"operatingcashconcept"}],
+        ),
+    ],
+)
+def test_the_framing_of_an_analyst_question_is_not_its_focus(question: str, focus: list[set[str]]) -> None:
+    assert _focus(question) == focus
+
+
+def test_a_why_question_about_a_percentage_asks_for_causes() -> None:
+    question = understand(
+        "What drove the reduction in SG&A expense as a percent of net sales?", "en", Companies.default()
+    )
+    assert question.kind == "cause"
+
+
+def _statement_passage() -> Passage:
+    chunk = Chunk(
+        id="nke2019-v1-40",
+        document_id="nke2019",
+        text=BALANCE_SHEET,
+        title="NIKE_2019_10K",
+        uri="file:///NIKE_2019_10K.pdf",
+        published=date(2019, 7, 23),
+        page=54,
+        tickers=("NKE",),
+        kind="filing",
+        section="balance_sheet",
+    )
+    return Passage(chunk, 1.0, 0.5, 3.0)
+
+
+def test_the_row_of_the_asked_line_item_answers_with_its_year_and_unit() -> None:
+    question = understand(
+        "Based on the balance sheet, what were Nike's total current assets at the end of FY2019?",
+        "en",
+        Companies.default(),
+    )
+    draft = compose(question, (_statement_passage(),), Companies.default())
+
+    assert draft.covered
+    lead = draft.text.splitlines()[0]
+    assert lead.startswith("Total current assets: 2019 16,525 · 2018 15,134")
+    assert "millions" in lead
+
+
+def test_a_ratio_of_two_line_items_shows_both_rows() -> None:
+    question = understand(
+        "What is Nike's FY2019 working capital ratio? Working capital ratio is defined as total current assets "
+        "divided by total current liabilities.",
+        "en",
+        Companies.default(),
+    )
+    draft = compose(question, (_statement_passage(),), Companies.default())
+
+    shown = [line.lstrip("• ").split(":")[0] for line in draft.text.splitlines()]
+    assert {"Total current assets", "Total current liabilities"} <= set(shown)
+    assert "Accounts payable" not in shown
