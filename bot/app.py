@@ -73,6 +73,7 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
         .build()
     )
     processor.on_group_queue = functools.partial(handlers.group_is_queued, application)
+    processor.for_the_bot = functools.partial(handlers.for_the_bot, application)
     jobs = Jobs(settings) if settings.jobs == "queue" else None
     application.bot_data["services"] = Services(settings, engine, ChatLog(engine.catalog), jobs=jobs)
     application.add_handler(CommandHandler("start", handlers.start))

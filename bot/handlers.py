@@ -168,6 +168,16 @@ async def unknown_button(update: Update, context: BotContext) -> None:
         await update.callback_query.answer()
 
 
+def for_the_bot(application: Application[Any, Any, Any, Any, Any, Any], update: Update) -> bool:
+    """Is a group update something the bot acts on (a command, a mention, a reply to it)?"""
+    message = update.effective_message
+    if message is None:
+        return update.callback_query is not None
+    if (message.text or "").startswith("/"):
+        return True
+    return question_in(message, application.bot.username or "", application.bot.id) is not None
+
+
 async def group_is_queued(application: Application[Any, Any, Any, Any, Any, Any], update: Update) -> None:
     """A group's answers wait behind Telegram's per-group limit: say so, at most every few minutes."""
     message = update.effective_message

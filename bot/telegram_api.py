@@ -106,6 +106,7 @@ class ChatFairProcessor(BaseUpdateProcessor):
         private_slots: int = 8,
         slots_per_group: int = 2,
         on_group_queue: Callable[[Update], Awaitable[None]] | None = None,
+        for_the_bot: Callable[[Update], bool] | None = None,
     ) -> None:
         # The base semaphore only bounds waiting tasks; the ones below do the real limiting.
         super().__init__(max_concurrent_updates=4096)
@@ -113,12 +114,16 @@ class ChatFairProcessor(BaseUpdateProcessor):
         self._per_group = slots_per_group
         self._groups: dict[int, tuple[asyncio.BoundedSemaphore, list[int]]] = {}
         self.on_group_queue = on_group_queue
+        self.for_the_bot = for_the_bot
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None or chat.type == ChatType.PRIVATE:
             async with self._private:
                 await coroutine
+            return
+        if self.for_the_bot is not None and isinstance(update, Update) and not self.for_the_bot(update):
+            await coroutine  # group chatter: handled (ignored) at once, holding none of the group's slots
             return
         slots, users = self._groups.setdefault(chat.id, (asyncio.BoundedSemaphore(self._per_group), [0]))
         users[0] += 1

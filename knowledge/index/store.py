@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from knowledge.records import Chunk
 log = logging.getLogger(__name__)
 
 _BATCH = 2000
+_OPENING = threading.Lock()
 DEFAULT_COLLECTION = "passages"
 
 
@@ -158,8 +160,14 @@ class StoreOpener:
                 settings=settings,
             )
         self._path.mkdir(parents=True, exist_ok=True)
-        SharedSystemClient.clear_system_cache()  # else chromadb hands back the client opened earlier
-        return chromadb.PersistentClient(path=str(self._path), settings=settings)
+        # chromadb keeps one registry of open systems per process, keyed by path, with reference
+        # counts; a client whose start fails stops whatever system the registry then holds for its
+        # path. Two threads opening at once (a reader following a new generation while a writer in
+        # the same process opens its collection) could stop each other's system that way, so
+        # opening is one at a time.
+        with _OPENING:
+            SharedSystemClient.clear_system_cache()  # else chromadb hands back the client opened earlier
+            return chromadb.PersistentClient(path=str(self._path), settings=settings)
 
 
 def _short(error: Exception) -> str:
