@@ -196,6 +196,7 @@ def _word_heads(text: str) -> frozenset[str]:
 @lru_cache(maxsize=256)
 def _asked_words(question: Question) -> frozenset[str]:
     named = [token for group in question.focus for token in group if token.endswith("concept")]
+    named += sorted(question.inputs)
     spelled = " ".join(phrase for token in named for phrase in concept_phrases(token))
     return _word_heads(f"{question.core} {spelled}")
 
@@ -273,7 +274,9 @@ def _eligible(unit: Unit, question: Question, covered: _Coverage, chunk: Chunk, 
         return bool(unit.figures) and len(shared) >= 2
     if question.needs_figure:
         figure = bool(unit.figures) or bool(_RATE.search(unit.text))
-        return bool(question.focus) and covered.enough_for_a_figure() and figure
+        # A statement row of a line item the asked metric is computed from answers with its figures.
+        inputs = unit.kind == "row" and bool(question.inputs & unit.stems)
+        return bool(question.focus) and (inputs or covered.enough_for_a_figure()) and figure
     if question.kind == "date":
         return coverage >= 0.5 and bool(_DATE.search(unit.text))
     if question.focus:

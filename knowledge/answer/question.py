@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from knowledge.answer.query import strip_instructions, years
 from knowledge.market.when import MONTHS
 from knowledge.text.companies import Companies
-from knowledge.text.concepts import concept_words, concepts
+from knowledge.text.concepts import concept_words, concepts, inputs_of
 from knowledge.text.lexicon import equivalents
 from knowledge.text.terms import terms
 
@@ -124,6 +124,7 @@ class Question:
     years: tuple[int, ...] = ()
     subjects: frozenset[str] = frozenset()
     months: frozenset[int] = frozenset()  # months the question names: an answer about them comes first
+    inputs: frozenset[str] = frozenset()  # line items the asked metric is computed from (concept tokens)
 
     @property
     def needs_figure(self) -> bool:
@@ -147,7 +148,10 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     subjects = frozenset() if named else _unknown_names(core, language)
     focus = _focus(core, language, names | subjects)
     months = frozenset(number for name, number in MONTHS.items() if re.search(rf"\b{name}\b", core, re.IGNORECASE))
-    return Question(text, core, language, tuple(named), kind, direction, focus, years(core), subjects, months)
+    inputs = inputs_of(frozenset(token for group in focus for token in group))
+    if inputs and kind in ("overview", "other"):
+        kind = "figure"  # "Does Adobe have an improving operating margin?": its inputs' figures answer
+    return Question(text, core, language, tuple(named), kind, direction, focus, years(core), subjects, months, inputs)
 
 
 def _unknown_names(core: str, language: str) -> frozenset[str]:

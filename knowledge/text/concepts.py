@@ -24,6 +24,19 @@ def _phrases() -> dict[str, list[str]]:
     return raw
 
 
+@cache
+def _inputs() -> dict[str, list[str]]:
+    raw: dict[str, list[str]] = json.loads(Path(__file__).with_name("concepts.json").read_text(encoding="utf-8"))[
+        "inputs"
+    ]
+    return raw
+
+
+def inputs_of(tokens: frozenset[str]) -> frozenset[str]:
+    """The line items the named metrics are computed from ("operating margin": operating income, revenue)."""
+    return frozenset(item for token in tokens for item in _inputs().get(token, []))
+
+
 def concept_phrases(token: str) -> list[str]:
     """The phrases (regular expressions) that name a concept."""
     return _phrases().get(token, [])

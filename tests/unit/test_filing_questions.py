@@ -96,3 +96,33 @@ def test_a_ratio_of_two_line_items_shows_both_rows() -> None:
     shown = [line.lstrip("• ").split(":")[0] for line in draft.text.splitlines()]
     assert {"Total current assets", "Total current liabilities"} <= set(shown)
     assert "Accounts payable" not in shown
+
+
+INCOME_STATEMENT = (
+    "ADOBE INC.\nCONSOLIDATED STATEMENTS OF INCOME\n(In millions)\n2022 2021 2020\n"
+    "Total revenue 17,606 15,785 12,868\nSales and marketing 4,968 4,321 3,591\n"
+    "Operating income 6,098 5,802 4,237\nNet income 4,756 4,822 5,260\n"
+)
+
+
+def test_a_metric_is_answered_by_the_rows_it_is_computed_from() -> None:
+    question = understand(
+        "Does Adobe have an improving operating margin profile as of FY2022?", "en", Companies.default()
+    )
+    chunk = Chunk(
+        id="adbe2022-v1-7",
+        document_id="adbe2022",
+        text=INCOME_STATEMENT,
+        title="ADOBE_2022_10K",
+        uri="file:///ADOBE_2022_10K.pdf",
+        page=54,
+        tickers=("ADBE",),
+        kind="filing",
+        section="income",
+    )
+    draft = compose(question, (Passage(chunk, 1.0, 0.5, 3.0),), Companies.default())
+
+    shown = [line.lstrip("• ").split(":")[0] for line in draft.text.splitlines()]
+    assert question.kind == "figure" and draft.covered
+    assert set(shown[:2]) == {"Total revenue", "Operating income"}
+    assert "Net income" not in shown
