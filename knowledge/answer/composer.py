@@ -342,7 +342,9 @@ def _render(chosen: list[_Scored], pool: list[Chunk], question: Question) -> Dra
         n = numbers.setdefault((chunk.document_id, chunk.page), len(numbers) + 1)
         if chunk not in used.setdefault(n, []):
             used[n].append(chunk)
-        text = f"{unit.previous} {unit.text}" if unit.refers_back and unit.previous else unit.text
+        said = any(unit.previous == other.unit.text for other in chosen[:index])
+        # "This includes …" brings the sentence it leans on, unless that one is shown already.
+        text = f"{unit.previous} {unit.text}" if unit.refers_back and unit.previous and not said else unit.text
         if unit.language != question.language:
             source = _LANGUAGE_NAMES[question.language][unit.language]
             text = render("quoted", question.language, text=text, source_language=source)

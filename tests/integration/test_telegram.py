@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
@@ -416,7 +417,14 @@ async def test_invisible_characters_and_nul_in_a_question_change_nothing(telegra
     (sent,) = await api.wait_for("sendMessage", 1, PRIVATE + 208)
 
     assert "1.3%" in str(sent.params["text"])
-    recorded = application.bot_data["services"].chat.question_for_message(PRIVATE + 208, sent.result["message_id"])
+    chatlog = application.bot_data["services"].chat
+    # The answer is sent first and recorded right after: wait for the record, not for a fixed time.
+    recorded = None
+    for _ in range(200):
+        recorded = chatlog.question_for_message(PRIVATE + 208, sent.result["message_id"])
+        if recorded is not None:
+            break
+        await asyncio.sleep(0.05)
     assert recorded is not None and recorded.question == "Why is Alibaba down?"
 
 
