@@ -125,11 +125,13 @@ def _about_subjects(question: Question, pool: list[Chunk]) -> set[str]:
 
 
 def _pool(passages: tuple[Passage, ...], pages: PageChunks | None) -> list[Chunk]:
-    """The retrieved chunks, plus the other chunks of retrieved statement pages (their rows)."""
+    """The retrieved chunks, plus the other chunks of retrieved statement pages (their rows) and of
+    the best passage's page (its next sentence may hold the answer: "The $104.2 million increase
+    was primarily due to …")."""
     pool: dict[str, Chunk] = {}
-    for passage in passages:
+    for rank, passage in enumerate(passages):
         pool.setdefault(passage.chunk.id, passage.chunk)
-        if pages is not None and passage.chunk.section and passage.chunk.page is not None:
+        if pages is not None and (passage.chunk.section or rank == 0) and passage.chunk.page is not None:
             for sibling in pages(passage.chunk):
                 pool.setdefault(sibling.id, sibling)
     return list(pool.values())
@@ -317,7 +319,9 @@ def _choose(scored: list[_Scored], question: Question) -> list[_Scored]:
 
 
 def _repeats(candidate: _Scored, chosen: list[_Scored]) -> bool:
-    return any(_same_fact(candidate.unit, other.unit) for other in chosen)
+    # A chosen sentence that leans on the one before it is shown with it: that one is said too.
+    brought = {other.unit.previous for other in chosen if other.unit.refers_back}
+    return candidate.unit.text in brought or any(_same_fact(candidate.unit, other.unit) for other in chosen)
 
 
 def _same_fact(first: Unit, second: Unit) -> bool:

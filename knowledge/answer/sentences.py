@@ -20,6 +20,7 @@ from knowledge.text.terms import terms
 _CELL = re.compile(r"\(?[-−–]?[$€]?\d[\d,.]*\)?%?|[—–-]")
 # An amount inside a row label (not a year, not a rate: "Notes due 2026 (3.5%)" is a label).
 _LABEL_NUMBER = re.compile(r"(?<![\w.,])\(?(?!(?:19|20)\d\d\b)\d[\d,.]*\)?(?=\s|$)")
+_INNER_END = re.compile(r"[a-z)]\.\s+[A-Z]")
 _CURRENCY_ONLY = frozenset({"$", "€"})
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _UNIT = re.compile(
@@ -35,6 +36,9 @@ _TERMINAL = re.compile(r"[.!?:;]\s*$|[.!?][\"”“»)]\s*$")
 _REFERENCE = re.compile(
     r"^(?:it|its|it's|they|their|them|this|these|that|those|such|he|she|the\s+company|the\s+group|the\s+firm|"
     r"the\s+move|es|sie|er|ihr|ihre|sein|seine|dies|diese|dieser|damit|deshalb|daher|dadurch|dabei|"
+    # "The $104.2 million increase was primarily due to …": a change of the figure just named.
+    r"(?:the|this|that)\s+(?:[$€]?[\d.,]+\s*(?:million|billion|%|percent)?\s+)?(?:increase|decrease|decline|rise|"
+    r"drop|growth|change|improvement|deterioration|reduction)|"
     r"das\s+unternehmen|der\s+konzern|die\s+firma)\b",
     re.IGNORECASE,
 )
@@ -66,9 +70,10 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
     heading = ""
     for paragraph in re.split(r"\n\s*\n", text):
         prose: list[str] = []
-        for raw in paragraph.split("\n"):
-            line = raw.strip()
-            row = _split_row(line) if line and not line.endswith(".") else None
+        lines = [raw.strip() for raw in paragraph.split("\n")]
+        for number, line in enumerate(lines):
+            following = lines[number + 1] if number + 1 < len(lines) else ""
+            row = _split_row(line) if line and not line.endswith(".") and not _runs_on(line, following) else None
             if row is not None:
                 found.extend(_sentences(" ".join(prose), passage, language, len(found), heading))
                 prose = []
@@ -81,6 +86,12 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
                 heading = line.lstrip("# ") or heading
         found.extend(_sentences(" ".join(prose), passage, language, len(found), heading))
     return found
+
+
+def _runs_on(line: str, following: str) -> bool:
+    """A prose line that merely ends in a figure: "… at the end of fiscal 2021. The $104.2" followed
+    by "million increase was …" (a sentence ends inside it, it is long, or the next line goes on)."""
+    return bool(_INNER_END.search(line)) or len(line.split()) > 16 or following[:1].islower()
 
 
 def _sentences(prose: str, passage: int, language: str, start: int, heading: str = "") -> list[Unit]:

@@ -126,3 +126,18 @@ def test_a_metric_is_answered_by_the_rows_it_is_computed_from() -> None:
     assert question.kind == "figure" and draft.covered
     assert set(shown[:2]) == {"Total revenue", "Operating income"}
     assert "Net income" not in shown
+
+
+def test_a_prose_line_ending_in_a_figure_is_not_a_table_row() -> None:
+    from knowledge.answer.sentences import units
+
+    page = (
+        "Merchandise inventories, net at the end of the fourth quarter of fiscal 2022 totaled $1.6\n"
+        "billion compared to $1.5 billion at the end of the fourth quarter of fiscal 2021. The $104.2\n"
+        "million increase was primarily due to the opening of 47 new stores since January 29, 2022.\n"
+    )
+
+    found = units(page, 0, "en")
+
+    assert [unit.kind for unit in found] == ["sentence", "sentence"]
+    assert found[1].text.startswith("The $104.2 million increase") and found[1].refers_back
