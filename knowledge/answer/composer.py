@@ -13,6 +13,7 @@ when it holds something new, marked as quoted.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -214,7 +215,22 @@ def _matches(group: frozenset[str], stems: frozenset[str]) -> bool:
     ("compet" and "competit": the stemmer leaves word families apart)?"""
     if group & stems:
         return True
-    return any((a.startswith(b) or b.startswith(a)) for a in group if len(a) >= 5 for b in stems if len(b) >= 5)
+    known, ordered = _long_stems(stems)
+    for asked in group:
+        if len(asked) < 5:
+            continue
+        if any(asked[:end] in known for end in range(5, len(asked))):  # a stem that begins the asked one
+            return True
+        at = bisect_left(ordered, asked)  # a stem the asked one begins sorts right after it
+        if at < len(ordered) and ordered[at].startswith(asked):
+            return True
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _long_stems(stems: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    long = frozenset(stem for stem in stems if len(stem) >= 5)
+    return long, tuple(sorted(long))
 
 
 def _when(text: str, question: Question) -> float:
