@@ -43,6 +43,7 @@ class Catalyst:
     unit: Unit
     chunk: Chunk
     own: bool
+    names_it: bool = False  # says the company's name (a line that stands on its own)
 
 
 def window(move: Move) -> tuple[date, date]:
@@ -106,12 +107,16 @@ def catalysts(question: Question, move: Move, chunks: list[Chunk], companies: Co
             named = set(companies.find(unit.text)) or set(companies.find(unit.lead))
             if named and not named & set(question.tickers):
                 continue  # about another company
-            # The company's own driver: about it alone (a sentence naming it among others, like
-            # "Alibaba, JD.com and Baidu fell", tells of the market).
-            mentioned = any(name in unit.text.lower() for name in names)
-            alone = len(named) <= 1 and set(chunk.tickers) <= set(question.tickers) | {""}
-            own = mentioned and (len(named) <= 1 or alone)
-            by_document.setdefault(chunk.document_id, []).append(Catalyst(chunk.published, unit, chunk, own))
+            # The company's own driver: about it alone, or with it as the subject ("JD.com is still
+            # spending on food delivery, where it competes with Meituan and Alibaba"). A sentence
+            # naming it among others ("Alibaba, JD.com and Baidu fell") tells of the market; one
+            # naming nobody in a source about the company alone is about the company.
+            text = unit.text.lower()
+            mentioned = any(name in text for name in names)
+            leads = any(text.startswith(name) for name in names)
+            about_it = bool(chunk.tickers) and set(chunk.tickers) <= set(question.tickers)
+            own = (mentioned and (len(named) <= 1 or leads)) or (not companies.find(unit.text) and about_it)
+            by_document.setdefault(chunk.document_id, []).append(Catalyst(chunk.published, unit, chunk, own, mentioned))
     found = []
     for candidates in by_document.values():
         candidates.sort(key=lambda catalyst: -_weight(catalyst, question))
@@ -136,11 +141,17 @@ def _weight(catalyst: Catalyst, question: Question) -> float:
     unit = catalyst.unit
     return (
         2.0 * catalyst.own
+        + 0.6 * catalyst.names_it
         + 1.0 * bool(unit.figures)
         + 0.8 * (unit.language == question.language)
         + 0.5 * len(_DRIVER.findall(unit.text))
         - 0.002 * len(unit.text)
     )
+
+
+def _cite(cited: dict[int, list[Chunk]], n: int, chunk: Chunk) -> None:
+    if chunk not in cited.setdefault(n, []):
+        cited[n].append(chunk)
 
 
 def explain(question: Question, move: Move, name: str, found: list[Catalyst]) -> Draft:
@@ -150,7 +161,7 @@ def explain(question: Question, move: Move, name: str, found: list[Catalyst]) ->
     if move.asked_date is not None:
         lines.append(render("move_snapped", language, asked=day(move.asked_date, language)))
     numbers: dict[tuple[str, int | None], int] = {}
-    cited: dict[int, Chunk] = {}
+    cited: dict[int, list[Chunk]] = {}  # one source may be quoted from several of its chunks
     shown: list[tuple[Catalyst, list[int]]] = []
     native = [c for c in found if c.unit.language == language]
     foreign = [c for c in found if c.unit.language != language]
@@ -166,13 +177,13 @@ def explain(question: Question, move: Move, name: str, found: list[Catalyst]) ->
         if same is not None:
             if n not in same[1]:
                 same[1].append(n)
-                cited[n] = catalyst.chunk
+                _cite(cited, n, catalyst.chunk)
             continue
         said = frozenset().union(*(entry[0].unit.figures for entry in shown))
         extra = catalyst.unit.language != language and not (catalyst.own and not own_native)
         if len(shown) == MAX_CATALYSTS or (extra and shown and not catalyst.unit.figures - said):
             continue
-        cited[n] = catalyst.chunk
+        _cite(cited, n, catalyst.chunk)
         shown.append((catalyst, [n]))
     shown.sort(key=lambda entry: order(question)(entry[0]))
     if shown:
@@ -181,7 +192,9 @@ def explain(question: Question, move: Move, name: str, found: list[Catalyst]) ->
     else:
         start, end = window(move)
         lines.append(render("move_unexplained", language, start=day(start, language), end=day(end, language)))
-    citations = tuple(Citation.of(n, chunk) for n, chunk in sorted(cited.items()))
+    citations = tuple(
+        Citation.of(n, chunks[0], "\n\n".join(chunk.text for chunk in chunks)) for n, chunks in sorted(cited.items())
+    )
     return Draft("\n".join(lines), citations, covered=True)
 
 

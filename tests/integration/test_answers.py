@@ -115,3 +115,13 @@ def test_odd_input_gives_a_guarded_answer(seeded: Engine, question: str) -> None
 
     assert answer.disclaimer
     assert isinstance(answer.grounded, bool)
+
+
+@pytest.mark.parametrize("question", ["Why is JD.com under pressure?", "Warum steht JD.com unter Druck?"])
+def test_a_why_answer_puts_the_companys_own_drivers_before_the_market(seeded: Engine, question: str) -> None:
+    answer = seeded.ask(question)
+
+    lines = [line for line, _ in quoted_lines(answer)]
+    assert "food-delivery" in lines[0] and "JD.com" in lines[0]
+    assert any("retail" in line.lower() or "Einzelhandel" in line for line in lines[1:])
+    assert unquoted(answer) == []
