@@ -36,7 +36,9 @@ _TERMINAL = re.compile(r"[.!?:;]\s*$|[.!?][\"”“»)]\s*$")
 _REFERENCE = re.compile(
     r"^(?:it|its|it's|they|their|them|this|these|that|those|such|he|she|the\s+company|the\s+group|the\s+firm|"
     r"the\s+move|es|sie|er|ihr|ihre|sein|seine|dies|diese|dieser|damit|deshalb|daher|dadurch|dabei|"
-    # "The $104.2 million increase was primarily due to …": a change of the figure just named.
+    # "The weak figures hit …", "The $104.2 million increase was primarily due to …": the data or
+    # the change just named.
+    r"(?:the|these|those)\s+(?:weak|strong|latest|new|same|disappointing|soft)?\s*(?:figures|numbers|data)\b|"
     r"(?:the|this|that)\s+(?:[$€]?[\d.,]+\s*(?:million|billion|%|percent)?\s+)?(?:increase|decrease|decline|rise|"
     r"drop|growth|change|improvement|deterioration|reduction)|"
     r"das\s+unternehmen|der\s+konzern|die\s+firma)\b",
@@ -69,22 +71,24 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
     header = _header(page_text or text)
     heading = ""
     for paragraph in re.split(r"\n\s*\n", text):
+        # A paragraph opening "The weak figures hit …" leans on the last sentence of the one before.
+        before = found[-1].text if found and found[-1].kind == "sentence" else ""
         prose: list[str] = []
         lines = [raw.strip() for raw in paragraph.split("\n")]
         for number, line in enumerate(lines):
             following = lines[number + 1] if number + 1 < len(lines) else ""
             row = _split_row(line) if line and not line.endswith(".") and not _runs_on(line, following) else None
             if row is not None:
-                found.extend(_sentences(" ".join(prose), passage, language, len(found), heading))
+                found.extend(_sentences(" ".join(prose), passage, language, len(found), heading=heading, before=before))
                 prose = []
                 found.extend(_row(row, line, header, passage=passage, language=language, position=len(found)))
             elif line and not _heading(line):
                 prose.append(line)
             else:
-                found.extend(_sentences(" ".join(prose), passage, language, len(found), heading))
-                prose = []
+                found.extend(_sentences(" ".join(prose), passage, language, len(found), heading=heading, before=before))
+                prose, before = [], ""
                 heading = line.lstrip("# ") or heading
-        found.extend(_sentences(" ".join(prose), passage, language, len(found), heading))
+        found.extend(_sentences(" ".join(prose), passage, language, len(found), heading=heading, before=before))
     return found
 
 
@@ -94,7 +98,9 @@ def _runs_on(line: str, following: str) -> bool:
     return bool(_INNER_END.search(line)) or len(line.split()) > 16 or following[:1].islower()
 
 
-def _sentences(prose: str, passage: int, language: str, start: int, heading: str = "") -> list[Unit]:
+def _sentences(
+    prose: str, passage: int, language: str, start: int, *, heading: str = "", before: str = ""
+) -> list[Unit]:
     prose = re.sub(r"(\w)- (\w)", r"\1\2", prose) if "- " in prose else prose
     pieces: list[str] = []
     for piece in _SENTENCE_END.split(prose):
@@ -103,7 +109,7 @@ def _sentences(prose: str, passage: int, language: str, start: int, heading: str
         else:
             pieces.append(piece)
     made: list[Unit] = []
-    previous = ""
+    previous = before
     lead = pieces[0].strip() if pieces else ""
     for piece in (p.strip() for p in pieces):
         if _quotable(piece):

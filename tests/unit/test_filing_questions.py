@@ -141,3 +141,16 @@ def test_a_prose_line_ending_in_a_figure_is_not_a_table_row() -> None:
 
     assert [unit.kind for unit in found] == ["sentence", "sentence"]
     assert found[1].text.startswith("The $104.2 million increase") and found[1].refers_back
+
+
+def test_a_paragraph_opening_on_the_figures_just_named_leans_on_the_paragraph_before() -> None:
+    from knowledge.answer.sentences import units
+
+    text = (
+        "China's retail sales grew by only 1.3% in November, down from 2.9% in October.\n\n"
+        "The weak figures hit consumer-facing technology stocks across the board."
+    )
+
+    found = units(text, 0, "en")
+
+    assert found[1].refers_back and found[1].previous == found[0].text
