@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
+from functools import cache, partial
 
 from knowledge import metrics
 from knowledge.answer.advice import AdviceDetector
@@ -159,7 +160,9 @@ class AnswerEngine:
         if advice and question.tickers:
             # An advice request gets the facts about the company instead of a call.
             question = replace(question, kind="overview", focus=())
-        pages = lambda chunk: _page_chunks(view, chunk)  # noqa: E731
+        # One fetch per page for the whole answer: two passages of a page, or the closest-passage
+        # pass after the composer, would otherwise ask the store for it again.
+        pages = cache(partial(_page_chunks, view))
         draft = compose(question, found.passages, self.companies, pages)
         if draft.covered or advice or not found.covered:
             return draft

@@ -104,7 +104,8 @@ def catalysts(question: Question, move: Move, chunks: list[Chunk], companies: Co
         for unit in units(chunk.text, 0, chunk.language):
             if unit.kind != "sentence" or not _DRIVER.search(unit.text) or unit.refers_back:
                 continue
-            named = set(companies.find(unit.text)) or set(companies.find(unit.lead))
+            in_text = set(companies.find(unit.text))
+            named = in_text or set(companies.find(unit.lead))
             if named and not named & set(question.tickers):
                 continue  # about another company
             # The company's own driver: about it alone, or with it as the subject ("JD.com is still
@@ -115,7 +116,7 @@ def catalysts(question: Question, move: Move, chunks: list[Chunk], companies: Co
             mentioned = any(name in text for name in names)
             leads = any(text.startswith(name) for name in names)
             about_it = bool(chunk.tickers) and set(chunk.tickers) <= set(question.tickers)
-            own = (mentioned and (len(named) <= 1 or leads)) or (not companies.find(unit.text) and about_it)
+            own = (mentioned and (len(named) <= 1 or leads)) or (not in_text and about_it)
             by_document.setdefault(chunk.document_id, []).append(Catalyst(chunk.published, unit, chunk, own, mentioned))
     found = []
     for candidates in by_document.values():

@@ -102,8 +102,9 @@ _STATEMENT_NAME = re.compile(
     r"earnings|cash\s+flows?)|(?:income|cash\s+flows?)\s+statements?|p\s*&\s*l(?:\s+statement)?)\b",
     re.IGNORECASE,
 )
-# With a line item named, these say what to compute from its figures: the rows answer without them.
+# "the gain accruing as a result of the separation": a connective, not a thing to find.
 _AS_A_RESULT = re.compile(r"\b(?:as\s+a\s+result\s+of|because\s+of|due\s+to|infolge|aufgrund)\b", re.IGNORECASE)
+# With a line item named, these say what to compute from its figures: the rows answer without them.
 _COMPUTING = frozenset(terms("ratio average change rate between compared growth yoy percent", "en"))
 _US = re.compile(r"\bU\.?S\.?(?=[\s'-]|$)")  # the country, not the pronoun "us"
 _STOCK = re.compile(r"\b(?:stock|stocks|shares?|share\s+price|aktie\w*|kurs\w*|papier\w*)\b", re.IGNORECASE)

@@ -17,24 +17,20 @@ from knowledge.text.terms import terms
 
 
 @cache
+def _data() -> dict[str, dict[str, list[str]]]:
+    loaded: dict[str, dict[str, list[str]]] = json.loads(
+        Path(__file__).with_name("concepts.json").read_text(encoding="utf-8")
+    )
+    return loaded
+
+
 def _phrases() -> dict[str, list[str]]:
-    raw: dict[str, list[str]] = json.loads(Path(__file__).with_name("concepts.json").read_text(encoding="utf-8"))[
-        "concepts"
-    ]
-    return raw
-
-
-@cache
-def _inputs() -> dict[str, list[str]]:
-    raw: dict[str, list[str]] = json.loads(Path(__file__).with_name("concepts.json").read_text(encoding="utf-8"))[
-        "inputs"
-    ]
-    return raw
+    return _data()["concepts"]
 
 
 def inputs_of(tokens: frozenset[str]) -> frozenset[str]:
     """The line items the named metrics are computed from ("operating margin": operating income, revenue)."""
-    return frozenset(item for token in tokens for item in _inputs().get(token, []))
+    return frozenset(item for token in tokens for item in _data()["inputs"].get(token, []))
 
 
 def concept_phrases(token: str) -> list[str]:
@@ -44,7 +40,7 @@ def concept_phrases(token: str) -> list[str]:
 
 def concept_words(tokens: frozenset[str]) -> frozenset[str]:
     """The stems of the words the concepts are spelled with, in either language."""
-    words = " ".join(re.sub(r"\\\w|[^\w\s]", " ", phrase) for token in tokens for phrase in _phrases().get(token, []))
+    words = " ".join(re.sub(r"\\\w|[^\w\s]", " ", phrase) for token in tokens for phrase in concept_phrases(token))
     return frozenset(terms(words, "en")) | frozenset(terms(words, "de"))
 
 

@@ -3,8 +3,6 @@ holds the asked line item answers (not a neighbour with a similar label)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from knowledge.answer.composer import compose
@@ -54,20 +52,24 @@ def test_a_why_question_about_a_percentage_asks_for_causes() -> None:
     assert question.kind == "cause"
 
 
-def _statement_passage() -> Passage:
+def _filing_passage(filing: str, ticker: str, text: str, section: str) -> Passage:
+    """A retrieved chunk of a statement page of a 10-K named like FinanceBench's ("NIKE_2019_10K")."""
     chunk = Chunk(
-        id="nke2019-v1-40",
-        document_id="nke2019",
-        text=BALANCE_SHEET,
-        title="NIKE_2019_10K",
-        uri="file:///NIKE_2019_10K.pdf",
-        published=date(2019, 7, 23),
+        id=f"{filing.lower()}-v1-40",
+        document_id=filing.lower(),
+        text=text,
+        title=filing,
+        uri=f"file:///{filing}.pdf",
         page=54,
-        tickers=("NKE",),
+        tickers=(ticker,),
         kind="filing",
-        section="balance_sheet",
+        section=section,
     )
     return Passage(chunk, 1.0, 0.5, 3.0)
+
+
+def _statement_passage() -> Passage:
+    return _filing_passage("NIKE_2019_10K", "NKE", BALANCE_SHEET, "balance_sheet")
 
 
 def test_the_row_of_the_asked_line_item_answers_with_its_year_and_unit() -> None:
@@ -109,18 +111,8 @@ def test_a_metric_is_answered_by_the_rows_it_is_computed_from() -> None:
     question = understand(
         "Does Adobe have an improving operating margin profile as of FY2022?", "en", Companies.default()
     )
-    chunk = Chunk(
-        id="adbe2022-v1-7",
-        document_id="adbe2022",
-        text=INCOME_STATEMENT,
-        title="ADOBE_2022_10K",
-        uri="file:///ADOBE_2022_10K.pdf",
-        page=54,
-        tickers=("ADBE",),
-        kind="filing",
-        section="income",
-    )
-    draft = compose(question, (Passage(chunk, 1.0, 0.5, 3.0),), Companies.default())
+    passage = _filing_passage("ADOBE_2022_10K", "ADBE", INCOME_STATEMENT, "income")
+    draft = compose(question, (passage,), Companies.default())
 
     shown = [line.lstrip("• ").split(":")[0] for line in draft.text.splitlines()]
     assert question.kind == "figure" and draft.covered
