@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from knowledge.answer.extremes import ranked, tables
 from knowledge.answer.question import Question
 from knowledge.answer.sentences import Unit, units
 from knowledge.index.statements import hints
@@ -80,6 +81,10 @@ def compose(
     pool = _pool(passages, pages)
     about = _about_subjects(question, pool)
     candidates = [unit for unit in _units(pool) if pool[unit.passage].document_id in about]
+    if question.extreme:
+        table = _extreme(question, candidates, pool)
+        if table is not None:
+            return table
     scored = [s for s in (_score(unit, question, pool, companies) for unit in candidates) if s is not None]
     scored.sort(key=lambda s: -s.score)
     chosen = _choose(scored, question)
@@ -115,6 +120,32 @@ def nearest(
     return Draft(shown.text, shown.citations, covered=False)
 
 
+def _extreme(question: Question, candidates: list[Unit], pool: list[Chunk]) -> Draft | None:
+    """The largest (or smallest) row of the table the question names, with the runners-up."""
+    first: dict[tuple[str, int | None], int] = {}
+    for index, chunk in enumerate(pool):
+        first.setdefault((chunk.document_id, chunk.page), index)
+
+    def page_of(unit: Unit) -> tuple[str, int | None]:
+        return pool[unit.passage].document_id, pool[unit.passage].page
+
+    ordered = sorted(candidates, key=lambda u: (first[page_of(u)], _chunk_order(pool[u.passage].id), u.position))
+    best: tuple[tuple[int, bool, int], list[Unit]] | None = None
+    for table in tables(ordered, page_of):
+        words = frozenset(terms(table.label, table.rows[0].language)) | concepts(table.label)[1]
+        named = sum(_matches(group, words) for group in question.focus)
+        rows = ranked(table, question) if named else []
+        # A table closed by its total is whole; a chunk may end halfway through another copy of it.
+        key = (named, bool(table.total), len(table.rows))
+        if rows and (best is None or key > best[0]):
+            best = (key, rows)
+    if best is None:
+        return None
+    shown = _render([_Scored(row, 0.0, 1.0, True) for row in best[1]], pool, question)
+    label = render("extreme_largest" if question.extreme > 0 else "extreme_smallest", question.language)
+    return Draft(f"{label} {shown.text}", shown.citations, covered=True)
+
+
 def _about_subjects(question: Question, pool: list[Chunk]) -> set[str]:
     """The documents that name the unknown company a question asks about (all, if it names none)."""
     if not question.subjects:
@@ -140,7 +171,7 @@ def _pool(passages: tuple[Passage, ...], pages: PageChunks | None) -> list[Chunk
 
 def _units(pool: list[Chunk]) -> list[Unit]:
     page_texts: dict[tuple[str, int | None], str] = {}
-    for chunk in pool:
+    for chunk in sorted(pool, key=lambda chunk: _chunk_order(chunk.id)):  # a page's text in reading order
         key = (chunk.document_id, chunk.page)
         page_texts[key] = f"{page_texts.get(key, '')}\n{chunk.text}" if chunk.page is not None else chunk.text
     found = []

@@ -56,7 +56,7 @@ _KINDS = (
      r"receivables?|assets|liabilities|inventor(?:y|ies)|expenses?|turnover|ebitda?r?|ebit|earnings|dividends?)\b"
      r"|\b(?:in\s+usd|in\s+millions|in\s+billions|percentage|percent|%)\b"),
     ("cause", r"\b(?:why|warum|wieso|weshalb|what\s+drove|what\s+caused|reason|grund|gründe|what\s+explains)\b"),
-    ("comparison", r"\bcompare\w*|\bversus\b|\bvs\.?\b|\bdifference\b|\bvergleich\w*|\bunterschied"),
+    ("comparison", r"^\s*among\b|\bcompare\w*|\bversus\b|\bvs\.?\b|\bdifference\b|\bvergleich\w*|\bunterschied"),
     ("list", r"^\s*(?:which|who|welche\w*|wer)\b|\blist\b|\bname\s+the\b|\bnenne\b"),
 )  # fmt: skip
 MONTH_NAMES = tuple(name for name in MONTHS if len(name) > 3)
@@ -90,7 +90,10 @@ _ASKING = frozenset(
         "base based basing judgment judgments off according clearly outlined within considering consider data "
         "primarily referencing reference plainly provided information formerly known generate generated round "
         "rounded decimal decimals place places unit units numerator denominator roughly times using use end "
-        "able during among exclude excluding if unadjusted define defined definition divided",
+        "able during among exclude excluding if unadjusted define defined definition divided "
+        # Verbs that only link the company to the figure ("the gain accruing to", "proceeds it realised").
+        "realise realised realize realized accrue accruing accrued occur occurred occurring "
+        "largest biggest highest greatest most smallest lowest least fewest brought bring brings",
         "en",
     )
     + terms(" ".join(MONTH_NAMES), "en")
@@ -104,10 +107,24 @@ _STATEMENT_NAME = re.compile(
 )
 # "the gain accruing as a result of the separation": a connective, not a thing to find.
 _AS_A_RESULT = re.compile(r"\b(?:as\s+a\s+result\s+of|because\s+of|due\s+to|infolge|aufgrund)\b", re.IGNORECASE)
+# "Kenvue (formerly Consumer Health business segment)", "Block (formerly known as Square)": an aside
+# that helps find the source, but no answering sentence need repeat it.
+_PARENTHESES = re.compile(r"\([^()]*\)")
 # With a line item named, these say what to compute from its figures: the rows answer without them.
 _COMPUTING = frozenset(terms("ratio average change rate between compared growth yoy percent", "en"))
 _US = re.compile(r"\bU\.?S\.?(?=[\s'-]|$)")  # the country, not the pronoun "us"
 _STOCK = re.compile(r"\b(?:stock|stocks|shares?|share\s+price|aktie\w*|kurs\w*|papier\w*)\b", re.IGNORECASE)
+# "the largest liability", "the highest EBITDAR": one row of a table, picked by its figure. Not
+# "the most important risk" (an adjective follows), nor growth or margins (a column of rates).
+_LARGEST = re.compile(
+    r"\b(?:largest|biggest|highest|greatest|most(?!\s+[a-z]+(?:ant|ent|ive|ful|ous|able|ible|al|ic|ing)\b)|"
+    r"größte\w*|höchste\w*|meiste\w*)\b",
+    re.IGNORECASE,
+)
+_SMALLEST = re.compile(r"\b(?:smallest|lowest|least|fewest|kleinste\w*|niedrigste\w*|geringste\w*)\b", re.IGNORECASE)
+_RATES = re.compile(r"\b(?:growth|grew|change|margin|ratio|rate|percent|performance|wachstum|marge|quote)\b", re.I)
+# "Among operations, investing, and financing activities, which …": the question names the rows.
+_ENUMERATION = re.compile(r"\b\w+,\s+\w+,?\s+(?:and|or|und|oder)\s+\w+", re.IGNORECASE)
 _PRONOUN_ONLY = re.compile(r"^\s*(?:and|what about|how about|und|was ist mit|wie sieht es mit)\b", re.IGNORECASE)
 
 
@@ -126,6 +143,7 @@ class Question:
     subjects: frozenset[str] = frozenset()
     months: frozenset[int] = frozenset()  # months the question names: an answer about them comes first
     inputs: frozenset[str] = frozenset()  # line items the asked metric is computed from (concept tokens)
+    extreme: int = 0  # asks for the largest (1) or smallest (-1) entry of a table
 
     @property
     def needs_figure(self) -> bool:
@@ -152,7 +170,18 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     inputs = inputs_of(frozenset(token for group in focus for token in group))
     if inputs and kind in ("overview", "other"):
         kind = "figure"  # "Does Adobe have an improving operating margin?": its inputs' figures answer
-    return Question(text, core, language, tuple(named), kind, direction, focus, years(core), subjects, months, inputs)
+    asked = (kind, direction, focus, years(core), subjects, months, inputs, _extreme(core))
+    return Question(text, core, language, tuple(named), *asked)
+
+
+def _extreme(core: str) -> int:
+    """Largest (1), smallest (-1), or neither (0): whichever superlative comes first."""
+    if _RATES.search(core) or _ENUMERATION.search(core):
+        return 0
+    largest, smallest = _LARGEST.search(core), _SMALLEST.search(core)
+    if largest and (not smallest or largest.start() < smallest.start()):
+        return 1
+    return -1 if smallest else 0
 
 
 def _unknown_names(core: str, language: str) -> frozenset[str]:
@@ -174,7 +203,7 @@ def _kind(core: str, names_company: bool) -> str:
 
 def _focus(core: str, language: str, names: frozenset[str]) -> tuple[frozenset[str], ...]:
     """The question's concepts and content terms, each term with its equivalents in either language."""
-    plain = _AS_A_RESULT.sub(" ", _STATEMENT_NAME.sub(" ", _US.sub("United States", core)))
+    plain = _AS_A_RESULT.sub(" ", _STATEMENT_NAME.sub(" ", _US.sub("United States", _PARENTHESES.sub(" ", core))))
     text, named_concepts = concepts(plain)
     # A concept's own words left over ("cash flow from operating activities" matched as "cash flow
     # from operati…") are the concept, not another thing to find.

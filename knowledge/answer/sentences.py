@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from knowledge.answer.guard import violates
 from knowledge.text.concepts import concepts
@@ -44,6 +45,11 @@ _REFERENCE = re.compile(
     r"das\s+unternehmen|der\s+konzern|die\s+firma)\b",
     re.IGNORECASE,
 )
+# "Short-term investments:" above its rows: a sub-table's title.
+_LABEL_LINE = re.compile(r"[A-Z][^\d:.]{2,60}:")
+_DATE_LINE = re.compile(r"\(?[A-Z][a-z]+\s+\d{1,2},?(?:\s+\d{4})?\)?,?")
+# A filing's "The Company" is its defined name for the filer, not a pointer to the sentence before.
+_DEFINED_NAME = re.compile(r"^the\s+company\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -63,13 +69,14 @@ class Unit:
     lead: str = ""  # the paragraph's first sentence: whom "the group" means when the sentence names nobody
     heading: str = ""  # the section heading above it ("Risk factors"): what it is about
     years: tuple[int, ...] = ()  # the columns a row's figures belong to
+    cells: tuple[str, ...] = ()  # a row's figures as printed, in column order
 
 
 def units(text: str, passage: int, language: str, page_text: str = "") -> list[Unit]:
     """The quotable sentences and rows of a passage; `page_text` is its whole page (for headers)."""
     found: list[Unit] = []
     header = _header(page_text or text)
-    heading = ""
+    heading, filing, titled = _heading_before(page_text, text), bool(page_text), False
     for paragraph in re.split(r"\n\s*\n", text):
         # A paragraph opening "The weak figures hit …" leans on the last sentence of the one before.
         before = found[-1].text if found and found[-1].kind == "sentence" else ""
@@ -79,17 +86,27 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
             following = lines[number + 1] if number + 1 < len(lines) else ""
             row = _split_row(line) if line and not line.endswith(".") and not _runs_on(line, following) else None
             if row is not None:
-                found.extend(_sentences(" ".join(prose), passage, language, len(found), heading=heading, before=before))
+                found.extend(_said(prose, passage, language, len(found), (heading, before, filing)))
                 prose = []
-                found.extend(_row(row, line, header, passage=passage, language=language, position=len(found)))
-            elif line and not _heading(line):
+                where = {"passage": passage, "position": len(found), "heading": heading}
+                found.extend(_row(row, line, header, language, where))
+                titled = False
+            elif line and not _heading(line) and not _LABEL_LINE.fullmatch(line):
                 prose.append(line)
             else:
-                found.extend(_sentences(" ".join(prose), passage, language, len(found), heading=heading, before=before))
+                found.extend(_said(prose, passage, language, len(found), (heading, before, filing)))
                 prose, before = [], ""
-                heading = line.lstrip("# ") or heading
-        found.extend(_sentences(" ".join(prose), passage, language, len(found), heading=heading, before=before))
+                # Heading lines in a row make one title ("SUPPLEMENTAL DATA – ADJUSTED EBITDAR", "(In thousands)").
+                if line and _names(line):
+                    heading = f"{heading if titled else ''} {line.lstrip('# ')}".strip()[:200]
+                    titled = True
+        found.extend(_said(prose, passage, language, len(found), (heading, before, filing)))
     return found
+
+
+def _said(prose: list[str], passage: int, language: str, start: int, context: tuple[str, str, bool]) -> list[Unit]:
+    heading, before, filing = context
+    return _sentences(" ".join(prose), passage, language, start, heading=heading, before=before, filing=filing)
 
 
 def _runs_on(line: str, following: str) -> bool:
@@ -99,7 +116,7 @@ def _runs_on(line: str, following: str) -> bool:
 
 
 def _sentences(
-    prose: str, passage: int, language: str, start: int, *, heading: str = "", before: str = ""
+    prose: str, passage: int, language: str, start: int, *, heading: str = "", before: str = "", filing: bool = False
 ) -> list[Unit]:
     prose = re.sub(r"(\w)- (\w)", r"\1\2", prose) if "- " in prose else prose
     pieces: list[str] = []
@@ -123,7 +140,7 @@ def _sentences(
                     language=language,
                     stems=_stems(piece, language),
                     figures=figures(piece),
-                    refers_back=bool(_REFERENCE.match(piece)),
+                    refers_back=bool(_REFERENCE.match(piece)) and not (filing and _DEFINED_NAME.match(piece)),
                     previous=previous,
                     lead=lead if lead != piece else "",
                     heading=heading,
@@ -184,13 +201,7 @@ def _split_row(line: str) -> tuple[str, list[str]] | None:
 
 
 def _row(
-    row: tuple[str, list[str]],
-    line: str,
-    header: tuple[tuple[int, ...], str],
-    *,
-    passage: int,
-    language: str,
-    position: int,
+    row: tuple[str, list[str]], line: str, header: tuple[tuple[int, ...], str], language: str, where: dict[str, Any]
 ) -> list[Unit]:
     label, cells = row[0].strip(" .:$€"), row[1]
     if len(label) < 4 or len(label.split()) > 16 or not re.search(r"[A-Za-z]{3}", label):
@@ -208,14 +219,37 @@ def _row(
             text=text,
             quote=line,
             kind="row",
-            passage=passage,
-            position=position,
             language=language,
             stems=_stems(label, language),
             figures=figures(" ".join(cells), skip_years=False),
             years=columns,
+            cells=tuple(cells),
+            **where,
         )
     ]
+
+
+def _names(line: str) -> bool:
+    # A line of figures alone (a total without its label) or a date ("December 31,") names nothing.
+    return bool(re.search(r"[^\W\d_]{3}", line)) and not _DATE_LINE.fullmatch(line)
+
+
+def _heading_before(page: str, text: str) -> str:
+    """The table title a passage continues under: the heading lines above the rows it opens with
+    (a page's second chunk starts mid-table)."""
+    at = page.find(text[:60]) if page and text else -1
+    title = ""
+    lines = [line for line in (raw.strip() for raw in page[: max(at, 0)].split("\n")) if line]
+    for line in reversed(lines[-40:]):
+        if _split_row(line) is not None:
+            if title:
+                break
+            continue  # the table's earlier rows
+        if _heading(line):
+            title = f"{line} {title}".strip()[:200] if _names(line) else title
+        elif len(line.split()) > 8 or _TERMINAL.search(line):
+            break  # prose: the title is above the table, not above the text
+    return title
 
 
 def _header(page: str) -> tuple[tuple[int, ...], str]:

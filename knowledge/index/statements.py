@@ -16,6 +16,9 @@ from typing import Any
 _HEADING_SPAN = 600  # a statement's heading sits at the top of its page
 _HEADING_LINES = 8
 _BROKEN_HEADING_SPAN = 100
+# "… classified in Deferred income taxes and other liabilities on the Consolidated Balance Sheets.":
+# the tail of a sentence that mentions a statement, wrapped onto a short line of its own.
+_MENTION = re.compile(r"[.,;]\s*$|\b(?:in|on|within|to|from|into)\s+(?:the|our|its)\s+\w*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,8 @@ def section_of(page_text: str) -> str:
     """
     lines = page_text[:_HEADING_SPAN].splitlines()[:_HEADING_LINES]
     # Either a short heading line, or a heading broken over several lines at the very top.
-    candidates = [line for line in lines if len(line) <= 90] + [" ".join(lines)[:_BROKEN_HEADING_SPAN]]
+    short = [line for line in lines if len(line) <= 90 and not _MENTION.search(line)]
+    candidates = [*short, " ".join(lines)[:_BROKEN_HEADING_SPAN]]
     for candidate in candidates:
         squashed = re.sub(r"[^a-z]", "", candidate.lower())
         if "notes" in squashed or "comprehensive" in squashed or "audited" in squashed:

@@ -146,3 +146,67 @@ def test_a_paragraph_opening_on_the_figures_just_named_leans_on_the_paragraph_be
     found = units(text, 0, "en")
 
     assert found[1].refers_back and found[1].previous == found[0].text
+
+
+LIABILITIES = (
+    "AMERICAN EXPRESS COMPANY\nCONSOLIDATED BALANCE SHEETS\n(Millions) 2022 2021\n"
+    "Investment securities 4,578 2,591\nTotal assets $ 228,354 $ 188,548\n"
+    "Liabilities\nCustomer deposits $ 110,239 $ 84,382\nAccounts payable 12,133 10,574\n"
+    "Short-term borrowings 1,348 2,243\nOther liabilities 37,350 30,497\n"
+    "Total liabilities $ 203,643 $ 166,371\nRetained earnings 16,279 13,474\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("asked", "lead", "runner_up"),
+    [
+        ("What was the largest liability in American Express's balance sheet in 2022?", "Customer deposits", "Other"),
+        ("Which liability was the smallest for American Express in 2022?", "Short-term borrowings", "Accounts"),
+    ],
+)
+def test_a_superlative_is_answered_by_the_rows_of_the_table_it_names(asked: str, lead: str, runner_up: str) -> None:
+    question = understand(asked, "en", Companies.default())
+    passage = _filing_passage("AMERICANEXPRESS_2022_10K", "AXP", LIABILITIES, "balance_sheet")
+    draft = compose(question, (passage,), Companies.default())
+
+    lines = draft.text.splitlines()
+    assert lines[0].startswith(f"Largest item of the table: {lead}: 2022") or lines[0].startswith(
+        f"Smallest item of the table: {lead}: 2022"
+    )
+    assert lines[1].startswith(f"• {runner_up}")
+    assert not any("Total" in line or "Retained" in line for line in lines)  # neither the total nor equity
+
+
+def test_a_superlative_of_rates_is_not_read_off_a_column_of_amounts() -> None:
+    question = understand("Which segment had the highest growth in 2022?", "en", Companies.default())
+    assert question.extreme == 0
+
+
+def test_an_aside_in_parentheses_is_not_part_of_the_focus() -> None:
+    focus = _focus(
+        "What is the amount of the cash proceeds that JnJ realised from the separation of Kenvue "
+        "(formerly Consumer Health business segment), as of August 30, 2023?"
+    )
+    stems = set().union(*focus)
+    assert {"cash", "proceed", "kenvu"} <= stems
+    assert not stems & {"health", "segment", "realis"}
+
+
+def test_a_filing_naming_the_company_opens_a_sentence_of_its_own() -> None:
+    from knowledge.answer.sentences import units
+
+    text = "Because the share count fell on August 23, revenue rose. The Company generated $13.2 billion in cash."
+    found = units(text, 0, "en", page_text=text)
+    assert not found[-1].refers_back
+    assert units(text, 0, "en")[-1].refers_back  # in a news article "The company" follows on
+
+
+def test_a_sentence_mentioning_a_statement_does_not_make_a_statement_page() -> None:
+    from knowledge.index.statements import section_of
+
+    notes = (
+        "May 31, 2021 and 2020, respectively, and primarily classified in Deferred income taxes and other\n"
+        "liabilities on the Consolidated Balance Sheets.\nThe Company has pension plans in various countries.\n"
+    )
+    assert section_of(notes) == ""
+    assert section_of("NIKE, INC.\nCONSOLIDATED BALANCE SHEETS\nMAY 31,\n") == "balance_sheet"
