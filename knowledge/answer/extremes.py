@@ -83,8 +83,8 @@ def ranked(table: Table, question: Question) -> list[Unit]:
 
 
 def _width(table: Table) -> int:
-    """The number of year columns, where the table has them."""
-    return next((len(row.years) for row in table.rows if row.years), 0)
+    """The number of cells of a row read against the year columns (a change column included)."""
+    return next((len(row.cells) for row in table.rows if row.years), 0)
 
 
 def _column(table: Table, years: tuple[int, ...]) -> int:

@@ -23,6 +23,10 @@ _CELL = re.compile(r"\(?[-−–]?[$€]?\d[\d,.]*\)?%?|[—–-]")
 _LABEL_NUMBER = re.compile(r"(?<![\w.,])\(?(?!(?:19|20)\d\d\b)\d[\d,.]*\)?(?=\s|$)")
 _INNER_END = re.compile(r"[a-z)]\.\s+[A-Z]")
 _CURRENCY_ONLY = frozenset({"$", "€"})
+_SHARE_OF = re.compile(r"(?:percent|%)\s+(?:of|to)\s+(?:net\s+)?(?:sales|revenues?)", re.IGNORECASE)
+_CHANGE = re.compile(r"\b(?:change|increase|decrease|veränderung)\b|%", re.IGNORECASE)
+_CHANGE_WORD = {"en": "change", "de": "Veränderung"}
+_Header = tuple[tuple[int, ...], str, bool]  # year columns, unit, a change column after them
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _UNIT = re.compile(
     r"\b(?:in\s+)?(millions|thousands|billions)\b|\((millions|thousands|billions)\)|\b(Mio|Mrd|Tsd)\.?\b", re.IGNORECASE
@@ -85,6 +89,9 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
         for number, line in enumerate(lines):
             following = lines[number + 1] if number + 1 < len(lines) else ""
             row = _split_row(line) if line and not line.endswith(".") and not _runs_on(line, following) else None
+            if row is None and (stated := _columns(line))[0]:
+                share = _SHARE_OF.search(line)  # "(Percent of net sales) 2022 2021 Change"
+                header = (stated[0], share.group(0).lower() if share else header[1], stated[1])  # the table's own
             if row is not None:
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing)))
                 prose = []
@@ -190,9 +197,11 @@ def _split_row(line: str) -> tuple[str, list[str]] | None:
     (one pass: no pattern that could backtrack for ages on a long line of numbers)."""
     tokens = line.split()
     cells: list[str] = []
-    while tokens and (_CELL.fullmatch(tokens[-1]) or tokens[-1] in _CURRENCY_ONLY):
+    while tokens and (_CELL.fullmatch(tokens[-1]) or tokens[-1] in _CURRENCY_ONLY or tokens[-1] == "%"):
         token = tokens.pop()
-        if token not in _CURRENCY_ONLY:
+        if token == "%" and tokens and _CELL.fullmatch(tokens[-1]):
+            cells.append(f"{tokens.pop()}%")  # "56.2 %": the PDF set the sign apart
+        elif token not in _CURRENCY_ONLY and token != "%":
             cells.append(token)
     label = " ".join(tokens)
     if sum(any(ch.isdigit() for ch in cell) for cell in cells) < 2 or not re.search(r"[A-Za-zäöüÄÖÜ]", label):
@@ -200,17 +209,18 @@ def _split_row(line: str) -> tuple[str, list[str]] | None:
     return label, cells[::-1]
 
 
-def _row(
-    row: tuple[str, list[str]], line: str, header: tuple[tuple[int, ...], str], language: str, where: dict[str, Any]
-) -> list[Unit]:
+def _row(row: tuple[str, list[str]], line: str, header: _Header, language: str, where: dict[str, Any]) -> list[Unit]:
     label, cells = row[0].strip(" .:$€"), row[1]
     if len(label) < 4 or len(label.split()) > 16 or not re.search(r"[A-Za-z]{3}", label):
         return []
     if label[0].islower() or len(_LABEL_NUMBER.findall(label)) >= 2:
         return []  # a line's tail or two columns run together by the PDF ("and options (563) 283 405 Cost…")
-    columns, unit = header
+    columns, unit, change = header
     if columns and len(columns) == len(cells):
         shown = " · ".join(f"{year} {cell}" for year, cell in zip(columns, cells, strict=True))
+    elif columns and change and len(columns) + 1 == len(cells):  # "2022 2021 Change"
+        dated = " · ".join(f"{year} {cell}" for year, cell in zip(columns, cells, strict=False))
+        shown = f"{dated} · {_CHANGE_WORD.get(language, 'change')} {cells[-1]}"
     else:
         shown, columns = " · ".join(cells), ()
     text = f"{label}: {shown}" + (f" ({unit})" if unit else "")
@@ -252,13 +262,13 @@ def _heading_before(page: str, text: str) -> str:
     return title
 
 
-def _header(page: str) -> tuple[tuple[int, ...], str]:
+def _header(page: str) -> _Header:
     """The year columns and the unit printed near the top of a statement page."""
     columns: tuple[int, ...] = ()
+    change = False
     for line in page.split("\n")[:12]:
-        found = tuple(int(year) for year in _YEARS.findall(line))
-        if len(found) >= 2 and len(line) < 120 and len(set(found)) == len(found):
-            columns = found
+        columns, change = _columns(line)
+        if columns:
             break
     unit = ""
     match = _UNIT.search(page[:1500])
@@ -266,4 +276,12 @@ def _header(page: str) -> tuple[tuple[int, ...], str]:
         word = next(group for group in match.groups() if group).lower()
         word = {"mio": "millions", "mrd": "billions", "tsd": "thousands"}.get(word, word)
         unit = f"USD {word}" if _CURRENCY.search(page[:3000]) else word
-    return columns, unit
+    return columns, unit, change
+
+
+def _columns(line: str) -> tuple[tuple[int, ...], bool]:
+    """The years a header line names, and whether a change column follows them ("2022 2021 Change")."""
+    found = tuple(int(year) for year in _YEARS.findall(line))
+    if len(found) >= 2 and len(line) < 120 and len(set(found)) == len(found):
+        return found, bool(_CHANGE.search(line.rpartition(str(found[-1]))[2]))
+    return (), False

@@ -6,6 +6,7 @@ them ("using the cash flow statement") or imply them ("capex", "working capital"
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -18,6 +19,15 @@ _HEADING_LINES = 8
 _BROKEN_HEADING_SPAN = 100
 # "… classified in Deferred income taxes and other liabilities on the Consolidated Balance Sheets.":
 # the tail of a sentence that mentions a statement, wrapped onto a short line of its own.
+_NOT_A_TITLE = frozenset(
+    "location analysis selected supplemental summarized summarised our note amounts other recognized recognised "
+    "classifications information arrangements components subject management related".split()
+)
+# What may follow a statement's title on its line: the unit, the period, "(continued)".
+_TITLE_TAILS = (
+    "continued", "inmillions", "inthousands", "inbillions", "dollarsin", "forthe", "foryears", "forfiscal",
+    "asof", "yearended", "yearsended", "december", "unaudited", "condensed",
+)  # fmt: skip
 _MENTION = re.compile(r"[.,;]\s*$|\b(?:in|on|within|to|from|into)\s+(?:the|our|its)\s+\w*", re.IGNORECASE)
 
 
@@ -47,15 +57,31 @@ def section_of(page_text: str) -> str:
     lines = page_text[:_HEADING_SPAN].splitlines()[:_HEADING_LINES]
     # Either a short heading line, or a heading broken over several lines at the very top.
     short = [line for line in lines if len(line) <= 90 and not _MENTION.search(line)]
-    candidates = [*short, " ".join(lines)[:_BROKEN_HEADING_SPAN]]
+    # A heading broken over lines is made of short lines: a page opening on a long sentence
+    # ("The following tables present the amounts affecting the Consolidated Statements of Income …") has none.
+    broken = " ".join(itertools.takewhile(lambda line: len(line) <= 90, lines))[:_BROKEN_HEADING_SPAN]
+    candidates = [*short, broken]
     for candidate in candidates:
         squashed = re.sub(r"[^a-z]", "", candidate.lower())
         if "notes" in squashed or "comprehensive" in squashed or "audited" in squashed:
             continue
+        if sum(bool(pattern.search(squashed)) for pattern in _headings().values()) > 1:
+            continue  # a table of contents lists them all
         for name, pattern in _headings().items():
-            if pattern.search(squashed) and (len(candidate) <= 90 or pattern.pattern.rstrip("$")):
+            match = pattern.search(squashed)
+            if match and _titles(candidate, squashed[match.end() :], broken=candidate is broken):
                 return name
     return ""
+
+
+def _titles(candidate: str, rest: str, *, broken: bool) -> bool:
+    """Is the line a statement's own title, not a note's table about it ("Balance Sheet Location",
+    "Supplemental balance sheet information") or a table-of-contents entry ("… Sheets 53")?"""
+    if set(re.findall(r"[a-z]+", candidate.lower())) & _NOT_A_TITLE:
+        return False
+    if not broken and re.search(r"\d\s*$", candidate):
+        return False
+    return not rest or rest.startswith(_TITLE_TAILS)
 
 
 def hints(question: str) -> StatementHints:

@@ -210,3 +210,8 @@ def test_a_sentence_mentioning_a_statement_does_not_make_a_statement_page() -> N
     )
     assert section_of(notes) == ""
     assert section_of("NIKE, INC.\nCONSOLIDATED BALANCE SHEETS\nMAY 31,\n") == "balance_sheet"
+    opening = "The following tables present the amounts affecting the Consolidated Statements of Income for:\n"
+    assert section_of(opening + "(Dollars in millions)\n") == ""
+    assert section_of("CONSOLIDATED STATEMENTS\nOF CASH FLOWS\n(In millions)\n") == "cash_flow"
+    assert section_of("DERIVATIVE ASSETS\nBALANCE SHEET LOCATION\nMAY 31,\n") == ""  # a note's column
+    assert section_of("Index\nConsolidated Balance Sheets 53\nConsolidated Statements of Income 54\n") == ""
