@@ -93,7 +93,9 @@ _ASKING = frozenset(
         "able during among exclude excluding if unadjusted define defined definition divided "
         # Verbs that only link the company to the figure ("the gain accruing to", "proceeds it realised").
         "realise realised realize realized accrue accruing accrued occur occurred occurring "
-        "largest biggest highest greatest most smallest lowest least fewest brought bring brings",
+        "largest biggest highest greatest most smallest lowest least fewest brought bring brings "
+        # "Are JnJ's FY2022 financials those of a high-growth company?": the figures, not a word to find.
+        "financials",
         "en",
     )
     + terms(" ".join(MONTH_NAMES), "en")

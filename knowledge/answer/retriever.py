@@ -74,7 +74,7 @@ class Retriever:
             known = {passage.chunk.id for passage in fused}
             statement_ids = [i for i in self._statement_ids(statements, named) if i not in known]
             fused += [Passage(self._keyword.label(i), _STATEMENT_PRIOR) for i in statement_ids]
-        boosted = _one_per_page(self._boost(fused, core, language, statements))
+        boosted = _one_per_page(self._boost(fused, question, statements))
         covered = bool(boosted) and self._covers(question, boosted)
         return Retrieval(self._with_texts(boosted[: self._top_k]), named, language, covered, self._generation)
 
@@ -99,12 +99,13 @@ class Retriever:
             return []
         return self._keyword.statement_pages(frozenset(sections), named)
 
-    def _boost(
-        self, passages: list[Passage], question: str, language: str, statements: StatementHints
-    ) -> list[Passage]:
-        news = bool(_NEWS_INTENT.search(question))
+    def _boost(self, passages: list[Passage], question: Question, statements: StatementHints) -> list[Passage]:
+        news, language = bool(_NEWS_INTENT.search(question.core)), question.language
         newest = max((p.chunk.published for p in passages if p.chunk.published), default=None)
-        asked_years = years(question)
+        asked_years = years(question.core)
+        # A year's outlook is given in the year before: "expected in FY2023" is in the FY2022 release.
+        latest = max(asked_years, default=0)
+        wanted = {latest, latest - 1} if question.kind == "forecast" else {latest} if latest else set()
         rescored = []
         for passage in passages:
             chunk, factor = passage.chunk, 1.0
@@ -116,7 +117,7 @@ class Retriever:
                 factor *= _NAMED_STATEMENT
             elif chunk.section and chunk.section in statements.implied:
                 factor *= _IMPLIED_STATEMENT
-            if asked_years and max(asked_years) in _years_of(chunk):
+            if wanted & set(_years_of(chunk)):
                 factor *= _YEAR_MATCH
             rescored.append(Passage(chunk, passage.score * factor, passage.dense, passage.keyword))
         return sorted(rescored, key=lambda passage: -passage.score)

@@ -36,6 +36,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”“»]?\s+(?=[A-ZÄÖÜ0-9\"“„(
 _ABBREVIATION = re.compile(
     r"\b(?:Inc|Corp|Co|Ltd|No|Nos|Mr|Ms|Dr|St|vs|approx|U\.S|e\.g|i\.e|Nr|bzw|ca|z\.B|Mio|Mrd)\.$"
 )
+_Context = tuple[str, str, bool, bool]  # heading, sentence before, from a filing, a bullet point
+_BULLET = re.compile(r"^[•●▪◦■]\s*")
+# A line broken mid-clause ("… Operational growth excluding", "… of 4.0%* and"): the next one goes on.
+_MID_CLAUSE = re.compile(r"[^\W\d_],?$")
 _FINISHED = re.compile(r"[.!][\"”“»')]?$")
 _TERMINAL = re.compile(r"[.!?:;]\s*$|[.!?][\"”“»)]\s*$")
 _REFERENCE = re.compile(
@@ -85,35 +89,48 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
         # A paragraph opening "The weak figures hit …" leans on the last sentence of the one before.
         before = found[-1].text if found and found[-1].kind == "sentence" else ""
         prose: list[str] = []
+        bullet = False  # a press release's bullet point is a statement without a full stop
         lines = [raw.strip() for raw in paragraph.split("\n")]
         for number, line in enumerate(lines):
             following = lines[number + 1] if number + 1 < len(lines) else ""
+            if _BULLET.match(line):
+                found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
+                prose, bullet = [_BULLET.sub("", line)], True
+                continue
+            if bullet and line and _names(line) and (line[0].islower() or _MID_CLAUSE.search(lines[number - 1])):
+                prose.append(line)  # the bullet point wrapped onto this line
+                continue
+            if bullet:  # the bullet point ended on the line before
+                found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
+                prose, bullet = [], False
             row = _split_row(line) if line and not line.endswith(".") and not _runs_on(line, following) else None
             if row is None and (stated := _columns(line))[0]:
                 share = _SHARE_OF.search(line)  # "(Percent of net sales) 2022 2021 Change"
                 header = (stated[0], share.group(0).lower() if share else header[1], stated[1])  # the table's own
             if row is not None:
-                found.extend(_said(prose, passage, language, len(found), (heading, before, filing)))
-                prose = []
+                found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
+                prose, bullet = [], False
                 where = {"passage": passage, "position": len(found), "heading": heading}
                 found.extend(_row(row, line, header, language, where))
                 titled = False
             elif line and not _heading(line) and not _LABEL_LINE.fullmatch(line):
                 prose.append(line)
             else:
-                found.extend(_said(prose, passage, language, len(found), (heading, before, filing)))
-                prose, before = [], ""
+                found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
+                prose, before, bullet = [], "", False
                 # Heading lines in a row make one title ("SUPPLEMENTAL DATA – ADJUSTED EBITDAR", "(In thousands)").
                 if line and _names(line):
                     heading = f"{heading if titled else ''} {line.lstrip('# ')}".strip()[:200]
                     titled = True
-        found.extend(_said(prose, passage, language, len(found), (heading, before, filing)))
+        found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
     return found
 
 
-def _said(prose: list[str], passage: int, language: str, start: int, context: tuple[str, str, bool]) -> list[Unit]:
-    heading, before, filing = context
-    return _sentences(" ".join(prose), passage, language, start, heading=heading, before=before, filing=filing)
+def _said(prose: list[str], passage: int, language: str, start: int, context: _Context) -> list[Unit]:
+    heading, before, filing, bullet = context
+    return _sentences(
+        " ".join(prose), passage, language, start, heading=heading, before=before, filing=filing, bullet=bullet
+    )
 
 
 def _runs_on(line: str, following: str) -> bool:
@@ -123,7 +140,15 @@ def _runs_on(line: str, following: str) -> bool:
 
 
 def _sentences(
-    prose: str, passage: int, language: str, start: int, *, heading: str = "", before: str = "", filing: bool = False
+    prose: str,
+    passage: int,
+    language: str,
+    start: int,
+    *,
+    heading: str = "",
+    before: str = "",
+    filing: bool = False,
+    bullet: bool = False,
 ) -> list[Unit]:
     prose = re.sub(r"(\w)- (\w)", r"\1\2", prose) if "- " in prose else prose
     pieces: list[str] = []
@@ -135,8 +160,8 @@ def _sentences(
     made: list[Unit] = []
     previous = before
     lead = pieces[0].strip() if pieces else ""
-    for piece in (p.strip() for p in pieces):
-        if _quotable(piece):
+    for number, piece in enumerate(p.strip() for p in pieces):
+        if _quotable(piece, unfinished=bullet and number == len(pieces) - 1):
             made.append(
                 Unit(
                     text=piece,
@@ -166,8 +191,8 @@ def _stems(text: str, language: str) -> frozenset[str]:
     return frozenset(terms(text, language)) | concepts(text)[1]
 
 
-def _quotable(sentence: str) -> bool:
-    if not 30 <= len(sentence) <= 600 or not _FINISHED.search(sentence) or violates(sentence):
+def _quotable(sentence: str, *, unfinished: bool = False) -> bool:
+    if not 30 <= len(sentence) <= 600 or not (unfinished or _FINISHED.search(sentence)) or violates(sentence):
         return False
     if not (sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in "\"“„(»'"):
         return False  # a piece of a sentence cut at a chunk boundary

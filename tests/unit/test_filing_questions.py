@@ -215,3 +215,35 @@ def test_a_sentence_mentioning_a_statement_does_not_make_a_statement_page() -> N
     assert section_of("CONSOLIDATED STATEMENTS\nOF CASH FLOWS\n(In millions)\n") == "cash_flow"
     assert section_of("DERIVATIVE ASSETS\nBALANCE SHEET LOCATION\nMAY 31,\n") == ""  # a note's column
     assert section_of("Index\nConsolidated Balance Sheets 53\nConsolidated Statements of Income 54\n") == ""
+
+
+def test_a_press_release_bullet_is_a_statement_even_without_a_full_stop() -> None:
+    from knowledge.answer.sentences import units
+
+    release = (
+        "FOR IMMEDIATE RELEASE\n"
+        "• 2022 Full-Year reported sales growth of 1.3% to $94.9 Billion primarily driven by strong commercial\n"
+        "execution partially offset by unfavorable foreign exchange. Operational growth excluding\n"
+        "COVID-19 Vaccine of 6.1%*\n"
+        "• Company guides 2023 adjusted operational sales growth excluding COVID-19 Vaccine of 4.0%* and\n"
+        "adjusted operational EPS of $10.50, reflecting growth of 3.5%*\n"
+        "New Brunswick, N.J. (January 24, 2023) – Johnson & Johnson today announced results for 2022.\n"
+    )
+    said = [unit.text for unit in units(release, 0, "en")]
+    assert "Operational growth excluding COVID-19 Vaccine of 6.1%*" in said  # the wrapped line stays with it
+    assert (
+        "Company guides 2023 adjusted operational sales growth excluding COVID-19 Vaccine of 4.0%* and adjusted "
+        "operational EPS of $10.50, reflecting growth of 3.5%*" in said
+    )
+    assert not any(text.endswith("3.5%* New Brunswick, N.J.") for text in said)  # the next paragraph is apart
+
+
+def test_a_table_row_shows_its_own_header_and_change_column() -> None:
+    from knowledge.answer.sentences import units
+
+    page = (
+        "RESULTS OF OPERATIONS\nOperating Expenses:\n(Percent of net sales) 2022 2021 Change\n"
+        "Cost of sales 56.2 % 53.2 % 3.0 %\nOperating income margin 19.1 % 20.8 % (1.7)%\n"
+    )
+    rows = [unit.text for unit in units(page, 0, "en", page_text=page) if unit.kind == "row"]
+    assert rows[-1] == "Operating income margin: 2022 19.1% · 2021 20.8% · change (1.7)% (percent of net sales)"
