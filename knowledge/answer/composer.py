@@ -143,7 +143,7 @@ def _extreme(question: Question, candidates: list[Unit], pool: list[Chunk]) -> D
         return None
     shown = _render([_Scored(row, 0.0, 1.0, True) for row in best[1]], pool, question)
     label = render("extreme_largest" if question.extreme > 0 else "extreme_smallest", question.language)
-    return Draft(f"{label} {shown.text}", shown.citations, covered=True)
+    return Draft(f"{label}\n{shown.text}", shown.citations, covered=True)  # the label quotes no source
 
 
 def _about_subjects(question: Question, pool: list[Chunk]) -> set[str]:

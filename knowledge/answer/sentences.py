@@ -37,6 +37,8 @@ _ABBREVIATION = re.compile(
     r"\b(?:Inc|Corp|Co|Ltd|No|Nos|Mr|Ms|Dr|St|vs|approx|U\.S|e\.g|i\.e|Nr|bzw|ca|z\.B|Mio|Mrd)\.$"
 )
 _Context = tuple[str, str, bool, bool]  # heading, sentence before, from a filing, a bullet point
+# "(Dollars in billions. Percentages in chart are as a percent to total sales)": a note on the figures.
+_ASIDE_LINE = re.compile(r"\([^()]*\)")
 _BULLET = re.compile(r"^[•●▪◦■]\s*")
 # A line broken mid-clause ("… Operational growth excluding", "… of 4.0%* and"): the next one goes on.
 _MID_CLAUSE = re.compile(r"[^\W\d_],?$")
@@ -89,10 +91,14 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
         # A paragraph opening "The weak figures hit …" leans on the last sentence of the one before.
         before = found[-1].text if found and found[-1].kind == "sentence" else ""
         prose: list[str] = []
-        bullet = False  # a press release's bullet point is a statement without a full stop
+        bullet = listing = False  # a press release's bullet point is a statement without a full stop
         lines = [raw.strip() for raw in paragraph.split("\n")]
         for number, line in enumerate(lines):
             following = lines[number + 1] if number + 1 < len(lines) else ""
+            if _BULLET.match(line) and (listing or (prose and prose[-1].endswith(":"))):
+                prose.append(line)  # "… driven by:" and its bullet points make one statement
+                bullet = listing = True
+                continue
             if _BULLET.match(line):
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
                 prose, bullet = [_BULLET.sub("", line)], True
@@ -102,24 +108,24 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
                 continue
             if bullet:  # the bullet point ended on the line before
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
-                prose, bullet = [], False
+                prose, bullet, listing = [], False, False
             row = _split_row(line) if line and not line.endswith(".") and not _runs_on(line, following) else None
             if row is None and (stated := _columns(line))[0]:
                 share = _SHARE_OF.search(line)  # "(Percent of net sales) 2022 2021 Change"
                 header = (stated[0], share.group(0).lower() if share else header[1], stated[1])  # the table's own
             if row is not None:
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
-                prose, bullet = [], False
+                prose, bullet, listing = [], False, False
                 where = {"passage": passage, "position": len(found), "heading": heading}
                 found.extend(_row(row, line, header, language, where))
                 titled = False
-            elif line and not _heading(line) and not _LABEL_LINE.fullmatch(line):
+            elif line and not _heading(line) and not _LABEL_LINE.fullmatch(line) and not _ASIDE_LINE.fullmatch(line):
                 prose.append(line)
             else:
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
-                prose, before, bullet = [], "", False
+                prose, before, bullet, listing = [], "", False, False
                 # Heading lines in a row make one title ("SUPPLEMENTAL DATA – ADJUSTED EBITDAR", "(In thousands)").
-                if line and _names(line):
+                if line and _names(line) and not _ASIDE_LINE.fullmatch(line):
                     heading = f"{heading if titled else ''} {line.lstrip('# ')}".strip()[:200]
                     titled = True
         found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
@@ -228,6 +234,10 @@ def _split_row(line: str) -> tuple[str, list[str]] | None:
             cells.append(f"{tokens.pop()}%")  # "56.2 %": the PDF set the sign apart
         elif token not in _CURRENCY_ONLY and token != "%":
             cells.append(token)
+    # "Long-term debt (includes debt of consolidated entities: 2022, $12,662; 2021, $13,803) 42,573 38,675":
+    # figures inside the label's parentheses belong to the label.
+    while cells and " ".join(tokens).count("(") > " ".join(tokens).count(")"):
+        tokens.append(cells.pop())
     label = " ".join(tokens)
     if sum(any(ch.isdigit() for ch in cell) for cell in cells) < 2 or not re.search(r"[A-Za-zäöüÄÖÜ]", label):
         return None
