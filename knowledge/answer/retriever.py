@@ -15,6 +15,7 @@ from knowledge.index.serving import IndexView
 from knowledge.index.statements import StatementHints, hints
 from knowledge.records import Chunk, Passage
 from knowledge.text.companies import Companies
+from knowledge.text.concepts import drivers_of
 from knowledge.text.lexicon import expand
 from knowledge.text.terms import terms
 
@@ -62,8 +63,12 @@ class Retriever:
         extra = expand(core)
         names = " ".join(name for ticker in named for name in self._companies.names(ticker)[:3])
         # The embedding model reads English: the German words of a German question add little there.
-        dense = self._dense(" ".join([core, extra.english, names]))
-        search_terms = terms(core, language) + terms(f"{extra.english} {names}", "en") + terms(extra.german, "de")
+        # "What drove the operating margin?": filings answer with the cost lines as a percent of sales.
+        asked = frozenset(token for group in question.focus for token in group)
+        drivers = drivers_of(asked) if question.kind == "cause" else ""
+        english = f"{extra.english} {names} {drivers}"
+        dense = self._dense(f"{core} {english}")
+        search_terms = terms(core, language) + terms(english, "en") + terms(extra.german, "de")
         keyword = [
             (self._keyword.label(id_), score) for id_, score in self._keyword.search(search_terms, _CANDIDATES, named)
         ]

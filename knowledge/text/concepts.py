@@ -33,6 +33,11 @@ def inputs_of(tokens: frozenset[str]) -> frozenset[str]:
     return frozenset(item for token in tokens for item in _data()["inputs"].get(token, []))
 
 
+def drivers_of(tokens: frozenset[str]) -> str:
+    """How filings explain a change in the named metrics ("cost of sales as a percent of sales")."""
+    return " ".join(phrase for token in sorted(tokens) for phrase in _data()["drivers"].get(token, []))
+
+
 def concept_phrases(token: str) -> list[str]:
     """The phrases (regular expressions) that name a concept."""
     return _phrases().get(token, [])
