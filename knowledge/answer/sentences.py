@@ -39,6 +39,11 @@ _ABBREVIATION = re.compile(
 _Context = tuple[str, str, bool, bool]  # heading, sentence before, from a filing, a bullet point
 # "(Dollars in billions. Percentages in chart are as a percent to total sales)": a note on the figures.
 _ASIDE_LINE = re.compile(r"\([^()]*\)")
+_MONTH_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_UNITLESS = re.compile(r"\bper\s+(?:\w+\s+){0,3}share\b|\bratio\b|\bpercent|%|\bmargin\b|\bje\s+aktie\b", re.IGNORECASE)
 _BULLET = re.compile(r"^[•●▪◦■]\s*")
 # A line broken mid-clause ("… Operational growth excluding", "… of 4.0%* and"): the next one goes on.
 _MID_CLAUSE = re.compile(r"[^\W\d_],?$")
@@ -234,11 +239,16 @@ def _split_row(line: str) -> tuple[str, list[str]] | None:
             cells.append(f"{tokens.pop()}%")  # "56.2 %": the PDF set the sign apart
         elif token not in _CURRENCY_ONLY and token != "%":
             cells.append(token)
+    # "Current ratio at May 31 2.1 2.5": the day belongs to the month in the label.
+    if cells and tokens and tokens[-1].lower().rstrip(".") in _MONTH_WORDS and re.fullmatch(r"\d{1,2},?", cells[-1]):
+        tokens.append(cells.pop())
     # "Long-term debt (includes debt of consolidated entities: 2022, $12,662; 2021, $13,803) 42,573 38,675":
     # figures inside the label's parentheses belong to the label.
     while cells and " ".join(tokens).count("(") > " ".join(tokens).count(")"):
         tokens.append(cells.pop())
     label = " ".join(tokens)
+    if all(_YEARS.fullmatch(cell) for cell in cells):
+        return None  # "(Dollars in millions) 2019 2018": the header, not a row
     if sum(any(ch.isdigit() for ch in cell) for cell in cells) < 2 or not re.search(r"[A-Za-zäöüÄÖÜ]", label):
         return None
     return label, cells[::-1]
@@ -258,7 +268,9 @@ def _row(row: tuple[str, list[str]], line: str, header: _Header, language: str, 
         shown = f"{dated} · {_CHANGE_WORD.get(language, 'change')} {cells[-1]}"
     else:
         shown, columns = " · ".join(cells), ()
-    text = f"{label}: {shown}" + (f" ({unit})" if unit else "")
+    # A ratio or a per-share figure is not in the statement's millions.
+    counted = unit and not (_UNITLESS.search(label) and re.search(r"millions|thousands|billions", unit))
+    text = f"{label}: {shown}" + (f" ({unit})" if counted else "")
     return [
         Unit(
             text=text,

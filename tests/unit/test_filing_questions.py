@@ -279,3 +279,26 @@ def test_figures_inside_a_row_labels_parentheses_stay_in_the_label() -> None:
     rows = [unit for unit in units(page, 0, "en", page_text=page) if unit.kind == "row"]
     assert rows[-1].cells == ("42,573", "38,675")
     assert rows[-1].text.endswith("2021, $13,803): 2022 42,573 · 2021 38,675 (USD millions)")
+
+
+@pytest.mark.parametrize(
+    ("asked", "inputs"),
+    [
+        ("What is Nike's FY2019 quick ratio?", {"currentassetsconcept", "inventoryconcept", "currentliabilitiesconcept"}),
+        ("What is 3M's FY2018 dividend payout ratio?", {"dividendconcept", "netincomeconcept"}),
+        ("What is Adobe's FY2022 fixed asset turnover ratio?", {"revenueconcept", "ppeconcept"}),
+        ("What were MGM's FY2022 days payable outstanding?", {"payablesconcept", "cogsconcept"}),
+    ],
+)
+def test_an_analyst_metric_is_read_as_the_line_items_it_is_computed_from(asked: str, inputs: set[str]) -> None:
+    question = understand(asked, "en", Companies.default())
+    assert question.inputs == inputs
+    assert question.kind == "figure"
+
+
+def test_a_ratio_row_keeps_its_date_and_carries_no_currency_unit() -> None:
+    from knowledge.answer.sentences import units
+
+    page = "SELECTED FINANCIAL DATA\n(Dollars in millions) 2019 2018\nCurrent ratio at May 31 2.1 2.5\n"
+    row = next(unit for unit in units(page, 0, "en", page_text=page) if unit.kind == "row")
+    assert row.text == "Current ratio at May 31: 2019 2.1 · 2018 2.5"
