@@ -248,8 +248,8 @@ def _matches(group: frozenset[str], stems: frozenset[str]) -> bool:
         return True
     known, ordered = _long_stems(stems)
     for asked in group:
-        if len(asked) < 5:
-            continue
+        if len(asked) < 5 or asked.endswith("concept"):
+            continue  # a concept is named or not: "currentliabilitiesconcept" does not begin with "current"
         if any(asked[:end] in known for end in range(5, len(asked))):  # a stem that begins the asked one
             return True
         at = bisect_left(ordered, asked)  # a stem the asked one begins sorts right after it
@@ -325,7 +325,10 @@ def _eligible(unit: Unit, question: Question, covered: _Coverage, chunk: Chunk, 
         figure = bool(unit.figures) or bool(_RATE.search(unit.text))
         # A statement row of a line item the asked metric is computed from answers with its figures.
         inputs = unit.kind == "row" and bool(question.inputs & unit.stems)
-        return bool(question.focus) and (inputs or covered.enough_for_a_figure()) and figure
+        # A row's own label must name something asked: its table's title alone ("Cash flows from
+        # operating activities") fits every row under it.
+        labelled = unit.kind != "row" or any(covered.direct)
+        return bool(question.focus) and (inputs or (labelled and covered.enough_for_a_figure())) and figure
     if question.kind == "date":
         return coverage >= 0.5 and bool(_DATE.search(unit.text))
     if question.focus:

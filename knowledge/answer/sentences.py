@@ -303,7 +303,7 @@ def _heading_before(page: str, text: str) -> str:
                 break
             continue  # the table's earlier rows
         if _heading(line):
-            title = f"{line} {title}".strip()[:200] if _names(line) else title
+            title = f"{line} {title}".strip()[:200] if _names(line) and not _ASIDE_LINE.fullmatch(line) else title
         elif len(line.split()) > 8 or _TERMINAL.search(line):
             break  # prose: the title is above the table, not above the text
     return title

@@ -284,7 +284,10 @@ def test_figures_inside_a_row_labels_parentheses_stay_in_the_label() -> None:
 @pytest.mark.parametrize(
     ("asked", "inputs"),
     [
-        ("What is Nike's FY2019 quick ratio?", {"currentassetsconcept", "inventoryconcept", "currentliabilitiesconcept"}),
+        (
+            "What is Nike's FY2019 quick ratio?",
+            {"currentassetsconcept", "inventoryconcept", "currentliabilitiesconcept"},
+        ),
         ("What is 3M's FY2018 dividend payout ratio?", {"dividendconcept", "netincomeconcept"}),
         ("What is Adobe's FY2022 fixed asset turnover ratio?", {"revenueconcept", "ppeconcept"}),
         ("What were MGM's FY2022 days payable outstanding?", {"payablesconcept", "cogsconcept"}),
@@ -302,3 +305,26 @@ def test_a_ratio_row_keeps_its_date_and_carries_no_currency_unit() -> None:
     page = "SELECTED FINANCIAL DATA\n(Dollars in millions) 2019 2018\nCurrent ratio at May 31 2.1 2.5\n"
     row = next(unit for unit in units(page, 0, "en", page_text=page) if unit.kind == "row")
     assert row.text == "Current ratio at May 31: 2019 2.1 · 2018 2.5"
+
+
+CASH_FLOWS = (
+    "ADOBE SYSTEMS INCORPORATED\nCONSOLIDATED STATEMENTS OF CASH FLOWS\n(In thousands)\n2017 2016 2015\n"
+    "Cash flows from operating activities:\nNet income 1,693,954 1,168,782 629,551\n"
+    "Prepaid expenses and other current assets 28,040 (71,021) (7,701)\n"
+    "Net cash provided by operating activities 2,912,853 2,199,728 1,469,502\n"
+)
+
+
+def test_a_row_is_chosen_by_its_own_label_not_its_tables_title() -> None:
+    question = understand(
+        "What is the FY2017 operating cash flow ratio for Adobe? Operating cash flow ratio is defined as: cash from "
+        "operations / total current liabilities.",
+        "en",
+        Companies.default(),
+    )
+    passage = _filing_passage("ADOBE_2017_10K", "ADBE", CASH_FLOWS, "cash_flow")
+    draft = compose(question, (passage,), Companies.default())
+
+    shown = [line.lstrip("• ").split(":")[0] for line in draft.text.splitlines()]
+    assert shown[0] == "Net cash provided by operating activities"
+    assert "Prepaid expenses and other current assets" not in shown  # "current" is not "current liabilities"
