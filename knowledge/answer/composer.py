@@ -87,7 +87,7 @@ def compose(
             return table
     scored = [s for s in (_score(unit, question, pool, companies) for unit in candidates) if s is not None]
     scored.sort(key=lambda s: -s.score)
-    chosen = _choose(scored, question)
+    chosen = _in_reading_order(_choose(scored, question))
     if not chosen:
         return Draft("", (), covered=False)
     return _render(chosen, pool, question)
@@ -366,6 +366,26 @@ def _choose(scored: list[_Scored], question: Question) -> list[_Scored]:
             continue  # another language only for a fact not said yet, or to go on quoting the lead's source
         chosen.append(candidate)
     return chosen
+
+
+def _in_reading_order(chosen: list[_Scored]) -> list[_Scored]:
+    """A chosen sentence that the source puts right before another chosen one is shown before it
+    ("Retail sales rose only 1.3 % in November." then "In October the gain had been 2.9 %…")."""
+    ordered = list(chosen)
+    for scored in chosen:
+        at = ordered.index(scored)
+        before = next(
+            (
+                other
+                for other in ordered[at + 1 :]
+                if other.unit.passage == scored.unit.passage and other.unit.text == scored.unit.previous
+            ),
+            None,
+        )
+        if before is not None:
+            ordered.remove(before)
+            ordered.insert(at, before)
+    return ordered
 
 
 def _repeats(candidate: _Scored, chosen: list[_Scored]) -> bool:
