@@ -46,7 +46,7 @@ _MONTH_WORDS = frozenset(
 _UNITLESS = re.compile(r"\bper\s+(?:\w+\s+){0,3}share\b|\bratio\b|\bpercent|%|\bmargin\b|\bje\s+aktie\b", re.IGNORECASE)
 _BULLET = re.compile(r"^[•●▪◦■]\s*")
 # A line broken mid-clause ("… Operational growth excluding", "… of 4.0%* and"): the next one goes on.
-_MID_CLAUSE = re.compile(r"[^\W\d_],?$")
+_MID_CLAUSE = re.compile(r"[^\W\d_],?$|[&,(–—-]$")
 _FINISHED = re.compile(r"[.!][\"”“»')]?$")
 _TERMINAL = re.compile(r"[.!?:;]\s*$|[.!?][\"”“»)]\s*$")
 _REFERENCE = re.compile(
@@ -108,7 +108,8 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
                 prose, bullet = [_BULLET.sub("", line)], True
                 continue
-            if bullet and line and _names(line) and (line[0].islower() or _MID_CLAUSE.search(lines[number - 1])):
+            went_on = _MID_CLAUSE.search(lines[number - 1]) or _ABBREVIATION.search(lines[number - 1])
+            if bullet and line and _names(line) and (line[0].islower() or went_on):
                 prose.append(line)  # the bullet point wrapped onto this line
                 continue
             if bullet:  # the bullet point ended on the line before
@@ -134,7 +135,16 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
                     heading = f"{heading if titled else ''} {line.lstrip('# ')}".strip()[:200]
                     titled = True
         found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
+    opening = found and found[0].kind == "sentence" and " ".join(text.split()).startswith(found[0].quote[:30])
+    if opening and _starts_mid_sentence(page_text, text):
+        return found[1:]  # the chunk was cut inside a sentence ("Africa (\"EMEA\"), APLA and … contributed …")
     return found
+
+
+def _starts_mid_sentence(page: str, text: str) -> bool:
+    at = page.find(text[:60]) if page and text else -1
+    before = page[:at].rstrip() if at > 0 else ""
+    return bool(before) and not _TERMINAL.search(before) and not before.endswith(("•", "*"))
 
 
 def _said(prose: list[str], passage: int, language: str, start: int, context: _Context) -> list[Unit]:
@@ -189,7 +199,8 @@ def _sentences(
                     heading=heading,
                 )
             )
-        previous = piece
+        # A fragment cut at the chunk's start ("currency-neutral basis, respectively.") is nothing to lean on.
+        previous = piece if piece[:1].isupper() or piece[:1].isdigit() else ""
     return made
 
 

@@ -328,3 +328,27 @@ def test_a_row_is_chosen_by_its_own_label_not_its_tables_title() -> None:
     shown = [line.lstrip("• ").split(":")[0] for line in draft.text.splitlines()]
     assert shown[0] == "Net cash provided by operating activities"
     assert "Prepaid expenses and other current assets" not in shown  # "current" is not "current liabilities"
+
+
+def test_a_chunk_cut_inside_a_sentence_does_not_quote_the_cut_piece() -> None:
+    from knowledge.answer.sentences import units
+
+    page = (
+        "• NIKE, Inc. Revenues were $51.2 billion in fiscal 2023, which increased 10% compared to fiscal 2022. The\n"
+        "increase was due to higher revenues in North America, Europe, Middle East &\n"
+        "Africa, which contributed approximately 7 and 6 percentage points to NIKE, Inc.\n"
+        "Revenues, respectively.\n"
+    )
+    whole = [unit.text for unit in units(page, 0, "en", page_text=page)]
+    assert whole[-1].endswith(
+        "Middle East & Africa, which contributed approximately 7 and 6 percentage points to "
+        "NIKE, Inc. Revenues, respectively."
+    )
+    tail = page[page.index("Africa") :]
+    assert units(tail, 1, "en", page_text=page) == []  # "Africa, which contributed …" is the end of a sentence
+
+
+def test_unadjusted_ebitda_is_computed_from_operating_income_and_depreciation() -> None:
+    question = understand("What is the FY2020 unadjusted EBITDA for MGM Resorts?", "en", Companies.default())
+    assert question.inputs == {"operatingincomeconcept", "depreciationconcept"}
+    assert not understand("What was MGM's Adjusted EBITDA in 2022?", "en", Companies.default()).inputs
