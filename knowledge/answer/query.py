@@ -14,6 +14,13 @@ _INSTRUCTION = re.compile(
     r"here'?s the question|calculate\b)",
     re.IGNORECASE,
 )
+_NAMES_A_METRIC = re.compile(
+    r"^calculate\b(?!.*\b(?:round|decimal)).*\b(?:ratio|margin|turnover|rate|return|yield)\b", re.IGNORECASE
+)
+# "; if conventional inventory management is not meaningful for the company then state that and explain why"
+_CAVEAT = re.compile(
+    r"[;,]?\s*\bif\s[^.?!]*?\bnot\s+(?:a\s+)?(?:useful|meaningful|relevant)\b[^.?!]*[.]?", re.IGNORECASE
+)
 # "(in units of percents and round to one decimal place)", "(in USD millions)"
 _ASIDE = re.compile(r"\((?:in\s+(?:units|usd|eur|millions|billions|thousands|percent)|round)[^)]*\)", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.?!:])\s+")
@@ -25,8 +32,9 @@ def strip_instructions(question: str) -> str:
 
     The sentence holding the actual question (the one ending in "?") always stays.
     """
-    sentences = [s for s in _SENTENCE.split(_ASIDE.sub(" ", question).strip()) if s]
-    kept = [s for s in sentences if s.endswith("?") or not _INSTRUCTION.match(s)]
+    sentences = [s for s in _SENTENCE.split(_CAVEAT.sub("", _ASIDE.sub(" ", question)).strip()) if s]
+    # "Calculate inventory turnover ratio for FY2022" is the task itself when it names a metric.
+    kept = [s for s in sentences if s.endswith("?") or not _INSTRUCTION.match(s) or _NAMES_A_METRIC.match(s)]
     return " ".join(kept) or question
 
 

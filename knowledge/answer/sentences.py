@@ -39,6 +39,7 @@ _ABBREVIATION = re.compile(
 _Context = tuple[str, str, bool, bool]  # heading, sentence before, from a filing, a bullet point
 # "(Dollars in billions. Percentages in chart are as a percent to total sales)": a note on the figures.
 _ASIDE_LINE = re.compile(r"\([^()]*\)")
+_NOTE_REFERENCE = re.compile(r"\((?:see\s+)?notes?\s[^)]*\)", re.IGNORECASE)  # "Inventories (Notes 1 and 3)"
 _MONTH_WORDS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
@@ -90,7 +91,7 @@ class Unit:
 def units(text: str, passage: int, language: str, page_text: str = "") -> list[Unit]:
     """The quotable sentences and rows of a passage; `page_text` is its whole page (for headers)."""
     found: list[Unit] = []
-    header = _header(page_text or text)
+    header = _header_before(page_text, text) or _header(page_text or text)
     heading, filing, titled = _heading_before(page_text, text), bool(page_text), False
     for paragraph in re.split(r"\n\s*\n", text):
         # A paragraph opening "The weak figures hit …" leans on the last sentence of the one before.
@@ -269,9 +270,13 @@ def _row(row: tuple[str, list[str]], line: str, header: _Header, language: str, 
     label, cells = row[0].strip(" .:$€"), row[1]
     if len(label) < 4 or len(label.split()) > 16 or not re.search(r"[A-Za-z]{3}", label):
         return []
-    if label[0].islower() or len(_LABEL_NUMBER.findall(label)) >= 2:
+    if label[0].islower() or len(_LABEL_NUMBER.findall(_NOTE_REFERENCE.sub("", label))) >= 2:
         return []  # a line's tail or two columns run together by the PDF ("and options (563) 283 405 Cost…")
     columns, unit, change = header
+    extra = len(cells) - len(columns) - (1 if change else 0)
+    if columns and extra > 0 and all(re.search(r"[$(),]", cell) for cell in cells[:extra]):
+        # "… doubtful accounts $203 (2021, $230) 16,160 15,283": the first figures are the label's.
+        label, cells = f"{label} {' '.join(cells[:extra])}", cells[extra:]
     if columns and len(columns) == len(cells):
         shown = " · ".join(f"{year} {cell}" for year, cell in zip(columns, cells, strict=True))
     elif columns and change and len(columns) + 1 == len(cells):  # "2022 2021 Change"
@@ -318,6 +323,18 @@ def _heading_before(page: str, text: str) -> str:
         elif len(line.split()) > 8 or _TERMINAL.search(line):
             break  # prose: the title is above the table, not above the text
     return title
+
+
+def _header_before(page: str, text: str) -> _Header | None:
+    """The last column header line above the passage on its page ("(Dollars in Millions) 2022 2021"):
+    a page's second chunk reads its figures against the columns the first one opened."""
+    at = page.find(text[:60]) if page and text else -1
+    for line in reversed(page[: max(at, 0)].split("\n")):
+        columns, change = _columns(line.strip())
+        if columns and _split_row(line.strip()) is None:
+            share = _SHARE_OF.search(line)
+            return columns, share.group(0).lower() if share else _header(page)[1], change
+    return None
 
 
 def _header(page: str) -> _Header:

@@ -352,3 +352,38 @@ def test_unadjusted_ebitda_is_computed_from_operating_income_and_depreciation() 
     question = understand("What is the FY2020 unadjusted EBITDA for MGM Resorts?", "en", Companies.default())
     assert question.inputs == {"operatingincomeconcept", "depreciationconcept"}
     assert not understand("What was MGM's Adjusted EBITDA in 2022?", "en", Companies.default()).inputs
+
+
+def test_the_task_and_not_its_caveat_is_the_question() -> None:
+    from knowledge.answer.query import strip_instructions
+
+    core = strip_instructions(
+        "Roughly how many times has JnJ sold its inventory in FY2022? Calculate inventory turnover ratio for FY2022; "
+        "if conventional inventory management is not meaningful for the company then state that and explain why."
+    )
+    assert (
+        core
+        == "Roughly how many times has JnJ sold its inventory in FY2022? Calculate inventory turnover ratio for FY2022"
+    )
+    assert strip_instructions("What drove gross margin? If gross margin is not a useful metric, explain why.") == (
+        "What drove gross margin?"
+    )
+
+
+def test_a_statement_pages_second_chunk_reads_the_columns_the_first_opened() -> None:
+    from knowledge.answer.sentences import units
+
+    first = (
+        "CONSOLIDATED BALANCE SHEETS\nAt January 1, 2023 and January 2, 2022\n(Dollars in Millions) 2022 2021\n"
+        "Inventories (Notes 1 and 3) 12,483 10,387\n"
+        "Accounts receivable trade, less allowances for doubtful accounts $203 (2021, $230) 16,160 15,283\n"
+    )
+    second = "Accounts payable 11,703 11,055\n"
+    page = first + second
+    rows = [unit.text for unit in units(first, 0, "en", page) + units(second, 1, "en", page) if unit.kind == "row"]
+    assert rows == [
+        "Inventories (Notes 1 and 3): 2022 12,483 · 2021 10,387 (USD millions)",
+        "Accounts receivable trade, less allowances for doubtful accounts $203 (2021, $230): 2022 16,160 · "
+        "2021 15,283 (USD millions)",
+        "Accounts payable: 2022 11,703 · 2021 11,055 (USD millions)",
+    ]
