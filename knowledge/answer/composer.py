@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from knowledge.answer.extremes import ranked, tables
@@ -49,6 +49,13 @@ OVERVIEW = (
     "latest news shares fell rose revenue growth grew profit operating margin losses subsidies competition "
     "risks pressure weak users invest downloads Umsatz Wachstum Gewinn Marge Wettbewerb Risiken Druck Nutzer"
 )
+_QUARTER = re.compile(
+    r"\bQ[1-4]\b|\b(?:first|second|third|fourth)\s+quarter\b|\bthree\s+months\b|\b(?:erst|zweit|dritt|viert)en\s+quartal",
+    re.IGNORECASE,
+)
+_SPAN = re.compile(r"\b(?:six|nine|twelve)\s+months\b|\bfull[- ]year\b|\b(?:halbjahr|neun\s+monate)", re.IGNORECASE)
+_QUARTER_TITLE = re.compile(r"^\s*(?:FIRST|SECOND|THIRD|FOURTH)\s+QUARTER\s*$", re.MULTILINE)
+_SPAN_TITLE = re.compile(r"^\s*(?:SIX|NINE|TWELVE)\s+MONTHS\s*$", re.MULTILINE)
 MAX_POINTS = 3  # after the lead
 MAX_CHARS = 1100
 _LANGUAGE_NAMES = {"en": {"en": "English", "de": "German"}, "de": {"en": "englischen", "de": "deutschen"}}
@@ -86,6 +93,8 @@ def compose(
         if table is not None:
             return table
     scored = [s for s in (_score(unit, question, pool, companies) for unit in candidates) if s is not None]
+    if _QUARTER.search(question.core):
+        scored = _by_period(scored, pool)
     scored.sort(key=lambda s: -s.score)
     chosen = _in_reading_order(_choose(scored, question))
     if not chosen:
@@ -213,6 +222,25 @@ def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Compani
     if unit.refers_back and not unit.previous:
         score -= 1.0
     return _Scored(unit, score, coverage, own)
+
+
+def _by_period(scored: list[_Scored], pool: list[Chunk]) -> list[_Scored]:
+    """For a question about a quarter, a page titled with the quarter ("SECOND QUARTER") before one
+    titled with a longer span ("SIX MONTHS"): both hold the same rows under the same heading."""
+    texts: dict[tuple[str, int | None], str] = {}
+    for chunk in pool:
+        texts[(chunk.document_id, chunk.page)] = f"{texts.get((chunk.document_id, chunk.page), '')}\n{chunk.text}"
+
+    def fit(unit: Unit) -> float:
+        chunk = pool[unit.passage]
+        text = texts[(chunk.document_id, chunk.page)] if chunk.page is not None else ""
+        # A column title on a line of its own ("SECOND QUARTER", "SIX MONTHS") says it best.
+        quarter, span = bool(_QUARTER_TITLE.search(text)), bool(_SPAN_TITLE.search(text))
+        if quarter == span:
+            quarter, span = bool(_QUARTER.search(text)), bool(_SPAN.search(text))
+        return 0.0 if quarter == span else 1.0 if quarter else -1.0
+
+    return [replace(s, score=s.score + fit(s.unit)) for s in scored]
 
 
 def _row_fit(unit: Unit, question: Question) -> float:

@@ -3,6 +3,8 @@ holds the asked line item answers (not a neighbour with a similar label)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from knowledge.answer.composer import compose
@@ -387,3 +389,20 @@ def test_a_statement_pages_second_chunk_reads_the_columns_the_first_opened() -> 
         "2021 15,283 (USD millions)",
         "Accounts payable: 2022 11,703 · 2021 11,055 (USD millions)",
     ]
+
+
+def test_a_quarter_question_reads_the_quarters_page_not_the_six_months() -> None:
+    rows = "Sales to customers 25,530 $ 100.0 24,020 $ 100.0 6.3\nNet earnings 5,144 20.1 4,814 20.0 6.9\n"
+    half = "Sales to customers 50,276 $ 100.0 47,446 $ 100.0 6.0\nNet earnings 5,076 10.1 9,963 21.0 (49.1)\n"
+    title = "Johnson & Johnson and Subsidiaries\nCondensed Consolidated Statement of Earnings\n"
+    quarter = _filing_passage("JOHNSON_JOHNSON_2023Q2_EARNINGS", "JNJ", f"{title}{rows}SECOND QUARTER\n", "income")
+    six = _filing_passage("JOHNSON_JOHNSON_2023Q2_EARNINGS", "JNJ", f"{title}{half}SIX MONTHS\n", "income")
+    six = Passage(replace(six.chunk, id="six-v1-41", page=55), 1.0, 0.5, 3.0)
+    question = understand(
+        "Did JnJ's net earnings as a percent of sales increase in Q2 of FY2023 compared to Q2 of FY2022?",
+        "en",
+        Companies.default(),
+    )
+    draft = compose(question, (six, quarter), Companies.default())
+
+    assert draft.text.splitlines()[0].startswith("Net earnings: 5,144 · 20.1")
