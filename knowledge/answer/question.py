@@ -95,7 +95,7 @@ _ASKING = frozenset(
         "realise realised realize realized accrue accruing accrued occur occurred occurring "
         "largest biggest highest greatest most smallest lowest least fewest brought bring brings "
         # "Are JnJ's FY2022 financials those of a high-growth company?": the figures, not a word to find.
-        "financials calculate calculated calculating",
+        "financials calculate calculated calculating maintain maintains maintained trend trends",
         "en",
     )
     + terms(" ".join(MONTH_NAMES), "en")

@@ -406,3 +406,11 @@ def test_a_quarter_question_reads_the_quarters_page_not_the_six_months() -> None
     draft = compose(question, (six, quarter), Companies.default())
 
     assert draft.text.splitlines()[0].startswith("Net earnings: 5,144 · 20.1")
+
+
+def test_other_current_assets_are_not_the_current_assets_a_ratio_needs() -> None:
+    from knowledge.text.concepts import concepts
+
+    assert concepts("Prepaid expenses and other current assets")[1] == frozenset()
+    assert concepts("Total current assets")[1] == {"currentassetsconcept"}
+    assert _focus("Does 3M maintain a stable trend of dividend distribution?") == [{"dividendconcept"}, {"stabl"}]
