@@ -85,6 +85,9 @@ _ASKING = frozenset(
     + terms("entwickelt entwickelte entwickeln entwickelten", "de")
     + terms("called call deal dealing handle handling respond responding react reacting", "en")
     + terms("schnell rasch", "de")
+    # A filing's year and a superlative in German frame the question like "fiscal" and "largest" do.
+    + terms("geschäftsjahr geschäftsjahres geschäftsjahrs größte größten höchste höchsten meiste meisten", "de")
+    + terms("kleinste kleinsten niedrigste niedrigsten geringste geringsten", "de")
     # How an analyst frames a question about a filing: where to look, how to count, how to round.
     + terms(
         "base based basing judgment judgments off according clearly outlined within considering consider data "
@@ -104,7 +107,8 @@ _ASKING = frozenset(
 # Naming the statement says where to look (the retriever's statement hints use it), not what about.
 _STATEMENT_NAME = re.compile(
     r"\b(?:(?:consolidated\s+)?balance\s+sheets?|statements?\s+of\s+(?:financial\s+position|income|operations|"
-    r"earnings|cash\s+flows?)|(?:income|cash\s+flows?)\s+statements?|p\s*&\s*l(?:\s+statement)?)\b",
+    r"earnings|cash\s+flows?)|(?:income|cash\s+flows?)\s+statements?|p\s*&\s*l(?:\s+statement)?|bilanz|guv|"
+    r"gewinn-\s+und\s+verlustrechnung|kapitalflussrechnung|cashflow-?rechnung)\b",
     re.IGNORECASE,
 )
 # "the gain accruing as a result of the separation": a connective, not a thing to find.

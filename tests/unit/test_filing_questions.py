@@ -414,3 +414,17 @@ def test_other_current_assets_are_not_the_current_assets_a_ratio_needs() -> None
     assert concepts("Prepaid expenses and other current assets")[1] == frozenset()
     assert concepts("Total current assets")[1] == {"currentassetsconcept"}
     assert _focus("Does 3M maintain a stable trend of dividend distribution?") == [{"dividendconcept"}, {"stabl"}]
+
+
+def test_a_german_question_about_a_filing_is_read_like_an_english_one() -> None:
+    from knowledge.index.statements import hints
+
+    asked = understand("Wie hoch waren die Vorräte von Nike im Geschäftsjahr 2023?", "de", Companies.default())
+    assert asked.focus == (frozenset({"inventoryconcept"}),) and asked.years == (2023,)
+    largest = understand(
+        "Welche Verbindlichkeit war 2022 die größte in der Bilanz von American Express?", "de", Companies.default()
+    )
+    assert largest.extreme == 1 and any("liabil" in group for group in largest.focus)
+    assert "balance_sheet" in hints("Welche Verbindlichkeit war 2022 die größte in der Bilanz?").named
+    cash = understand("Wie hoch war der operative Cashflow von Block im Jahr 2020?", "de", Companies.default())
+    assert cash.focus == (frozenset({"operatingcashconcept"}),)
