@@ -76,8 +76,8 @@ def ranked(table: Table, question: Question) -> list[Unit]:
         for row in table.rows
         if (value := _value(row, column + max(0, len(row.cells) - width) if width else column)) is not None
     ]
-    if len(valued) < 2:
-        return []
+    if len(valued) < 2 or all(abs(value) < 100 and not value.is_integer() for value, _ in valued):
+        return []  # a table of rates or changes ("Organic sales 2.6 · Translation (0.3)"), not of amounts
     valued.sort(key=lambda pair: -pair[0] * (question.extreme or 1))
     return [row for _, row in valued[: 1 + RUNNERS_UP]]
 

@@ -428,3 +428,14 @@ def test_a_german_question_about_a_filing_is_read_like_an_english_one() -> None:
     assert "balance_sheet" in hints("Welche Verbindlichkeit war 2022 die größte in der Bilanz?").named
     cash = understand("Wie hoch war der operative Cashflow von Block im Jahr 2020?", "de", Companies.default())
     assert cash.focus == (frozenset({"operatingcashconcept"}),)
+
+
+def test_a_table_of_changes_does_not_answer_which_is_largest() -> None:
+    changes = (
+        "3M COMPANY\nCONSOLIDATED STATEMENT OF INCOME\nComponents of net sales change:\n"
+        "Organic sales 2.6 0.3 (0.6) 1.2\nTranslation (6.5) (9.8) (3.9) (3.1)\n"
+        "Total sales change (4.3) (9.6) (4.9) (2.0)\n"
+    )
+    question = understand("Which segment had the largest net sales for 3M in 2022?", "en", Companies.default())
+    draft = compose(question, (_filing_passage("3M_2022_10K", "MMM", changes, "income"),), Companies.default())
+    assert not draft.text.startswith("Largest item of the table")
