@@ -56,6 +56,9 @@ _QUARTER = re.compile(
 _SPAN = re.compile(r"\b(?:six|nine|twelve)\s+months\b|\bfull[- ]year\b|\b(?:halbjahr|neun\s+monate)", re.IGNORECASE)
 _QUARTER_TITLE = re.compile(r"^\s*(?:FIRST|SECOND|THIRD|FOURTH)\s+QUARTER\s*$", re.MULTILINE)
 _SPAN_TITLE = re.compile(r"^\s*(?:SIX|NINE|TWELVE)\s+MONTHS\s*$", re.MULTILINE)
+_AMONG = re.compile(r"^\s*(?:among|unter)\s+(.+?),?\s+(?:which|what|welche\w*|was)\b", re.IGNORECASE)
+_ITEM_SPLIT = re.compile(r"\s*,\s*(?:and\s+|or\s+|und\s+|oder\s+)?|\s+(?:and|or|und|oder)\s+", re.IGNORECASE)
+_ASKED_ALREADY = frozenset(terms("activities activity Aktivitäten", "en"))  # shared by all the items
 MAX_POINTS = 3  # after the lead
 MAX_CHARS = 1100
 _LANGUAGE_NAMES = {"en": {"en": "English", "de": "German"}, "de": {"en": "englischen", "de": "deutschen"}}
@@ -96,7 +99,7 @@ def compose(
     if _QUARTER.search(question.core):
         scored = _by_period(scored, pool)
     scored.sort(key=lambda s: -s.score)
-    chosen = _in_reading_order(_choose(scored, question))
+    chosen = _one_per_item(question, scored, candidates) or _in_reading_order(_choose(scored, question))
     if not chosen:
         return Draft("", (), covered=False)
     return _render(chosen, pool, question)
@@ -394,6 +397,27 @@ def _choose(scored: list[_Scored], question: Question) -> list[_Scored]:
             continue  # another language only for a fact not said yet, or to go on quoting the lead's source
         chosen.append(candidate)
     return chosen
+
+
+def _one_per_item(question: Question, scored: list[_Scored], candidates: list[Unit]) -> list[_Scored]:
+    """ "Among operations, investing and financing activities, which …?": the best line about each
+    item named, in the question's order (none if one of them has no line). A row that names the
+    item and one other asked term will do ("Cash provided by operations")."""
+    listed = _AMONG.search(question.core)
+    if listed is None or question.kind != "comparison":
+        return []
+    chosen: list[_Scored] = []
+    for item in _ITEM_SPLIT.split(listed.group(1)):
+        wanted = frozenset(terms(item, question.language)) - _ASKED_ALREADY
+        best = next((s for s in scored if wanted and wanted <= s.unit.stems and s not in chosen), None)
+        others = [group for group in question.focus if not group & wanted]
+        rows = (u for u in candidates if u.kind == "row" and wanted and wanted <= u.stems)
+        row = next((u for u in rows if any(_matches(group, u.stems) for group in others)), None)
+        best = best or (_Scored(row, 0.0, 0.0, True) if row is not None else None)
+        if best is None or best in chosen:
+            return []
+        chosen.append(best)
+    return chosen if len(chosen) >= 2 else []
 
 
 def _in_reading_order(chosen: list[_Scored]) -> list[_Scored]:

@@ -17,6 +17,7 @@ from tests.conftest import SEEDS, make_settings
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.telegram import TOKEN, FakeBotAPI, running
 
+TIMEOUT = 8.0  # seconds the bot waits for the model
 FORBIDDEN = re.compile(r"should buy|strong buy|price target of|free analysis|tell the reader", re.I)
 
 
@@ -34,7 +35,9 @@ async def fakes(
         telegram_api_url=api.url,
         llm_base_url=model.url,
         llm_model="fake-model",
-        llm_timeout_seconds=4,
+        # Long enough for the "detailed" stream (~30 words at 0.12 s) on a loaded machine; the
+        # stalled-model test below waits for it.
+        llm_timeout_seconds=TIMEOUT,
         questions_per_minute=30,
     )
     engine = Engine(settings, embedder)
@@ -98,7 +101,7 @@ async def test_model_down_still_gives_a_cited_offline_answer_within_the_timeout(
     api.send(chat, 3, "Why is Alibaba down?")
     (sent,) = await api.wait_for("sendMessage", 1, 2200)
 
-    assert time.monotonic() - started < 4 + 1.5
+    assert time.monotonic() - started < TIMEOUT + 1.5
     text = str(sent.params["text"])
     assert "1.3%" in text and "[1]" in text and "did not answer within" in text
 

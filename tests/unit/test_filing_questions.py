@@ -439,3 +439,30 @@ def test_a_table_of_changes_does_not_answer_which_is_largest() -> None:
     question = understand("Which segment had the largest net sales for 3M in 2022?", "en", Companies.default())
     draft = compose(question, (_filing_passage("3M_2022_10K", "MMM", changes, "income"),), Companies.default())
     assert not draft.text.startswith("Largest item of the table")
+
+
+def test_among_named_items_each_gets_its_own_row() -> None:
+    statement = (
+        "NIKE, INC.\nCONSOLIDATED STATEMENTS OF CASH FLOWS\n(In millions) 2023 2022 2021\n"
+        "Cash provided (used) by operations:\nNet income 5,070 6,046 5,727\n"
+        "Cash provided (used) by operations 5,841 5,188 6,657\n"
+        "Cash provided (used) by investing activities:\nPurchases of short-term investments (6,059) (12,913) (9,961)\n"
+        "Cash provided (used) by investing activities 564 (1,524) (3,800)\n"
+        "Cash provided (used) by financing activities:\nRepurchase of common stock (5,480) (4,014) (608)\n"
+        "Cash provided (used) by financing activities (7,447) (4,836) (1,459)\n"
+    )
+    question = understand(
+        "Among operations, investing, and financing activities, which brought in the most (or lost the least) "
+        "cash flow for Nike in FY2023?",
+        "en",
+        Companies.default(),
+    )
+    passage = _filing_passage("NIKE_2023_10K", "NKE", statement, "cash_flow")
+    shown = [
+        line.lstrip("• ").split(":")[0] for line in compose(question, (passage,), Companies.default()).text.splitlines()
+    ]
+    assert shown == [
+        "Cash provided (used) by operations",
+        "Cash provided (used) by investing activities",
+        "Cash provided (used) by financing activities",
+    ]
