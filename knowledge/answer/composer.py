@@ -154,7 +154,11 @@ def _extreme(question: Question, candidates: list[Unit], pool: list[Chunk]) -> D
     if best is None:
         return None
     shown = _render([_Scored(row, 0.0, 1.0, True) for row in best[1]], pool, question)
-    label = render("extreme_largest" if question.extreme > 0 else "extreme_smallest", question.language)
+    # Which column ranked them: the asked year's, else the first.
+    dated = best[1][0].years
+    year = next((y for y in sorted(question.years, reverse=True) if y in dated), dated[0] if dated else None)
+    column = f" ({year})" if year else ""
+    label = render("extreme_largest" if question.extreme > 0 else "extreme_smallest", question.language, column=column)
     return Draft(f"{label}\n{shown.text}", shown.citations, covered=True)  # the label quotes no source
 
 

@@ -172,7 +172,7 @@ def test_a_superlative_is_answered_by_the_rows_of_the_table_it_names(asked: str,
     draft = compose(question, (passage,), Companies.default())
 
     lines = draft.text.splitlines()
-    assert lines[0] in {"Largest item of the table:", "Smallest item of the table:"}
+    assert lines[0] in {"Largest item of the table (2022):", "Smallest item of the table (2022):"}
     assert lines[1].startswith(f"{lead}: 2022")
     assert lines[2].startswith(f"• {runner_up}")
     assert not any("Total" in line or "Retained" in line for line in lines)  # neither the total nor equity
