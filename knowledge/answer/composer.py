@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from knowledge.answer.extremes import ranked, tables
+from knowledge.answer.extremes import Ranking, ranked, tables
 from knowledge.answer.question import Question
 from knowledge.answer.sentences import Unit, units
 from knowledge.index.statements import hints
@@ -142,22 +142,20 @@ def _extreme(question: Question, candidates: list[Unit], pool: list[Chunk]) -> D
         return pool[unit.passage].document_id, pool[unit.passage].page
 
     ordered = sorted(candidates, key=lambda u: (first[page_of(u)], _chunk_order(pool[u.passage].id), u.position))
-    best: tuple[tuple[int, bool, int], list[Unit]] | None = None
+    best: tuple[tuple[int, bool, int], Ranking] | None = None
     for table in tables(ordered, page_of):
         words = frozenset(terms(table.label, table.rows[0].language)) | concepts(table.label)[1]
         named = sum(_matches(group, words) for group in question.focus)
-        rows = ranked(table, question) if named else []
+        ranking = ranked(table, question) if named else None
         # A table closed by its total is whole; a chunk may end halfway through another copy of it.
         key = (named, bool(table.total), len(table.rows))
-        if rows and (best is None or key > best[0]):
-            best = (key, rows)
+        if ranking is not None and ranking.rows and (best is None or key > best[0]):
+            best = (key, ranking)
     if best is None:
         return None
-    shown = _render([_Scored(row, 0.0, 1.0, True) for row in best[1]], pool, question)
-    # Which column ranked them: the asked year's, else the first.
-    dated = best[1][0].years
-    year = next((y for y in sorted(question.years, reverse=True) if y in dated), dated[0] if dated else None)
-    column = f" ({year})" if year else ""
+    ranking = best[1]
+    shown = _render([_Scored(row, 0.0, 1.0, True) for row in ranking.rows], pool, question)
+    column = f" ({ranking.year})" if ranking.year else ""  # the year whose figures ranked the rows
     label = render("extreme_largest" if question.extreme > 0 else "extreme_smallest", question.language, column=column)
     return Draft(f"{label}\n{shown.text}", shown.citations, covered=True)  # the label quotes no source
 
@@ -185,11 +183,17 @@ def _pool(passages: tuple[Passage, ...], pages: PageChunks | None) -> list[Chunk
     return list(pool.values())
 
 
-def _units(pool: list[Chunk]) -> list[Unit]:
-    page_texts: dict[tuple[str, int | None], str] = {}
-    for chunk in sorted(pool, key=lambda chunk: _chunk_order(chunk.id)):  # a page's text in reading order
+def _page_texts(pool: list[Chunk]) -> dict[tuple[str, int | None], str]:
+    """Each PDF page's text as far as the pool holds it, in reading order."""
+    texts: dict[tuple[str, int | None], str] = {}
+    for chunk in sorted(pool, key=lambda chunk: _chunk_order(chunk.id)):
         key = (chunk.document_id, chunk.page)
-        page_texts[key] = f"{page_texts.get(key, '')}\n{chunk.text}" if chunk.page is not None else chunk.text
+        texts[key] = f"{texts.get(key, '')}\n{chunk.text}" if chunk.page is not None else chunk.text
+    return texts
+
+
+def _units(pool: list[Chunk]) -> list[Unit]:
+    page_texts = _page_texts(pool)
     found = []
     for index, chunk in enumerate(pool):
         page = page_texts[(chunk.document_id, chunk.page)] if chunk.page is not None else ""
@@ -234,9 +238,7 @@ def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Compani
 def _by_period(scored: list[_Scored], pool: list[Chunk]) -> list[_Scored]:
     """For a question about a quarter, a page titled with the quarter ("SECOND QUARTER") before one
     titled with a longer span ("SIX MONTHS"): both hold the same rows under the same heading."""
-    texts: dict[tuple[str, int | None], str] = {}
-    for chunk in pool:
-        texts[(chunk.document_id, chunk.page)] = f"{texts.get((chunk.document_id, chunk.page), '')}\n{chunk.text}"
+    texts = _page_texts(pool)
 
     def fit(unit: Unit) -> float:
         chunk = pool[unit.passage]

@@ -17,7 +17,6 @@ from knowledge.answer.question import Question
 from knowledge.answer.sentences import Unit
 
 _TOTAL = re.compile(r"^(?:total|net\s+total|gesamt|summe|insgesamt)\b", re.IGNORECASE)
-_YEAR = re.compile(r"(?:19|20)\d{2}")
 _VALUE = re.compile(r"^(\()?[-–]?[$€]?([\d,]*\d(?:\.\d+)?)\)?%?$")
 RUNNERS_UP = 2
 
@@ -56,8 +55,6 @@ def tables(found: Sequence[Unit], page_of: Callable[[Unit], object]) -> list[Tab
         label = unit.text.partition(":")[0]
         if _TOTAL.match(label) or (rows and label == rows[0].heading.rstrip(":")):  # "Short-term investments:"
             close(label)
-        elif all(_YEAR.fullmatch(cell) for cell in unit.cells):
-            continue  # the header line "2023 2022 2021"
         elif unit.quote not in seen:  # chunks overlap: a row can come twice
             seen.add(unit.quote)
             rows.append(unit)
@@ -65,10 +62,20 @@ def tables(found: Sequence[Unit], page_of: Callable[[Unit], object]) -> list[Tab
     return made
 
 
-def ranked(table: Table, question: Question) -> list[Unit]:
+@dataclass(frozen=True)
+class Ranking:
+    """The leading rows, best first, and the year of the column that ranked them (if it has one)."""
+
+    rows: list[Unit]
+    year: int | None
+
+
+def ranked(table: Table, question: Question) -> Ranking:
     """The table's rows, best first by the asked year's figure (largest or smallest as asked);
     rows without a readable figure there are left out."""
     column, width = _column(table, question.years), _width(table)
+    columns = next((row.years for row in table.rows if row.years), ())
+    year = columns[column] if column < len(columns) else None
     # A row with more cells than the table has columns carries figures in its label ("includes
     # debt of …: 2022, $12,662") the PDF put first: its columns are the last ones.
     valued = [
@@ -77,9 +84,9 @@ def ranked(table: Table, question: Question) -> list[Unit]:
         if (value := _value(row, column + max(0, len(row.cells) - width) if width else column)) is not None
     ]
     if len(valued) < 2 or all(abs(value) < 100 and not value.is_integer() for value, _ in valued):
-        return []  # a table of rates or changes ("Organic sales 2.6 · Translation (0.3)"), not of amounts
+        return Ranking([], None)  # a table of rates or changes ("Organic sales 2.6 · Translation (0.3)")
     valued.sort(key=lambda pair: -pair[0] * (question.extreme or 1))
-    return [row for _, row in valued[: 1 + RUNNERS_UP]]
+    return Ranking([row for _, row in valued[: 1 + RUNNERS_UP]], year)
 
 
 def _width(table: Table) -> int:

@@ -91,8 +91,12 @@ class Unit:
 def units(text: str, passage: int, language: str, page_text: str = "") -> list[Unit]:
     """The quotable sentences and rows of a passage; `page_text` is its whole page (for headers)."""
     found: list[Unit] = []
-    header = _header_before(page_text, text) or _header(page_text or text)
-    heading, filing, titled = _heading_before(page_text, text), bool(page_text), False
+    # The page above this passage: a chunk may start mid-table, or mid-sentence.
+    at = page_text.find(text[:60]) if page_text and text else -1
+    above = page_text[: max(at, 0)]
+    page_header = _header(page_text or text)
+    header = _header_before(above, page_header[1]) or page_header
+    heading, filing, titled = _heading_before(above), bool(page_text), False
     for paragraph in re.split(r"\n\s*\n", text):
         # A paragraph opening "The weak figures hit …" leans on the last sentence of the one before.
         before = found[-1].text if found and found[-1].kind == "sentence" else ""
@@ -117,9 +121,8 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
                 prose, bullet, listing = [], False, False
             row = _split_row(line) if line and not line.endswith(".") and not _runs_on(line, following) else None
-            if row is None and (stated := _columns(line))[0]:
-                share = _SHARE_OF.search(line)  # "(Percent of net sales) 2022 2021 Change"
-                header = (stated[0], share.group(0).lower() if share else header[1], stated[1])  # the table's own
+            if row is None and (own := _header_line(line, header[1])):
+                header = own  # the table's own header: "(Percent of net sales) 2022 2021 Change"
             if row is not None:
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
                 prose, bullet, listing = [], False, False
@@ -137,14 +140,13 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
                     titled = True
         found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
     opening = found and found[0].kind == "sentence" and " ".join(text.split()).startswith(found[0].quote[:30])
-    if opening and _starts_mid_sentence(page_text, text):
+    if opening and _starts_mid_sentence(above):
         return found[1:]  # the chunk was cut inside a sentence ("Africa (\"EMEA\"), APLA and … contributed …")
     return found
 
 
-def _starts_mid_sentence(page: str, text: str) -> bool:
-    at = page.find(text[:60]) if page and text else -1
-    before = page[:at].rstrip() if at > 0 else ""
+def _starts_mid_sentence(above: str) -> bool:
+    before = above.rstrip()
     return bool(before) and not _TERMINAL.search(before) and not before.endswith(("•", "*"))
 
 
@@ -307,12 +309,11 @@ def _names(line: str) -> bool:
     return bool(re.search(r"[^\W\d_]{3}", line)) and not _DATE_LINE.fullmatch(line)
 
 
-def _heading_before(page: str, text: str) -> str:
+def _heading_before(above: str) -> str:
     """The table title a passage continues under: the heading lines above the rows it opens with
     (a page's second chunk starts mid-table)."""
-    at = page.find(text[:60]) if page and text else -1
     title = ""
-    lines = [line for line in (raw.strip() for raw in page[: max(at, 0)].split("\n")) if line]
+    lines = [line for line in (raw.strip() for raw in above.split("\n")) if line]
     for line in reversed(lines[-40:]):
         if _split_row(line) is not None:
             if title:
@@ -325,16 +326,19 @@ def _heading_before(page: str, text: str) -> str:
     return title
 
 
-def _header_before(page: str, text: str) -> _Header | None:
+def _header_before(above: str, unit: str) -> _Header | None:
     """The last column header line above the passage on its page ("(Dollars in Millions) 2022 2021"):
     a page's second chunk reads its figures against the columns the first one opened."""
-    at = page.find(text[:60]) if page and text else -1
-    for line in reversed(page[: max(at, 0)].split("\n")):
-        columns, change = _columns(line.strip())
-        if columns and _split_row(line.strip()) is None:
-            share = _SHARE_OF.search(line)
-            return columns, share.group(0).lower() if share else _header(page)[1], change
-    return None
+    return next(filter(None, (_header_line(line.strip(), unit) for line in reversed(above.split("\n")))), None)
+
+
+def _header_line(line: str, unit: str) -> _Header | None:
+    """A line of column years (not a row), with the share it states ("Percent of net sales") or `unit`."""
+    columns, change = _columns(line)
+    if not columns or _split_row(line) is not None:
+        return None
+    share = _SHARE_OF.search(line)
+    return columns, share.group(0).lower() if share else unit, change
 
 
 def _header(page: str) -> _Header:
