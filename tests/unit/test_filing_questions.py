@@ -8,9 +8,13 @@ from dataclasses import replace
 import pytest
 
 from knowledge.answer.composer import compose
+from knowledge.answer.query import strip_instructions
 from knowledge.answer.question import understand
+from knowledge.answer.sentences import units
+from knowledge.index.statements import hints, section_of
 from knowledge.records import Chunk, Passage
 from knowledge.text.companies import Companies
+from knowledge.text.concepts import concepts
 
 BALANCE_SHEET = (
     "NIKE, INC.\nCONSOLIDATED BALANCE SHEETS\nMAY 31,\n(In millions) 2019 2018\n"
@@ -70,6 +74,12 @@ def _filing_passage(filing: str, ticker: str, text: str, section: str) -> Passag
     return Passage(chunk, 1.0, 0.5, 3.0)
 
 
+def _labels_shown(asked: str, passage: Passage) -> list[str]:
+    """The label of every line the answer shows (a row's label, a sentence's opening words)."""
+    draft = compose(understand(asked, "en", Companies.default()), (passage,), Companies.default())
+    return [line.lstrip("• ").split(":")[0] for line in draft.text.splitlines()]
+
+
 def _statement_passage() -> Passage:
     return _filing_passage("NIKE_2019_10K", "NKE", BALANCE_SHEET, "balance_sheet")
 
@@ -89,15 +99,11 @@ def test_the_row_of_the_asked_line_item_answers_with_its_year_and_unit() -> None
 
 
 def test_a_ratio_of_two_line_items_shows_both_rows() -> None:
-    question = understand(
+    shown = _labels_shown(
         "What is Nike's FY2019 working capital ratio? Working capital ratio is defined as total current assets "
         "divided by total current liabilities.",
-        "en",
-        Companies.default(),
+        _statement_passage(),
     )
-    draft = compose(question, (_statement_passage(),), Companies.default())
-
-    shown = [line.lstrip("• ").split(":")[0] for line in draft.text.splitlines()]
     assert {"Total current assets", "Total current liabilities"} <= set(shown)
     assert "Accounts payable" not in shown
 
@@ -123,8 +129,6 @@ def test_a_metric_is_answered_by_the_rows_it_is_computed_from() -> None:
 
 
 def test_a_prose_line_ending_in_a_figure_is_not_a_table_row() -> None:
-    from knowledge.answer.sentences import units
-
     page = (
         "Merchandise inventories, net at the end of the fourth quarter of fiscal 2022 totaled $1.6\n"
         "billion compared to $1.5 billion at the end of the fourth quarter of fiscal 2021. The $104.2\n"
@@ -138,8 +142,6 @@ def test_a_prose_line_ending_in_a_figure_is_not_a_table_row() -> None:
 
 
 def test_a_paragraph_opening_on_the_figures_just_named_leans_on_the_paragraph_before() -> None:
-    from knowledge.answer.sentences import units
-
     text = (
         "China's retail sales grew by only 1.3% in November, down from 2.9% in October.\n\n"
         "The weak figures hit consumer-facing technology stocks across the board."
@@ -194,8 +196,6 @@ def test_an_aside_in_parentheses_is_not_part_of_the_focus() -> None:
 
 
 def test_a_filing_naming_the_company_opens_a_sentence_of_its_own() -> None:
-    from knowledge.answer.sentences import units
-
     text = "Because the share count fell on August 23, revenue rose. The Company generated $13.2 billion in cash."
     found = units(text, 0, "en", page_text=text)
     assert not found[-1].refers_back
@@ -203,8 +203,6 @@ def test_a_filing_naming_the_company_opens_a_sentence_of_its_own() -> None:
 
 
 def test_a_sentence_mentioning_a_statement_does_not_make_a_statement_page() -> None:
-    from knowledge.index.statements import section_of
-
     notes = (
         "May 31, 2021 and 2020, respectively, and primarily classified in Deferred income taxes and other\n"
         "liabilities on the Consolidated Balance Sheets.\nThe Company has pension plans in various countries.\n"
@@ -219,8 +217,6 @@ def test_a_sentence_mentioning_a_statement_does_not_make_a_statement_page() -> N
 
 
 def test_a_press_release_bullet_is_a_statement_even_without_a_full_stop() -> None:
-    from knowledge.answer.sentences import units
-
     release = (
         "FOR IMMEDIATE RELEASE\n"
         "• 2022 Full-Year reported sales growth of 1.3% to $94.9 Billion primarily driven by strong commercial\n"
@@ -240,8 +236,6 @@ def test_a_press_release_bullet_is_a_statement_even_without_a_full_stop() -> Non
 
 
 def test_a_table_row_shows_its_own_header_and_change_column() -> None:
-    from knowledge.answer.sentences import units
-
     page = (
         "RESULTS OF OPERATIONS\nOperating Expenses:\n(Percent of net sales) 2022 2021 Change\n"
         "Cost of sales 56.2 % 53.2 % 3.0 %\nOperating income margin 19.1 % 20.8 % (1.7)%\n"
@@ -251,8 +245,6 @@ def test_a_table_row_shows_its_own_header_and_change_column() -> None:
 
 
 def test_a_list_of_drivers_is_quoted_with_the_line_that_introduces_it() -> None:
-    from knowledge.answer.sentences import units
-
     page = (
         "Cost of Products Sold and Selling, Marketing and Administrative Expenses:\n"
         "(Dollars in billions. Percentages in chart are as a percent to total sales)\n"
@@ -271,8 +263,6 @@ def test_a_list_of_drivers_is_quoted_with_the_line_that_introduces_it() -> None:
 
 
 def test_figures_inside_a_row_labels_parentheses_stay_in_the_label() -> None:
-    from knowledge.answer.sentences import units
-
     page = (
         "CONSOLIDATED BALANCE SHEETS\n(Millions) 2022 2021\n"
         "Long-term debt (includes debt issued by consolidated variable interest entities: 2022, $12,662; "
@@ -302,8 +292,6 @@ def test_an_analyst_metric_is_read_as_the_line_items_it_is_computed_from(asked: 
 
 
 def test_a_ratio_row_keeps_its_date_and_carries_no_currency_unit() -> None:
-    from knowledge.answer.sentences import units
-
     page = "SELECTED FINANCIAL DATA\n(Dollars in millions) 2019 2018\nCurrent ratio at May 31 2.1 2.5\n"
     row = next(unit for unit in units(page, 0, "en", page_text=page) if unit.kind == "row")
     assert row.text == "Current ratio at May 31: 2019 2.1 · 2018 2.5"
@@ -318,23 +306,16 @@ CASH_FLOWS = (
 
 
 def test_a_row_is_chosen_by_its_own_label_not_its_tables_title() -> None:
-    question = understand(
+    shown = _labels_shown(
         "What is the FY2017 operating cash flow ratio for Adobe? Operating cash flow ratio is defined as: cash from "
         "operations / total current liabilities.",
-        "en",
-        Companies.default(),
+        _filing_passage("ADOBE_2017_10K", "ADBE", CASH_FLOWS, "cash_flow"),
     )
-    passage = _filing_passage("ADOBE_2017_10K", "ADBE", CASH_FLOWS, "cash_flow")
-    draft = compose(question, (passage,), Companies.default())
-
-    shown = [line.lstrip("• ").split(":")[0] for line in draft.text.splitlines()]
     assert shown[0] == "Net cash provided by operating activities"
     assert "Prepaid expenses and other current assets" not in shown  # "current" is not "current liabilities"
 
 
 def test_a_chunk_cut_inside_a_sentence_does_not_quote_the_cut_piece() -> None:
-    from knowledge.answer.sentences import units
-
     page = (
         "• NIKE, Inc. Revenues were $51.2 billion in fiscal 2023, which increased 10% compared to fiscal 2022. The\n"
         "increase was due to higher revenues in North America, Europe, Middle East &\n"
@@ -357,8 +338,6 @@ def test_unadjusted_ebitda_is_computed_from_operating_income_and_depreciation() 
 
 
 def test_the_task_and_not_its_caveat_is_the_question() -> None:
-    from knowledge.answer.query import strip_instructions
-
     core = strip_instructions(
         "Roughly how many times has JnJ sold its inventory in FY2022? Calculate inventory turnover ratio for FY2022; "
         "if conventional inventory management is not meaningful for the company then state that and explain why."
@@ -373,8 +352,6 @@ def test_the_task_and_not_its_caveat_is_the_question() -> None:
 
 
 def test_a_statement_pages_second_chunk_reads_the_columns_the_first_opened() -> None:
-    from knowledge.answer.sentences import units
-
     first = (
         "CONSOLIDATED BALANCE SHEETS\nAt January 1, 2023 and January 2, 2022\n(Dollars in Millions) 2022 2021\n"
         "Inventories (Notes 1 and 3) 12,483 10,387\n"
@@ -409,16 +386,12 @@ def test_a_quarter_question_reads_the_quarters_page_not_the_six_months() -> None
 
 
 def test_other_current_assets_are_not_the_current_assets_a_ratio_needs() -> None:
-    from knowledge.text.concepts import concepts
-
     assert concepts("Prepaid expenses and other current assets")[1] == frozenset()
     assert concepts("Total current assets")[1] == {"currentassetsconcept"}
     assert _focus("Does 3M maintain a stable trend of dividend distribution?") == [{"dividendconcept"}, {"stabl"}]
 
 
 def test_a_german_question_about_a_filing_is_read_like_an_english_one() -> None:
-    from knowledge.index.statements import hints
-
     asked = understand("Wie hoch waren die Vorräte von Nike im Geschäftsjahr 2023?", "de", Companies.default())
     assert asked.focus == (frozenset({"inventoryconcept"}),) and asked.years == (2023,)
     largest = understand(
@@ -451,16 +424,11 @@ def test_among_named_items_each_gets_its_own_row() -> None:
         "Cash provided (used) by financing activities:\nRepurchase of common stock (5,480) (4,014) (608)\n"
         "Cash provided (used) by financing activities (7,447) (4,836) (1,459)\n"
     )
-    question = understand(
+    shown = _labels_shown(
         "Among operations, investing, and financing activities, which brought in the most (or lost the least) "
         "cash flow for Nike in FY2023?",
-        "en",
-        Companies.default(),
+        _filing_passage("NIKE_2023_10K", "NKE", statement, "cash_flow"),
     )
-    passage = _filing_passage("NIKE_2023_10K", "NKE", statement, "cash_flow")
-    shown = [
-        line.lstrip("• ").split(":")[0] for line in compose(question, (passage,), Companies.default()).text.splitlines()
-    ]
     assert shown == [
         "Cash provided (used) by operations",
         "Cash provided (used) by investing activities",
