@@ -26,9 +26,14 @@ from knowledge.market.when import MONTHS
 from knowledge.prompts import render
 from knowledge.records import Chunk, Citation, Passage
 from knowledge.text.companies import Companies
-from knowledge.text.concepts import concept_phrases, concepts
+from knowledge.text.concepts import concept_phrases, concepts, driven_by
 from knowledge.text.terms import terms
 
+_SHARE_OF_SALES = re.compile(r"\bas an? (?:percent(?:age)?|share) (?:of|to) (?:net )?(?:sales|revenues?)\b", re.I)
+_STOPS = re.compile(r"[.!?:;][\"”')]?\s*$")
+_SENTENCE_STOP = re.compile(r"[.!?](?=[\"”')]?(?:\s|$))")
+_CARRY = 600  # characters of the next chunk a cut sentence may take
+_SEGMENT = re.compile(r"\bsegment(?:s|e|en)?\b", re.I)
 _CAUSE = re.compile(
     r"\b(because|due\s+to|after|amid|as\s+a\s+result|driven|drove|weigh\w*|pressure|worr\w*|weak\w*|hit|drag\w*|"
     r"concern\w*|fell|slow\w*|lower|higher|decreas\w*|increas\w*|declin\w*|cost\w*|subsid\w*|compet\w*|loss\w*|"
@@ -194,11 +199,34 @@ def _page_texts(pool: list[Chunk]) -> dict[tuple[str, int | None], str]:
 
 def _units(pool: list[Chunk]) -> list[Unit]:
     page_texts = _page_texts(pool)
+    following = _following(pool)
     found = []
     for index, chunk in enumerate(pool):
         page = page_texts[(chunk.document_id, chunk.page)] if chunk.page is not None else ""
-        found.extend(units(chunk.text, index, chunk.language, page))
+        text = _carried_on(chunk.text, pool[following[index]].text) if index in following else chunk.text
+        found.extend(units(text, index, chunk.language, page))
     return found
+
+
+def _following(pool: list[Chunk]) -> dict[int, int]:
+    """For each chunk of the pool, the pool's chunk that goes on where it stops on the same page."""
+    at = {chunk.id: index for index, chunk in enumerate(pool)}
+    found = {}
+    for index, chunk in enumerate(pool):
+        prefix, _, number = chunk.id.rpartition("-")
+        after = at.get(f"{prefix}-{int(number) + 1}") if number.isdigit() and chunk.page is not None else None
+        if after is not None and pool[after].page == chunk.page:
+            found[index] = after
+    return found
+
+
+def _carried_on(text: str, following: str) -> str:
+    """A chunk cut inside a sentence, with the sentence's end from the next chunk ("Increases were
+    primarily due to … costs for" + "significant litigation …."): its cause is in the second half."""
+    if _STOPS.search(text):
+        return text
+    end = _SENTENCE_STOP.search(following[:_CARRY])
+    return f"{text} {following[: end.end()]}" if end else text
 
 
 def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Companies) -> _Scored | None:
@@ -207,7 +235,10 @@ def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Compani
     # The paragraph's opening and the section heading say what a sentence is about, too.
     context = f"{unit.lead} {unit.heading} {unit.previous if unit.refers_back else ''}"
     around = frozenset(terms(context, unit.language)) | concepts(context)[1] if context.strip() else frozenset()
-    direct = [_matches(group, unit.stems) for group in focus]
+    stems = unit.stems
+    if question.kind == "cause":
+        stems, around = stems | _explains(unit.text, stems), around | _explains(context, around)
+    direct = [_matches(group, stems) for group in focus]
     matched = [d or _matches(group, around) for d, group in zip(direct, focus, strict=True)]
     coverage = sum(matched) / len(matched) if matched else 0.0
     directly = sum(direct) / len(direct) if direct else 0.0
@@ -220,19 +251,29 @@ def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Compani
         return None
     score = 2.0 * coverage + directly + 1.5 / (1 + unit.passage) + (1.0 if unit.language == question.language else 0.0)
     score += _when(unit.text, question)
-    if question.kind in ("cause", "move"):
+    if question.kind in ("cause", "move") and unit.kind != "row":
         score += 1.2 if _CAUSE.search(unit.text) else -0.5
         score += 0.8 if named & set(question.tickers) else 0.0  # the company's own drivers first
+        # A segment's margin explains the company's only in part; asked about segments, it is the answer.
+        score -= 0.5 if _SEGMENT.search(unit.text) and not _SEGMENT.search(question.core) else 0.0
     if question.needs_figure or question.kind == "comparison":
         score += 0.6 if unit.figures else 0.0
     if unit.kind == "row":
-        score += _row_fit(unit, question)
+        score += _row_fit(unit, question) + (1.5 if question.kind == "cause" else 0.0)  # how far it moved, first
         score += 0.6 if chunk.section and chunk.section in _statements(question.core) else 0.0
     if question.kind == "list":
         score += 0.7 * len(named - set(question.tickers))  # a list of names is the answer
     if unit.refers_back and not unit.previous:
         score -= 1.0
     return _Scored(unit, score, coverage, own)
+
+
+def _explains(text: str, stems: frozenset[str]) -> frozenset[str]:
+    """The margins a sentence on a cost line as a percent of sales explains ("Cost of products sold
+    increased as a percent to sales driven by: …" is why the gross margin moved)."""
+    if not _SHARE_OF_SALES.search(text):
+        return frozenset()
+    return frozenset(metric for line in stems if line.endswith("concept") for metric in driven_by(line))
 
 
 def _by_period(scored: list[_Scored], pool: list[Chunk]) -> list[_Scored]:
@@ -350,7 +391,9 @@ def _enough(matched: list[bool]) -> bool:
 
 def _eligible(unit: Unit, question: Question, covered: _Coverage, chunk: Chunk, named: set[str]) -> bool:
     coverage = covered.share
-    rows_wanted = question.needs_figure or question.kind in ("comparison", "other")
+    # "What drove the operating margin?": the margin's own row says how far it moved.
+    metric_row = question.kind == "cause" and bool(covered.direct) and all(covered.direct)
+    rows_wanted = question.needs_figure or question.kind in ("comparison", "other") or metric_row
     dated = question.years and (question.needs_figure or unit.kind == "row")
     if (unit.kind == "row" and not rows_wanted) or (dated and not _about_year(unit, question, chunk)):
         return False
@@ -472,8 +515,9 @@ def _render(chosen: list[_Scored], pool: list[Chunk], question: Question) -> Dra
     for index, scored in enumerate(chosen):
         unit, chunk = scored.unit, pool[scored.unit.passage]
         n = numbers.setdefault((chunk.document_id, chunk.page), len(numbers) + 1)
-        if chunk not in used.setdefault(n, []):
-            used[n].append(chunk)
+        for part in _parts(unit, pool):
+            if part not in used.setdefault(n, []):
+                used[n].append(part)
         said = any(unit.previous == other.unit.text for other in chosen[:index])
         # "This includes …" brings the sentence it leans on, unless that one is shown already.
         text = f"{unit.previous} {unit.text}" if unit.refers_back and unit.previous and not said else unit.text
@@ -483,6 +527,15 @@ def _render(chosen: list[_Scored], pool: list[Chunk], question: Question) -> Dra
         lines.append(f"{'' if index == 0 else '• '}{text} [{n}]")
     citations = tuple(_citation(n, group) for n, group in used.items())
     return Draft("\n".join(lines), citations, covered=True)
+
+
+def _parts(unit: Unit, pool: list[Chunk]) -> list[Chunk]:
+    """The chunk a unit comes from, and the next one when its sentence ends there (cited with it)."""
+    chunk = pool[unit.passage]
+    after = _following(pool).get(unit.passage)
+    if after is None or unit.quote[-40:] in " ".join(chunk.text.split()):
+        return [chunk]
+    return [chunk, pool[after]]
 
 
 def _citation(n: int, chunks: list[Chunk]) -> Citation:

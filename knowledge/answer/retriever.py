@@ -26,7 +26,9 @@ _DENSE_HEADROOM = 50
 # Multipliers on the fused score, measured on FinanceBench dev (benchmarks/financebench.py).
 _NAMED_STATEMENT = 2.5  # "using the cash flow statement" -> that statement's pages
 _IMPLIED_STATEMENT = 1.6  # "capex" -> the cash flow statement
-_YEAR_MATCH = 1.4  # "FY2018" -> documents of 2018
+_IMPLIED_STATEMENT_CAUSE = 1.25
+_YEAR_MATCH = 1.4
+_CAUSE_EXTRA = 2  # "FY2018" -> documents of 2018
 _LANGUAGE_MATCH = 1.25
 # BM25's vote counts a little less than the embedding's: on FinanceBench dev recall@5 was 0.62 at
 # 1.0, 0.64 at 0.4 and 0.8, 0.66 at 0.6 (wordy questions share many words with the wrong pages).
@@ -81,7 +83,9 @@ class Retriever:
             fused += [Passage(self._keyword.label(i), _STATEMENT_PRIOR) for i in statement_ids]
         boosted = _one_per_page(self._boost(fused, question, statements))
         covered = bool(boosted) and self._covers(question, boosted)
-        return Retrieval(self._with_texts(boosted[: self._top_k]), named, language, covered, self._generation)
+        # A "why" is answered from more places: the metric's own row, then the pages on its drivers.
+        shown = self._top_k + (_CAUSE_EXTRA if question.kind == "cause" else 0)
+        return Retrieval(self._with_texts(boosted[:shown]), named, language, covered, self._generation)
 
     def _dense(self, query: str) -> list[tuple[Chunk, float]]:
         """Nearest chunks of this generation: others in the store (unpublished, superseded) are dropped."""
@@ -121,7 +125,8 @@ class Retriever:
             if chunk.section and chunk.section in statements.named:
                 factor *= _NAMED_STATEMENT
             elif chunk.section and chunk.section in statements.implied:
-                factor *= _IMPLIED_STATEMENT
+                # "Why did the gross margin fall?" is answered in the MD&A more than on the statement.
+                factor *= _IMPLIED_STATEMENT if question.kind != "cause" else _IMPLIED_STATEMENT_CAUSE
             if wanted & set(_years_of(chunk)):
                 factor *= _YEAR_MATCH
             rescored.append(Passage(chunk, passage.score * factor, passage.dense, passage.keyword))

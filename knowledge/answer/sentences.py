@@ -65,6 +65,7 @@ _REFERENCE = re.compile(
 _LABEL_LINE = re.compile(r"[A-Z][^\d:.]{2,60}:")
 _DATE_LINE = re.compile(r"\(?[A-Z][a-z]+\s+\d{1,2},?(?:\s+\d{4})?\)?,?")
 # A filing's "The Company" is its defined name for the filer, not a pointer to the sentence before.
+_ANNOUNCES_TABLE = re.compile(r"\bthe following (?:tables?|schedules?|charts?|summary)\b|\btables? below\b", re.I)
 _DEFINED_NAME = re.compile(r"^the\s+company\b", re.IGNORECASE)
 
 
@@ -219,6 +220,8 @@ def _stems(text: str, language: str) -> frozenset[str]:
 def _quotable(sentence: str, *, unfinished: bool = False) -> bool:
     if not 30 <= len(sentence) <= 600 or not (unfinished or _FINISHED.search(sentence)) or violates(sentence):
         return False
+    if _ANNOUNCES_TABLE.search(sentence):
+        return False  # "The following table provides …": the table's rows say it, not this line
     if not (sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in "\"“„(»'"):
         return False  # a piece of a sentence cut at a chunk boundary
     words = sentence.split()

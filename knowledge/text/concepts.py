@@ -12,20 +12,20 @@ import json
 import re
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from knowledge.text.terms import terms
 
 
 @cache
-def _data() -> dict[str, dict[str, list[str]]]:
-    loaded: dict[str, dict[str, list[str]]] = json.loads(
-        Path(__file__).with_name("concepts.json").read_text(encoding="utf-8")
-    )
+def _data() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(Path(__file__).with_name("concepts.json").read_text(encoding="utf-8"))
     return loaded
 
 
 def _phrases() -> dict[str, list[str]]:
-    return _data()["concepts"]
+    phrases: dict[str, list[str]] = _data()["concepts"]
+    return phrases
 
 
 def inputs_of(tokens: frozenset[str]) -> frozenset[str]:
@@ -35,7 +35,15 @@ def inputs_of(tokens: frozenset[str]) -> frozenset[str]:
 
 def drivers_of(tokens: frozenset[str]) -> str:
     """How filings explain a change in the named metrics ("cost of sales as a percent of sales")."""
-    return " ".join(phrase for token in sorted(tokens) for phrase in _data()["drivers"].get(token, []))
+    drivers = _data()["drivers"]
+    return " ".join(phrase for token in sorted(tokens) for phrase in drivers.get(token, {}).get("query", []))
+
+
+def driven_by(line: str) -> frozenset[str]:
+    """The metrics a cost line moves: a sentence on "cost of sales as a percent of sales" explains
+    the gross and the operating margin."""
+    drivers = _data()["drivers"]
+    return frozenset(token for token, entry in drivers.items() if token[0] != "_" and line in entry["lines"])
 
 
 def concept_phrases(token: str) -> list[str]:

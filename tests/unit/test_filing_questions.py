@@ -434,3 +434,56 @@ def test_among_named_items_each_gets_its_own_row() -> None:
         "Cash provided (used) by investing activities",
         "Cash provided (used) by financing activities",
     ]
+
+
+MARGIN_PAGE = (
+    "RESULTS OF OPERATIONS\nOperating Expenses:\n(Percent of net sales) 2022 2021 Change\n"
+    "Cost of sales 56.2 % 53.2 % 3.0 %\nOperating income margin 19.1 % 20.8 % (1.7)%\n"
+    "The following table provides the increases (decreases) in operating income margins.\n"
+    "Cost of Sales:\nCost of sales, measured as a percent of sales, increased in 2022 when compared to the same "
+    "period last year. Increases were primarily due to special item costs for"
+)
+MARGIN_PAGE_REST = "significant litigation and higher raw materials costs. Gain on Business Divestitures:\n"
+
+
+def _page_passages(texts: list[str]) -> tuple[Passage, ...]:
+    """Consecutive chunks of one 10-K page, as retrieval returns them."""
+    return tuple(
+        Passage(
+            Chunk(
+                id=f"mmm_2022_10k-v1-{40 + n}",
+                document_id="mmm_2022_10k",
+                text=text,
+                title="3M_2022_10K",
+                uri="file:///3M_2022_10K.pdf",
+                page=27,
+                tickers=("MMM",),
+                kind="filing",
+            ),
+            1.0 - n / 10,
+            0.5,
+            3.0,
+        )
+        for n, text in enumerate(texts)
+    )
+
+
+def test_a_why_question_about_a_margin_leads_with_its_row_then_the_cost_lines_that_moved_it() -> None:
+    asked = understand("What drove operating margin change as of FY2022 for 3M?", "en", Companies.default())
+    draft = compose(asked, _page_passages([MARGIN_PAGE, MARGIN_PAGE_REST]), Companies.default())
+    lines = draft.text.splitlines()
+    assert lines[0] == "Operating income margin: 2022 19.1% · 2021 20.8% · change (1.7)% (percent of net sales) [1]"
+    # A cost line as a percent of sales is why the margin moved, though it names no margin.
+    assert any(line.startswith("• Cost of sales, measured as a percent of sales, increased") for line in lines)
+    assert not any("The following table" in line for line in lines)  # announces the table, says nothing
+
+
+def test_a_sentence_cut_between_two_chunks_is_quoted_whole_and_cites_both() -> None:
+    asked = understand("Why did 3M's cost of sales increase in 2022?", "en", Companies.default())
+    draft = compose(asked, _page_passages([MARGIN_PAGE, MARGIN_PAGE_REST]), Companies.default())
+    whole = (
+        "Increases were primarily due to special item costs for significant litigation and higher raw materials costs."
+    )
+    assert whole in draft.text
+    (citation,) = draft.citations
+    assert "special item costs for" in citation.quote and "significant litigation and higher" in citation.quote
