@@ -57,6 +57,18 @@ class Chunk:
     kind: str = "news"
     section: str = ""  # the financial statement on the chunk's page, if any
 
+    @property
+    def order(self) -> int:
+        """The chunk's place in its document (its id's last part), 0 where the id carries none."""
+        tail = self.id.rsplit("-", 1)[-1]
+        return int(tail) if tail.isdigit() else 0
+
+    def sibling_id(self, offset: int) -> str | None:
+        """The id of the chunk `offset` places after this one in its document, if ids carry places."""
+        prefix, _, number = self.id.rpartition("-")
+        at = int(number) + offset if number.isdigit() else -1
+        return f"{prefix}-{at}" if at >= 0 else None
+
 
 @dataclass(frozen=True)
 class Passage:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Protocol
 
 from knowledge.answer.extremes import Ranking, ranked, tables
 from knowledge.answer.question import Question
@@ -68,8 +68,17 @@ MAX_POINTS = 3  # after the lead
 MAX_CHARS = 1100
 _LANGUAGE_NAMES = {"en": {"en": "English", "de": "German"}, "de": {"en": "englischen", "de": "deutschen"}}
 
-PageChunks = Callable[[Chunk], list[Chunk]]
-"""All chunks of a chunk's PDF page, in order (for table headers and a statement's other rows)."""
+
+class Neighbours(Protocol):
+    """The served index around retrieved chunks."""
+
+    def page(self, chunk: Chunk) -> list[Chunk]:
+        """All chunks of the chunk's PDF page, in order (for table headers and a statement's other rows)."""
+        ...
+
+    def following(self, chunks: list[Chunk]) -> list[Chunk]:
+        """The chunk after each of these, where there is one, in one fetch."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -90,12 +99,12 @@ class _Scored:
 
 
 def compose(
-    question: Question, passages: tuple[Passage, ...], companies: Companies, pages: PageChunks | None = None
+    question: Question, passages: tuple[Passage, ...], companies: Companies, around: Neighbours | None = None
 ) -> Draft:
     """The best lead and supporting points from the passages, or an uncovered draft."""
-    pool = _pool(passages, pages)
+    pool, tails = _pool(passages, around)
     about = _about_subjects(question, pool)
-    candidates = [unit for unit in _units(pool) if pool[unit.passage].document_id in about]
+    candidates = [unit for unit in _units(pool, tails) if pool[unit.passage].document_id in about]
     if question.extreme:
         table = _extreme(question, candidates, pool)
         if table is not None:
@@ -111,17 +120,17 @@ def compose(
 
 
 def nearest(
-    question: Question, passages: tuple[Passage, ...], companies: Companies, pages: PageChunks | None = None
+    question: Question, passages: tuple[Passage, ...], companies: Companies, around: Neighbours | None = None
 ) -> Draft:
     """For a question nothing answers: the one sentence or row of the top passages that comes
     closest (a third of its terms or more, about the company asked), to be shown labelled as such.
 
     An analyst can open that page and judge; the answer still says the sources do not cover it.
     """
-    pool = _pool(passages[:3], pages)
+    pool, tails = _pool(passages[:3], around)
     about = _about_subjects(question, pool)
     best: tuple[tuple[float, bool, int], Unit] | None = None
-    for unit in _units(pool):
+    for unit in _units(pool, tails):
         if pool[unit.passage].document_id not in about or not question.focus:
             continue
         share = sum(_matches(group, unit.stems) for group in question.focus) / len(question.focus)
@@ -146,7 +155,7 @@ def _extreme(question: Question, candidates: list[Unit], pool: list[Chunk]) -> D
     def page_of(unit: Unit) -> tuple[str, int | None]:
         return pool[unit.passage].document_id, pool[unit.passage].page
 
-    ordered = sorted(candidates, key=lambda u: (first[page_of(u)], _chunk_order(pool[u.passage].id), u.position))
+    ordered = sorted(candidates, key=lambda u: (first[page_of(u)], pool[u.passage].order, u.position))
     best: tuple[tuple[int, bool, int], Ranking] | None = None
     for table in tables(ordered, page_of):
         words = frozenset(terms(table.label, table.rows[0].language)) | concepts(table.label)[1]
@@ -175,33 +184,40 @@ def _about_subjects(question: Question, pool: list[Chunk]) -> set[str]:
     return {document for document, found in words.items() if question.subjects & found}
 
 
-def _pool(passages: tuple[Passage, ...], pages: PageChunks | None) -> list[Chunk]:
+def _pool(passages: tuple[Passage, ...], around: Neighbours | None) -> tuple[list[Chunk], frozenset[str]]:
     """The retrieved chunks, plus the other chunks of retrieved statement pages (their rows) and of
     the best passage's page (its next sentence may hold the answer: "The $104.2 million increase
-    was primarily due to …")."""
+    was primarily due to …"); and, apart, the chunks that only finish a sentence cut at a chunk's end.
+    """
     pool: dict[str, Chunk] = {}
     for rank, passage in enumerate(passages):
         pool.setdefault(passage.chunk.id, passage.chunk)
-        if pages is not None and (passage.chunk.section or rank == 0) and passage.chunk.page is not None:
-            for sibling in pages(passage.chunk):
+        if around is not None and (passage.chunk.section or rank == 0) and passage.chunk.page is not None:
+            for sibling in around.page(passage.chunk):
                 pool.setdefault(sibling.id, sibling)
-    return list(pool.values())
+    cut = [c for c in pool.values() if c.page is not None and not _STOPS.search(c.text) and c.sibling_id(1) not in pool]
+    tails = [c for c in around.following(cut) if c.id not in pool] if around is not None and cut else []
+    pool.update((chunk.id, chunk) for chunk in tails)
+    return list(pool.values()), frozenset(chunk.id for chunk in tails)
 
 
 def _page_texts(pool: list[Chunk]) -> dict[tuple[str, int | None], str]:
     """Each PDF page's text as far as the pool holds it, in reading order."""
     texts: dict[tuple[str, int | None], str] = {}
-    for chunk in sorted(pool, key=lambda chunk: _chunk_order(chunk.id)):
+    for chunk in sorted(pool, key=lambda chunk: chunk.order):
         key = (chunk.document_id, chunk.page)
         texts[key] = f"{texts.get(key, '')}\n{chunk.text}" if chunk.page is not None else chunk.text
     return texts
 
 
-def _units(pool: list[Chunk]) -> list[Unit]:
+def _units(pool: list[Chunk], tails: frozenset[str] = frozenset()) -> list[Unit]:
+    """The sentences and rows of the pool's chunks; a tail only finishes its predecessor's sentence."""
     page_texts = _page_texts(pool)
     following = _following(pool)
     found = []
     for index, chunk in enumerate(pool):
+        if chunk.id in tails:
+            continue
         page = page_texts[(chunk.document_id, chunk.page)] if chunk.page is not None else ""
         text = _carried_on(chunk.text, pool[following[index]].text) if index in following else chunk.text
         found.extend(units(text, index, chunk.language, page))
@@ -213,8 +229,7 @@ def _following(pool: list[Chunk]) -> dict[int, int]:
     at = {chunk.id: index for index, chunk in enumerate(pool)}
     found = {}
     for index, chunk in enumerate(pool):
-        prefix, _, number = chunk.id.rpartition("-")
-        after = at.get(f"{prefix}-{int(number) + 1}") if number.isdigit() and chunk.page is not None else None
+        after = at.get(chunk.sibling_id(1) or "") if chunk.page is not None else None
         if after is not None and pool[after].page == chunk.page:
             found[index] = after
     return found
@@ -539,13 +554,8 @@ def _parts(unit: Unit, pool: list[Chunk]) -> list[Chunk]:
 
 
 def _citation(n: int, chunks: list[Chunk]) -> Citation:
-    ordered = sorted(chunks, key=lambda chunk: _chunk_order(chunk.id))
+    ordered = sorted(chunks, key=lambda chunk: chunk.order)
     return Citation.of(n, chunks[0], "\n\n".join(chunk.text for chunk in ordered))
-
-
-def _chunk_order(chunk_id: str) -> int:
-    tail = chunk_id.rsplit("-", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
 
 
 def _overview_focus() -> tuple[frozenset[str], ...]:

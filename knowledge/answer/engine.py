@@ -13,7 +13,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
-from functools import cache, partial
 
 from knowledge import metrics
 from knowledge.answer.advice import AdviceDetector
@@ -162,11 +161,11 @@ class AnswerEngine:
             question = replace(question, kind="overview", focus=())
         # One fetch per page for the whole answer: two passages of a page, or the closest-passage
         # pass after the composer, would otherwise ask the store for it again.
-        pages = cache(partial(_page_chunks, view))
-        draft = compose(question, found.passages, self.companies, pages)
+        around = _Neighbours(view)
+        draft = compose(question, found.passages, self.companies, around)
         if draft.covered or advice or not found.covered:
             return draft
-        return nearest(question, found.passages, self.companies, pages)
+        return nearest(question, found.passages, self.companies, around)
 
     def _move(self, question: Question) -> Move | None:
         ticker = next((t for t in question.tickers if self.prices.book.last_session(t)), None)
@@ -216,14 +215,26 @@ def _is_results(title: str) -> bool:
     return any(word in lowered for word in ("results", "earnings", "quartal", "zahlen", "10-q", "10-k", "20-f", "6-k"))
 
 
-def _page_chunks(view: IndexView, chunk: Chunk) -> list[Chunk]:
-    """The chunks of the same PDF page (neighbours by number), as the served generation lists them."""
-    prefix, _, number = chunk.id.rpartition("-")
-    if not number.isdigit():
-        return [chunk]
-    ids = [f"{prefix}-{n}" for n in range(max(0, int(number) - 4), int(number) + 5)]
-    found = view.store.get([id_ for id_ in ids if id_ in view.keyword])
-    return sorted((c for c in found if c.page == chunk.page), key=lambda c: int(c.id.rpartition("-")[2]))
+class _Neighbours:
+    """The chunks around retrieved ones, as the served generation lists them; one fetch per page."""
+
+    def __init__(self, view: IndexView) -> None:
+        self._view = view
+        self._pages: dict[tuple[str, int | None], list[Chunk]] = {}
+
+    def page(self, chunk: Chunk) -> list[Chunk]:
+        key = (chunk.document_id, chunk.page)
+        if key not in self._pages:
+            near = [chunk.sibling_id(offset) for offset in range(-4, 5)]
+            found = self._fetch([id_ for id_ in near if id_])
+            self._pages[key] = sorted((c for c in found if c.page == chunk.page), key=lambda c: c.order)
+        return self._pages[key] or [chunk]
+
+    def following(self, chunks: list[Chunk]) -> list[Chunk]:
+        return self._fetch([id_ for id_ in (chunk.sibling_id(1) for chunk in chunks) if id_])
+
+    def _fetch(self, ids: list[str]) -> list[Chunk]:
+        return self._view.store.get([id_ for id_ in ids if id_ in self._view.keyword])
 
 
 def _companies(catalog: Catalog) -> Companies:

@@ -487,3 +487,30 @@ def test_a_sentence_cut_between_two_chunks_is_quoted_whole_and_cites_both() -> N
     assert whole in draft.text
     (citation,) = draft.citations
     assert "special item costs for" in citation.quote and "significant litigation and higher" in citation.quote
+
+
+class _Page:
+    """The served index around a retrieved chunk: a fake of the engine's neighbours, over a list."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self._chunks = {chunk.id: chunk for chunk in chunks}
+        self.asked: list[str] = []
+
+    def page(self, chunk: Chunk) -> list[Chunk]:
+        return [chunk]
+
+    def following(self, chunks: list[Chunk]) -> list[Chunk]:
+        self.asked += [chunk.id for chunk in chunks]
+        return [self._chunks[i] for chunk in chunks if (i := chunk.sibling_id(1) or "") in self._chunks]
+
+
+def test_a_sentence_cut_at_a_retrieved_chunks_end_is_finished_from_the_next_chunk_alone() -> None:
+    rest = f"{MARGIN_PAGE_REST}Cost of sales increased in 2022 because of the Belgian shutdown.\n"
+    first, second = _page_passages([MARGIN_PAGE, rest])
+    around = _Page([first.chunk, second.chunk])
+    asked = understand("Why did 3M's cost of sales increase in 2022?", "en", Companies.default())
+    draft = compose(asked, (first,), Companies.default(), around)
+    assert around.asked == ["mmm_2022_10k-v1-40"]
+    assert "special item costs for significant litigation and higher raw materials costs." in draft.text
+    assert "Belgian shutdown" not in draft.text  # the next chunk finishes the sentence; it was not retrieved
+    assert "significant litigation and higher" in draft.citations[0].quote
