@@ -28,8 +28,9 @@ class Companies:
     def default(cls) -> Companies:
         return _default()
 
-    @property
+    @cached_property
     def _pattern(self) -> re.Pattern[str]:
+        # Sorted for the compile cache: equal alias tables (each generation rebuilds one) share a pattern.
         return _compile(tuple(sorted(self.aliases.items())))
 
     @cached_property
@@ -123,16 +124,19 @@ def _compile(items: tuple[tuple[str, tuple[str, ...]], ...]) -> re.Pattern[str]:
     # ("Alibaba-Aktie"). Names marked "=" (common words: "=Block", "=Square") count only as written.
     # Symbols ("BABA", "jd") match in any case unless they are everyday words ("cat", "sie"); one-
     # and two-letter ones ("T", "MA") are too ambiguous to stand alone, but for JD.
-    parts: list[str] = []
+    # Grouped by first letter behind a look-ahead on it: a scan tries a few dozen letters at each
+    # word, not every name (the composer looks for companies in thousands of sentences).
+    parts: dict[str, list[str]] = {}
     for ticker, names in items:
         for name in {*names, *([ticker] if len(ticker) >= 3 else [])}:
             bare = name.lstrip("=")
             escaped = re.escape(bare)
             symbol = len(bare) <= 5 and bare.isupper()
             wordlike = symbol and (bare.lower() in _WORDLIKE_SYMBOLS or (len(bare) < 3 and bare != "JD"))
-            if name.startswith("=") or wordlike:
-                parts.append(rf"(?-i:{escaped})")
-            else:
-                parts.append(rf"{escaped}(?:s|'s|’s)?")
-    parts.sort(key=len, reverse=True)
-    return re.compile(r"(?<![A-Za-z0-9_.])(" + "|".join(parts) + r")(?![A-Za-z0-9_])", re.IGNORECASE)
+            part = rf"(?-i:{escaped})" if name.startswith("=") or wordlike else rf"{escaped}(?:s|'s|’s)?"
+            parts.setdefault(bare[:1].lower(), []).append(part)
+    dispatch = "|".join(
+        f"(?={re.escape(first)})(?:{'|'.join(sorted(group, key=len, reverse=True))})"
+        for first, group in sorted(parts.items())
+    )
+    return re.compile(r"(?<![A-Za-z0-9_.])(" + dispatch + r")(?![A-Za-z0-9_])", re.IGNORECASE)

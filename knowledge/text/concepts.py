@@ -61,13 +61,34 @@ def concept_words(tokens: frozenset[str]) -> frozenset[str]:
 def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     """One alternation of every phrase, longest first, each a named group that says its concept.
 
-    One scan instead of one per phrase: composing an answer tests a few thousand sentences.
+    One scan instead of one per phrase: composing an answer tests a few thousand sentences. The
+    phrases are grouped by the letter they can begin with, behind a look-ahead on that letter: at
+    each word the scan tries a couple of dozen letters, not two hundred phrases (~10x faster).
     """
     phrases = [(phrase, token) for token, patterns in _phrases().items() for phrase in patterns]
     phrases.sort(key=lambda item: -len(item[0]))
-    groups = {f"c{number}": token for number, (_, token) in enumerate(phrases)}
-    alternation = "|".join(f"(?P<c{number}>{phrase})" for number, (phrase, _) in enumerate(phrases))
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE), groups
+    by_letter: dict[str, list[str]] = {}
+    groups: dict[str, str] = {}
+    for number, (phrase, token) in enumerate(phrases):
+        for letter in sorted(_initials(phrase)):
+            name = f"c{number}{letter}"
+            groups[name] = token
+            by_letter.setdefault(letter, []).append(f"(?P<{name}>{phrase})")
+    dispatch = "|".join(
+        f"(?={re.escape(letter)})(?:{'|'.join(branches)})" for letter, branches in sorted(by_letter.items())
+    )
+    return re.compile(rf"(?<![\w-])(?:{dispatch})(?![\w-])", re.IGNORECASE), groups
+
+
+def _initials(phrase: str) -> frozenset[str]:
+    """The letters a phrase can begin with: "(?<!other )current assets" with c, "(?:dividend )?payout
+    ratio" with d or p. A phrase the reading below does not understand is tried at every letter."""
+    rest = re.sub(r"^(?:\(\?<!(?:[^()\\]|\\.)*\))+", "", phrase)
+    if (optional := re.match(r"\(\?:([^()|]+)\)\?", rest)) and optional.group(1)[:1].isalpha():
+        return frozenset({optional.group(1)[0].lower()}) | _initials(rest[optional.end() :])
+    if rest[:1].isalpha() and rest[1:2] not in ("?", "*", "{"):
+        return frozenset({rest[0].lower()})
+    return frozenset("abcdefghijklmnopqrstuvwxyzäöü")
 
 
 @lru_cache(maxsize=8192)  # a paragraph's opening is the context of each of its sentences

@@ -514,3 +514,21 @@ def test_a_sentence_cut_at_a_retrieved_chunks_end_is_finished_from_the_next_chun
     assert "special item costs for significant litigation and higher raw materials costs." in draft.text
     assert "Belgian shutdown" not in draft.text  # the next chunk finishes the sentence; it was not retrieved
     assert "significant litigation and higher" in draft.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("The payout ratio rose.", {"payoutratioconcept"}),
+        ("The dividend payout ratio rose.", {"payoutratioconcept"}),
+        ("Total asset turnover was 0.8.", {"assetturnoverconcept"}),
+        ("Fixed asset turnover was 3.1.", {"fixedassetturnoverconcept"}),
+        ("EBITDA rose; Adjusted EBITDA fell.", {"ebitdaconcept"}),
+        ("Adjusted EBITDA fell.", set()),
+        ("CAPEX and Umsatzkosten", {"capexconcept", "cogsconcept"}),
+    ],
+)
+def test_phrases_opening_with_a_condition_or_an_optional_word_are_found(text: str, named: set[str]) -> None:
+    # The phrase scan is grouped by each phrase's first letter: a phrase that may begin with two
+    # letters ("(dividend) payout ratio") or behind a look-behind must be found under each.
+    assert concepts(text)[1] == named
