@@ -33,6 +33,7 @@ _SHARE_OF_SALES = re.compile(r"\bas an? (?:percent(?:age)?|share) (?:of|to) (?:n
 _STOPS = re.compile(r"[.!?:;][\"”')]?\s*$")
 _SENTENCE_STOP = re.compile(r"[.!?](?=[\"”')]?(?:\s|$))")
 _CARRY = 600  # characters of the next chunk a cut sentence may take
+_OVERLAP, _PROBE = 400, 20  # characters: the most two chunks may share; enough of one to find it
 _SEGMENT = re.compile(r"\bsegment(?:s|e|en)?\b", re.I)
 _CAUSE = re.compile(
     r"\b(because|due\s+to|after|amid|as\s+a\s+result|driven|drove|weigh\w*|pressure|worr\w*|weak\w*|hit|drag\w*|"
@@ -240,8 +241,22 @@ def _carried_on(text: str, following: str) -> str:
     primarily due to … costs for" + "significant litigation …."): its cause is in the second half."""
     if _STOPS.search(text):
         return text
-    end = _SENTENCE_STOP.search(following[:_CARRY])
-    return f"{text} {following[: end.end()]}" if end else text
+    rest, joint = _past_overlap(text, following), " "
+    if rest is not following:  # the chunks overlap: the rest goes on exactly where the text stops
+        joint = ""
+    end = _SENTENCE_STOP.search(rest[:_CARRY])
+    return f"{text}{joint}{rest[: end.end()]}" if end else text
+
+
+def _past_overlap(text: str, following: str) -> str:
+    """The next chunk after the words it repeats from the end of this one (the chunker overlaps them)."""
+    probe = following[:_PROBE]
+    at = text.find(probe, max(0, len(text) - _OVERLAP))
+    while len(probe) == _PROBE and at >= 0:
+        if following.startswith(text[at:]):
+            return following[len(text) - at :]
+        at = text.find(probe, at + 1)
+    return following
 
 
 def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Companies) -> _Scored | None:

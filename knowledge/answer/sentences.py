@@ -47,6 +47,7 @@ _MONTH_WORDS = frozenset(
 _UNITLESS = re.compile(r"\bper\s+(?:\w+\s+){0,3}share\b|\bratio\b|\bpercent|%|\bmargin\b|\bje\s+aktie\b", re.IGNORECASE)
 _BULLET = re.compile(r"^[•●▪◦■]\s*")
 # A line broken mid-clause ("… Operational growth excluding", "… of 4.0%* and"): the next one goes on.
+_WRAP_WIDTH = 60  # characters: a filing's bullet line shorter than this was not wrapped by the margin
 _MID_CLAUSE = re.compile(r"[^\W\d_],?$|[&,(–—-]$")
 _FINISHED = re.compile(r"[.!][\"”“»')]?$")
 _TERMINAL = re.compile(r"[.!?:;]\s*$|[.!?][\"”“»)]\s*$")
@@ -114,7 +115,7 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
                 prose, bullet = [_BULLET.sub("", line)], True
                 continue
-            went_on = _MID_CLAUSE.search(lines[number - 1]) or _ABBREVIATION.search(lines[number - 1])
+            went_on = _wraps(lines[number - 1])
             if bullet and line and _names(line) and (line[0].islower() or went_on):
                 prose.append(line)  # the bullet point wrapped onto this line
                 continue
@@ -144,6 +145,14 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
     if opening and _starts_mid_sentence(above):
         return found[1:]  # the chunk was cut inside a sentence ("Africa (\"EMEA\"), APLA and … contributed …")
     return found
+
+
+def _wraps(line: str) -> bool:
+    """Does a bullet point's line go on below? A line cut mid-clause does ("… and", "… &") if it is
+    long enough to have met the margin; a short one ended ("• Supply chain benefits in the segment")."""
+    if re.search(r"[&,(–—-]$", line) or _ABBREVIATION.search(line):
+        return True
+    return bool(_MID_CLAUSE.search(line)) and len(line) >= _WRAP_WIDTH
 
 
 def _starts_mid_sentence(above: str) -> bool:

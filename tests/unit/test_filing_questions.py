@@ -532,3 +532,29 @@ def test_phrases_opening_with_a_condition_or_an_optional_word_are_found(text: st
     # The phrase scan is grouped by each phrase's first letter: a phrase that may begin with two
     # letters ("(dividend) payout ratio") or behind a look-behind must be found under each.
     assert concepts(text)[1] == named
+
+
+def test_chunks_that_overlap_finish_a_cut_sentence_without_repeating_the_shared_words() -> None:
+    page = (
+        "Gross profit:\nAs a percentage of net sales, gross profit increased to 39.6% compared to 39.0% in fiscal "
+        "2021, primarily due to leverage of fixed costs. Inventory shrink was higher.\n"
+    )
+    cut = page.index("in fiscal 2021")
+    first, second = page[:cut].rstrip(), page[cut - 40 :]  # the chunker repeats ~40 characters
+    asked = understand("Why did Ulta's gross margin increase in 2022?", "en", Companies.default())
+    draft = compose(asked, _page_passages([first, second]), Companies.default())
+    assert "compared to 39.0% in fiscal 2021, primarily due to leverage of fixed costs. [1]" in draft.text
+    assert draft.text.count("39.0%") == 1
+
+
+def test_a_short_bullet_line_ends_its_point_and_the_next_line_is_a_sentence_of_its_own() -> None:
+    page = (
+        "Cost of products sold increased as a percent to sales driven by:\n"
+        "• Commodity inflation in the MedTech and Consumer Health segments\n"
+        "partially offset by\n"
+        "• Supply chain benefits in the Consumer Health segment\n"
+        "The intangible asset amortization expense included in cost of products sold was $4.3 billion.\n"
+    )
+    said = [unit.text for unit in units(page, 0, "en", page_text=page)]
+    assert said[-1] == "The intangible asset amortization expense included in cost of products sold was $4.3 billion."
+    assert said[0].endswith("• Supply chain benefits in the Consumer Health segment")
