@@ -30,6 +30,7 @@ from knowledge.text.concepts import concept_phrases, concepts, driven_by
 from knowledge.text.terms import terms
 
 _SHARE_OF_SALES = re.compile(r"\bas an? (?:percent(?:age)?|share) (?:of|to) (?:net )?(?:sales|revenues?)\b", re.I)
+_NEGATIONS = frozenset({"not", "nicht"})
 _STOPS = re.compile(r"[.!?:;][\"”')]?\s*$")
 _SENTENCE_STOP = re.compile(r"[.!?](?=[\"”')]?(?:\s|$))")
 _CARRY = 600  # characters of the next chunk a cut sentence may take
@@ -327,7 +328,13 @@ def _row_fit(unit: Unit, question: Question) -> float:
     """How much of a row's label the question asks for: "Total current assets" fits a question about
     total current assets better than "Other current assets" does (stop words count here)."""
     label = _word_heads(unit.text.partition(":")[0])
-    return 0.8 * len(label & _asked_words(question)) / max(1, len(label))
+    fit = 0.8 * len(label & _asked_words(question)) / max(1, len(label))
+    # The question's own words break a tie between rows both spelled with the concept's words
+    # ("diluted EPS": "Diluted net income per share", not "Basic …").
+    said = _word_heads(question.core)
+    fit += 0.4 * len(label & said) / max(1, len(label))
+    # "Dividends declared and not paid" is the opposite of the dividends paid asked about.
+    return fit - (0.5 if _NEGATIONS & label and not _NEGATIONS & said else 0.0)
 
 
 def _word_heads(text: str) -> frozenset[str]:

@@ -53,7 +53,8 @@ _KINDS = (
     ("figure", r"\bhow\s+(?:much|many|fast|big|large|high|low)\b|\bwie\s+(?:viel\w*|hoch|stark|schnell|groß)\b"
      r"|\bwhat\s+(?:is|was|were|are)\b.{0,80}?\b(?:revenue|sales|margin|capex|ratio|income|profit|eps|cash|"
      r"debt|expenditure|amount|value|growth|rate|number|share|users|downloads|employees|pp&?e|ppne|payables?|"
-     r"receivables?|assets|liabilities|inventor(?:y|ies)|expenses?|turnover|ebitda?r?|ebit|earnings|dividends?)\b"
+     r"receivables?|assets|liabilities|inventor(?:y|ies)|expenses?|turnover|ebitda?r?|ebit|earnings|dividends?|"
+     r"goodwill|equity|repurchases?|buybacks?|depreciation|amortization|taxe?s?)\b"
      r"|\b(?:in\s+usd|in\s+millions|in\s+billions|percentage|percent|%)\b"),
     ("cause", r"\b(?:why|warum|wieso|weshalb|what\s+drove|what\s+caused|reason|grund|gründe|what\s+explains)\b"),
     ("comparison", r"^\s*among\b|\bcompare\w*|\bversus\b|\bvs\.?\b|\bdifference\b|\bvergleich\w*|\bunterschied"),
@@ -118,6 +119,11 @@ _AS_A_RESULT = re.compile(r"\b(?:as\s+a\s+result\s+of|because\s+of|due\s+to|info
 _PARENTHESES = re.compile(r"\([^()]*\)")
 # With a line item named, these say what to compute from its figures: the rows answer without them.
 _COMPUTING = frozenset(terms("ratio average change rate between compared growth yoy percent", "en"))
+# With a line item named, these only link the company to it ("How much did Nike pay in dividends?").
+_LINKING = frozenset(
+    terms("pay paid pays spend spent spends generate generates earn earned report reported record recorded", "en")
+    + terms("incur incurred post posted book booked zahlt zahlte gezahlt ausgegeben erzielt", "de")
+)
 _US = re.compile(r"\bU\.?S\.?(?=[\s'-]|$)")  # the country, not the pronoun "us"
 _STOCK = re.compile(r"\b(?:stock|stocks|shares?|share\s+price|aktie\w*|kurs\w*|papier\w*)\b", re.IGNORECASE)
 # "the largest liability", "the highest EBITDAR": one row of a table, picked by its figure. Not
@@ -213,7 +219,7 @@ def _focus(core: str, language: str, names: frozenset[str]) -> tuple[frozenset[s
     text, named_concepts = concepts(plain)
     # A concept's own words left over ("cash flow from operating activities" matched as "cash flow
     # from operati…") are the concept, not another thing to find.
-    spelled = concept_words(named_concepts) | (_COMPUTING if named_concepts else frozenset())
+    spelled = concept_words(named_concepts) | (_COMPUTING | _LINKING if named_concepts else frozenset())
     # The same words stemmed as English too: a German question's "States" or "Robotaxi" must meet
     # the English sources' stems ("state", not the German "stat").
     english = terms(text, "en") if language != "en" else terms(text, language)

@@ -33,7 +33,7 @@ _LANGUAGE_MATCH = 1.25
 # BM25's vote counts a little less than the embedding's: on FinanceBench dev recall@5 was 0.62 at
 # 1.0, 0.64 at 0.4 and 0.8, 0.66 at 0.6 (wordy questions share many words with the wrong pages).
 _KEYWORD_WEIGHT = 0.6
-_STATEMENT_PRIOR = 1 / (_RRF_K + 20)  # a statement page found by its heading ranks like a good hit
+_STATEMENT_PRIOR = 1 / (_RRF_K + 10)  # a statement page found by its heading ranks like a good hit
 _NEWS_INTENT = re.compile(
     r"\b(why|down|up|fall\w*|fell|drop\w*|slump\w*|ris\w*|rose|jump\w*|plung\w*|today|latest|news|recent\w*"
     r"|warum|wieso|weshalb|fällt|fallen|steigt|gestiegen|verliert|aktuell\w*|heute|neueste\w*)\b",
@@ -78,9 +78,12 @@ class Retriever:
         statements = hints(core)
         if named:
             fused = [passage for passage in fused if set(passage.chunk.tickers) & set(named)]
+            statement_ids = self._statement_ids(statements, named)
+            # A statement page the searches found ranks at least as one they missed would.
+            wanted = set(statement_ids)
+            fused = [_at_least(p, _STATEMENT_PRIOR) if p.chunk.id in wanted else p for p in fused]
             known = {passage.chunk.id for passage in fused}
-            statement_ids = [i for i in self._statement_ids(statements, named) if i not in known]
-            fused += [Passage(self._keyword.label(i), _STATEMENT_PRIOR) for i in statement_ids]
+            fused += [Passage(self._keyword.label(i), _STATEMENT_PRIOR) for i in statement_ids if i not in known]
         boosted = _one_per_page(self._boost(fused, question, statements))
         covered = bool(boosted) and self._covers(question, boosted)
         # A "why" is answered from more places: the metric's own row, then the pages on its drivers.
@@ -159,6 +162,10 @@ def _fuse(dense: list[tuple[Chunk, float]], keyword: list[tuple[Chunk, float]]) 
         Passage(chunks[id_], fused, dense_score, keyword_score)
         for id_, (fused, dense_score, keyword_score) in scores.items()
     ]
+
+
+def _at_least(passage: Passage, score: float) -> Passage:
+    return passage if passage.score >= score else Passage(passage.chunk, score, passage.dense, passage.keyword)
 
 
 def _one_per_page(passages: list[Passage]) -> list[Passage]:

@@ -45,6 +45,8 @@ _MONTH_WORDS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 _UNITLESS = re.compile(r"\bper\s+(?:\w+\s+){0,3}share\b|\bratio\b|\bpercent|%|\bmargin\b|\bje\s+aktie\b", re.IGNORECASE)
+_TITLE_WIDTH = 120
+_QUALIFIERS = frozenset({"basic", "diluted", "total", "unverwässert", "verwässert", "summe"})
 _BULLET = re.compile(r"^[•●▪◦■]\s*")
 # A line broken mid-clause ("… Operational growth excluding", "… of 4.0%* and"): the next one goes on.
 _WRAP_WIDTH = 60  # characters: a filing's bullet line shorter than this was not wrapped by the margin
@@ -126,6 +128,7 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
             if row is None and (own := _header_line(line, header[1])):
                 header = own  # the table's own header: "(Percent of net sales) 2022 2021 Change"
             if row is not None:
+                heading = _table_title(prose) or heading
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
                 prose, bullet, listing = [], False, False
                 where = {"passage": passage, "position": len(found), "heading": heading}
@@ -145,6 +148,13 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
     if opening and _starts_mid_sentence(above):
         return found[1:]  # the chunk was cut inside a sentence ("Africa (\"EMEA\"), APLA and … contributed …")
     return found
+
+
+def _table_title(prose: list[str]) -> str:
+    """ "Weighted-average shares used to compute net income (loss) per share:": too long for a label
+    line, still the title of the rows below it."""
+    last = prose[-1] if prose else ""
+    return last if last.endswith(":") and len(last) <= _TITLE_WIDTH else ""
 
 
 def _wraps(line: str) -> bool:
@@ -286,6 +296,9 @@ def _row(row: tuple[str, list[str]], line: str, header: _Header, language: str, 
         return []
     if label[0].islower() or len(_LABEL_NUMBER.findall(_NOTE_REFERENCE.sub("", label))) >= 2:
         return []  # a line's tail or two columns run together by the PDF ("and options (563) 283 405 Cost…")
+    heading = str(where.get("heading", ""))
+    if label.lower() in _QUALIFIERS and heading.endswith(":"):
+        label = f"{heading.rstrip(':')} — {label}"  # "Diluted" under "Net income (loss) per share:"
     columns, unit, change = header
     extra = len(cells) - len(columns) - (1 if change else 0)
     if columns and extra > 0 and all(re.search(r"[$(),]", cell) for cell in cells[:extra]):

@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from knowledge.text.concepts import concepts
+
 _HEADING_SPAN = 600  # a statement's heading sits at the top of its page
 _HEADING_LINES = 8
 _BROKEN_HEADING_SPAN = 100
@@ -92,4 +94,8 @@ def hints(question: str) -> StatementHints:
         table = _data()[group]
         return frozenset(name for name, phrases in table.items() if any(p in lowered for p in phrases))
 
-    return StatementHints(matching("named"), matching("implied"))
+    # "How much did Nike pay in dividends?": a line item, in any of its words, is on its statement.
+    named_items = concepts(question)[1]
+    listed = _data()["concepts"]
+    by_item = frozenset(name for name, items in listed.items() if name[0] != "_" and named_items & set(items))
+    return StatementHints(matching("named"), matching("implied") | by_item)

@@ -264,3 +264,36 @@ def test_pages_are_decoded_by_the_http_charset_before_guessing(
     assert len(texts) >= 3 and all("Exhibit 99.1 — Press release: Kestrel Robotics’ Düsseldorf" in t for t in texts)
     assert not any("â" in text or "Ã" in text for text in texts)
     engine.close()
+
+
+def test_a_line_item_question_is_answered_from_its_statement_page(tmp_path: Path, embedder: Embedder) -> None:
+    # Notes discuss goodwill at length; the balance sheet lists it once among many numbers. The
+    # question implies the balance sheet, so its row answers, not a note's sentence.
+    notes = [
+        f"Note {n}. Goodwill. Nike tests goodwill for impairment each year; goodwill of the {unit} reporting "
+        f"unit was reviewed in {year} and no goodwill impairment was recorded. Goodwill arose from acquisitions."
+        for n, (unit, year) in enumerate(
+            [("Arms", 2024), ("Vision", 2024), ("Drives", 2023), ("Grippers", 2024), ("Sensors", 2022)], 3
+        )
+    ]
+    sheet = (
+        "NIKE, Inc.\nConsolidated Balance Sheets\n(In millions) 2024 2023\nCash and cash equivalents 812 640\n"
+        "Accounts receivable 455 402\nInventories 390 371\nTotal current assets 1,657 1,413\nGoodwill 2,310 2,190\n"
+        "Total assets 6,020 5,640\nTotal current liabilities 980 911\nTotal liabilities 3,100 2,950"
+    )
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for text in ["NIKE, Inc. annual report 2024", *notes, sheet]:
+        pdf.add_page()
+        pdf.multi_cell(0, 6, text)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    pdf.output(str(folder / "NIKE_2024_10K.pdf"))
+    engine = Engine(make_settings(tmp_path, top_k=2), embedder)
+    engine.add_source(SourceSpec("path", str(folder)))
+
+    engine.refresh()
+    answer = engine.ask("What was Nike's goodwill at the end of 2024?")
+
+    assert answer.text.startswith("Goodwill: 2024 2,310 · 2023 2,190 (millions)")
+    engine.close()

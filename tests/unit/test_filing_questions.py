@@ -558,3 +558,65 @@ def test_a_short_bullet_line_ends_its_point_and_the_next_line_is_a_sentence_of_i
     said = [unit.text for unit in units(page, 0, "en", page_text=page)]
     assert said[-1] == "The intangible asset amortization expense included in cost of products sold was $4.3 billion."
     assert said[0].endswith("• Supply chain benefits in the Consumer Health segment")
+
+
+@pytest.mark.parametrize(
+    ("asked", "statement"),
+    [
+        ("How much did Nike pay in dividends in FY2023?", "cash_flow"),
+        ("How much did 3M spend on share repurchases in 2022?", "cash_flow"),
+        ("What was 3M's goodwill at year end 2022?", "balance_sheet"),
+        ("What were 3M's total liabilities at the end of FY2022?", "balance_sheet"),
+        ("What was Adobe's FY2022 diluted net income per share?", "income"),
+    ],
+)
+def test_a_line_item_named_in_any_of_its_words_implies_its_statement(asked: str, statement: str) -> None:
+    assert statement in hints(asked).implied
+
+
+@pytest.mark.parametrize(
+    ("asked", "focus"),
+    [
+        ("How much did Nike pay in dividends in FY2023?", [{"dividendconcept"}]),
+        ("How much did 3M spend on share repurchases in 2022?", [{"buybackconcept"}]),
+        ("What was Block's FY2020 net income attributable to common stockholders?", [{"netincomeconcept"}]),
+    ],
+)
+def test_verbs_that_link_a_company_to_a_line_item_are_not_its_focus(asked: str, focus: list[set[str]]) -> None:
+    assert _focus(asked) == focus
+    assert understand(asked, "en", Companies.default()).kind == "figure"
+
+
+PER_SHARE = (
+    "SQUARE, INC.\nCONSOLIDATED STATEMENTS OF OPERATIONS\n(In thousands, except per share data)\n"
+    "Year Ended December 31,\n2020 2019 2018\n"
+    "Net income (loss) $ 213,105 $ 375,446 $ (38,453)\nNet income (loss) per share:\n"
+    "Basic $ 0.48 $ 0.88 $ (0.09)\nDiluted $ 0.44 $ 0.81 $ (0.09)\n"
+    "Weighted-average shares used to compute net income (loss) per share:\n"
+    "Basic 443,126 424,999 405,731\nDiluted 482,167 466,076 405,731\n"
+)
+
+
+def test_basic_and_diluted_rows_carry_the_title_of_their_sub_table() -> None:
+    rows = [unit.text for unit in units(PER_SHARE, 0, "en", page_text=PER_SHARE) if unit.kind == "row"]
+    assert rows[1:] == [
+        "Net income (loss) per share — Basic: 2020 0.48 · 2019 0.88 · 2018 (0.09)",
+        "Net income (loss) per share — Diluted: 2020 0.44 · 2019 0.81 · 2018 (0.09)",
+        "Weighted-average shares used to compute net income (loss) per share — Basic: 2020 443,126 · 2019 424,999 · "
+        "2018 405,731",
+        "Weighted-average shares used to compute net income (loss) per share — Diluted: 2020 482,167 · "
+        "2019 466,076 · 2018 405,731",
+    ]
+
+
+def test_the_questions_own_words_pick_between_rows_spelled_alike() -> None:
+    passage = _filing_passage("BLOCK_2020_10K", "SQ", PER_SHARE, "income")
+    assert _labels_shown("What was Block's diluted EPS in 2020?", passage)[0] == "Net income (loss) per share — Diluted"
+    paid = (
+        "NIKE, INC.\nCONSOLIDATED STATEMENTS OF CASH FLOWS\n(Dollars in millions) 2023 2022\n"
+        "Dividends declared and not paid 524 480\nDividends — common and preferred (2,012) (1,837)\n"
+    )
+    passage = _filing_passage("NIKE_2023_10K", "NKE", paid, "cash_flow")
+    assert (
+        _labels_shown("How much did Nike pay in dividends in FY2023?", passage)[0] == "Dividends — common and preferred"
+    )
