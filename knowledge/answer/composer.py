@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from knowledge.answer.extremes import Ranking, ranked, tables
+from knowledge.answer.query import years
 from knowledge.answer.question import Question
 from knowledge.answer.sentences import Unit, units
 from knowledge.index.statements import hints
@@ -291,6 +292,9 @@ def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Compani
         score += 0.6 if unit.figures else 0.0
     if unit.kind == "row":
         score += _row_fit(unit, question) + (1.5 if question.kind == "cause" else 0.0)  # how far it moved, first
+        # A release prints the quarter's table and the year's: the one of the span asked for.
+        quarter = bool(_QUARTER.search(question.core))
+        score -= 0.8 if unit.period and (unit.period == "quarter") != quarter else 0.0
         score += 0.6 if chunk.section and chunk.section in _statements(question.core) else 0.0
     if question.kind == "list":
         score += 0.7 * len(named - set(question.tickers))  # a list of names is the answer
@@ -461,6 +465,9 @@ def _about_year(unit: Unit, question: Question, chunk: Chunk) -> bool:
         return bool(set(question.years) & set(unit.years))
     where = unit.text if question.kind == "forecast" else f"{unit.text} {chunk.title}"
     stated = {int(year) for year in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", where)}
+    if unit.kind == "row" and question.kind != "forecast":
+        # A table without its column years: the filing of 2023 compares with 2022 beside it.
+        stated |= {year - 1 for year in years(chunk.title)}
     if question.kind != "forecast" and chunk.kind == "news" and chunk.published is not None:
         stated.add(chunk.published.year)  # news speaks of its own days ("in November")
     return bool(set(question.years) & stated)

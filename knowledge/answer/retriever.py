@@ -27,8 +27,9 @@ _DENSE_HEADROOM = 50
 _NAMED_STATEMENT = 2.5  # "using the cash flow statement" -> that statement's pages
 _IMPLIED_STATEMENT = 1.6  # "capex" -> the cash flow statement
 _IMPLIED_STATEMENT_CAUSE = 1.25
-_YEAR_MATCH = 1.4
-_CAUSE_EXTRA = 2  # "FY2018" -> documents of 2018
+_YEAR_MATCH = 1.4  # "FY2018" -> documents of 2018
+_NEXT_YEAR_MATCH = 1.15  # "FY2018" -> documents of 2019, whose statements compare with 2018
+_CAUSE_EXTRA = 2  # passages more for a "why": the metric's row and the pages on its drivers
 _LANGUAGE_MATCH = 1.25
 # BM25's vote counts a little less than the embedding's: on FinanceBench dev recall@5 was 0.62 at
 # 1.0, 0.64 at 0.4 and 0.8, 0.66 at 0.6 (wordy questions share many words with the wrong pages).
@@ -130,8 +131,11 @@ class Retriever:
             elif chunk.section and chunk.section in statements.implied:
                 # "Why did the gross margin fall?" is answered in the MD&A more than on the statement.
                 factor *= _IMPLIED_STATEMENT if question.kind != "cause" else _IMPLIED_STATEMENT_CAUSE
-            if wanted & set(_years_of(chunk)):
+            published = set(_years_of(chunk))
+            if wanted & published:
                 factor *= _YEAR_MATCH
+            elif question.needs_figure and {year + 1 for year in wanted} & published:
+                factor *= _NEXT_YEAR_MATCH  # the next year's filing shows the asked year beside it
             rescored.append(Passage(chunk, passage.score * factor, passage.dense, passage.keyword))
         return sorted(rescored, key=lambda passage: -passage.score)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from knowledge.answer.guard import violates
@@ -38,6 +39,7 @@ _ABBREVIATION = re.compile(
 )
 _Context = tuple[str, str, bool, bool]  # heading, sentence before, from a filing, a bullet point
 # "(Dollars in billions. Percentages in chart are as a percent to total sales)": a note on the figures.
+_ASIDE = re.compile(r"\([^()]*\)")
 _ASIDE_LINE = re.compile(r"\([^()]*\)")
 _NOTE_REFERENCE = re.compile(r"\((?:see\s+)?notes?\s[^)]*\)", re.IGNORECASE)  # "Inventories (Notes 1 and 3)"
 _MONTH_WORDS = frozenset(
@@ -46,6 +48,15 @@ _MONTH_WORDS = frozenset(
 )
 _UNITLESS = re.compile(r"\bper\s+(?:\w+\s+){0,3}share\b|\bratio\b|\bpercent|%|\bmargin\b|\bje\s+aktie\b", re.IGNORECASE)
 _TITLE_WIDTH = 120
+# A table's span: "13 Weeks Ended", "Three Months Ended", "Fourth Quarter" against "52 Weeks Ended",
+# "Twelve Months Ended", "Year Ended", "Full Year".
+_PERIOD = re.compile(
+    r"\b((?:13|thirteen|three|3)[- ]?(?:weeks|months)\s+ended|(?:first|second|third|fourth)\s+quarter|"
+    r"quarter\s+ended)\b"
+    r"|\b(?:(?:52|53|fifty-two|fifty-three|twelve|12)[- ]?(?:weeks|months)\s+ended|(?:fiscal\s+)?years?\s+ended|"
+    r"full[- ]year)\b",
+    re.IGNORECASE,
+)
 _QUALIFIERS = frozenset({"basic", "diluted", "total", "unverwässert", "verwässert", "summe"})
 _BULLET = re.compile(r"^[•●▪◦■]\s*")
 # A line broken mid-clause ("… Operational growth excluding", "… of 4.0%* and"): the next one goes on.
@@ -69,6 +80,10 @@ _LABEL_LINE = re.compile(r"[A-Z][^\d:.]{2,60}:")
 _DATE_LINE = re.compile(r"\(?[A-Z][a-z]+\s+\d{1,2},?(?:\s+\d{4})?\)?,?")
 # A filing's "The Company" is its defined name for the filer, not a pointer to the sentence before.
 _ANNOUNCES_TABLE = re.compile(r"\bthe following (?:tables?|schedules?|charts?|summary)\b|\btables? below\b", re.I)
+_AUDIT_OPINION = re.compile(
+    r"\bwe (?:have )?audited\b|\bpresent fairly, in all material respects\b|\bour responsibility is to express\b",
+    re.IGNORECASE,
+)
 _DEFINED_NAME = re.compile(r"^the\s+company\b", re.IGNORECASE)
 
 
@@ -90,6 +105,7 @@ class Unit:
     heading: str = ""  # the section heading above it ("Risk factors"): what it is about
     years: tuple[int, ...] = ()  # the columns a row's figures belong to
     cells: tuple[str, ...] = ()  # a row's figures as printed, in column order
+    period: str = ""  # a row's table covers a "quarter" or a "year" ("13 Weeks Ended", "52 Weeks Ended")
 
 
 def units(text: str, passage: int, language: str, page_text: str = "") -> list[Unit]:
@@ -131,7 +147,8 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
                 heading = _table_title(prose) or heading
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
                 prose, bullet, listing = [], False, False
-                where = {"passage": passage, "position": len(found), "heading": heading}
+                period = _period_at(page_text or text, line)
+                where = {"passage": passage, "position": len(found), "heading": heading, "period": period}
                 found.extend(_row(row, line, header, language, where))
                 titled = False
             elif line and not _heading(line) and not _LABEL_LINE.fullmatch(line) and not _ASIDE_LINE.fullmatch(line):
@@ -148,6 +165,18 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
     if opening and _starts_mid_sentence(above):
         return found[1:]  # the chunk was cut inside a sentence ("Africa (\"EMEA\"), APLA and … contributed …")
     return found
+
+
+def _period_at(page: str, line: str) -> str:
+    """The span of the table a row is in: the last period title above it on its page."""
+    at = page.find(line)
+    before = [kind for position, kind in _period_marks(page) if position < at]
+    return before[-1] if at >= 0 and before else ""
+
+
+@lru_cache(maxsize=256)
+def _period_marks(page: str) -> tuple[tuple[int, str], ...]:
+    return tuple((match.start(), "quarter" if match.group(1) else "year") for match in _PERIOD.finditer(page))
 
 
 def _table_title(prose: list[str]) -> str:
@@ -239,8 +268,10 @@ def _stems(text: str, language: str) -> frozenset[str]:
 def _quotable(sentence: str, *, unfinished: bool = False) -> bool:
     if not 30 <= len(sentence) <= 600 or not (unfinished or _FINISHED.search(sentence)) or violates(sentence):
         return False
-    if _ANNOUNCES_TABLE.search(sentence):
-        return False  # "The following table provides …": the table's rows say it, not this line
+    if _ANNOUNCES_TABLE.search(sentence) or _AUDIT_OPINION.search(sentence):
+        # "The following table provides …": the table's rows say it, not this line. "We have audited
+        # the … statements of income, … stockholders' equity …": names every line item, states none.
+        return False
     if not (sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in "\"“„(»'"):
         return False  # a piece of a sentence cut at a chunk boundary
     words = sentence.split()
@@ -306,6 +337,10 @@ def _row(row: tuple[str, list[str]], line: str, header: _Header, language: str, 
         label, cells = f"{label} {' '.join(cells[:extra])}", cells[extra:]
     if columns and len(columns) == len(cells):
         shown = " · ".join(f"{year} {cell}" for year, cell in zip(columns, cells, strict=True))
+    elif columns and len(cells) == 2 * len(columns) and all(cell.endswith("%") for cell in cells[1::2]):
+        # "Net sales $ 3,226,773 100.0% $ 2,729,388 100.0%": each year's amount and its share of sales.
+        pairs = zip(columns, cells[::2], cells[1::2], strict=True)
+        shown = " · ".join(f"{year} {cell}, {share}" for year, cell, share in pairs)
     elif columns and change and len(columns) + 1 == len(cells):  # "2022 2021 Change"
         dated = " · ".join(f"{year} {cell}" for year, cell in zip(columns, cells, strict=False))
         shown = f"{dated} · {_CHANGE_WORD.get(language, 'change')} {cells[-1]}"
@@ -320,7 +355,8 @@ def _row(row: tuple[str, list[str]], line: str, header: _Header, language: str, 
             quote=line,
             kind="row",
             language=language,
-            stems=_stems(label, language),
+            # "Gross profit (as a percentage of net sales)" is gross profit: its aside's words count, not its concepts.
+            stems=frozenset(terms(label, language)) | concepts(" ".join(_ASIDE.sub(" ", label).split()))[1],
             figures=figures(" ".join(cells), skip_years=False),
             years=columns,
             cells=tuple(cells),

@@ -73,11 +73,16 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
         for letter in sorted(_initials(phrase)):
             name = f"c{number}{letter}"
             groups[name] = token
-            by_letter.setdefault(letter, []).append(f"(?P<{name}>{phrase})")
+            by_letter.setdefault(letter, []).append(f"(?P<{name}>{_any_apostrophe(phrase)})")
     dispatch = "|".join(
         f"(?={re.escape(letter)})(?:{'|'.join(branches)})" for letter, branches in sorted(by_letter.items())
     )
     return re.compile(rf"(?<![\w-])(?:{dispatch})(?![\w-])", re.IGNORECASE), groups
+
+
+def _any_apostrophe(phrase: str) -> str:
+    # Filings and phone keyboards write "stockholders’ equity" with a typographic apostrophe.
+    return phrase.replace("'", "['’]")
 
 
 def _initials(phrase: str) -> frozenset[str]:

@@ -620,3 +620,61 @@ def test_the_questions_own_words_pick_between_rows_spelled_alike() -> None:
     assert (
         _labels_shown("How much did Nike pay in dividends in FY2023?", passage)[0] == "Dividends — common and preferred"
     )
+
+
+def test_a_typographic_apostrophe_names_the_same_line_item() -> None:
+    assert concepts("Total stockholders’ equity 14,051 14,797")[1] == {"equityconcept"}
+    assert _focus("What was Adobe’s total stockholders’ equity at the end of FY2022?") == [{"equityconcept"}]
+
+
+def test_an_audit_opinion_naming_every_statement_is_not_quoted() -> None:
+    page = (
+        "We have audited the accompanying consolidated balance sheets of Adobe Inc. as of December 2, 2022, the "
+        "related consolidated statements of income, stockholders’ equity, and cash flows for each of the three "
+        "fiscal years.\n"
+    )
+    assert units(page, 0, "en", page_text=page) == []
+
+
+def test_days_inventory_outstanding_is_computed_from_inventories_and_cost_of_sales() -> None:
+    asked = understand("What is Nike's FY2022 days inventory outstanding?", "en", Companies.default())
+    assert asked.inputs == {"inventoryconcept", "cogsconcept"}
+
+
+RELEASE = (
+    "Ulta Beauty, Inc.\nConsolidated Statements of Income\n(In thousands, except per share data)\n"
+    "13 Weeks Ended\nJanuary 28, January 29,\n2023 2022\n"
+    "Net sales $ 3,226,773 100.0% $ 2,729,388 100.0%\nGross profit (as a percentage of net sales) 37.6% 37.6%\n"
+    "52 Weeks Ended\nJanuary 28, January 29,\n2023 2022\n"
+    "Net sales $ 10,208,580 100.0% $ 8,630,889 100.0%\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("asked", "lead"),
+    [
+        (
+            "What were Ulta Beauty's net sales in fiscal 2022?",
+            "Net sales: 2023 10,208,580, 100.0% · 2022 8,630,889, 100.0% (USD thousands) [1]",
+        ),
+        (
+            "What were Ulta Beauty's net sales in the fourth quarter of 2022?",
+            "Net sales: 2023 3,226,773, 100.0% · 2022 2,729,388, 100.0% (USD thousands) [1]",
+        ),
+    ],
+)
+def test_a_release_answers_from_the_table_of_the_span_asked_for(asked: str, lead: str) -> None:
+    passage = _filing_passage("ULTABEAUTY_2023Q4_EARNINGS", "ULTA", RELEASE, "income")
+    draft = compose(understand(asked, "en", Companies.default()), (passage,), Companies.default())
+    lines = draft.text.splitlines()
+    assert lines[0] == lead
+    assert not any("Gross profit" in line for line in lines)  # a share of net sales is not net sales
+
+
+def test_a_row_without_column_years_answers_for_the_year_before_its_filings() -> None:
+    table = "Consolidated Statements of Income\n(In millions)\nNet sales 10,208 8,630\n"
+    passage = _filing_passage("ULTABEAUTY_2023Q4_EARNINGS", "ULTA", table, "income")
+    asked = understand("What were Ulta Beauty's net sales in 2022?", "en", Companies.default())
+    assert compose(asked, (passage,), Companies.default()).text.startswith("Net sales: 10,208 · 8,630")
+    earlier = understand("What were Ulta Beauty's net sales in 2020?", "en", Companies.default())
+    assert not compose(earlier, (passage,), Companies.default()).covered
