@@ -22,7 +22,7 @@ from knowledge.answer.extremes import Ranking, ranked, tables
 from knowledge.answer.query import years
 from knowledge.answer.question import Question
 from knowledge.answer.sentences import Unit, units
-from knowledge.index.statements import hints
+from knowledge.index.statements import hints, line_items
 from knowledge.market.when import MONTHS
 from knowledge.prompts import render
 from knowledge.records import Chunk, Citation, Passage
@@ -328,6 +328,11 @@ def _by_period(scored: list[_Scored], pool: list[Chunk]) -> list[_Scored]:
     return [replace(s, score=s.score + fit(s.unit)) for s in scored]
 
 
+def _names_item(question: Question) -> bool:
+    """Does the question name a statement's line item ("Has MGM reduced its long-term debt?")?"""
+    return any(group & line_items() for group in question.focus)
+
+
 def _row_fit(unit: Unit, question: Question) -> float:
     """How much of a row's label the question asks for: "Total current assets" fits a question about
     total current assets better than "Other current assets" does (stop words count here)."""
@@ -434,7 +439,9 @@ def _eligible(unit: Unit, question: Question, covered: _Coverage, chunk: Chunk, 
     coverage = covered.share
     # "What drove the operating margin?": the margin's own row says how far it moved.
     metric_row = question.kind == "cause" and bool(covered.direct) and all(covered.direct)
-    rows_wanted = question.needs_figure or question.kind in ("comparison", "other") or metric_row
+    rows_wanted = (
+        question.needs_figure or question.kind in ("comparison", "other") or metric_row or _names_item(question)
+    )
     dated = question.years and (question.needs_figure or unit.kind == "row")
     if (unit.kind == "row" and not rows_wanted) or (dated and not _about_year(unit, question, chunk)):
         return False

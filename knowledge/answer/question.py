@@ -124,7 +124,12 @@ _AS_A_RESULT = re.compile(r"\b(?:as\s+a\s+result\s+of|because\s+of|due\s+to|info
 # that helps find the source, but no answering sentence need repeat it.
 _PARENTHESES = re.compile(r"\([^()]*\)")
 # With a line item named, these say what to compute from its figures: the rows answer without them.
-_COMPUTING = frozenset(terms("ratio average change rate between compared growth yoy percent", "en"))
+_COMPUTING = frozenset(
+    terms("ratio average change rate between compared growth yoy percent", "en")
+    # "Has MGM reduced its long-term debt?": the row's two years answer which way it went.
+    + terms("reduce reduced increase increased decrease decreased decline declined grow grew improve improved", "en")
+    + terms("reduziert gesenkt erhöht gesteigert gestiegen gesunken verbessert", "de")
+)
 # With a line item named, these only link the company to it ("How much did Nike pay in dividends?").
 _LINKING = frozenset(
     terms("pay paid pays spend spent spends generate generates earn earned report reported record recorded", "en")

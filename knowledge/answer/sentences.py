@@ -80,6 +80,9 @@ _LABEL_LINE = re.compile(r"[A-Z][^\d:.]{2,60}:")
 _DATE_LINE = re.compile(r"\(?[A-Z][a-z]+\s+\d{1,2},?(?:\s+\d{4})?\)?,?")
 # A filing's "The Company" is its defined name for the filer, not a pointer to the sentence before.
 _ANNOUNCES_TABLE = re.compile(r"\bthe following (?:tables?|schedules?|charts?|summary)\b|\btables? below\b", re.I)
+_CROSS_REFERENCE = re.compile(
+    r"(?:see|refer\s+to|for\s+(?:more|additional|further)\s+(?:information|details|discussion))\b", re.IGNORECASE
+)
 _AUDIT_OPINION = re.compile(
     r"\bwe (?:have )?audited\b|\bpresent fairly, in all material respects\b|\bour responsibility is to express\b",
     re.IGNORECASE,
@@ -268,9 +271,10 @@ def _stems(text: str, language: str) -> frozenset[str]:
 def _quotable(sentence: str, *, unfinished: bool = False) -> bool:
     if not 30 <= len(sentence) <= 600 or not (unfinished or _FINISHED.search(sentence)) or violates(sentence):
         return False
-    if _ANNOUNCES_TABLE.search(sentence) or _AUDIT_OPINION.search(sentence):
+    if _ANNOUNCES_TABLE.search(sentence) or _AUDIT_OPINION.search(sentence) or _CROSS_REFERENCE.match(sentence):
         # "The following table provides …": the table's rows say it, not this line. "We have audited
         # the … statements of income, … stockholders' equity …": names every line item, states none.
+        # "See Note 9 for discussion on long-term debt": where to read, not what it says.
         return False
     if not (sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in "\"“„(»'"):
         return False  # a piece of a sentence cut at a chunk boundary

@@ -99,3 +99,10 @@ def hints(question: str) -> StatementHints:
     listed = _data()["concepts"]
     by_item = frozenset(name for name, items in listed.items() if name[0] != "_" and named_items & set(items))
     return StatementHints(matching("named"), matching("implied") | by_item)
+
+
+@cache
+def line_items() -> frozenset[str]:
+    """The concept tokens of line items a primary statement lists (goodwill, capex, net income, …)."""
+    listed = _data()["concepts"]
+    return frozenset(item for name, items in listed.items() if name[0] != "_" for item in items)

@@ -678,3 +678,16 @@ def test_a_row_without_column_years_answers_for_the_year_before_its_filings() ->
     assert compose(asked, (passage,), Companies.default()).text.startswith("Net sales: 10,208 · 8,630")
     earlier = understand("What were Ulta Beauty's net sales in 2020?", "en", Companies.default())
     assert not compose(earlier, (passage,), Companies.default()).covered
+
+
+def test_a_yes_no_question_about_a_line_item_is_answered_by_its_row() -> None:
+    sheet = (
+        "MGM RESORTS INTERNATIONAL\nCONSOLIDATED BALANCE SHEETS\n(In thousands) 2022 2021\n"
+        "Long-term debt, net 7,432,817 11,770,797\n"
+        "See Note 9 to the accompanying consolidated financial statements for discussion on long-term debt.\n"
+    )
+    passage = _filing_passage("MGMRESORTS_2022_10K", "MGM", sheet, "balance_sheet")
+    asked = understand("Has MGM reduced its long-term debt in 2022?", "en", Companies.default())
+    assert _focus("Has MGM reduced its long-term debt in 2022?") == [{"longtermdebtconcept"}]
+    draft = compose(asked, (passage,), Companies.default())
+    assert draft.text == "Long-term debt, net: 2022 7,432,817 · 2021 11,770,797 (thousands) [1]"  # no "See Note 9"
