@@ -442,7 +442,7 @@ def _eligible(unit: Unit, question: Question, covered: _Coverage, chunk: Chunk, 
     rows_wanted = (
         question.needs_figure or question.kind in ("comparison", "other") or metric_row or _names_item(question)
     )
-    dated = question.years and (question.needs_figure or unit.kind == "row")
+    dated = question.years and (question.needs_figure or question.kind == "cause" or unit.kind == "row")
     if (unit.kind == "row" and not rows_wanted) or (dated and not _about_year(unit, question, chunk)):
         return False
     if question.needs_figure and not question.focus:

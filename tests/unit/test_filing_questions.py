@@ -691,3 +691,17 @@ def test_a_yes_no_question_about_a_line_item_is_answered_by_its_row() -> None:
     assert _focus("Has MGM reduced its long-term debt in 2022?") == [{"longtermdebtconcept"}]
     draft = compose(asked, (passage,), Companies.default())
     assert draft.text == "Long-term debt, net: 2022 7,432,817 · 2021 11,770,797 (thousands) [1]"  # no "See Note 9"
+
+
+def test_a_why_question_about_a_year_is_answered_from_that_years_filing() -> None:
+    old = _filing_passage(
+        "3M_2018_10K", "MMM", "Operating income margins were 21.2 percent, up due to lower costs.\n", ""
+    )
+    new = _filing_passage(
+        "3M_2022_10K", "MMM", "Operating income margins decreased due to litigation costs and raw materials.\n", ""
+    )
+    new = replace(new, chunk=replace(new.chunk, id="3m_2022_10k-v1-7", document_id="3m_2022_10k"))
+    asked = understand("Why did 3M's operating margin fall in 2022?", "en", Companies.default())
+    draft = compose(asked, (old, new), Companies.default())
+    assert "litigation costs" in draft.text
+    assert "21.2 percent" not in draft.text
