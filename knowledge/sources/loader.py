@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +22,8 @@ from knowledge.sources.htmltext import decode_html
 from knowledge.text.companies import Companies
 from knowledge.text.language import detect
 from knowledge.text.normalizer import strip_controls
+
+_BARE_LF = re.compile(r"(?<!\r)\n")
 
 log = logging.getLogger(__name__)
 
@@ -143,12 +146,18 @@ def read_pdf(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
     return pages, {}
 
 
+def pdf_lines(text: str) -> str:
+    """PDFium ends a line with CR LF; a bare LF parts the words of one line in some filings
+    ("CONSOLIDATED\nSTATEMENTS\nOF\nOPERATIONS\r\n"): a space, so the heading reads as one line."""
+    return _BARE_LF.sub(" ", text).replace("\r\n", "\n")
+
+
 def _pdfium_page_text(document: pdfium.PdfDocument, index: int) -> Page:
     page = document[index]
     try:
         textpage = page.get_textpage()
         try:
-            return Page(textpage.get_text_range(), index + 1)
+            return Page(pdf_lines(textpage.get_text_range()), index + 1)
         finally:
             textpage.close()
     finally:

@@ -13,6 +13,7 @@ from knowledge.answer.question import understand
 from knowledge.answer.sentences import units
 from knowledge.index.statements import hints, section_of
 from knowledge.records import Chunk, Passage
+from knowledge.sources.loader import pdf_lines
 from knowledge.text.companies import Companies
 from knowledge.text.concepts import concepts
 
@@ -705,3 +706,10 @@ def test_a_why_question_about_a_year_is_answered_from_that_years_filing() -> Non
     draft = compose(asked, (old, new), Companies.default())
     assert "litigation costs" in draft.text
     assert "21.2 percent" not in draft.text
+
+
+def test_a_pdf_line_whose_words_pdfium_parts_by_bare_line_feeds_is_one_line() -> None:
+    raw = "MGM RESORTS\r\nCONSOLIDATED\nSTATEMENTS\nOF\nOPERATIONS\r\n(In thousands)\r\nYear\nEnded\nDecember\n31,\r\n"
+    text = pdf_lines(raw)
+    assert text == "MGM RESORTS\nCONSOLIDATED STATEMENTS OF OPERATIONS\n(In thousands)\nYear Ended December 31,\n"
+    assert section_of(text) == "income"
