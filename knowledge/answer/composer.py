@@ -341,7 +341,7 @@ def _row_fit(unit: Unit, question: Question) -> float:
     # The question's own words break a tie between rows both spelled with the concept's words
     # ("diluted EPS": "Diluted net income per share", not "Basic …").
     said = _word_heads(question.core)
-    fit += 0.4 * len(label & said) / max(1, len(label))
+    fit += 0.1 * len(label & said)
     # "Dividends declared and not paid" is the opposite of the dividends paid asked about.
     return fit - (0.5 if _NEGATIONS & label and not _NEGATIONS & said else 0.0)
 

@@ -39,6 +39,7 @@ _ABBREVIATION = re.compile(
 )
 _Context = tuple[str, str, bool, bool]  # heading, sentence before, from a filing, a bullet point
 # "(Dollars in billions. Percentages in chart are as a percent to total sales)": a note on the figures.
+_SHARE_COUNT = re.compile(r"(?:weighted[- ]average\s+)?(?:common\s+)?shares\b", re.IGNORECASE)
 _ASIDE = re.compile(r"\([^()]*\)")
 _ASIDE_LINE = re.compile(r"\([^()]*\)")
 _NOTE_REFERENCE = re.compile(r"\((?:see\s+)?notes?\s[^)]*\)", re.IGNORECASE)  # "Inventories (Notes 1 and 3)"
@@ -180,6 +181,15 @@ def _period_at(page: str, line: str) -> str:
 @lru_cache(maxsize=256)
 def _period_marks(page: str) -> tuple[tuple[int, str], ...]:
     return tuple((match.start(), "quarter" if match.group(1) else "year") for match in _PERIOD.finditer(page))
+
+
+def _row_concepts(label: str) -> frozenset[str]:
+    """The line item a row is: not a concept in its aside ("Gross profit (as a percentage of net
+    sales)"), nor the one a share count is "used to compute" ("… shares used to compute net income
+    per share")."""
+    if _SHARE_COUNT.match(label):
+        return frozenset()
+    return concepts(" ".join(_ASIDE.sub(" ", label).split()))[1]
 
 
 def _table_title(prose: list[str]) -> str:
@@ -359,8 +369,7 @@ def _row(row: tuple[str, list[str]], line: str, header: _Header, language: str, 
             quote=line,
             kind="row",
             language=language,
-            # "Gross profit (as a percentage of net sales)" is gross profit: its aside's words count, not its concepts.
-            stems=frozenset(terms(label, language)) | concepts(" ".join(_ASIDE.sub(" ", label).split()))[1],
+            stems=frozenset(terms(label, language)) | _row_concepts(label),
             figures=figures(" ".join(cells), skip_years=False),
             years=columns,
             cells=tuple(cells),

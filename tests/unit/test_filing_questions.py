@@ -612,7 +612,8 @@ def test_basic_and_diluted_rows_carry_the_title_of_their_sub_table() -> None:
 
 def test_the_questions_own_words_pick_between_rows_spelled_alike() -> None:
     passage = _filing_passage("BLOCK_2020_10K", "SQ", PER_SHARE, "income")
-    assert _labels_shown("What was Block's diluted EPS in 2020?", passage)[0] == "Net income (loss) per share — Diluted"
+    # The share counts "used to compute net income (loss) per share" are not the per-share figure.
+    assert _labels_shown("What was Block's diluted EPS in 2020?", passage) == ["Net income (loss) per share — Diluted"]
     paid = (
         "NIKE, INC.\nCONSOLIDATED STATEMENTS OF CASH FLOWS\n(Dollars in millions) 2023 2022\n"
         "Dividends declared and not paid 524 480\nDividends — common and preferred (2,012) (1,837)\n"
