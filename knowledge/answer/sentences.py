@@ -39,6 +39,8 @@ _ABBREVIATION = re.compile(
 )
 _Context = tuple[str, str, bool, bool]  # heading, sentence before, from a filing, a bullet point
 # "(Dollars in billions. Percentages in chart are as a percent to total sales)": a note on the figures.
+# A figure as tables print it ("18,400", "(0.6)", "12.5%"), not a label's aside ("$203", "(2021,").
+_PLAIN_CELL = re.compile(r"\(?[-−–]?\d{1,3}(?:,\d{3})*(?:\.\d+)?\)?%?")
 _SHARE_COUNT = re.compile(r"(?:weighted[- ]average\s+)?(?:common\s+)?shares\b", re.IGNORECASE)
 _ASIDE = re.compile(r"\([^()]*\)")
 _ASIDE_LINE = re.compile(r"\([^()]*\)")
@@ -181,6 +183,11 @@ def _period_at(page: str, line: str) -> str:
 @lru_cache(maxsize=256)
 def _period_marks(page: str) -> tuple[tuple[int, str], ...]:
     return tuple((match.start(), "quarter" if match.group(1) else "year") for match in _PERIOD.finditer(page))
+
+
+def _amount_and_share(cells: list[str]) -> bool:
+    """ "3,226,773 100.0% 2,729,388 100.0%": amounts, each followed by its share of sales."""
+    return all(cell.endswith("%") for cell in cells[1::2]) and not any(cell.endswith("%") for cell in cells[::2])
 
 
 def _row_concepts(label: str) -> frozenset[str]:
@@ -346,12 +353,12 @@ def _row(row: tuple[str, list[str]], line: str, header: _Header, language: str, 
         label = f"{heading.rstrip(':')} — {label}"  # "Diluted" under "Net income (loss) per share:"
     columns, unit, change = header
     extra = len(cells) - len(columns) - (1 if change else 0)
-    if columns and extra > 0 and all(re.search(r"[$(),]", cell) for cell in cells[:extra]):
+    if columns and extra > 0 and not any(_PLAIN_CELL.fullmatch(cell) for cell in cells[:extra]):
         # "… doubtful accounts $203 (2021, $230) 16,160 15,283": the first figures are the label's.
         label, cells = f"{label} {' '.join(cells[:extra])}", cells[extra:]
     if columns and len(columns) == len(cells):
         shown = " · ".join(f"{year} {cell}" for year, cell in zip(columns, cells, strict=True))
-    elif columns and len(cells) == 2 * len(columns) and all(cell.endswith("%") for cell in cells[1::2]):
+    elif columns and len(cells) == 2 * len(columns) and _amount_and_share(cells):
         # "Net sales $ 3,226,773 100.0% $ 2,729,388 100.0%": each year's amount and its share of sales.
         pairs = zip(columns, cells[::2], cells[1::2], strict=True)
         shown = " · ".join(f"{year} {cell}, {share}" for year, cell, share in pairs)
@@ -361,7 +368,8 @@ def _row(row: tuple[str, list[str]], line: str, header: _Header, language: str, 
     else:
         shown, columns = " · ".join(cells), ()
     # A ratio or a per-share figure is not in the statement's millions.
-    counted = unit and not (_UNITLESS.search(label) and re.search(r"millions|thousands|billions", unit))
+    rates = all(cell.endswith("%") or not _PLAIN_CELL.fullmatch(cell) for cell in cells)  # "1.7% · (6.6)%"
+    counted = unit and not ((_UNITLESS.search(label) or rates) and re.search(r"millions|thousands|billions", unit))
     text = f"{label}: {shown}" + (f" ({unit})" if counted else "")
     return [
         Unit(

@@ -714,3 +714,20 @@ def test_a_pdf_line_whose_words_pdfium_parts_by_bare_line_feeds_is_one_line() ->
     text = pdf_lines(raw)
     assert text == "MGM RESORTS\nCONSOLIDATED STATEMENTS OF OPERATIONS\n(In thousands)\nYear Ended December 31,\n"
     assert section_of(text) == "income"
+
+
+def test_a_later_table_with_other_columns_is_not_read_under_the_first_tables_years() -> None:
+    page = (
+        "(Dollars in millions) 2022 2021 % change\nTotal Company $ 34,229 $ 35,355 (3.2)%\n"
+        "Sales by geographic area:\nYear ended December 31, 2022\nAmericas Asia Pacific Europe Worldwide\n"
+        "Net sales (millions) $ 18,400 $ 9,901 $ 5,928 $ 34,229\n% of worldwide sales 53.8 % 28.9 % 17.3 % 100.0 %\n"
+        "Divestitures (0.6) (0.4) (0.6) (0.5)\nTotal sales change 1.7 % (6.6) % (11.0) % (3.2) %\n"
+    )
+    rows = [unit.text for unit in units(page, 0, "en", page_text=page) if unit.kind == "row"]
+    assert rows == [
+        "Total Company: 2022 34,229 · 2021 35,355 · change (3.2)% (USD millions)",
+        "Net sales (millions): 18,400 · 9,901 · 5,928 · 34,229 (USD millions)",  # four regions, not 2022/2021
+        "% of worldwide sales: 53.8% · 28.9% · 17.3% · 100.0%",
+        "Divestitures: (0.6) · (0.4) · (0.6) · (0.5) (USD millions)",
+        "Total sales change: 1.7% · (6.6)% · (11.0)% · (3.2)%",  # rates carry no currency unit
+    ]
