@@ -19,7 +19,7 @@ from knowledge.text.figures import figures
 from knowledge.text.terms import terms
 
 # One cell of a table row: a figure ("1,577", "(370)", "12.5%", "$5,363") or a dash for none.
-_CELL = re.compile(r"\(?[-−–]?[$€]?\d[\d,.]*\)?%?|[—–-]")
+_CELL = re.compile(r"\(?[-−–]?[$€]?\d[\d,.]*%?\)?%?|[—–-]")
 # An amount inside a row label (not a year, not a rate: "Notes due 2026 (3.5%)" is a label).
 _LABEL_NUMBER = re.compile(r"(?<![\w.,])\(?(?!(?:19|20)\d\d\b)\d[\d,.]*\)?(?=\s|$)")
 _INNER_END = re.compile(r"[a-z)]\.\s+[A-Z]")
@@ -41,6 +41,11 @@ _Context = tuple[str, str, bool, bool]  # heading, sentence before, from a filin
 # "(Dollars in billions. Percentages in chart are as a percent to total sales)": a note on the figures.
 # A figure as tables print it ("18,400", "(0.6)", "12.5%"), not a label's aside ("$203", "(2021,").
 _PLAIN_CELL = re.compile(r"\(?[-−–]?\d{1,3}(?:,\d{3})*(?:\.\d+)?\)?%?")
+_DATES_A_YEAR = re.compile(
+    r"(?:\b(?:due|through|ending|ended|maturing|expiring)|[A-Za-z]+\.?\s+\d{1,2},?)$", re.IGNORECASE
+)
+_COUPON = re.compile(r"\d[\d.]*\s?%\s+(?=[A-Za-z])")
+_CUT_FIGURE = re.compile(r"[\d,.]+\)")  # "5,175), less reserves …": a line cut inside a parenthesis
 _SHARE_COUNT = re.compile(r"(?:weighted[- ]average\s+)?(?:common\s+)?shares\b", re.IGNORECASE)
 _ASIDE = re.compile(r"\([^()]*\)")
 _ASIDE_LINE = re.compile(r"\([^()]*\)")
@@ -187,7 +192,11 @@ def _period_marks(page: str) -> tuple[tuple[int, str], ...]:
 
 def _amount_and_share(cells: list[str]) -> bool:
     """ "3,226,773 100.0% 2,729,388 100.0%": amounts, each followed by its share of sales."""
-    return all(cell.endswith("%") for cell in cells[1::2]) and not any(cell.endswith("%") for cell in cells[::2])
+
+    def share(cell: str) -> bool:
+        return cell.rstrip(")").endswith("%")  # "100.0%", "(0.1%)"
+
+    return all(share(cell) for cell in cells[1::2]) and not any(share(cell) for cell in cells[::2])
 
 
 def _row_concepts(label: str) -> frozenset[str]:
@@ -330,6 +339,9 @@ def _split_row(line: str) -> tuple[str, list[str]] | None:
     # "Current ratio at May 31 2.1 2.5": the day belongs to the month in the label.
     if cells and tokens and tokens[-1].lower().rstrip(".") in _MONTH_WORDS and re.fullmatch(r"\d{1,2},?", cells[-1]):
         tokens.append(cells.pop())
+    # "6.75% senior notes, due 2025 750,000 750,000", "Balance at December 31, 2020 12,931 …": the year is the label's.
+    if cells and tokens and _YEARS.fullmatch(cells[-1]) and _DATES_A_YEAR.search(" ".join(tokens[-2:])):
+        tokens.append(cells.pop())
     # "Long-term debt (includes debt of consolidated entities: 2022, $12,662; 2021, $13,803) 42,573 38,675":
     # figures inside the label's parentheses belong to the label.
     while cells and " ".join(tokens).count("(") > " ".join(tokens).count(")"):
@@ -346,7 +358,8 @@ def _row(row: tuple[str, list[str]], line: str, header: _Header, language: str, 
     label, cells = row[0].strip(" .:$€"), row[1]
     if len(label) < 4 or len(label.split()) > 16 or not re.search(r"[A-Za-z]{3}", label):
         return []
-    if label[0].islower() or len(_LABEL_NUMBER.findall(_NOTE_REFERENCE.sub("", label))) >= 2:
+    cut = label[0].islower() or bool(_CUT_FIGURE.match(label))
+    if cut or len(_LABEL_NUMBER.findall(_NOTE_REFERENCE.sub("", label))) >= 2:
         return []  # a line's tail or two columns run together by the PDF ("and options (563) 283 405 Cost…")
     heading = str(where.get("heading", ""))
     if label.lower() in _QUALIFIERS and heading.endswith(":"):
@@ -369,7 +382,8 @@ def _row(row: tuple[str, list[str]], line: str, header: _Header, language: str, 
         shown, columns = " · ".join(cells), ()
     # A ratio or a per-share figure is not in the statement's millions.
     rates = all(cell.endswith("%") or not _PLAIN_CELL.fullmatch(cell) for cell in cells)  # "1.7% · (6.6)%"
-    counted = unit and not ((_UNITLESS.search(label) or rates) and re.search(r"millions|thousands|billions", unit))
+    unitless = _UNITLESS.search(_COUPON.sub("", label))  # "6.75% senior notes" are amounts
+    counted = unit and not ((unitless or rates) and re.search(r"millions|thousands|billions", unit))
     text = f"{label}: {shown}" + (f" ({unit})" if counted else "")
     return [
         Unit(

@@ -731,3 +731,15 @@ def test_a_later_table_with_other_columns_is_not_read_under_the_first_tables_yea
         "Divestitures: (0.6) · (0.4) · (0.6) · (0.5) (USD millions)",
         "Total sales change: 1.7% · (6.6)% · (11.0)% · (3.2)%",  # rates carry no currency unit
     ]
+
+
+def test_a_year_that_dates_the_label_stays_in_it() -> None:
+    page = (
+        "(In thousands) 2023 2022\n6.75% senior notes, due 2025 750,000 750,000\n"
+        "Interest (income) expense, net (4,378) (0.1%) 467 0.1%\n"
+    )
+    rows = [unit.text for unit in units(page, 0, "en", page_text=page) if unit.kind == "row"]
+    assert rows == [
+        "6.75% senior notes, due 2025: 2023 750,000 · 2022 750,000 (thousands)",
+        "Interest (income) expense, net: 2023 (4,378), (0.1%) · 2022 467, 0.1% (thousands)",
+    ]
