@@ -44,6 +44,7 @@ _PLAIN_CELL = re.compile(r"\(?[-−–]?\d{1,3}(?:,\d{3})*(?:\.\d+)?\)?%?")
 _DATES_A_YEAR = re.compile(
     r"(?:\b(?:due|through|ending|ended|maturing|expiring)|[A-Za-z]+\.?\s+\d{1,2},?)$", re.IGNORECASE
 )
+_FIGURE_TOKEN = re.compile(r"[$€(]?[-−–]?\d[\d,.]*%?\)?|[$€—–-]")
 _COUPON = re.compile(r"\d[\d.]*\s?%\s+(?=[A-Za-z])")
 _CUT_FIGURE = re.compile(r"[\d,.]+\)")  # "5,175), less reserves …": a line cut inside a parenthesis
 _SHARE_COUNT = re.compile(r"(?:weighted[- ]average\s+)?(?:common\s+)?shares\b", re.IGNORECASE)
@@ -87,12 +88,20 @@ _REFERENCE = re.compile(
 _LABEL_LINE = re.compile(r"[A-Z][^\d:.]{2,60}:")
 _DATE_LINE = re.compile(r"\(?[A-Z][a-z]+\s+\d{1,2},?(?:\s+\d{4})?\)?,?")
 # A filing's "The Company" is its defined name for the filer, not a pointer to the sentence before.
-_ANNOUNCES_TABLE = re.compile(r"\bthe following (?:tables?|schedules?|charts?|summary)\b|\btables? below\b", re.I)
-_CROSS_REFERENCE = re.compile(
-    r"(?:see|refer\s+to|for\s+(?:more|additional|further)\s+(?:information|details|discussion))\b", re.IGNORECASE
+_ANNOUNCES_TABLE = re.compile(
+    r"\bthe following (?:tables?|schedules?|charts?|summary)\b|\btables? below\b"
+    r"|^the (?:above )?table (?:presents|shows|sets forth|summarizes|provides|includes)\b",
+    re.I,
 )
-_AUDIT_OPINION = re.compile(
-    r"\bwe (?:have )?audited\b|\bpresent fairly, in all material respects\b|\bour responsibility is to express\b",
+_CROSS_REFERENCE = re.compile(
+    r"(?:see|refer\s+to|for\s+(?:more|additional|further)\s+(?:information|details|discussion))(?:\b|(?=[A-Z]))",
+    re.IGNORECASE,
+)
+_AUDIT_OPINION = re.compile(  # and the other boilerplate every filing carries: certifications, exhibit lists
+    r"\bwe (?:have )?audited\b|\bpresent fairly, in all material respects\b|\bour responsibility is to express\b"
+    r"|\bour audits? (?:also )?included\b|\bthose standards require\b|\breasonable assurance about whether\b"
+    r"|\bi have reviewed this (?:annual|quarterly) report\b|\bbased on my knowledge\b|\binline xbrl\b"
+    r"|\binteractive data file\b|\bincorporated (?:herein )?by reference\b",
     re.IGNORECASE,
 )
 _DEFINED_NAME = re.compile(r"^the\s+company\b", re.IGNORECASE)
@@ -305,9 +314,18 @@ def _quotable(sentence: str, *, unfinished: bool = False) -> bool:
     if not (sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in "\"“„(»'"):
         return False  # a piece of a sentence cut at a chunk boundary
     words = sentence.split()
-    if len(words) < 5:
+    return len(words) >= 5 and _reads_as_prose(words)
+
+
+def _reads_as_prose(words: list[str]) -> bool:
+    """Not a table row run into a sentence ("Balances, June 30, 2023 352,790 $ 3,528 $ — …"), not a
+    title ("Risk Factors — Risks Related to Our Business."), not a heading run into a sentence by
+    the PDF ("RESULTS OF OPERATIONS Net sales rose …")."""
+    if sum(bool(_FIGURE_TOKEN.fullmatch(word)) for word in words) >= max(6, len(words) // 3):
         return False
-    # A heading run into a sentence by the PDF ("RESULTS OF OPERATIONS Net sales rose…") stays out.
+    long = [word for word in words if len(word) > 3 and word[0].isalpha()]
+    if len(words) <= 14 and len(long) >= 4 and sum(word[0].isupper() for word in long) >= 0.8 * len(long):
+        return False
     capitals = sum(1 for word in words[:6] if word.isupper() and len(word) > 2)
     return capitals < 3
 

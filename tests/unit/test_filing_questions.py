@@ -743,3 +743,26 @@ def test_a_year_that_dates_the_label_stays_in_it() -> None:
         "6.75% senior notes, due 2025: 2023 750,000 · 2022 750,000 (thousands)",
         "Interest (income) expense, net: 2023 (4,378), (0.1%) · 2022 467, 0.1% (thousands)",
     ]
+
+
+@pytest.mark.parametrize(
+    "boilerplate",
+    [
+        "Balances, June 30, 2023 352,790 $ 3,528 $ — $ 4,382,588 $ 30,057 $ 4,416,173 The accompanying notes are "
+        "an integral part of these statements.",
+        "Risk Factors — Risks Related to Our Business, Industry, and Market Conditions.",
+        "SeeCertain amounts adjusted for special items section below for additional discussion of these items.",
+        "Those standards require that we plan and perform the audit to obtain reasonable assurance about whether the "
+        "financial statements are free of material misstatement.",
+        "I have reviewed this annual report on Form 10-K of NIKE, Inc. and found it complete.",
+        "Such information is incorporated herein by reference to the proxy statement of the company.",
+        "The table presents principal cash flows and related weighted average interest rates by expected maturity.",
+    ],
+)
+def test_filing_boilerplate_titles_and_runaway_rows_are_not_quoted(boilerplate: str) -> None:
+    assert units(boilerplate + "\n", 0, "en", page_text=boilerplate + "\n") == []
+
+
+def test_an_ordinary_sentence_with_figures_is_still_quoted() -> None:
+    text = "Revenue rose 5% to $247.7 billion in 2024, and operating income grew 12% to $34.1 billion.\n"
+    assert [unit.text for unit in units(text, 0, "en", page_text=text)] == [text.strip()]
