@@ -414,10 +414,13 @@ class _Coverage:
         """Every asked term (with three or more, one may be missing: "monthly users of the app").
 
         A question naming line items ("operating cash flow ratio: cash from operations / total
-        current liabilities") is answered row by row: one of its line items per row will do.
+        current liabilities") is answered row by row: one of its line items per row will do (the
+        other words name the metric, "return on assets", which no row does). A line item asked on
+        its own must be named by the line itself, not only by its paragraph's opening: "12 new
+        stores" does not answer a question about buybacks because the paragraph began with one.
         """
         items = [hit for group, hit in zip(self.focus, self.direct, strict=True) if _is_concept(group)]
-        if len(items) >= 2:  # the other words name the metric ("return on assets"), which no row does
+        if len(items) >= 2 or (items and len(items) == len(self.focus)):
             return any(items)
         return _enough(self.matched)
 

@@ -11,13 +11,18 @@ import re
 from functools import cache
 
 _NUMBER = re.compile(
-    r"(?<![\w.,])[-−–]?\(?[$€£¥]?\s?(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+)(?:([.,])(\d+))?\)?(?![\w])"
+    r"(?<![\w.,])[-−–]?\(?[$€£¥]?\s?(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+)(?:([.,])(\d+))?\)?"
+    r"(?:[KMB]|bn|mn|Mrd)?(?![\w])"  # "$23.7B", "USD 53bn"
 )
 _YEAR = range(1900, 2101)
 _MONTHS = r"jan\w*|feb\w*|mar\w*|märz|apr\w*|may|mai|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|okt\w*|nov\w*|dec\w*|dez\w*"
 _DAY_OF_MONTH = re.compile(
     rf"\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b(?![.,]\d)", re.IGNORECASE
 )
+
+
+# "COVID-19", "Form S-1", "Boeing 737-MAX": a number that is part of a name.
+_NAMED_NUMBER = re.compile(r"(?<=[A-Za-z])-\d+\b|\b\d+-(?=[A-Za-z])")
 
 
 # Counts written as words ("twelve new customers", "um zehn Prozent") are figures too; "one"/"ein"
@@ -53,7 +58,7 @@ def values(token_whole: str, separator: str | None, fraction: str | None) -> fro
 @cache
 def figures(text: str, skip_years: bool = True) -> frozenset[float]:
     """The values of every figure in the text; years and days of a month are not figures."""
-    masked = _DAY_OF_MONTH.sub(" ", text)
+    masked = _NAMED_NUMBER.sub(" ", _DAY_OF_MONTH.sub(" ", text))
     found: set[float] = set()
     for match in _NUMBER.finditer(masked):
         whole, separator, fraction = match.group(1), match.group(2), match.group(3)

@@ -16,6 +16,7 @@ from knowledge.records import Chunk, Passage
 from knowledge.sources.loader import pdf_lines
 from knowledge.text.companies import Companies
 from knowledge.text.concepts import concepts
+from knowledge.text.figures import figures
 
 BALANCE_SHEET = (
     "NIKE, INC.\nCONSOLIDATED BALANCE SHEETS\nMAY 31,\n(In millions) 2019 2018\n"
@@ -766,3 +767,31 @@ def test_filing_boilerplate_titles_and_runaway_rows_are_not_quoted(boilerplate: 
 def test_an_ordinary_sentence_with_figures_is_still_quoted() -> None:
     text = "Revenue rose 5% to $247.7 billion in 2024, and operating income grew 12% to $34.1 billion.\n"
     assert [unit.text for unit in units(text, 0, "en", page_text=text)] == [text.strip()]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("One-time COVID-19 vaccine costs", set()),
+        ("Form 10-K for 2022", set()),
+        ("revenue fell 4.4% to $23.7B", {4.4, 23.7}),
+    ],
+)
+def test_a_number_that_is_part_of_a_name_is_not_a_figure(text: str, found: set[float]) -> None:
+    assert figures(text) == found
+
+
+def test_a_figure_question_on_one_line_item_quotes_only_lines_that_name_it() -> None:
+    release = (
+        "During the fourth quarter of fiscal 2022, the Company repurchased 722,457 shares of its common stock at a "
+        "cost of $328.1 million. Real estate activity in the fourth quarter included 12 new stores in Ohio.\n"
+    )
+    passage = _filing_passage("ULTABEAUTY_2023Q4_EARNINGS", "ULTA", release, "")
+    asked = understand(
+        "What percent of Ulta Beauty's total spend on stock repurchases for FY2023 occurred in Q4?",
+        "en",
+        Companies.default(),
+    )
+    assert asked.focus == (frozenset({"buybackconcept"}),)
+    draft = compose(asked, (passage,), Companies.default())
+    assert "$328.1 million" in draft.text and "12 new stores" not in draft.text
