@@ -57,11 +57,13 @@ _MONTH_WORDS = frozenset(
 )
 _UNITLESS = re.compile(r"\bper\s+(?:\w+\s+){0,3}share\b|\bratio\b|\bpercent|%|\bmargin\b|\bje\s+aktie\b", re.IGNORECASE)
 _TITLE_WIDTH = 120
+_SPAN_KINDS = {1: "quarter", 2: "half", 0: "year"}  # by the group of _PERIOD that matched
 # A table's span: "13 Weeks Ended", "Three Months Ended", "Fourth Quarter" against "52 Weeks Ended",
 # "Twelve Months Ended", "Year Ended", "Full Year".
 _PERIOD = re.compile(
     r"\b((?:13|thirteen|three|3)[- ]?(?:weeks|months)\s+ended|(?:first|second|third|fourth)\s+quarter|"
     r"quarter\s+ended)\b"
+    r"|\b((?:six|nine|6|9|26|39)[- ]?(?:weeks|months)\s+ended)\b"
     r"|\b(?:(?:52|53|fifty-two|fifty-three|twelve|12)[- ]?(?:weeks|months)\s+ended|(?:fiscal\s+)?years?\s+ended|"
     r"full[- ]year)\b",
     re.IGNORECASE,
@@ -167,8 +169,9 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
                 heading = _table_title(prose) or heading
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
                 prose, bullet, listing = [], False, False
-                period = _period_at(page_text or text, line)
-                where = {"passage": passage, "position": len(found), "heading": heading, "period": period}
+                period, spans = _period_at(page_text or text, line)
+                where = {"passage": passage, "position": len(found), "heading": heading}
+                where |= {"period": period, "spans": spans}
                 found.extend(_row(row, line, header, language, where))
                 titled = False
             elif line and not _heading(line) and not _LABEL_LINE.fullmatch(line) and not _ASIDE_LINE.fullmatch(line):
@@ -187,16 +190,28 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
     return found
 
 
-def _period_at(page: str, line: str) -> str:
-    """The span of the table a row is in: the last period title above it on its page."""
+def _period_at(page: str, line: str) -> tuple[str, tuple[str, str]]:
+    """The span of the table a row is in (the last period title above it on its page), and the
+    last two titles ("Three Months Ended", "Six Months Ended") for a table that has both."""
     at = page.find(line)
-    before = [kind for position, kind in _period_marks(page) if position < at]
-    return before[-1] if at >= 0 and before else ""
+    before = [(kind, title) for position, kind, title in _period_marks(page) if position < at] if at >= 0 else []
+    last = before[-1][0] if before else ""
+    pair = (before[-2][1], before[-1][1]) if len(before) >= 2 else ("", "")
+    return last, pair
 
 
 @lru_cache(maxsize=256)
-def _period_marks(page: str) -> tuple[tuple[int, str], ...]:
-    return tuple((match.start(), "quarter" if match.group(1) else "year") for match in _PERIOD.finditer(page))
+def _period_marks(page: str) -> tuple[tuple[int, str, str], ...]:
+    return tuple(
+        (match.start(), _SPAN_KINDS[match.lastindex or 0], " ".join(match.group(0).split()).lower())
+        for match in _PERIOD.finditer(page)
+    )
+
+
+def _repeated(years: tuple[int, ...]) -> bool:
+    """ "2023 2022 2023 2022": the same years under two spans (three and six months)."""
+    half = len(years) // 2
+    return len(years) >= 4 and len(years) % 2 == 0 and years[:half] == years[half:] and len(set(years[:half])) == half
 
 
 def _amount_and_share(cells: list[str]) -> bool:
@@ -387,7 +402,16 @@ def _row(row: tuple[str, list[str]], line: str, header: _Header, language: str, 
     if columns and extra > 0 and not any(_PLAIN_CELL.fullmatch(cell) for cell in cells[:extra]):
         # "… doubtful accounts $203 (2021, $230) 16,160 15,283": the first figures are the label's.
         label, cells = f"{label} {' '.join(cells[:extra])}", cells[extra:]
-    if columns and len(columns) == len(cells):
+    spans = where.pop("spans", ("", ""))
+    if columns and len(columns) == len(cells) and _repeated(columns) and all(spans):
+        # "Three Months Ended … Six Months Ended … 2023 2022 2023 2022": each half under its span.
+        half = len(columns) // 2
+        shown = " · ".join(
+            f"{spans[0] if at == 0 else spans[1] if at == half else ''} {year} {cell}".strip()
+            for at, (year, cell) in enumerate(zip(columns, cells, strict=True))
+        )
+        where["period"] = ""  # both spans
+    elif columns and len(columns) == len(cells):
         shown = " · ".join(f"{year} {cell}" for year, cell in zip(columns, cells, strict=True))
     elif columns and len(cells) == 2 * len(columns) and _amount_and_share(cells):
         # "Net sales $ 3,226,773 100.0% $ 2,729,388 100.0%": each year's amount and its share of sales.
@@ -475,6 +499,6 @@ def _header(page: str) -> _Header:
 def _columns(line: str) -> tuple[tuple[int, ...], bool]:
     """The years a header line names, and whether a change column follows them ("2022 2021 Change")."""
     found = tuple(int(year) for year in _YEARS.findall(line))
-    if len(found) >= 2 and len(line) < 120 and len(set(found)) == len(found):
+    if len(found) >= 2 and len(line) < 120 and (len(set(found)) == len(found) or _repeated(found)):
         return found, bool(_CHANGE.search(line.rpartition(str(found[-1]))[2]))
     return (), False

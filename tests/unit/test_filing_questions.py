@@ -795,3 +795,15 @@ def test_a_figure_question_on_one_line_item_quotes_only_lines_that_name_it() -> 
     assert asked.focus == (frozenset({"buybackconcept"}),)
     draft = compose(asked, (passage,), Companies.default())
     assert "$328.1 million" in draft.text and "12 new stores" not in draft.text
+
+
+def test_a_table_of_two_spans_shows_each_years_figure_under_its_span() -> None:
+    page = (
+        "CONSOLIDATED STATEMENTS OF OPERATIONS\n(In thousands)\nThree Months Ended\nJune 30,\nSix Months Ended\n"
+        "June 30,\n2023 2022 2023 2022\nNet revenues $ 3,942,207 $ 3,264,888 $ 7,815,503 $ 6,119,197\n"
+    )
+    (row,) = [unit for unit in units(page, 0, "en", page_text=page) if unit.kind == "row"]
+    assert row.text == (
+        "Net revenues: three months ended 2023 3,942,207 · 2022 3,264,888 · six months ended 2023 7,815,503 · "
+        "2022 6,119,197 (USD thousands)"
+    )
