@@ -292,6 +292,8 @@ def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Compani
         score += 0.6 if unit.figures else 0.0
     if unit.kind == "row":
         score += _row_fit(unit, question) + (1.5 if question.kind == "cause" else 0.0)  # how far it moved, first
+        # A row that shows the asked year's column says more than one whose columns are unknown.
+        score += 1.0 if set(unit.years) & set(question.years) else 0.0
         # A release prints the quarter's table and the year's: the one of the span asked for.
         quarter = bool(_QUARTER.search(question.core))
         score -= 0.8 if unit.period and (unit.period == "quarter") != quarter else 0.0

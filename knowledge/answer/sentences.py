@@ -8,6 +8,7 @@ on the same page ("2018 (1,577) · 2017 (1,373) · 2016 (1,420) (millions)").
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,6 +58,7 @@ _MONTH_WORDS = frozenset(
 )
 _UNITLESS = re.compile(r"\bper\s+(?:\w+\s+){0,3}share\b|\bratio\b|\bpercent|%|\bmargin\b|\bje\s+aktie\b", re.IGNORECASE)
 _TITLE_WIDTH = 120
+_BLOCK_TITLE = re.compile(r"[A-Z][A-Za-z ,&'’()—-]{2,60}")  # "Revenues", "TOTAL CURRENT LIABILITIES"
 _SPAN_KINDS = {1: "quarter", 2: "half", 0: "year"}  # by the group of _PERIOD that matched
 # A table's span: "13 Weeks Ended", "Three Months Ended", "Fourth Quarter" against "52 Weeks Ended",
 # "Twelve Months Ended", "Year Ended", "Full Year".
@@ -162,7 +164,7 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
             if bullet:  # the bullet point ended on the line before
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
                 prose, bullet, listing = [], False, False
-            row = _split_row(line) if line and not line.endswith(".") and not _runs_on(line, following) else None
+            row = _table_row(line, following, lines[:number])
             if row is None and (own := _header_line(line, header[1])):
                 header = own  # the table's own header: "(Percent of net sales) 2022 2021 Change"
             if row is not None:
@@ -232,6 +234,27 @@ def _row_concepts(label: str) -> frozenset[str]:
     return concepts(" ".join(_ASIDE.sub(" ", label).split()))[1]
 
 
+def _table_row(line: str, following: str, above: list[str]) -> tuple[str, list[str]] | None:
+    """The line's (label, cells) if it is a table row (a sentence's line ending in a figure is not)."""
+    if not line or line.endswith(".") or _runs_on(line, following):
+        return None
+    return _split_row(line) or _block_total(line, above)
+
+
+def _block_total(line: str, above: list[str]) -> tuple[str, list[str]] | None:
+    """ "Revenues / Casino 5,734,173 … / Rooms 3,057,145 … / 13,127,485 9,680,140": a line of figures
+    alone closing a block of rows is the block's total, named by the block's title line."""
+    cells = line.split()
+    if len(cells) < 2 or not all(_CELL.fullmatch(cell) or cell in _CURRENCY_ONLY for cell in cells):
+        return None
+    rows = list(itertools.takewhile(lambda earlier: _split_row(earlier) is not None, reversed(above)))
+    # With no rows between, the line above is the figures' own label: "TOTAL CURRENT LIABILITIES" / "27,194 26,532".
+    title = above[-len(rows) - 1] if len(above) > len(rows) else ""
+    if not _BLOCK_TITLE.fullmatch(title):
+        return None
+    return title, [cell for cell in cells if cell not in _CURRENCY_ONLY]
+
+
 def _table_title(prose: list[str]) -> str:
     """ "Weighted-average shares used to compute net income (loss) per share:": too long for a label
     line, still the title of the rows below it."""
@@ -262,7 +285,8 @@ def _said(prose: list[str], passage: int, language: str, start: int, context: _C
 def _runs_on(line: str, following: str) -> bool:
     """A prose line that merely ends in a figure: "… at the end of fiscal 2021. The $104.2" followed
     by "million increase was …" (a sentence ends inside it, it is long, or the next line goes on)."""
-    return bool(_INNER_END.search(line)) or len(line.split()) > 16 or following[:1].islower()
+    words = len(re.findall(r"[A-Za-z]{2,}", line))  # figures in a label ("net of sales: 2022, $1; …") are not words
+    return bool(_INNER_END.search(line)) or words > 16 or following[:1].islower()
 
 
 def _sentences(

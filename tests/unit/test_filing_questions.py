@@ -807,3 +807,36 @@ def test_a_table_of_two_spans_shows_each_years_figure_under_its_span() -> None:
         "Net revenues: three months ended 2023 3,942,207 · 2022 3,264,888 · six months ended 2023 7,815,503 · "
         "2022 6,119,197 (USD thousands)"
     )
+
+
+def test_a_total_printed_without_a_label_is_named_by_its_block_or_the_line_above() -> None:
+    page = (
+        "CONSOLIDATED STATEMENTS OF OPERATIONS\n(In thousands)\nYear Ended December 31,\n2022 2021\nRevenues\n"
+        "Casino $ 5,734,173 $ 5,362,912\nRooms 3,057,145 1,690,037\n13,127,485 9,680,140\n"
+        "TOTAL CURRENT LIABILITIES\n27,194 26,532\n"
+        "Purchase of premises and equipment, net of sales: 2022, $1; 2021, $88 (1,855) (1,550)\n"
+    )
+    rows = [unit.text for unit in units(page, 0, "en", page_text=page) if unit.kind == "row"]
+    assert rows[2:] == [
+        "Revenues: 2022 13,127,485 · 2021 9,680,140 (USD thousands)",
+        "TOTAL CURRENT LIABILITIES: 2022 27,194 · 2021 26,532 (USD thousands)",
+        # A long label full of figures is still a row (its words, not its figures, are counted).
+        "Purchase of premises and equipment, net of sales: 2022, $1; 2021, $88: 2022 (1,855) · 2021 (1,550) "
+        "(USD thousands)",
+    ]
+
+
+def test_a_row_showing_the_asked_years_column_comes_before_one_whose_columns_are_unknown() -> None:
+    note = _filing_passage(
+        "NIKE_2019_10K", "NKE", "DISAGGREGATION OF REVENUES\nTOTAL REVENUES 15,902 9,812 6,208 39,117\n", ""
+    )
+    statement = _filing_passage(
+        "NIKE_2019_10K",
+        "NKE",
+        "CONSOLIDATED STATEMENTS OF INCOME\n(In millions) 2019 2018\nRevenues 39,117 36,397\n",
+        "income",
+    )
+    statement = replace(statement, chunk=replace(statement.chunk, id="nike_2019_10k-v1-90", page=52))
+    asked = understand("What was Nike's total revenue in FY2019?", "en", Companies.default())
+    draft = compose(asked, (note, statement), Companies.default())
+    assert draft.text.startswith("Revenues: 2019 39,117 · 2018 36,397 (millions)")
