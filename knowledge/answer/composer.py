@@ -21,7 +21,8 @@ from typing import Protocol
 from knowledge.answer.extremes import Ranking, ranked, tables
 from knowledge.answer.query import years
 from knowledge.answer.question import Question
-from knowledge.answer.sentences import Unit, units
+from knowledge.answer.sentences import units
+from knowledge.answer.unit import Unit
 from knowledge.index.statements import hints, line_items
 from knowledge.market.when import MONTHS
 from knowledge.prompts import render

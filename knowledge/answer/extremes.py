@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from knowledge.answer.question import Question
-from knowledge.answer.sentences import Unit
+from knowledge.answer.unit import Unit
 
 _TOTAL = re.compile(r"^(?:total|net\s+total|gesamt|summe|insgesamt)\b", re.IGNORECASE)
 _VALUE = re.compile(r"^(\()?[-–]?[$€]?([\d,]*\d(?:\.\d+)?)\)?%?$")

@@ -15,7 +15,8 @@ from datetime import date, timedelta
 
 from knowledge.answer.composer import Draft
 from knowledge.answer.question import Question
-from knowledge.answer.sentences import Unit, units
+from knowledge.answer.sentences import units
+from knowledge.answer.unit import Unit
 from knowledge.market.move import Move
 from knowledge.prompts import render
 from knowledge.records import Chunk, Citation
