@@ -127,11 +127,20 @@ async def recover_stalled(context: JobContext, timestamp: int) -> None:
 
 
 async def retry_stalled(queue: procrastinate.App, seconds: float) -> int:
+    """Queue the stalled jobs again; the number this worker queued."""
     stalled = list(await queue.job_manager.get_stalled_jobs(seconds_since_heartbeat=seconds))
+    queued = 0
     for job in stalled:
+        try:
+            await queue.job_manager.retry_job(job)
+        except procrastinate.exceptions.ConnectorException as error:
+            # Workers started together all find the stalled job; one queues it, the others are refused.
+            reason = str(error.__cause__ or error).strip().splitlines()[0]
+            log.info("job %s (%s) not queued again here: %s", job.id, job.task_name, reason)
+            continue
+        queued += 1
         log.warning("job %s (%s) was left running by a stopped worker: queued again", job.id, job.task_name)
-        await queue.job_manager.retry_job(job)
-    return len(stalled)
+    return queued
 
 
 async def _tell(chat_id: int | None, text: str) -> None:
