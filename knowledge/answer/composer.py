@@ -20,8 +20,8 @@ from typing import Protocol
 
 from knowledge.answer.extremes import Ranking, ranked, tables
 from knowledge.answer.query import years
-from knowledge.answer.question import Question
-from knowledge.answer.sentences import units
+from knowledge.answer.question import QUARTER, Question
+from knowledge.answer.sentences import ends_sentence, units
 from knowledge.answer.unit import Unit
 from knowledge.index.statements import hints, line_items
 from knowledge.market.when import MONTHS
@@ -33,7 +33,6 @@ from knowledge.text.terms import terms
 
 _SHARE_OF_SALES = re.compile(r"\bas an? (?:percent(?:age)?|share) (?:of|to) (?:net )?(?:sales|revenues?)\b", re.I)
 _NEGATIONS = frozenset({"not", "nicht"})
-_STOPS = re.compile(r"[.!?:;][\"”')]?\s*$")
 _SENTENCE_STOP = re.compile(r"[.!?](?=[\"”')]?(?:\s|$))")
 _CARRY = 600  # characters of the next chunk a cut sentence may take
 _OVERLAP, _PROBE = 400, 20  # characters: the most two chunks may share; enough of one to find it
@@ -57,10 +56,6 @@ _RATE = re.compile(
 OVERVIEW = (
     "latest news shares fell rose revenue growth grew profit operating margin losses subsidies competition "
     "risks pressure weak users invest downloads Umsatz Wachstum Gewinn Marge Wettbewerb Risiken Druck Nutzer"
-)
-_QUARTER = re.compile(
-    r"\bQ[1-4]\b|\b(?:first|second|third|fourth)\s+quarter\b|\bthree\s+months\b|\b(?:erst|zweit|dritt|viert)en\s+quartal",
-    re.IGNORECASE,
 )
 _SPAN = re.compile(r"\b(?:six|nine|twelve)\s+months\b|\bfull[- ]year\b|\b(?:halbjahr|neun\s+monate)", re.IGNORECASE)
 _QUARTER_TITLE = re.compile(r"^\s*(?:FIRST|SECOND|THIRD|FOURTH)\s+QUARTER\s*$", re.MULTILINE)
@@ -114,7 +109,7 @@ def compose(
         if table is not None:
             return table
     scored = [s for s in (_score(unit, question, pool, companies) for unit in candidates) if s is not None]
-    if _QUARTER.search(question.core):
+    if QUARTER.search(question.core):
         scored = _by_period(scored, pool)
     scored.sort(key=lambda s: -s.score)
     chosen = _one_per_item(question, scored, candidates) or _in_reading_order(_choose(scored, question))
@@ -199,7 +194,7 @@ def _pool(passages: tuple[Passage, ...], around: Neighbours | None) -> tuple[lis
         if around is not None and (passage.chunk.section or rank == 0) and passage.chunk.page is not None:
             for sibling in around.page(passage.chunk):
                 pool.setdefault(sibling.id, sibling)
-    cut = [c for c in pool.values() if c.page is not None and not _STOPS.search(c.text) and c.sibling_id(1) not in pool]
+    cut = [c for c in pool.values() if c.page is not None and not ends_sentence(c.text) and c.sibling_id(1) not in pool]
     tails = [c for c in around.following(cut) if c.id not in pool] if around is not None and cut else []
     pool.update((chunk.id, chunk) for chunk in tails)
     return list(pool.values()), frozenset(chunk.id for chunk in tails)
@@ -242,7 +237,7 @@ def _following(pool: list[Chunk]) -> dict[int, int]:
 def _carried_on(text: str, following: str) -> str:
     """A chunk cut inside a sentence, with the sentence's end from the next chunk ("Increases were
     primarily due to … costs for" + "significant litigation …."): its cause is in the second half."""
-    if _STOPS.search(text):
+    if ends_sentence(text):
         return text
     rest, joint = _past_overlap(text, following), " "
     if rest is not following:  # the chunks overlap: the rest goes on exactly where the text stops
@@ -296,7 +291,7 @@ def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Compani
         # A row that shows the asked year's column says more than one whose columns are unknown.
         score += 1.0 if set(unit.years) & set(question.years) else 0.0
         # A release prints the quarter's table and the year's: the one of the span asked for.
-        quarter = bool(_QUARTER.search(question.core))
+        quarter = bool(QUARTER.search(question.core))
         score -= 0.8 if unit.period and (unit.period == "quarter") != quarter else 0.0
         score += 0.6 if chunk.section and chunk.section in _statements(question.core) else 0.0
     if question.kind == "list":
@@ -325,7 +320,7 @@ def _by_period(scored: list[_Scored], pool: list[Chunk]) -> list[_Scored]:
         # A column title on a line of its own ("SECOND QUARTER", "SIX MONTHS") says it best.
         quarter, span = bool(_QUARTER_TITLE.search(text)), bool(_SPAN_TITLE.search(text))
         if quarter == span:
-            quarter, span = bool(_QUARTER.search(text)), bool(_SPAN.search(text))
+            quarter, span = bool(QUARTER.search(text)), bool(_SPAN.search(text))
         return 0.0 if quarter == span else 1.0 if quarter else -1.0
 
     return [replace(s, score=s.score + fit(s.unit)) for s in scored]
@@ -343,7 +338,7 @@ def _row_fit(unit: Unit, question: Question) -> float:
     fit = 0.8 * len(label & _asked_words(question)) / max(1, len(label))
     # The question's own words break a tie between rows both spelled with the concept's words
     # ("diluted EPS": "Diluted net income per share", not "Basic …").
-    said = _word_heads(question.core)
+    said = _said_words(question.core)
     fit += 0.1 * len(label & said)
     # "Dividends declared and not paid" is the opposite of the dividends paid asked about.
     return fit - (0.5 if _NEGATIONS & label and not _NEGATIONS & said else 0.0)
@@ -352,6 +347,11 @@ def _row_fit(unit: Unit, question: Question) -> float:
 def _word_heads(text: str) -> frozenset[str]:
     # Five letters are stem enough for a row label ("assets", "asset") and keep "other" and "total".
     return frozenset(word[:5] for word in re.findall(r"[^\W\d_]+", text.lower()))
+
+
+@lru_cache(maxsize=256)
+def _said_words(core: str) -> frozenset[str]:
+    return _word_heads(core)
 
 
 @lru_cache(maxsize=256)
@@ -569,10 +569,11 @@ def _render(chosen: list[_Scored], pool: list[Chunk], question: Question) -> Dra
     numbers: dict[tuple[str, int | None], int] = {}
     used: dict[int, list[Chunk]] = {}
     lines: list[str] = []
+    following = _following(pool)
     for index, scored in enumerate(chosen):
         unit, chunk = scored.unit, pool[scored.unit.passage]
         n = numbers.setdefault((chunk.document_id, chunk.page), len(numbers) + 1)
-        for part in _parts(unit, pool):
+        for part in _parts(unit, pool, following):
             if part not in used.setdefault(n, []):
                 used[n].append(part)
         said = any(unit.previous == other.unit.text for other in chosen[:index])
@@ -586,10 +587,10 @@ def _render(chosen: list[_Scored], pool: list[Chunk], question: Question) -> Dra
     return Draft("\n".join(lines), citations, covered=True)
 
 
-def _parts(unit: Unit, pool: list[Chunk]) -> list[Chunk]:
+def _parts(unit: Unit, pool: list[Chunk], following: dict[int, int]) -> list[Chunk]:
     """The chunk a unit comes from, and the next one when its sentence ends there (cited with it)."""
     chunk = pool[unit.passage]
-    after = _following(pool).get(unit.passage)
+    after = following.get(unit.passage)
     if after is None or unit.quote[-40:] in " ".join(chunk.text.split()):
         return [chunk]
     return [chunk, pool[after]]

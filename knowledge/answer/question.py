@@ -112,12 +112,12 @@ _STATEMENT_NAME = re.compile(
     r"gewinn-\s+und\s+verlustrechnung|kapitalflussrechnung|cashflow-?rechnung)\b",
     re.IGNORECASE,
 )
-# "in the fourth quarter", "Q2", "six months": the span, checked on its own like the year.
-_SPAN = re.compile(
-    r"\b(?:first|second|third|fourth)\s+quarter\b|\bQ[1-4]\b|\b(?:three|six|nine|twelve)\s+months\b|"
-    r"\b(?:erst|zweit|dritt|viert)en\s+quartals?\b",
+# "in the fourth quarter", "Q2": the span asked for, checked on its own like the year.
+QUARTER = re.compile(
+    r"\bQ[1-4]\b|\b(?:first|second|third|fourth)\s+quarter\b|\bthree\s+months\b|\b(?:erst|zweit|dritt|viert)en\s+quartal",
     re.IGNORECASE,
 )
+_MONTHS = re.compile(r"\b(?:six|nine|twelve)\s+months\b", re.IGNORECASE)
 # "the gain accruing as a result of the separation": a connective, not a thing to find.
 _AS_A_RESULT = re.compile(r"\b(?:as\s+a\s+result\s+of|because\s+of|due\s+to|infolge|aufgrund)\b", re.IGNORECASE)
 # "Kenvue (formerly Consumer Health business segment)", "Block (formerly known as Square)": an aside
@@ -227,7 +227,7 @@ def _kind(core: str, names_company: bool) -> str:
 def _focus(core: str, language: str, names: frozenset[str]) -> tuple[frozenset[str], ...]:
     """The question's concepts and content terms, each term with its equivalents in either language."""
     plain = _AS_A_RESULT.sub(" ", _STATEMENT_NAME.sub(" ", _US.sub("United States", _PARENTHESES.sub(" ", core))))
-    plain = _SPAN.sub(" ", plain)
+    plain = _MONTHS.sub(" ", QUARTER.sub(" ", plain))
     text, named_concepts = concepts(plain)
     # A concept's own words left over ("cash flow from operating activities" matched as "cash flow
     # from operati…") are the concept, not another thing to find.

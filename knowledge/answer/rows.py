@@ -58,7 +58,7 @@ _CUT_FIGURE = re.compile(r"[\d,.]+\)")  # "5,175), less reserves …": a line cu
 
 _SHARE_COUNT = re.compile(r"(?:weighted[- ]average\s+)?(?:common\s+)?shares\b", re.IGNORECASE)
 
-_ASIDE = re.compile(r"\([^()]*\)")
+ASIDE = re.compile(r"\([^()]*\)")
 
 _NOTE_REFERENCE = re.compile(r"\((?:see\s+)?notes?\s[^)]*\)", re.IGNORECASE)  # "Inventories (Notes 1 and 3)"
 
@@ -126,7 +126,7 @@ def _row_concepts(label: str) -> frozenset[str]:
     per share")."""
     if _SHARE_COUNT.match(label):
         return frozenset()
-    return concepts(" ".join(_ASIDE.sub(" ", label).split()))[1]
+    return concepts(" ".join(ASIDE.sub(" ", label).split()))[1]
 
 
 def table_row(line: str, following: str, above: list[str]) -> tuple[str, list[str]] | None:
@@ -281,3 +281,8 @@ def _columns(line: str) -> tuple[tuple[int, ...], bool]:
     if len(found) >= 2 and len(line) < 120 and (len(set(found)) == len(found) or _repeated(found)):
         return found, bool(_CHANGE.search(line.rpartition(str(found[-1]))[2]))
     return (), False
+
+
+def is_cell(token: str) -> bool:
+    """A token a table row holds: a figure, a dash for none, a currency sign set apart."""
+    return bool(_CELL.fullmatch(token)) or token in _CURRENCY_ONLY

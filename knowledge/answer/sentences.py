@@ -10,7 +10,17 @@ from __future__ import annotations
 import re
 
 from knowledge.answer.guard import violates
-from knowledge.answer.rows import header_before, header_line, page_header, period_at, row_units, split_row, table_row
+from knowledge.answer.rows import (
+    ASIDE,
+    header_before,
+    header_line,
+    is_cell,
+    page_header,
+    period_at,
+    row_units,
+    split_row,
+    table_row,
+)
 from knowledge.answer.unit import Unit
 from knowledge.text.concepts import concepts
 from knowledge.text.figures import figures
@@ -21,8 +31,6 @@ _ABBREVIATION = re.compile(
     r"\b(?:Inc|Corp|Co|Ltd|No|Nos|Mr|Ms|Dr|St|vs|approx|U\.S|e\.g|i\.e|Nr|bzw|ca|z\.B|Mio|Mrd)\.$"
 )
 _Context = tuple[str, str, bool, bool]  # heading, sentence before, from a filing, a bullet point
-_FIGURE_TOKEN = re.compile(r"[$€(]?[-−–]?\d[\d,.]*%?\)?|[$€—–-]")
-_ASIDE_LINE = re.compile(r"\([^()]*\)")
 _TITLE_WIDTH = 120
 _BULLET = re.compile(r"^[•●▪◦■]\s*")
 # A line broken mid-clause ("… Operational growth excluding", "… of 4.0%* and"): the next one goes on.
@@ -108,13 +116,13 @@ def units(text: str, passage: int, language: str, page_text: str = "") -> list[U
                 where |= {"period": period, "spans": spans}
                 found.extend(row_units(row, line, header, language, where))
                 titled = False
-            elif line and not _heading(line) and not _LABEL_LINE.fullmatch(line) and not _ASIDE_LINE.fullmatch(line):
+            elif line and not _heading(line) and not _LABEL_LINE.fullmatch(line) and not ASIDE.fullmatch(line):
                 prose.append(line)
             else:
                 found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
                 prose, before, bullet, listing = [], "", False, False
                 # Heading lines in a row make one title ("SUPPLEMENTAL DATA – ADJUSTED EBITDAR", "(In thousands)").
-                if line and _names(line) and not _ASIDE_LINE.fullmatch(line):
+                if line and _names(line) and not ASIDE.fullmatch(line):
                     heading = f"{heading if titled else ''} {line.lstrip('# ')}".strip()[:200]
                     titled = True
         found.extend(_said(prose, passage, language, len(found), (heading, before, filing, bullet)))
@@ -129,6 +137,11 @@ def _table_title(prose: list[str]) -> str:
     line, still the title of the rows below it."""
     last = prose[-1] if prose else ""
     return last if last.endswith(":") and len(last) <= _TITLE_WIDTH else ""
+
+
+def ends_sentence(text: str) -> bool:
+    """Does the text stop at a sentence's end (or a colon or semicolon)?"""
+    return bool(_TERMINAL.search(text))
 
 
 def _wraps(line: str) -> bool:
@@ -222,7 +235,7 @@ def _reads_as_prose(words: list[str]) -> bool:
     """Not a table row run into a sentence ("Balances, June 30, 2023 352,790 $ 3,528 $ — …"), not a
     title ("Risk Factors — Risks Related to Our Business."), not a heading run into a sentence by
     the PDF ("RESULTS OF OPERATIONS Net sales rose …")."""
-    if sum(bool(_FIGURE_TOKEN.fullmatch(word)) for word in words) >= max(6, len(words) // 3):
+    if sum(is_cell(word) for word in words) >= max(6, len(words) // 3):
         return False
     long = [word for word in words if len(word) > 3 and word[0].isalpha()]
     if len(words) <= 14 and len(long) >= 4 and sum(word[0].isupper() for word in long) >= 0.8 * len(long):
@@ -260,7 +273,7 @@ def _heading_before(above: str) -> str:
                 break
             continue  # the table's earlier rows
         if _heading(line):
-            title = f"{line} {title}".strip()[:200] if _names(line) and not _ASIDE_LINE.fullmatch(line) else title
+            title = f"{line} {title}".strip()[:200] if _names(line) and not ASIDE.fullmatch(line) else title
         elif len(line.split()) > 8 or _TERMINAL.search(line):
             break  # prose: the title is above the table, not above the text
     return title

@@ -82,6 +82,11 @@ def _labels_shown(asked: str, passage: Passage) -> list[str]:
     return [line.lstrip("• ").split(":")[0] for line in draft.text.splitlines()]
 
 
+def _rows(page: str) -> list[str]:
+    """The rows a whole page shows (the page is its own passage)."""
+    return [unit.text for unit in units(page, 0, "en", page_text=page) if unit.kind == "row"]
+
+
 def _statement_passage() -> Passage:
     return _filing_passage("NIKE_2019_10K", "NKE", BALANCE_SHEET, "balance_sheet")
 
@@ -242,7 +247,7 @@ def test_a_table_row_shows_its_own_header_and_change_column() -> None:
         "RESULTS OF OPERATIONS\nOperating Expenses:\n(Percent of net sales) 2022 2021 Change\n"
         "Cost of sales 56.2 % 53.2 % 3.0 %\nOperating income margin 19.1 % 20.8 % (1.7)%\n"
     )
-    rows = [unit.text for unit in units(page, 0, "en", page_text=page) if unit.kind == "row"]
+    rows = _rows(page)
     assert rows[-1] == "Operating income margin: 2022 19.1% · 2021 20.8% · change (1.7)% (percent of net sales)"
 
 
@@ -600,7 +605,7 @@ PER_SHARE = (
 
 
 def test_basic_and_diluted_rows_carry_the_title_of_their_sub_table() -> None:
-    rows = [unit.text for unit in units(PER_SHARE, 0, "en", page_text=PER_SHARE) if unit.kind == "row"]
+    rows = _rows(PER_SHARE)
     assert rows[1:] == [
         "Net income (loss) per share — Basic: 2020 0.48 · 2019 0.88 · 2018 (0.09)",
         "Net income (loss) per share — Diluted: 2020 0.44 · 2019 0.81 · 2018 (0.09)",
@@ -724,7 +729,7 @@ def test_a_later_table_with_other_columns_is_not_read_under_the_first_tables_yea
         "Net sales (millions) $ 18,400 $ 9,901 $ 5,928 $ 34,229\n% of worldwide sales 53.8 % 28.9 % 17.3 % 100.0 %\n"
         "Divestitures (0.6) (0.4) (0.6) (0.5)\nTotal sales change 1.7 % (6.6) % (11.0) % (3.2) %\n"
     )
-    rows = [unit.text for unit in units(page, 0, "en", page_text=page) if unit.kind == "row"]
+    rows = _rows(page)
     assert rows == [
         "Total Company: 2022 34,229 · 2021 35,355 · change (3.2)% (USD millions)",
         "Net sales (millions): 18,400 · 9,901 · 5,928 · 34,229 (USD millions)",  # four regions, not 2022/2021
@@ -739,7 +744,7 @@ def test_a_year_that_dates_the_label_stays_in_it() -> None:
         "(In thousands) 2023 2022\n6.75% senior notes, due 2025 750,000 750,000\n"
         "Interest (income) expense, net (4,378) (0.1%) 467 0.1%\n"
     )
-    rows = [unit.text for unit in units(page, 0, "en", page_text=page) if unit.kind == "row"]
+    rows = _rows(page)
     assert rows == [
         "6.75% senior notes, due 2025: 2023 750,000 · 2022 750,000 (thousands)",
         "Interest (income) expense, net: 2023 (4,378), (0.1%) · 2022 467, 0.1% (thousands)",
@@ -816,7 +821,7 @@ def test_a_total_printed_without_a_label_is_named_by_its_block_or_the_line_above
         "TOTAL CURRENT LIABILITIES\n27,194 26,532\n"
         "Purchase of premises and equipment, net of sales: 2022, $1; 2021, $88 (1,855) (1,550)\n"
     )
-    rows = [unit.text for unit in units(page, 0, "en", page_text=page) if unit.kind == "row"]
+    rows = _rows(page)
     assert rows[2:] == [
         "Revenues: 2022 13,127,485 · 2021 9,680,140 (USD thousands)",
         "TOTAL CURRENT LIABILITIES: 2022 27,194 · 2021 26,532 (USD thousands)",
