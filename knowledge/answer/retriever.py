@@ -26,7 +26,7 @@ _DENSE_HEADROOM = 50
 # Multipliers on the fused score, measured on FinanceBench dev (benchmarks/financebench.py).
 _NAMED_STATEMENT = 2.5  # "using the cash flow statement" -> that statement's pages
 _IMPLIED_STATEMENT = 1.6  # "capex" -> the cash flow statement
-_IMPLIED_STATEMENT_CAUSE = 1.25
+_IMPLIED_STATEMENT_CAUSE = 1.25  # "why did the margin fall?": the MD&A explains, the statement only shows
 _YEAR_MATCH = 1.4  # "FY2018" -> documents of 2018
 _NEXT_YEAR_MATCH = 1.15  # "FY2018" -> documents of 2019, whose statements compare with 2018
 _CAUSE_EXTRA = 2  # passages more for a "why": the metric's row and the pages on its drivers

@@ -95,14 +95,23 @@ def hints(question: str) -> StatementHints:
         return frozenset(name for name, phrases in table.items() if any(p in lowered for p in phrases))
 
     # "How much did Nike pay in dividends?": a line item, in any of its words, is on its statement.
-    named_items = concepts(question)[1]
-    listed = _data()["concepts"]
-    by_item = frozenset(name for name, items in listed.items() if name[0] != "_" and named_items & set(items))
+    listing = _statements_listing()
+    by_item = frozenset(name for item in concepts(question)[1] for name in listing.get(item, ()))
     return StatementHints(matching("named"), matching("implied") | by_item)
 
 
 @cache
 def line_items() -> frozenset[str]:
     """The concept tokens of line items a primary statement lists (goodwill, capex, net income, …)."""
-    listed = _data()["concepts"]
-    return frozenset(item for name, items in listed.items() if name[0] != "_" for item in items)
+    return frozenset(_statements_listing())
+
+
+@cache
+def _statements_listing() -> dict[str, frozenset[str]]:
+    """Each line item's concept token, and the statements that list it."""
+    listing: dict[str, set[str]] = {}
+    for name, items in _data()["concepts"].items():
+        if name[0] != "_":
+            for item in items:
+                listing.setdefault(item, set()).add(name)
+    return {item: frozenset(names) for item, names in listing.items()}

@@ -39,6 +39,7 @@ def drivers_of(tokens: frozenset[str]) -> str:
     return " ".join(phrase for token in sorted(tokens) for phrase in drivers.get(token, {}).get("query", []))
 
 
+@cache
 def driven_by(line: str) -> frozenset[str]:
     """The metrics a cost line moves: a sentence on "cost of sales as a percent of sales" explains
     the gross and the operating margin."""
