@@ -154,7 +154,7 @@ class KeywordIndex:
         wanted = set(tickers)
         return [
             self._ids[row]
-            for section in sections
+            for section in sorted(sections)  # a fixed order: ties must not depend on the hash seed
             for row, chunk_tickers in self._statements.get(section, [])
             if wanted & set(chunk_tickers)
         ]
