@@ -1,6 +1,7 @@
 """Retrieval on real filings: FinanceBench-format questions against the project's own pipeline.
 
-Ingests `PATH/pdfs` into a scratch DATA_DIR, asks every question of `PATH/questions.jsonl`, and
+Ingests `PATH/pdfs` into a scratch DATA_DIR, asks every question of `PATH/questions.jsonl` (or of
+`--questions FILE`, e.g. `benchmarks/data/financebench_fresh_questions.jsonl` for the fresh split), and
 prints evidence-page recall@1/5/10, MRR@10 and document-level recall@5 (pages are 0-based PDF
 page indices), next to a naive baseline over the same page texts: LangChain's
 RecursiveCharacterTextSplitter (1000/200), the same embedding model, plain cosine top-k.
@@ -9,7 +10,13 @@ Then it asks for the offline answers and prints how often the answer cites an ev
 of the questions whose gold figure is printed on an evidence page, how often the answer's text
 quotes that figure.
 
+Per split it also reports: the answer cites an evidence document; answerable questions answered
+"not covered"; unanswerable questions (no evidence) answered anyway. `--dump FILE` writes every
+answer as JSON lines, to compare two builds question by question.
+
 Run: `.venv/bin/python benchmarks/financebench.py ../shared/financebench-dev`
+     `.venv/bin/python benchmarks/financebench.py ../shared/financebench-fresh \
+          --questions benchmarks/data/financebench_fresh_questions.jsonl`
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ class Question:
     text: str
     evidence: frozenset[tuple[str, int]]
     gold: frozenset[float] = frozenset()  # the answer's figures, where an evidence page prints them
+    id: str = ""
 
     @property
     def documents(self) -> frozenset[str]:
@@ -67,16 +75,34 @@ class Scores:
 _ASSUMPTION = re.compile(r"The answer here assumes\b.*", re.DOTALL)
 
 
-def questions(folder: Path, limit: int | None) -> list[Question]:
+def questions(folder: Path, limit: int | None, file: Path | None = None) -> list[Question]:
     found = []
-    for line in (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines():
+    pages = _PageTexts(folder / "pdfs")
+    for line in (file or folder / "questions.jsonl").read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
             evidence = frozenset((e["doc_name"], int(e["evidence_page_num"])) for e in row["evidence"])
-            printed = figures(" ".join(e.get("evidence_text_full_page", "") for e in row["evidence"]), skip_years=False)
+            page_texts = [e.get("evidence_text_full_page") or pages.text(*key) for e in row["evidence"] for key in
+                          [(e["doc_name"], int(e["evidence_page_num"]))]]  # fmt: skip
+            printed = figures(" ".join(page_texts), skip_years=False)
             answer = _ASSUMPTION.sub("", str(row["answer"]))
-            found.append(Question(row["question"], evidence, figures(answer) & printed))
+            found.append(Question(row["question"], evidence, figures(answer) & printed, row["financebench_id"]))
     return found[:limit]
+
+
+class _PageTexts:
+    """Evidence pages read from the PDFs, for question sets that do not carry the page's text."""
+
+    def __init__(self, pdfs: Path) -> None:
+        self._pdfs = pdfs
+        self._documents: dict[str, list[str]] = {}
+
+    def text(self, document: str, page: int) -> str:
+        if document not in self._documents:
+            path = self._pdfs / f"{document}.pdf"
+            self._documents[document] = [p.text for p in load(path).pages] if path.exists() else []
+        texts = self._documents[document]
+        return texts[page] if 0 <= page < len(texts) else ""
 
 
 def score(asked: Sequence[Question], search: Callable[[str], Ranked]) -> Scores:
@@ -125,17 +151,40 @@ def ours(engine: Engine) -> Callable[[str], Ranked]:
     return search
 
 
-def answers(engine: Engine, asked: Sequence[Question]) -> tuple[float, float, int]:
-    """(share of answers citing an evidence page, share quoting the gold figure, questions with one)."""
-    cited = quoted = with_figure = 0
+@dataclass
+class Graded:
+    answerable: int = 0
+    cited: int = 0  # the answer cites an evidence page
+    documents: int = 0  # the answer cites an evidence document
+    refused: int = 0  # answerable, answered "not covered"
+    with_figure: int = 0
+    quoted: int = 0
+    unanswerable: int = 0
+    answered: int = 0  # unanswerable, answered anyway
+
+
+def answers(engine: Engine, asked: Sequence[Question], dump: Path | None = None) -> Graded:
+    """Ask every question and grade the offline answer against its evidence."""
+    graded = Graded()
+    lines = []
     for question in asked:
         answer = engine.ask(question.text)
+        lines.append(json.dumps({"id": question.id, "question": question.text, **answer.as_json()}, ensure_ascii=False))
+        if not question.evidence:
+            graded.unanswerable += 1
+            graded.answered += answer.grounded
+            continue
+        graded.answerable += 1
         pages = {(c.title, (c.page or 1) - 1) for c in answer.citations}
-        cited += bool(pages & question.evidence)
+        graded.cited += bool(pages & question.evidence)
+        graded.documents += bool({title for title, _ in pages} & question.documents)
+        graded.refused += not answer.grounded and not answer.advice_request
         if question.gold:
-            with_figure += 1
-            quoted += bool(question.gold & figures(answer.text, skip_years=False))
-    return cited / len(asked), quoted / max(1, with_figure), with_figure
+            graded.with_figure += 1
+            graded.quoted += bool(question.gold & figures(answer.text, skip_years=False))
+    if dump is not None:
+        dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return graded
 
 
 def main() -> None:
@@ -144,6 +193,8 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="scratch DATA_DIR (default benchmarks/out/<backend>)")
     parser.add_argument("--backend", default="onnx-int8", choices=("onnx-int8", "onnx", "torch"))
     parser.add_argument("--limit", type=int, help="ask only the first N questions")
+    parser.add_argument("--questions", type=Path, help="a questions file (default PATH/questions.jsonl)")
+    parser.add_argument("--dump", type=Path, help="write every answer as one JSON line to this file")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
     parser.add_argument("--chroma-server", action="store_true", help="keep the vectors in a `chroma run` server")
     args = parser.parse_args()
@@ -162,7 +213,8 @@ def main() -> None:
 def run(args: argparse.Namespace, chroma_url: str) -> None:
 
     suffix = "-server" if chroma_url else ""
-    data_dir = args.data_dir or ROOT / "benchmarks" / "out" / f"financebench-{args.backend}{suffix}"
+    split = args.path.resolve().name.removeprefix("financebench-")
+    data_dir = args.data_dir or ROOT / "benchmarks" / "out" / f"financebench-{split}-{args.backend}{suffix}"
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, data_dir=data_dir, embedding_backend=args.backend, chroma_url=chroma_url
     )
@@ -178,14 +230,15 @@ def run(args: argparse.Namespace, chroma_url: str) -> None:
         )
     else:
         print(f"reusing the index in {data_dir} ({engine.store.count()} chunks)")
-    asked = questions(args.path, args.limit)
+    asked = questions(args.path, args.limit, args.questions)
+    answerable = [question for question in asked if question.evidence]
     engine.retrieve(asked[0].text)  # builds the keyword index, as the bot does at start
-    results = {"investorbot": score(asked, ours(engine))}
+    results = {"investorbot": score(answerable, ours(engine))}
     if not args.no_baseline:
         baseline = Baseline(pdfs, engine.embedder)
         print(f"baseline: {baseline.chunks} chunks embedded in {baseline.seconds:.1f} s")
-        results["naive baseline"] = score(asked, baseline.search)
-    print(f"\n{len(asked)} questions, embedding backend {args.backend}")
+        results["naive baseline"] = score(answerable, baseline.search)
+    print(f"\n{len(answerable)} answerable questions, embedding backend {args.backend}")
     print(f"{'':16}{'R@1':>7}{'R@5':>7}{'R@10':>7}{'MRR@10':>8}{'docR@5':>8}{'ms/q':>8}")
     for name, s in results.items():
         print(
@@ -194,9 +247,17 @@ def run(args: argparse.Namespace, chroma_url: str) -> None:
         )
     if "naive baseline" in results and results["naive baseline"].recall_5:
         print(f"recall@5 ratio: {results['investorbot'].recall_5 / results['naive baseline'].recall_5:.1f}x")
-    cited, quoted, with_figure = answers(engine, asked)
-    print(f"\nevidence page cited by the answer: {cited:.2f}")
-    print(f"figure quoted (of {with_figure} questions whose figure an evidence page prints): {quoted:.2f}")
+    g = answers(engine, asked, args.dump)
+    n = max(1, g.answerable)
+    print(f"\nevidence page cited by the answer: {g.cited / n:.2f}")
+    print(f"evidence document cited by the answer: {g.documents / n:.2f}")
+    print(f"answerable answered 'not covered': {g.refused / n:.2f} ({g.refused} of {g.answerable})")
+    print(
+        f"figure quoted (of {g.with_figure} questions whose figure an evidence page prints): "
+        f"{g.quoted / max(1, g.with_figure):.2f}"
+    )
+    if g.unanswerable:
+        print(f"unanswerable answered anyway: {g.answered / g.unanswerable:.2f} ({g.answered} of {g.unanswerable})")
     engine.close()
 
 
