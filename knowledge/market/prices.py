@@ -20,6 +20,7 @@ from knowledge.market.when import Asked, week_start
 from knowledge.prompts import render
 from knowledge.records import Answer
 from knowledge.settings import Settings
+from knowledge.sources.limits import Limits
 from knowledge.text.formats import day as format_day
 
 log = logging.getLogger(__name__)
@@ -174,6 +175,7 @@ def _provider(settings: Settings) -> PriceProvider:
             settings.tiingo_api_key.get_secret_value(),
             settings.http_timeout_seconds,
             settings.price_history_days,
+            Limits.of(settings.max_download_mb, settings.fetch_deadline_seconds),
         )
     return CsvProvider(settings.prices_dir or settings.seeds_dir / "prices")
 

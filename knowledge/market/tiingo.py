@@ -7,6 +7,7 @@ fetched again rather than mixing old and new adjustments.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 
 from knowledge.market.bars import Bar
+from knowledge.sources.limits import DeadlineBackend, LimitError, Limits, deadline, read_body, transport
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +31,17 @@ class TiingoProvider:
 
     name = SOURCE
 
-    def __init__(self, base_url: str, token: str, timeout: float = 20.0, history_days: int = 730) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        timeout: float = 20.0,
+        history_days: int = 730,
+        limits: Limits | None = None,
+    ) -> None:
         self._base, self._token = base_url.rstrip("/"), token
         self._timeout, self._history = timeout, timedelta(days=history_days)
+        self._limits = limits or Limits()  # MAX_DOWNLOAD_MB and FETCH_DEADLINE_SECONDS, as for sources
 
     def fetch(self, ticker: str, since: date | None) -> tuple[list[Bar], bool]:
         """Bars from `since` (or the full history); True as second value when it is a full history."""
@@ -48,11 +58,21 @@ class TiingoProvider:
     def _get(self, ticker: str, start: date) -> list[dict[str, Any]]:
         url = f"{self._base}/tiingo/daily/{ticker.lower()}/prices"
         headers = {"Authorization": f"Token {self._token}", "Content-Type": "application/json"}
+        until = self._limits.start()
         try:
-            response = httpx.get(url, params={"startDate": start.isoformat()}, headers=headers, timeout=self._timeout)
+            with (
+                deadline(until),
+                httpx.Client(transport=transport(DeadlineBackend()), timeout=self._timeout) as client,
+                client.stream("GET", url, params={"startDate": start.isoformat()}, headers=headers) as response,
+            ):
+                body = read_body(response, self._limits, url) if response.status_code < 400 else b""
+        except LimitError as error:
+            raise PriceError(f"Tiingo: {error}") from None
         except httpx.TimeoutException:
+            if until.left() <= 0:
+                raise PriceError(f"Tiingo: {until.error(url)}") from None
             raise PriceError(f"Tiingo did not answer within {self._timeout:g} s for {ticker}") from None
-        except httpx.TransportError as error:
+        except httpx.HTTPError as error:
             raise PriceError(f"could not reach Tiingo for {ticker} ({type(error).__name__})") from None
         if response.status_code in (401, 403):
             raise PriceError("Tiingo refused the API key: check TIINGO_API_KEY")
@@ -63,7 +83,7 @@ class TiingoProvider:
         if response.status_code >= 400:
             raise PriceError(f"Tiingo answered HTTP {response.status_code} for {ticker}")
         try:
-            rows = response.json()
+            rows = json.loads(body)
         except ValueError:
             raise PriceError(f"Tiingo sent something other than JSON for {ticker}") from None
         if not isinstance(rows, list):
