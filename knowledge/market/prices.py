@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Protocol
 
 from knowledge.catalog import Catalog
-from knowledge.market.bars import Bar, PriceBook
+from knowledge.market.bars import PriceBook
 from knowledge.market.csvfile import CsvFormatError, read_csv
 from knowledge.market.move import Move, measure
-from knowledge.market.tiingo import PriceError, TiingoProvider
+from knowledge.market.tiingo import Delivery, PriceError, TiingoProvider
 from knowledge.market.when import Asked, week_start
 from knowledge.prompts import render
 from knowledge.records import Answer
@@ -27,11 +27,12 @@ log = logging.getLogger(__name__)
 
 
 class PriceProvider(Protocol):
-    """Where `prices refresh` gets bars: (bars since the date, or the whole history; is it whole)."""
+    """Where `prices refresh` gets bars: those since the date, or the whole history (`whole`), and
+    the bars it refused."""
 
     name: str
 
-    def fetch(self, ticker: str, since: date | None) -> tuple[list[Bar], bool]: ...
+    def fetch(self, ticker: str, since: date | None) -> Delivery: ...
 
 
 @dataclass
@@ -53,7 +54,7 @@ class CsvProvider:
     def __init__(self, folder: Path) -> None:
         self._folder = folder
 
-    def fetch(self, ticker: str, since: date | None) -> tuple[list[Bar], bool]:
+    def fetch(self, ticker: str, since: date | None) -> Delivery:
         path = self._folder / f"{ticker.upper()}.csv"
         if not path.is_file():
             raise PriceError(f"no {path.name} in {self._folder}")
@@ -61,9 +62,7 @@ class CsvProvider:
             read = read_csv(path, ticker)
         except CsvFormatError as error:
             raise PriceError(str(error)) from None
-        for line, problem in read.problems:
-            log.warning("%s line %d skipped: %s", path.name, line, problem)
-        return read.bars, True
+        return Delivery(read.bars, True, [(f"{path}:{line}", problem) for line, problem in read.problems])
 
 
 class Prices:
@@ -95,11 +94,15 @@ class Prices:
         for ticker in tickers or self.followed():
             last = self.book.last_session(ticker)
             try:
-                bars, whole = self.provider.fetch(ticker, None if last is None else _next_day(last))
+                delivery = self.provider.fetch(ticker, None if last is None else _next_day(last))
             except PriceError as error:
                 log.info("prices for %s not refreshed: %s", ticker, error)  # the caller reports the errors
                 report.errors.append({"source": ticker, "error": str(error)})
                 continue
+            bars, whole = delivery.bars, delivery.whole
+            for where, problem in delivery.problems:
+                log.warning("%s skipped: %s", where, problem)
+                report.errors.append({"source": where, "error": problem})
             # A provider's whole history replaces the stored one (its adjusted closes may have changed);
             # a CSV file is simply read again over what is stored.
             self.book.store(bars, replace_all=whole and self.provider.name != "csv")
