@@ -60,12 +60,13 @@ def test_financebench_benchmark_prints_recall_for_both_systems(tmp_path: Path) -
         "\n".join(
             json.dumps(
                 {
+                    "financebench_id": f"test_{n}",
                     "question": q,
                     "answer": a,
                     "evidence": [{"doc_name": d, "evidence_page_num": p, "evidence_text_full_page": PAGES[d][p]}],
                 }
             )
-            for q, a, d, p in questions
+            for n, (q, a, d, p) in enumerate(questions)
         )
     )
 
