@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     chroma_auth_token: SecretStr = SecretStr("")
 
     price_provider: Literal["csv", "tiingo"] = "csv"
+    # The sample bars in SEEDS_DIR/prices (written for the demo stories, not market data): imported
+    # when no bars are stored, and the csv provider's folder when PRICES_DIR is unset. On for the
+    # offline demo; .env.example, the production template, turns it off.
+    seed_prices: bool = True
     prices_dir: Path | None = None
     tiingo_api_key: SecretStr = SecretStr("")
     tiingo_url: str = "https://api.tiingo.com"
