@@ -108,14 +108,15 @@ class Fetcher:
         try:
             with deadline(until):
                 return self._get(url, validator, headers, until.left)
-        except RunDeadlineError as error:
-            raise RunOverError(str(error)) from None
         except LimitError as error:
             raise FetchLimitError(str(error)) from None
         except FetchError:
-            if until.left() <= 0:  # the deadline cut a read short: say so, not "timed out"
-                raise FetchLimitError(str(until.error(url))) from None
-            raise
+            if until.left() > 0:
+                raise
+            # The deadline cut the download short: say which, not "timed out"; when it is the run's,
+            # the source stops (RunOverError), rather than failing each of its items in turn.
+            passed = until.error(url)
+            raise (RunOverError if isinstance(passed, RunDeadlineError) else FetchLimitError)(str(passed)) from None
 
     def _get(self, url: str, validator: str, headers: dict[str, str] | None, left: Callable[[], float]) -> Fetched:
         request_headers = dict(headers or {})

@@ -160,3 +160,27 @@ def test_a_refresh_past_its_deadline_ends_with_one_line_and_leaves_the_rest(
     assert took < TRICKLE_SECONDS
     assert engine.refresh(source_ids=[2]).documents_added == 1  # the next run starts, with its own deadline
     engine.close()
+
+
+def test_a_feed_past_the_refresh_deadline_stops_with_one_line(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
+    web.feed(
+        "/wire.rss",
+        """<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+        <item><title>Trickle</title><link>{base}/trickle</link><guid>1</guid></item>
+        <item><title>Kestrel rents robots</title><link>{base}/news/kestrel-robots</link><guid>2</guid></item>
+        <item><title>Cloud deals</title><link>{base}/news/alibaba-cloud-deals</link><guid>3</guid></item>
+        </channel></rss>""",
+    )
+    engine = _engine(tmp_path, embedder, fetch_deadline_seconds=60, refresh_deadline_seconds=2)
+    engine.add_source(SourceSpec("rss", f"{web.base}/wire.rss"))
+
+    report = engine.refresh()
+
+    assert report.errors == [
+        {
+            "source": f"{web.base}/wire.rss",
+            "error": f"the run went past REFRESH_DEADLINE_SECONDS (2 s) while fetching {web.base}/trickle",
+        }
+    ]  # one line for the feed, not one for each entry left
+    assert web.downloads("/news/kestrel-robots") == 0
+    engine.close()
