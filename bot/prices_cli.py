@@ -77,7 +77,7 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
     for bar in shown:
         print(
             f"{bar.session.isoformat():<12}{bar.open:>10.2f}{bar.high:>10.2f}{bar.low:>10.2f}"
-            f"{bar.close:>10.2f}{bar.adj_close:>11.2f}{bar.volume:>14,}"
+            f"{bar.close:>10.2f}{bar.adj_close:>11.2f}{'unknown' if bar.volume is None else f'{bar.volume:,}':>14}"
         )
     if move is not None and move.change_pct is not None:
         print(f"{move.ticker} {move.change_pct:+.2f} % on {move.session} (source: {move.source})")

@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     allow_private_urls: bool = False
     private_url_allowlist: Annotated[tuple[str, ...], NoDecode] = ()
     max_document_mb: float = Field(default=25.0, gt=0)
+    # Limits on what a source may cost (see knowledge/sources/limits.py): a body's size once unpacked,
+    # one download's time (retries and redirects included), a whole refresh's time, and the text
+    # taken from one document (any format).
+    max_download_mb: float = Field(default=40.0, gt=0, le=4096)
+    fetch_deadline_seconds: float = Field(default=120.0, gt=0, le=3600)
+    refresh_deadline_seconds: float = Field(default=1800.0, gt=0, le=7 * 24 * 3600)
+    max_document_text_mb: float = Field(default=10.0, gt=0, le=1024)
     index_lock_wait_seconds: float = Field(default=600.0, ge=0)
     index_poll_seconds: float = Field(default=2.0, gt=0)
     stale_chunk_grace_seconds: float = Field(default=30.0, ge=0)
@@ -73,6 +80,10 @@ class Settings(BaseSettings):
     chroma_auth_token: SecretStr = SecretStr("")
 
     price_provider: Literal["csv", "tiingo"] = "csv"
+    # The sample bars in SEEDS_DIR/prices (written for the demo stories, not market data): imported
+    # when no bars are stored, and the csv provider's folder when PRICES_DIR is unset. On for the
+    # offline demo; .env.example, the production template, turns it off.
+    seed_prices: bool = True
     prices_dir: Path | None = None
     tiingo_api_key: SecretStr = SecretStr("")
     tiingo_url: str = "https://api.tiingo.com"
@@ -121,6 +132,11 @@ class Settings(BaseSettings):
     def models_dir(self) -> Path:
         """Where the ONNX export of the embedding model is kept (made once per machine)."""
         return self.model_cache_dir
+
+    @property
+    def max_text_chars(self) -> int:
+        """MAX_DOCUMENT_TEXT_MB as characters (a megabyte of text counted as 1,048,576 characters)."""
+        return int(self.max_document_text_mb * 1024 * 1024)
 
     @property
     def chroma_dir(self) -> Path:

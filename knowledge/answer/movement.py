@@ -82,6 +82,8 @@ def line(move: Move, question: Question, name: str) -> str:
 
 def _details(move: Move, language: str) -> str:
     parts = []
+    if move.missing_sessions:
+        parts.append(render("move_part_gap", language, sessions=move.span_sessions, missing=move.missing_sessions))
     if move.change_5d_pct is not None and move.period_start is None:
         parts.append(render("move_part_five", language, change=percent(move.change_5d_pct, language)))
     if move.volume_ratio is not None:

@@ -150,7 +150,7 @@ class PriceBar(SQLModel, table=True):
     low: float
     close: float
     adj_close: float
-    volume: int = Field(sa_column=Column(BigInteger, nullable=False))
+    volume: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # None: unknown
     source: str = ""
     fetched_at: datetime = Field(default_factory=now)
 

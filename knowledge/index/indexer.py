@@ -23,7 +23,8 @@ from knowledge.index.store import StoreError, VectorStore
 from knowledge.index.writer import Writing, version_of
 from knowledge.records import Chunk, Document
 from knowledge.sources.fetcher import FetchError
-from knowledge.sources.loader import LoadError, content_hash, document_id, load
+from knowledge.sources.limits import RunDeadline
+from knowledge.sources.loader import MAX_TEXT_CHARS, LoadError, content_hash, document_id, load
 from knowledge.sources.reader import Item, Reader, SourceError, params_of
 from knowledge.sources.tree import Presence, discover, presence
 
@@ -61,11 +62,17 @@ class Indexer:
     """Keeps the store and the catalog in step with the sources."""
 
     def __init__(
-        self, catalog: Catalog, embedder: Callable[[], Embedder], chunker: Chunker, max_document_mb: float = 25.0
+        self,
+        catalog: Catalog,
+        embedder: Callable[[], Embedder],
+        chunker: Chunker,
+        max_document_mb: float = 25.0,
+        max_text_chars: int = MAX_TEXT_CHARS,
     ) -> None:
         self._catalog, self._embedder, self._chunker = catalog, embedder, chunker
         self.cache = EmbeddingCache(catalog, embedder)
         self._max_bytes = int(max_document_mb * 1024 * 1024)
+        self._max_chars = max_text_chars
         self._force = False  # a rebuild: every document embedded again, changed or not
 
     def run(
@@ -76,14 +83,21 @@ class Indexer:
         readers: dict[str, Reader] | None = None,
         *,
         force: bool = False,
+        deadline: RunDeadline | None = None,
     ) -> IndexReport:
-        """Index the sources one after the other; a failing source is recorded and the others go on."""
+        """Index the sources one after the other; a failing source is recorded and the others go on.
+        Past the deadline, no further source is started: one error says how many are left."""
         report = IndexReport()
         run = self._catalog.save_run(IndexRun())
         self._force = force
         hits, misses = self.cache.hits, self.cache.misses
         try:
-            for source in sources:
+            for position, source in enumerate(sources):
+                if deadline is not None and deadline.passed:
+                    left = len(sources) - position
+                    report.fail("refresh", deadline.message(f"; {left} source(s) left for the next refresh"))
+                    log.warning("%s", report.errors[-1]["error"])
+                    break
                 if source.kind == "path":
                     _Files(
                         self, self._catalog, source=source, writing=writing, report=report, progress=progress
@@ -172,7 +186,7 @@ class Indexer:
             known = self._catalog.document(document_id(str(path.resolve())))
             if not self._force and known is not None and known.content_hash == content_hash(data):
                 return
-            self.index_document(load(path, data), source.id, writing, report, known is None)
+            self.index_document(load(path, data, max_chars=self._max_chars), source.id, writing, report, known is None)
         except (LoadError, OSError) as error:
             log.warning("could not index %s: %s", path, error)
             report.fail(str(path), _reason(error))

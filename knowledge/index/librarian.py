@@ -17,6 +17,7 @@ from knowledge.index.indexer import Indexer, IndexReport, Progress
 from knowledge.index.writer import IndexWriter
 from knowledge.settings import Settings
 from knowledge.sources import registry
+from knowledge.sources.limits import RunDeadline
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class Librarian:
     ) -> None:
         self._settings, self._catalog, self._writer = settings, catalog, writer
         chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
-        self.indexer = Indexer(catalog, embedder, chunker, settings.max_document_mb)
+        self.indexer = Indexer(catalog, embedder, chunker, settings.max_document_mb, settings.max_text_chars)
 
     def ingest(
         self, paths: list[Path], progress: Progress | None = None, wait: float = 0.0, on_wait: OnWait | None = None
@@ -49,17 +50,19 @@ class Librarian:
         wait: float = 0.0,
         on_wait: OnWait | None = None,
     ) -> IndexReport:
-        """Fetch every source (or the given ones) and index what is new or changed."""
+        """Fetch every source (or the given ones) and index what is new or changed; the run ends by
+        REFRESH_DEADLINE_SECONDS (counted once it holds the index), what is left waits for the next."""
         self.import_sources_file()
         chosen = [s for s in self._catalog.sources() if source_ids is None or s.id in source_ids]
-        general, edgar = registry.fetchers(self._settings)
-        try:
-            with self._writer.session("refresh", wait, on_wait) as writing:
+        with self._writer.session("refresh", wait, on_wait) as writing:
+            run = RunDeadline.after(self._settings.refresh_deadline_seconds)
+            general, edgar = registry.fetchers(self._settings, run)
+            try:
                 readers = registry.readers(self._settings, general, edgar)
-                return self.indexer.run(chosen, writing, progress, readers)
-        finally:
-            general.close()
-            edgar.close()
+                return self.indexer.run(chosen, writing, progress, readers, deadline=run)
+            finally:
+                general.close()
+                edgar.close()
 
     def rebuild(
         self, progress: Progress | None = None, wait: float = 0.0, on_wait: OnWait | None = None

@@ -1,9 +1,10 @@
-"""Daily bars: the record, and the catalog table they are kept in."""
+"""Daily bars: the record, the bounds every bar must keep, and the catalog table they are kept in."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import col, delete, func, select
 
@@ -22,8 +23,58 @@ class Bar:
     low: float
     close: float
     adj_close: float
-    volume: int
+    volume: int | None  # None: the source did not know it (Yahoo writes "null")
     source: str = ""
+
+
+EARLIEST = date(1970, 1, 1)
+MAX_PRICE = 1e9  # no share trades near a billion in any currency; a larger figure is an error
+MAX_VOLUME = 10**15  # shares in one session: far above any market's day, far below a 64-bit column
+
+
+class BarError(ValueError):
+    """A bar outside the bounds; the message says which field and why."""
+
+
+def checked_bar(
+    ticker: str,
+    session: date,
+    prices: dict[str, float],
+    volume: float | None,
+    source: str,
+    *,
+    today: date | None = None,
+) -> Bar:
+    """A Bar from parsed fields (`prices`: open, high, low, close, adj_close), or BarError naming the
+    first field out of bounds: a date from 1970 to tomorrow, positive finite prices up to MAX_PRICE
+    with high not below low, a volume from 0 to MAX_VOLUME or unknown."""
+    latest = (today or datetime.now(UTC).date()) + timedelta(days=1)
+    if not EARLIEST <= session <= latest:
+        raise BarError(f"date {session} is outside {EARLIEST} to {latest}")
+    for key in ("open", "high", "low", "close", "adj_close"):
+        name, value = key.replace("_", " "), prices[key]
+        if not math.isfinite(value) or value <= 0:
+            raise BarError(f"{name} {value:g} is not a positive price")
+        if value > MAX_PRICE:
+            raise BarError(f"{name} {value:g} is above {MAX_PRICE:g}, not a share price")
+    if prices["high"] < prices["low"]:
+        raise BarError(f"high {prices['high']} is below low {prices['low']}")
+    if volume is not None:
+        if not math.isfinite(volume) or volume < 0:
+            raise BarError(f"negative volume {volume:g}" if volume < 0 else f"volume {volume} is not a number")
+        if volume > MAX_VOLUME:
+            raise BarError(f"volume {volume:g} is above {MAX_VOLUME:g}")
+    return Bar(
+        ticker,
+        session,
+        prices["open"],
+        prices["high"],
+        prices["low"],
+        prices["close"],
+        prices["adj_close"],
+        None if volume is None else round(volume),
+        source,
+    )
 
 
 class PriceBook:

@@ -1,6 +1,7 @@
 """Daily bars from CSV files in the common layout `Date,Open,High,Low,Close,Adj Close,Volume`
-(as Yahoo exports them; Stooq's, without `Adj Close`, too). Bad rows are reported by line and
-skipped; the good ones are kept.
+(as Yahoo exports them; Stooq's, without `Adj Close`, too). Bad rows (a field out of the bounds
+in bars.py, or no number at all) are reported by line and skipped; the good ones are kept. A
+volume Yahoo writes as `null` is kept as unknown.
 
 A file may start with comment lines; `# source: …` names where its bars come from (the sample
 bars in `seeds/prices/` say there that they are written for investorbot, not market data).
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from knowledge.market.bars import Bar
+from knowledge.market.bars import Bar, checked_bar
 
 _COLUMNS = {"date": "date", "open": "open", "high": "high", "low": "low", "close": "close", "volume": "volume"}
 _ADJUSTED = ("adj close", "adj_close", "adjclose", "adjusted close")
@@ -40,8 +41,9 @@ def ticker_of(path: Path) -> str:
     return path.stem.upper().removesuffix(".US")
 
 
-def read_csv(path: Path, ticker: str | None = None) -> CsvRead:
-    """Read one file; raise CsvFormatError when it has no usable header."""
+def read_csv(path: Path, ticker: str | None = None, today: date | None = None) -> CsvRead:
+    """Read one file; raise CsvFormatError when it has no usable header. Sessions after `today`
+    (default: today in UTC) plus one day are refused."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
@@ -63,7 +65,7 @@ def read_csv(path: Path, ticker: str | None = None) -> CsvRead:
         if not row or not any(cell.strip() for cell in row):
             continue
         try:
-            bar = _bar(result.ticker, row, columns, source)
+            bar = _bar(result.ticker, row, columns, source, today)
         except ValueError as error:
             result.problems.append((number, str(error)))
             continue
@@ -89,35 +91,29 @@ def _columns(header: list[str], name: str) -> dict[str, int]:
     return columns
 
 
-def _bar(ticker: str, row: list[str], columns: dict[str, int], source: str) -> Bar:
-    def cell(key: str) -> str:
+def _bar(ticker: str, row: list[str], columns: dict[str, int], source: str, today: date | None) -> Bar:
+    def cell(key: str) -> str | None:
         index = columns[key]
         if index >= len(row) or not row[index].strip() or row[index].strip().lower() in ("null", "nan", "-"):
-            raise ValueError(f"missing {key.replace('_', ' ')}")
+            return None
         return row[index].strip()
 
-    text = cell("date")
+    def required(key: str) -> str:
+        text = cell(key)
+        if text is None:
+            raise ValueError(f"missing {key.replace('_', ' ')}")
+        return text
+
+    text = required("date")
     try:
         session = date.fromisoformat(text[:10])
     except ValueError:
         raise ValueError(f"bad date {text!r}") from None
-    prices = {key: _price(cell(key), key) for key in ("open", "high", "low", "close")}
-    adjusted = _price(cell("adj_close"), "adj close") if "adj_close" in columns else prices["close"]
-    if prices["high"] < prices["low"]:
-        raise ValueError(f"high {prices['high']} is below low {prices['low']}")
-    volume = _number(cell("volume"), "volume")
-    if volume < 0:
-        raise ValueError(f"negative volume {volume:g}")
-    return Bar(
-        ticker, session, prices["open"], prices["high"], prices["low"], prices["close"], adjusted, int(volume), source
-    )
-
-
-def _price(text: str, name: str) -> float:
-    value = _number(text, name)
-    if value <= 0:
-        raise ValueError(f"{name} {value:g} is not a positive price")
-    return value
+    prices = {key: _number(required(key), key) for key in ("open", "high", "low", "close")}
+    prices["adj_close"] = _number(required("adj_close"), "adj close") if "adj_close" in columns else prices["close"]
+    given = cell("volume")
+    volume = None if given is None else _number(given, "volume")
+    return checked_bar(ticker, session, prices, volume, source, today=today)
 
 
 def _number(text: str, name: str) -> float:

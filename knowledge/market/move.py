@@ -1,7 +1,9 @@
 """The move of a session, computed from daily bars (never by a model).
 
 Changes use adjusted closes, so a split or a dividend is not taken for a fall; the close shown is
-the session's own close.
+the session's own close. When the data lacks sessions between the bars a change is measured from
+(rows refused on import, a provider's gap), the move says how many, rather than passing a change
+over several sessions off as one.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from knowledge.market.bars import Bar
+from knowledge.market.calendar import missing_sessions
 
 SESSIONS_5D = 5
 VOLUME_SESSIONS = 20
@@ -34,6 +37,8 @@ class Move:
     asked_date: date | None = None  # set when the asked day was not a session (snapped back)
     period_start: date | None = None  # "this week", "since earnings": the close it is measured from
     period_change_pct: float | None = None
+    missing_sessions: int = 0  # sessions the exchange held within the headline change's span that the data lacks
+    span_sessions: int = 1  # sessions the headline change spans, missing ones included
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -70,6 +75,8 @@ def measure(
         start = _session_index(bars, since)
         if start is not None and start < index:
             period_start, period_change = bars[start].session, _change(bars, start, index)
+    first = _start_index(bars, index, period_start)
+    missing = _missing(bars, first, index)
     bench_ticker, bench_change = None, None
     if benchmark:
         bench_index = next((i for i, b in enumerate(benchmark) if b.session == bar.session), None)
@@ -80,7 +87,7 @@ def measure(
         session=bar.session,
         close=bar.close,
         change_pct=_change(bars, index - 1, index) if index >= 1 else None,
-        change_5d_pct=_change(bars, index - SESSIONS_5D, index) if index >= SESSIONS_5D else None,
+        change_5d_pct=_change_5d(bars, index),
         volume_ratio=_volume_ratio(bars, index),
         zscore=_zscore(bars, index),
         benchmark=bench_ticker,
@@ -89,7 +96,32 @@ def measure(
         asked_date=on if on is not None and on != bar.session else None,
         period_start=period_start,
         period_change_pct=period_change,
+        missing_sessions=missing,
+        span_sessions=max(1, index - first + missing),
     )
+
+
+def _start_index(bars: list[Bar], index: int, period_start: date | None) -> int:
+    """The bar the headline change is measured from: the period's first close, else the bar before."""
+    if period_start is not None:
+        return next(i for i, bar in enumerate(bars) if bar.session == period_start)
+    return max(0, index - 1)
+
+
+def _change_5d(bars: list[Bar], index: int) -> float | None:
+    """The change over the last 5 sessions; None when the data lacks sessions in them, since it
+    would be a change over more than 5 sessions under that name."""
+    if index < SESSIONS_5D:
+        return None
+    if _missing(bars, index - SESSIONS_5D, index):
+        return None
+    return _change(bars, index - SESSIONS_5D, index)
+
+
+def _missing(bars: list[Bar], first: int, last: int) -> int:
+    """Sessions the data lacks between bar `first` and bar `last`."""
+    pairs = zip(bars[first:last], bars[first + 1 : last + 1], strict=False)
+    return sum(missing_sessions(after.ticker, before.session, after.session) for before, after in pairs)
 
 
 def _session_index(bars: list[Bar], on: date | None) -> int | None:
@@ -106,10 +138,13 @@ def _change(bars: list[Bar], start: int, end: int) -> float:
 
 
 def _volume_ratio(bars: list[Bar], index: int) -> float | None:
-    window = [bar.volume for bar in bars[max(0, index - VOLUME_SESSIONS) : index]]
-    if len(window) < VOLUME_SESSIONS // 2 or not sum(window):
+    """The session's volume against the average of the sessions before; None (unknown) when its
+    own volume is unknown or too few earlier ones are known."""
+    volume = bars[index].volume
+    window = [bar.volume for bar in bars[max(0, index - VOLUME_SESSIONS) : index] if bar.volume is not None]
+    if volume is None or len(window) < VOLUME_SESSIONS // 2 or not sum(window):
         return None
-    return bars[index].volume / statistics.fmean(window)
+    return volume / statistics.fmean(window)
 
 
 def _zscore(bars: list[Bar], index: int) -> float | None:

@@ -12,25 +12,28 @@ from pathlib import Path
 from typing import Protocol
 
 from knowledge.catalog import Catalog
-from knowledge.market.bars import Bar, PriceBook
+from knowledge.market.bars import PriceBook
 from knowledge.market.csvfile import CsvFormatError, read_csv
 from knowledge.market.move import Move, measure
-from knowledge.market.tiingo import PriceError, TiingoProvider
+from knowledge.market.plotconfig import ensure_config_dir
+from knowledge.market.tiingo import Delivery, PriceError, TiingoProvider
 from knowledge.market.when import Asked, week_start
 from knowledge.prompts import render
 from knowledge.records import Answer
 from knowledge.settings import Settings
+from knowledge.sources.limits import Limits
 from knowledge.text.formats import day as format_day
 
 log = logging.getLogger(__name__)
 
 
 class PriceProvider(Protocol):
-    """Where `prices refresh` gets bars: (bars since the date, or the whole history; is it whole)."""
+    """Where `prices refresh` gets bars: those since the date, or the whole history (`whole`), and
+    the bars it refused."""
 
     name: str
 
-    def fetch(self, ticker: str, since: date | None) -> tuple[list[Bar], bool]: ...
+    def fetch(self, ticker: str, since: date | None) -> Delivery: ...
 
 
 @dataclass
@@ -45,14 +48,17 @@ class PriceReport:
 
 
 class CsvProvider:
-    """The offline default: `<PRICES_DIR>/<TICKER>.csv` files, read again on every refresh."""
+    """The offline default: `<PRICES_DIR>/<TICKER>.csv` files, read again on every refresh; without
+    a folder there is nothing to refresh from (bars come from `prices import` alone)."""
 
     name = "csv"
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path | None) -> None:
         self._folder = folder
 
-    def fetch(self, ticker: str, since: date | None) -> tuple[list[Bar], bool]:
+    def fetch(self, ticker: str, since: date | None) -> Delivery:
+        if self._folder is None:
+            return Delivery([], False)
         path = self._folder / f"{ticker.upper()}.csv"
         if not path.is_file():
             raise PriceError(f"no {path.name} in {self._folder}")
@@ -60,9 +66,7 @@ class CsvProvider:
             read = read_csv(path, ticker)
         except CsvFormatError as error:
             raise PriceError(str(error)) from None
-        for line, problem in read.problems:
-            log.warning("%s line %d skipped: %s", path.name, line, problem)
-        return read.bars, True
+        return Delivery(read.bars, True, [(f"{path}:{line}", problem) for line, problem in read.problems])
 
 
 class Prices:
@@ -94,11 +98,15 @@ class Prices:
         for ticker in tickers or self.followed():
             last = self.book.last_session(ticker)
             try:
-                bars, whole = self.provider.fetch(ticker, None if last is None else _next_day(last))
+                delivery = self.provider.fetch(ticker, None if last is None else _next_day(last))
             except PriceError as error:
                 log.info("prices for %s not refreshed: %s", ticker, error)  # the caller reports the errors
                 report.errors.append({"source": ticker, "error": str(error)})
                 continue
+            bars, whole = delivery.bars, delivery.whole
+            for where, problem in delivery.problems:
+                log.warning("%s skipped: %s", where, problem)
+                report.errors.append({"source": where, "error": problem})
             # A provider's whole history replaces the stored one (its adjusted closes may have changed);
             # a CSV file is simply read again over what is stored.
             self.book.store(bars, replace_all=whole and self.provider.name != "csv")
@@ -110,9 +118,10 @@ class Prices:
         return sorted({*tickers, *(self.benchmark_of(t) or t for t in tickers)})
 
     def ensure_seeded(self) -> PriceReport | None:
-        """Import SEEDS_DIR/prices/*.csv when no bars are stored yet (like the seed documents)."""
+        """Import SEEDS_DIR/prices/*.csv when no bars are stored yet (like the seed documents), unless
+        SEED_PRICES is off."""
         folder = self._settings.seeds_dir / "prices"
-        if self.book.count() or not folder.is_dir():
+        if not self._settings.seed_prices or self.book.count() or not folder.is_dir():
             return None
         return self.import_files(sorted(folder.glob("*.csv")))
 
@@ -137,7 +146,12 @@ class Prices:
         move = answer.move
         if move is None:
             return None
-        from knowledge.market.chart import Marker, draw  # matplotlib: loaded only when a chart is drawn
+        ensure_config_dir(self._settings.data_dir / "matplotlib")
+        try:
+            from knowledge.market.chart import Marker, draw  # matplotlib: loaded only when a chart is drawn
+        except (OSError, ImportError) as error:
+            log.warning("no chart for %s: matplotlib cannot start (%s)", move.ticker, _first_line(error))
+            return None
 
         numbers = {citation.document_id: citation.n for citation in answer.citations}
         markers = tuple(
@@ -153,7 +167,11 @@ class Prices:
             note = render("chart_note_sample", language)
         else:
             note = render("chart_note", language, source=move.source)
-        return draw(self.book.bars(move.ticker), move.session, markers, title, note)
+        try:
+            return draw(self.book.bars(move.ticker), move.session, markers, title, note)
+        except OSError as error:
+            log.warning("no chart for %s: %s", move.ticker, _first_line(error))
+            return None
 
 
 def sample(source: str) -> bool:
@@ -174,8 +192,14 @@ def _provider(settings: Settings) -> PriceProvider:
             settings.tiingo_api_key.get_secret_value(),
             settings.http_timeout_seconds,
             settings.price_history_days,
+            Limits.of(settings.max_download_mb, settings.fetch_deadline_seconds),
         )
-    return CsvProvider(settings.prices_dir or settings.seeds_dir / "prices")
+    samples = settings.seeds_dir / "prices" if settings.seed_prices else None
+    return CsvProvider(settings.prices_dir or samples)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
 
 
 def _next_day(day: date) -> date:

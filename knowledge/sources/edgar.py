@@ -14,9 +14,9 @@ from lxml import html as lxml_html
 
 from knowledge.catalog import Source
 from knowledge.records import Page
-from knowledge.sources.fetcher import Fetcher, FetchError
+from knowledge.sources.fetcher import Fetcher, FetchError, RunOverError
 from knowledge.sources.htmltext import html_to_text
-from knowledge.sources.loader import LoadError, build_document, content_hash, read_pdf
+from knowledge.sources.loader import MAX_TEXT_CHARS, LoadError, build_document, content_hash, read_pdf
 from knowledge.sources.reader import Item, Known, SourceError, params_of, tickers_of
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,10 @@ class Filing:
 class EdgarReader:
     """Reads a company's filings; a filing already indexed (same accession) is not downloaded again."""
 
-    def __init__(self, fetcher: Fetcher, data_url: str, archives_url: str, user_agent: str) -> None:
-        self._fetcher, self._agent = fetcher, user_agent
+    def __init__(
+        self, fetcher: Fetcher, data_url: str, archives_url: str, user_agent: str, max_chars: int = MAX_TEXT_CHARS
+    ) -> None:
+        self._fetcher, self._agent, self._max_chars = fetcher, user_agent, max_chars
         self._data, self._archives = data_url.rstrip("/"), archives_url.rstrip("/")
 
     def read(self, source: Source, state: dict[str, Any], known: Known) -> Iterator[Item]:
@@ -93,6 +95,8 @@ class EdgarReader:
                 yield Item(
                     uri=url, document=self._document(url, filing, exhibit, tickers), fingerprint=filing.accession
                 )
+            except RunOverError:
+                raise  # the run is out of time: the source stops here, with one error
             except (FetchError, LoadError) as error:
                 yield Item(uri=url, error=str(error))
 
@@ -100,6 +104,8 @@ class EdgarReader:
         """The EX-99.x documents listed in the filing's index page."""
         try:
             index = self._fetcher.get(f"{folder}/{filing.accession}-index.htm")
+        except RunOverError:
+            raise
         except FetchError as error:
             log.info("no index for %s: %s", filing.accession, error)
             return []
@@ -116,7 +122,7 @@ class EdgarReader:
     def _document(self, url: str, filing: Filing, exhibit: str, tickers: list[str]) -> Any:
         response = self._fetcher.get(url)
         if url.lower().endswith(".pdf"):
-            pages, _ = read_pdf(response.content)
+            pages, _ = read_pdf(response.content, self._max_chars)
         else:
             pages = [Page(html_to_text(response.content, response.charset))]
         what = f"{filing.form} {exhibit} press release" if exhibit else filing.form
@@ -130,7 +136,8 @@ class EdgarReader:
             "tickers": tickers,
         }
         text = "\n".join(page.text for page in pages)
-        return build_document(url, url, pages, meta, content_hash(text.encode()), kind="filing")
+        digest = content_hash(text.encode())
+        return build_document(url, url, pages, meta, digest, kind="filing", max_chars=self._max_chars)
 
     def _json(self, url: str) -> Any:
         response = self._fetcher.get(url, headers={"Accept": "application/json"})

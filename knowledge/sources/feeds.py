@@ -13,9 +13,10 @@ import feedparser
 
 from knowledge.catalog import Source
 from knowledge.records import Page
-from knowledge.sources.fetcher import Fetcher, FetchError, RefusedURLError
+from knowledge.sources.fetcher import Fetcher, FetchError, RefusedURLError, RunOverError
 from knowledge.sources.htmltext import html_to_text
-from knowledge.sources.loader import LoadError, build_document, content_hash, read_article
+from knowledge.sources.limits import LimitError
+from knowledge.sources.loader import MAX_TEXT_CHARS, LoadError, build_document, content_hash, read_article
 from knowledge.sources.reader import Item, Known, SourceError, tickers_of
 from knowledge.text.language import detect
 
@@ -25,8 +26,8 @@ log = logging.getLogger(__name__)
 class FeedReader:
     """Reads a feed; entries already indexed in the same version are not downloaded again."""
 
-    def __init__(self, fetcher: Fetcher) -> None:
-        self._fetcher = fetcher
+    def __init__(self, fetcher: Fetcher, max_chars: int = MAX_TEXT_CHARS) -> None:
+        self._fetcher, self._max_chars = fetcher, max_chars
 
     def read(self, source: Source, state: dict[str, Any], known: Known) -> Iterator[Item]:
         response = self._fetcher.get(source.location, state.get("validator", ""))
@@ -56,7 +57,9 @@ class FeedReader:
         summary = html_to_text(str(entry.get("summary", ""))) if entry.get("summary") else ""
         try:
             pages, meta = self._article(link, summary)
-        except RefusedURLError as error:
+        except RunOverError:
+            raise  # the run is out of time: the feed stops here, with one error
+        except (RefusedURLError, LimitError) as error:
             return Item(uri=link, error=str(error))
         if not pages:
             return Item(uri=link, error="article page unavailable and the entry has no summary")
@@ -71,7 +74,14 @@ class FeedReader:
         text = "\n".join(page.text for page in pages)
         try:
             document = build_document(
-                link, title or link, pages, meta, content_hash(text.encode()), kind="news", detect_tickers=True
+                link,
+                title or link,
+                pages,
+                meta,
+                content_hash(text.encode()),
+                kind="news",
+                detect_tickers=True,
+                max_chars=self._max_chars,
             )
         except LoadError as error:
             return Item(uri=link, error=str(error))
@@ -80,11 +90,13 @@ class FeedReader:
     def _article(self, link: str, summary: str) -> tuple[list[Page], dict[str, Any]]:
         try:
             page = self._fetcher.get(link)
-            pages, meta = read_article(page.content, page.charset)
+            pages, meta = read_article(page.content, page.charset, self._max_chars)
             if sum(len(p.text) for p in pages) >= max(200, len(summary)):
                 return pages, meta
-        except RefusedURLError:
-            raise  # an entry pointing inside the network is refused, summary and all
+        except (RefusedURLError, LimitError):
+            # An entry pointing inside the network, or at a page past a limit, is refused, summary and
+            # all: the operator sees which limit it was.
+            raise
         except (FetchError, LoadError) as error:
             log.info("using the feed summary for %s: %s", link, error)
         return ([Page(summary)], {}) if summary.strip() else ([], {})

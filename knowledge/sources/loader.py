@@ -15,21 +15,32 @@ import frontmatter
 import pypdfium2 as pdfium
 import trafilatura
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import PyPdfError
 
 from knowledge.records import Document, Page
 from knowledge.sources.htmltext import decode_html
+from knowledge.sources.limits import LimitError
+from knowledge.sources.pdfguard import PageGuard, PageTooLargeError, PdfUnreadableError
 from knowledge.text.companies import Companies
 from knowledge.text.language import detect
 from knowledge.text.normalizer import strip_controls
 
 _BARE_LF = re.compile(r"(?<!\r)\n")
+MAX_TEXT_CHARS = 10 << 20  # the default of MAX_DOCUMENT_TEXT_MB; a 10-K holds about a million characters
 
 log = logging.getLogger(__name__)
 
 
 class LoadError(Exception):
     """A file could not be read; the message says why in a few words."""
+
+
+class TextLimitError(LoadError, LimitError):
+    """A document holds more text than MAX_DOCUMENT_TEXT_MB, or a PDF page would unpack past its limit."""
+
+
+def text_limit(max_chars: int, where: str = "") -> TextLimitError:
+    return TextLimitError(f"text exceeds MAX_DOCUMENT_TEXT_MB ({max_chars / 1048576:g} MB extracted){where}")
 
 
 def document_id(uri: str) -> str:
@@ -41,17 +52,20 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def load(path: Path, data: bytes | None = None, *, uri: str | None = None) -> Document:
-    """Read one file into a Document; raise LoadError when it cannot be read."""
+def load(path: Path, data: bytes | None = None, *, uri: str | None = None, max_chars: int = MAX_TEXT_CHARS) -> Document:
+    """Read one file into a Document; raise LoadError when it cannot be read or holds more than
+    `max_chars` characters of text."""
     raw = path.read_bytes() if data is None else data
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
         raise LoadError(f"unsupported file type {path.suffix or '(none)'}")
-    pages, meta = reader(raw)
+    pages, meta = reader(raw, max_chars)
     if path.suffix.lower() == ".pdf":
         meta["title"] = path.stem  # PDF title metadata is mostly empty or "Microsoft Word - …"
     kind = "filing" if path.suffix.lower() == ".pdf" else "news"
-    return build_document(uri or str(path.resolve()), path.stem, pages, meta, content_hash(raw), kind=kind)
+    return build_document(
+        uri or str(path.resolve()), path.stem, pages, meta, content_hash(raw), kind=kind, max_chars=max_chars
+    )
 
 
 def build_document(
@@ -63,12 +77,15 @@ def build_document(
     *,
     kind: str = "news",
     detect_tickers: bool = False,
+    max_chars: int = MAX_TEXT_CHARS,
 ) -> Document:
-    """A Document from extracted pages and metadata.
+    """A Document from extracted pages and metadata; more than `max_chars` of text is refused.
 
     Tickers come from `meta["tickers"]` (any alias is mapped to its canonical ticker); with none given,
     or with `detect_tickers`, the companies named in the title and opening text are added.
     """
+    if sum(len(page.text) for page in pages) > max_chars:
+        raise text_limit(max_chars)
     pages = [Page(strip_controls(page.text), page.number) for page in pages]
     if not any(page.text.strip() for page in pages):
         raise LoadError("no text could be extracted")
@@ -104,7 +121,9 @@ def _decode(raw: bytes) -> str:
     raise LoadError("not valid UTF-8 text (bad encoding)")
 
 
-def _read_text(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
+def _read_text(raw: bytes, max_chars: int = MAX_TEXT_CHARS) -> tuple[list[Page], dict[str, Any]]:
+    if len(raw) > 4 * max_chars:  # more bytes than the most characters could take: not worth decoding
+        raise text_limit(max_chars)
     try:
         post = frontmatter.loads(_decode(raw))
     except LoadError:
@@ -114,12 +133,16 @@ def _read_text(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
     return [Page(post.content)], dict(post.metadata)
 
 
-def read_article(raw: bytes, charset: str | None = None) -> tuple[list[Page], dict[str, Any]]:
+def read_article(
+    raw: bytes, charset: str | None = None, max_chars: int = MAX_TEXT_CHARS
+) -> tuple[list[Page], dict[str, Any]]:
     """The main text of a web article (navigation, ads and footers dropped) and its metadata."""
     html = decode_html(raw, charset)
     text = trafilatura.extract(html, include_tables=True, include_comments=False, favor_precision=True)
     if not text:
         raise LoadError("no article text found in the HTML")
+    if len(text) > max_chars:
+        raise text_limit(max_chars)
     meta: dict[str, Any] = {}
     found = trafilatura.extract_metadata(html)
     if found is not None:
@@ -132,18 +155,41 @@ def read_article(raw: bytes, charset: str | None = None) -> tuple[list[Page], di
     return [Page(text)], meta
 
 
-def read_pdf(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
+def read_pdf(raw: bytes, max_chars: int = MAX_TEXT_CHARS) -> tuple[list[Page], dict[str, Any]]:
     """Page texts (1-based numbers) with PDFium, about 25 times faster than pypdf on 10-Ks;
-    pypdf is the fallback for files PDFium refuses."""
+    pypdf is the fallback for files PDFium refuses.
+
+    Read page by page: each page's size is checked before it is loaded (see pdfguard), and reading
+    stops as soon as the text passes `max_chars`."""
+    try:
+        guard = PageGuard(raw)
+    except PdfUnreadableError as error:
+        raise LoadError(f"corrupt or unreadable PDF ({error})") from error
     try:
         document = pdfium.PdfDocument(raw)
     except pdfium.PdfiumError:
-        return _read_pdf_with_pypdf(raw)
+        return _read_pdf_with_pypdf(raw, guard, max_chars)
     try:
-        pages = [_pdfium_page_text(document, index) for index in range(len(document))]
+        pages = _pages(len(document), lambda index: _pdfium_page_text(document, index), guard, max_chars)
     finally:
         document.close()
     return pages, {}
+
+
+def _pages(count: int, text_of: Callable[[int], Page], guard: PageGuard, max_chars: int) -> list[Page]:
+    pages: list[Page] = []
+    total = 0
+    for index in range(count):
+        try:
+            guard.check(index)
+        except PageTooLargeError as error:
+            raise TextLimitError(str(error)) from None
+        page = text_of(index)
+        total += len(page.text)
+        if total > max_chars:
+            raise text_limit(max_chars, f"; stopped at page {index + 1} of {count}")
+        pages.append(page)
+    return pages
 
 
 def pdf_lines(text: str) -> str:
@@ -164,24 +210,30 @@ def _pdfium_page_text(document: pdfium.PdfDocument, index: int) -> Page:
         page.close()
 
 
-def _read_pdf_with_pypdf(raw: bytes) -> tuple[list[Page], dict[str, Any]]:
+def _read_pdf_with_pypdf(raw: bytes, guard: PageGuard, max_chars: int) -> tuple[list[Page], dict[str, Any]]:
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
             reader.decrypt("")
-        pages = [Page(page.extract_text() or "", number) for number, page in enumerate(reader.pages, 1)]
+        pages = _pages(
+            len(reader.pages), lambda index: Page(reader.pages[index].extract_text() or "", index + 1), guard, max_chars
+        )
         title = reader.metadata.title if reader.metadata else None
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
         raise LoadError(f"corrupt or unreadable PDF ({error})") from error
     return pages, {"title": title}
 
 
-_READERS: dict[str, Callable[[bytes], tuple[list[Page], dict[str, Any]]]] = {
+def _read_html(raw: bytes, max_chars: int) -> tuple[list[Page], dict[str, Any]]:
+    return read_article(raw, max_chars=max_chars)
+
+
+_READERS: dict[str, Callable[[bytes, int], tuple[list[Page], dict[str, Any]]]] = {
     ".txt": _read_text,
     ".md": _read_text,
     ".markdown": _read_text,
-    ".html": read_article,
-    ".htm": read_article,
+    ".html": _read_html,
+    ".htm": _read_html,
     ".pdf": read_pdf,
 }
 

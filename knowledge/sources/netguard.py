@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import httpcore
 
+from knowledge.sources.limits import DeadlineBackend
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], list[str]]
@@ -91,8 +93,8 @@ class AddressPolicy:
             return
 
 
-class GuardedBackend(httpcore.SyncBackend):
-    """httpcore's socket backend, connecting only to addresses the policy allows."""
+class GuardedBackend(DeadlineBackend):
+    """httpcore's socket backend (with deadlines), connecting only to addresses the policy allows."""
 
     def __init__(self, policy: AddressPolicy) -> None:
         self._policy = policy

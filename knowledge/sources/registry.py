@@ -17,6 +17,7 @@ from knowledge.sources.articles import ArticleReader
 from knowledge.sources.edgar import DEFAULT_FORMS, EdgarReader
 from knowledge.sources.feeds import FeedReader
 from knowledge.sources.fetcher import DEFAULT_AGENT, Fetcher
+from knowledge.sources.limits import Limits, RunDeadline
 from knowledge.sources.netguard import AddressPolicy, BlockedAddressError
 from knowledge.sources.reader import Reader
 
@@ -105,9 +106,15 @@ def import_file(catalog: Catalog, path: Path, policy: AddressPolicy | None = Non
 
 def readers(settings: Settings, fetcher: Fetcher, edgar_fetcher: Fetcher) -> dict[str, Reader]:
     return {
-        "rss": FeedReader(fetcher),
-        "url": ArticleReader(fetcher),
-        "edgar": EdgarReader(edgar_fetcher, settings.sec_data_url, settings.sec_archives_url, settings.sec_user_agent),
+        "rss": FeedReader(fetcher, settings.max_text_chars),
+        "url": ArticleReader(fetcher, settings.max_text_chars),
+        "edgar": EdgarReader(
+            edgar_fetcher,
+            settings.sec_data_url,
+            settings.sec_archives_url,
+            settings.sec_user_agent,
+            settings.max_text_chars,
+        ),
     }
 
 
@@ -116,16 +123,25 @@ def policy(settings: Settings, trusted_urls: tuple[str, ...] = ()) -> AddressPol
     return AddressPolicy.of(settings.allow_private_urls, settings.private_url_allowlist, trusted_urls)
 
 
-def fetchers(settings: Settings) -> tuple[Fetcher, Fetcher]:
-    """A general fetcher and one for EDGAR (its own user agent, paced under 10 requests a second)."""
+def limits(settings: Settings, run: RunDeadline | None = None) -> Limits:
+    """What one download may cost (MAX_DOWNLOAD_MB, FETCH_DEADLINE_SECONDS), within the run's deadline."""
+    return Limits.of(settings.max_download_mb, settings.fetch_deadline_seconds, run)
+
+
+def fetchers(settings: Settings, run: RunDeadline | None = None) -> tuple[Fetcher, Fetcher]:
+    """A general fetcher and one for EDGAR (its own user agent, paced under 10 requests a second);
+    every download of either ends by the run's deadline, if it has one."""
     sec = (settings.sec_data_url, settings.sec_archives_url)
     pace = {urlsplit(url).netloc: EDGAR_REQUEST_INTERVAL for url in sec}
-    general = Fetcher(settings.http_timeout_seconds, user_agent=DEFAULT_AGENT, policy=policy(settings))
+    general = Fetcher(
+        settings.http_timeout_seconds, user_agent=DEFAULT_AGENT, policy=policy(settings), limits=limits(settings, run)
+    )
     edgar = Fetcher(
         settings.http_timeout_seconds,
         user_agent=settings.sec_user_agent or DEFAULT_AGENT,
         min_interval=pace,
         policy=policy(settings, sec),  # EDGAR's own hosts are configured; links elsewhere are checked
+        limits=limits(settings, run),
     )
     return general, edgar
 

@@ -26,6 +26,7 @@ class Route:
     delay: float = 0.0
     etag: bool = True
     headers: dict[str, str] = field(default_factory=dict)  # e.g. Location for a redirect
+    trickle_seconds: float = 0.0  # > 0: the body is sent a little at a time, over and over, this long
 
 
 class FakeWeb:
@@ -93,6 +94,9 @@ def _handler(web: FakeWeb) -> type[BaseHTTPRequestHandler]:
             if etag and self.headers.get("If-None-Match") == etag:
                 self._answer(304, b"", route.content_type, etag)
                 return
+            if route.trickle_seconds:
+                self._trickle(route)
+                return
             self._answer(route.status, route.body, route.content_type, etag, route.headers)
 
         def _answer(
@@ -112,6 +116,23 @@ def _handler(web: FakeWeb) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test)
+
+        def _trickle(self, route: Route) -> None:
+            """A slow server: 1 KB of the body every 50 ms, without a length, until the time is up."""
+            web.hits.append((self.path.split("?")[0], 200))
+            ends = time.monotonic() + route.trickle_seconds
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", route.content_type)
+                self.end_headers()
+                sent = 0
+                while time.monotonic() < ends:
+                    self.wfile.write(route.body[sent % len(route.body) :][:1024])
+                    self.wfile.flush()
+                    sent += 1024
+                    time.sleep(0.05)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up, as it should
 
         def log_message(self, format: str, *args: object) -> None:
             return
