@@ -64,4 +64,4 @@ def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "investorbot"
 
     assert script.exists(), "pip install -e . creates the investorbot command"
-    assert ROOT.joinpath("bot", "__main__.py").exists()
+    assert ROOT.joinpath("apps", "__main__.py").exists()
