@@ -55,17 +55,18 @@ def test_financebench_benchmark_prints_recall_for_both_systems(tmp_path: Path) -
         ("What were Acme's total current assets in FY2023?", "$5,210 million", "ACME_2023_10K", 2),
         ("What were Zenith's net sales in 2022?", "$3,100 million", "ZENITH_2022_10K", 1),
     ]
-    # FinanceBench's layout: the gold answer and each evidence page's full text.
+    # FinanceBench's layout: the question's id, the gold answer and each evidence page's full text.
     (tmp_path / "questions.jsonl").write_text(
         "\n".join(
             json.dumps(
                 {
+                    "financebench_id": f"financebench_id_{n:05d}",
                     "question": q,
                     "answer": a,
                     "evidence": [{"doc_name": d, "evidence_page_num": p, "evidence_text_full_page": PAGES[d][p]}],
                 }
             )
-            for q, a, d, p in questions
+            for n, (q, a, d, p) in enumerate(questions)
         )
     )
 
