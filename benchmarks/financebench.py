@@ -223,7 +223,7 @@ def run(args: argparse.Namespace, chroma_url: str) -> None:
     pdfs = args.path / "pdfs"
     if local.indexing.is_empty():
         started = time.perf_counter()
-        report = local.indexing.ingest([pdfs])
+        report = local.indexing.librarian.ingest([pdfs])
         seconds = time.perf_counter() - started
         print(
             f"ingested {report.documents_added} PDFs, {report.chunks_embedded} chunks in {seconds:.1f} s: "

@@ -103,7 +103,7 @@ def main() -> None:
         alone = count / seconds
         print(f"embedder alone:        {alone:6.1f} chunks/s ({count} chunks, {seconds:.1f} s)")
         started = time.perf_counter()
-        report = local.indexing.ingest(pdfs)
+        report = local.indexing.librarian.ingest(pdfs)
         seconds = time.perf_counter() - started
         end_to_end = report.chunks_embedded / seconds
         print(f"ingest end to end:     {end_to_end:6.1f} chunks/s ({report.chunks_embedded} chunks, {seconds:.1f} s)")
@@ -116,7 +116,7 @@ def main() -> None:
             shutil.copy(path, copies / f"copy-{path.name}")
         hits = cache.hits
         started = time.perf_counter()
-        again = local.indexing.ingest([copies])
+        again = local.indexing.librarian.ingest([copies])
         print(
             f"the same PDFs under new names: {cache.hits - hits} of {again.chunks_embedded} chunks from the cache, "
             f"{again.chunks_embedded / (time.perf_counter() - started):.1f} chunks/s"

@@ -49,7 +49,7 @@ def main() -> None:
         load_seconds = time.perf_counter() - started
         local = Local(settings, embedder)
         started = time.perf_counter()
-        report = local.indexing.ingest([settings.seeds_dir])
+        report = local.indexing.librarian.ingest([settings.seeds_dir])
         ingest_seconds = time.perf_counter() - started
         local.answering.ask(QUESTIONS[0])  # warm-up: first query builds caches
         latencies = []

@@ -55,7 +55,7 @@ def ingest_paths(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     indexing = Indexing(Core(settings))
     with progress("Indexing") as shown:
-        report = indexing.ingest(args.paths, shown, settings.index_lock_wait_seconds, waiting)
+        report = indexing.librarian.ingest(args.paths, shown, settings.index_lock_wait_seconds, waiting)
     return _finish(report, args.json)
 
 
@@ -63,7 +63,7 @@ def refresh_sources(args: argparse.Namespace, settings: Settings) -> int:
     indexing = Indexing(Core(settings))
     try:
         with progress("Refreshing") as shown:
-            report = indexing.refresh(shown, None, settings.index_lock_wait_seconds, waiting)
+            report = indexing.librarian.refresh(shown, None, settings.index_lock_wait_seconds, waiting)
         return _finish(report, args.json)
     except SourceSpecError as error:
         err.print(f"investorbot: {error}")
@@ -73,7 +73,7 @@ def refresh_sources(args: argparse.Namespace, settings: Settings) -> int:
 def rebuild_index(args: argparse.Namespace, settings: Settings) -> int:
     indexing = Indexing(Core(settings))
     with progress("Rebuilding") as shown:
-        report = indexing.rebuild(shown, settings.index_lock_wait_seconds, waiting)
+        report = indexing.librarian.rebuild(shown, settings.index_lock_wait_seconds, waiting)
     state = indexing.writer.state()
     err.print(f"Switched to collection {state.collection} (generation {state.generation}).", markup=False)
     return _finish(report, args.json)

@@ -54,7 +54,7 @@ def add_source(args: argparse.Namespace, settings: Settings) -> int:
         since=args.since,
     )
     try:
-        source = Indexing(Core(settings)).add_source(spec)
+        source = Indexing(Core(settings)).librarian.add_source(spec)
     except SourceSpecError as error:
         err.print(f"investorbot: {error}")
         return 2
@@ -64,7 +64,7 @@ def add_source(args: argparse.Namespace, settings: Settings) -> int:
 
 def list_sources(args: argparse.Namespace, settings: Settings) -> int:
     indexing = Indexing(Core(settings))
-    indexing.import_sources_file()
+    indexing.librarian.import_sources_file()
     rows = indexing.catalog.sources()
     if args.json:
         print(json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=False))
@@ -80,7 +80,7 @@ def remove_source(args: argparse.Namespace, settings: Settings) -> int:
     if indexing.catalog.source(args.id) is None:
         err.print(f"investorbot: there is no source #{args.id} (see `investorbot source list`)")
         return 2
-    removed = indexing.remove_source(args.id, settings.index_lock_wait_seconds, waiting)
+    removed = indexing.librarian.remove_source(args.id, settings.index_lock_wait_seconds, waiting)
     print(f"Source #{args.id} removed with its {removed} documents.")
     return 0
 

@@ -30,18 +30,18 @@ class Runner:
 
     async def remove_source(self, source_id: int, chat_id: int | None, language: str) -> None:
         with metrics.job("remove_source"):
-            removed = await asyncio.to_thread(self.indexing.remove_source, source_id, self._wait)
+            removed = await asyncio.to_thread(self.indexing.librarian.remove_source, source_id, self._wait)
         await self.tell(chat_id, render("bot_source_removed", language, id=source_id, documents=removed))
 
     async def rebuild(self, chat_id: int | None, language: str) -> None:
         """Build the whole index again into a new collection, verify it, then switch to it in one step."""
         with metrics.job("rebuild"):
-            report = await asyncio.to_thread(self.indexing.rebuild, None, self._wait)
+            report = await asyncio.to_thread(self.indexing.librarian.rebuild, None, self._wait)
         await self.tell(chat_id, summary(report, language))
 
     async def refresh_prices(self, tickers: list[str] | None, chat_id: int | None, language: str) -> None:
         with metrics.job("refresh_prices"):
-            report = await asyncio.to_thread(self.indexing.refresh_prices, tickers)
+            report = await asyncio.to_thread(self.indexing.prices.refresh, tickers)
         for error in report.errors:
             log.warning("price refresh: %s: %s", error["source"], error["error"])
         sessions, errors = sum(report.bars_stored.values()), len(report.errors)
@@ -50,7 +50,7 @@ class Runner:
     async def scheduled_refresh(self, tick: int) -> None:
         """The periodic refresh of the prices and every source; `tick` is the schedule's timestamp."""
         with metrics.job("scheduled_refresh"):
-            prices = await asyncio.to_thread(self.indexing.refresh_prices)
+            prices = await asyncio.to_thread(self.indexing.prices.refresh)
             for error in prices.errors:
                 log.warning("scheduled price refresh: %s: %s", error["source"], error["error"])
             report = await self._refreshed(None)
@@ -75,7 +75,7 @@ class Runner:
 
     async def _refreshed(self, source_ids: list[int] | None) -> IndexReport:
         started = time.monotonic()
-        report = await asyncio.to_thread(self.indexing.refresh, None, source_ids, self._wait)
+        report = await asyncio.to_thread(self.indexing.librarian.refresh, None, source_ids, self._wait)
         metrics.REFRESH_SECONDS.observe(time.monotonic() - started)
         return report
 

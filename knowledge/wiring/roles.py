@@ -92,7 +92,7 @@ def worker(settings: Settings, tell: Tell, *, embedder: Embedder | None = None) 
 
 async def seed(indexing: Indexing) -> None:
     """Add the sources of SOURCES_FILE, and index SEEDS_DIR if nothing is indexed yet."""
-    await asyncio.to_thread(indexing.import_sources_file)
+    await asyncio.to_thread(indexing.librarian.import_sources_file)
     report = await asyncio.to_thread(indexing.ensure_seeded)
     if report is not None:
         log.info("indexed the seeds: %d documents, %d chunks", report.documents_added, report.chunks_embedded)

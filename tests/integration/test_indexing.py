@@ -27,15 +27,15 @@ def test_second_run_embeds_nothing_and_changes_touch_only_their_file(
     tmp_path: Path, seeds_copy: Path, embedder: Embedder
 ) -> None:
     local = Local(make_settings(tmp_path), embedder)
-    first = local.indexing.ingest([seeds_copy])
+    first = local.indexing.librarian.ingest([seeds_copy])
     total = local.answering.chunk_count()
 
-    again = local.indexing.refresh()
+    again = local.indexing.librarian.refresh()
     article = seeds_copy / "2025-12-10-amap-qwen-app.md"
     article.write_text(article.read_text() + "\nThe app also added a travel planner in December.\n")
-    changed = local.indexing.refresh()
+    changed = local.indexing.librarian.refresh()
     (seeds_copy / "2025-12-09-pdd-temu-tariffs.md").unlink()
-    removed = local.indexing.refresh()
+    removed = local.indexing.librarian.refresh()
 
     assert first.documents_added == 12 and first.chunks_embedded == total and not first.errors
     assert (again.chunks_embedded, again.documents_updated, again.documents_added) == (0, 0, 0)
@@ -54,7 +54,7 @@ def test_corrupt_and_misencoded_files_are_named_and_the_rest_indexed(tmp_path: P
     (folder / "note.md").write_text("---\ntitle: Acme note\npublished: 2025-01-02\n---\nAcme opened a plant.\n")
     local = Local(make_settings(tmp_path), embedder)
 
-    report = local.indexing.ingest([folder])
+    report = local.indexing.librarian.ingest([folder])
 
     failed = {Path(error["source"]).name: error["error"] for error in report.errors}
     assert set(failed) == {"broken.pdf", "latin1.txt"}
@@ -69,11 +69,11 @@ def test_a_file_that_breaks_keeps_its_previous_chunks(tmp_path: Path, embedder: 
     folder.mkdir()
     report = _pdf(folder / "report.pdf", ["Acme revenue rose 12% to 4.2 billion."])
     local = Local(make_settings(tmp_path), embedder)
-    local.indexing.ingest([folder])
+    local.indexing.librarian.ingest([folder])
     before = local.answering.chunk_count()
 
     report.write_bytes(b"%PDF-1.4 truncated")
-    outcome = local.indexing.refresh()
+    outcome = local.indexing.librarian.refresh()
 
     assert [Path(error["source"]).name for error in outcome.errors] == ["report.pdf"]
     assert local.answering.chunk_count() == before
@@ -93,7 +93,7 @@ def test_html_articles_lose_their_navigation(tmp_path: Path, embedder: Embedder)
     )
     local = Local(make_settings(tmp_path), embedder)
 
-    local.indexing.ingest([page])
+    local.indexing.librarian.ingest([page])
 
     texts = " ".join(chunk.text for chunk in local.answering.chunks())
     assert "twenty cities" in texts
@@ -105,8 +105,8 @@ def test_catalog_on_postgresql(tmp_path: Path, seeds_copy: Path, embedder: Embed
     local = Local(make_settings(tmp_path, database_url=postgres_url), embedder)
 
     try:
-        first = local.indexing.ingest([seeds_copy])
-        second = local.indexing.refresh()
+        first = local.indexing.librarian.ingest([seeds_copy])
+        second = local.indexing.librarian.refresh()
     finally:
         local.close()
 
@@ -126,10 +126,10 @@ def test_each_generation_has_its_own_keyword_snapshot_and_a_new_engine_loads_it(
 ) -> None:
     settings = make_settings(tmp_path)
     first = Local(settings, embedder)
-    first.indexing.ingest([seeds_copy])
+    first.indexing.librarian.ingest([seeds_copy])
     generation = first.answering.serving.view().generation
     (seeds_copy / "2025-12-09-pdd-temu-tariffs.md").unlink()
-    first.indexing.refresh()
+    first.indexing.librarian.refresh()
     second = Local(settings, embedder)
 
     snapshots = sorted(p.name for p in (tmp_path / "data" / "keyword").iterdir())
@@ -148,10 +148,10 @@ def test_identical_text_is_embedded_once_ever(tmp_path: Path, embedder: Embedder
         (folder / f"{name}.md").write_text(f"---\ntitle: Annual report\n---\n{boilerplate}\n")
     cache = local.indexing.librarian.indexer.cache
 
-    local.indexing.ingest([folder])
+    local.indexing.librarian.ingest([folder])
     first = (cache.hits, cache.misses)
     (folder / "c.md").write_text(f"---\ntitle: Annual report\n---\n{boilerplate}\n")
-    local.indexing.ingest([folder])
+    local.indexing.librarian.ingest([folder])
 
     assert first == (1, 1)  # two files, one text: embedded once, reused once
     assert (cache.hits, cache.misses) == (2, 1)  # a third copy later: reused from the catalog

@@ -38,7 +38,7 @@ async def answering(
         root, llm_base_url=model.url, llm_api_key="sk-test", llm_model="fake-model", llm_timeout_seconds=3
     )
     shared = Local(settings, embedder)
-    shared.indexing.ingest([SEEDS])
+    shared.indexing.librarian.ingest([SEEDS])
     yield shared.answering
     await shared.answering.aclose()
     shared.close()
@@ -136,7 +136,7 @@ async def test_rate_limited_model_is_retried_once(answering: Answering, model: F
 async def test_connection_refused_falls_back_quickly(tmp_path: Path, embedder: Embedder) -> None:
     settings = make_settings(tmp_path, llm_base_url="http://127.0.0.1:9/v1", llm_model="m", llm_timeout_seconds=5)
     local = Local(settings, embedder)
-    local.indexing.ingest([SEEDS])
+    local.indexing.librarian.ingest([SEEDS])
     started = time.monotonic()
 
     answer = await local.answering.answer("Why is Alibaba down?")

@@ -44,7 +44,7 @@ def test_a_rebuild_flips_atomically_while_questions_are_answered(tmp_path: Path,
 
     asking = threading.Thread(target=ask_continuously)
     asking.start()
-    report = rebuilder.indexing.rebuild()
+    report = rebuilder.indexing.librarian.rebuild()
     after = rebuilder.indexing.writer.state()
     listed[after.generation] = _texts(rebuilder.answering.serving.reload())
     done.set()
@@ -62,7 +62,7 @@ def test_a_rebuild_flips_atomically_while_questions_are_answered(tmp_path: Path,
         assert all(listed[generation].get(chunk_id) == text for chunk_id, text in passages.items())
 
     # The next writer drops the replaced collection (grace 0 here); the reader is on the new one.
-    rebuilder.indexing.refresh()
+    rebuilder.indexing.librarian.refresh()
     assert before.collection not in rebuilder.answering.store.collections()
     assert rebuilder.indexing.writer.state().retired_collection == ""
     assert reader.answering.ask(QUESTIONS[0]).grounded
@@ -78,7 +78,7 @@ def test_a_rebuild_that_fails_its_checks_leaves_the_serving_index_alone(tmp_path
     local.indexing.writer.verify = lambda store, sample=20: (_ for _ in ()).throw(RuntimeError("check failed"))  # type: ignore[method-assign]
 
     try:
-        local.indexing.rebuild()
+        local.indexing.librarian.rebuild()
     except RuntimeError as error:
         assert "check failed" in str(error)
     else:

@@ -41,10 +41,10 @@ def test_rss_new_items_broken_entries_and_an_unchanged_second_refresh(
     tmp_path: Path, embedder: Embedder, web: FakeWeb
 ) -> None:
     local = _engine(tmp_path, embedder, web)
-    local.indexing.add_source(SourceSpec("rss", f"{web.base}/feeds/china-tech.rss", tickers=("BABA",)))
+    local.indexing.librarian.add_source(SourceSpec("rss", f"{web.base}/feeds/china-tech.rss", tickers=("BABA",)))
 
-    first = local.indexing.refresh()
-    second = local.indexing.refresh()
+    first = local.indexing.librarian.refresh()
+    second = local.indexing.librarian.refresh()
 
     assert first.documents_added == 2
     failed = {error["source"].rsplit("/", 1)[-1]: error["error"] for error in first.errors}
@@ -64,8 +64,8 @@ def test_rss_new_items_broken_entries_and_an_unchanged_second_refresh(
 
 def test_changed_entry_is_re_embedded_alone(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
     local = _engine(tmp_path, embedder, web)
-    local.indexing.add_source(SourceSpec("rss", f"{web.base}/feeds/china-tech.rss"))
-    local.indexing.refresh()
+    local.indexing.librarian.add_source(SourceSpec("rss", f"{web.base}/feeds/china-tech.rss"))
+    local.indexing.librarian.refresh()
     feed = web.routes["/feeds/china-tech.rss"].body.decode()
     web.feed("/feeds/china-tech.rss", feed.replace("Wed, 17 Dec 2025 15:10:00 GMT", "Thu, 18 Dec 2025 09:00:00 GMT"))
     web.article(
@@ -78,7 +78,7 @@ def test_changed_entry_is_re_embedded_alone(tmp_path: Path, embedder: Embedder, 
         ],
     )
 
-    changed = local.indexing.refresh()
+    changed = local.indexing.librarian.refresh()
 
     assert (changed.documents_added, changed.documents_updated) == (0, 1)
     assert 0 < changed.chunks_embedded <= 2
@@ -89,9 +89,9 @@ def test_changed_entry_is_re_embedded_alone(tmp_path: Path, embedder: Embedder, 
 
 def test_atom_feed_in_german(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
     local = _engine(tmp_path, embedder, web)
-    local.indexing.add_source(SourceSpec("rss", f"{web.base}/feeds/global-markets.atom"))
+    local.indexing.librarian.add_source(SourceSpec("rss", f"{web.base}/feeds/global-markets.atom"))
 
-    report = local.indexing.refresh()
+    report = local.indexing.librarian.refresh()
     answer = local.answering.ask("Um wie viel erhöht Nordlicht Energie die Dividende?")
 
     assert report.documents_added == 2 and not report.errors
@@ -105,10 +105,10 @@ def test_failing_sources_are_recorded_and_the_others_go_on(tmp_path: Path, embed
     web.routes["/feeds/slow.rss"] = Route(b"<rss/>", "application/rss+xml", delay=3)
     local = _engine(tmp_path, embedder, web)
     for path in ("/feeds/missing.rss", "/feeds/broken.rss", "/feeds/slow.rss", "/feeds/china-tech.rss"):
-        local.indexing.add_source(SourceSpec("rss", f"{web.base}{path}"))
-    local.indexing.add_source(SourceSpec("url", f"{web.base}/news/missing-article"))
+        local.indexing.librarian.add_source(SourceSpec("rss", f"{web.base}{path}"))
+    local.indexing.librarian.add_source(SourceSpec("url", f"{web.base}/news/missing-article"))
 
-    report = local.indexing.refresh()
+    report = local.indexing.librarian.refresh()
 
     errors = {error["source"].rsplit("/", 1)[-1]: error["error"] for error in report.errors}
     assert "404" in errors["missing.rss"] and "404" in errors["missing-article"]
@@ -124,10 +124,10 @@ def test_single_article_url_is_extracted_and_not_downloaded_twice(
     tmp_path: Path, embedder: Embedder, web: FakeWeb
 ) -> None:
     local = _engine(tmp_path, embedder, web)
-    local.indexing.add_source(SourceSpec("url", f"{web.base}/news/kestrel-robots", tickers=("KSTR",)))
+    local.indexing.librarian.add_source(SourceSpec("url", f"{web.base}/news/kestrel-robots", tickers=("KSTR",)))
 
-    first = local.indexing.refresh()
-    second = local.indexing.refresh()
+    first = local.indexing.librarian.refresh()
+    second = local.indexing.librarian.refresh()
 
     assert first.documents_added == 1 and second.chunks_embedded == 0
     assert web.downloads("/news/kestrel-robots") == 1
@@ -138,10 +138,10 @@ def test_single_article_url_is_extracted_and_not_downloaded_twice(
 
 def test_edgar_filings_with_press_release_exhibit(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
     local = _engine(tmp_path, embedder, web)
-    local.indexing.add_source(SourceSpec("edgar", "KSTR", forms=("10-K", "10-Q", "8-K"), since="2025-01-01"))
+    local.indexing.librarian.add_source(SourceSpec("edgar", "KSTR", forms=("10-K", "10-Q", "8-K"), since="2025-01-01"))
 
-    report = local.indexing.refresh()
-    again = local.indexing.refresh()
+    report = local.indexing.librarian.refresh()
+    again = local.indexing.librarian.refresh()
     answer = local.answering.ask("What revenue did Kestrel Robotics report for the third quarter of 2025?")
 
     assert not report.errors, report.errors
@@ -164,10 +164,10 @@ def test_edgar_filings_with_press_release_exhibit(tmp_path: Path, embedder: Embe
 
 def test_edgar_without_user_agent_is_a_clear_error(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
     local = _engine(tmp_path, embedder, web, sec_user_agent="")
-    local.indexing.add_source(SourceSpec("edgar", "KSTR"))
-    local.indexing.add_source(SourceSpec("edgar", "NOPE"))
+    local.indexing.librarian.add_source(SourceSpec("edgar", "KSTR"))
+    local.indexing.librarian.add_source(SourceSpec("edgar", "NOPE"))
 
-    report = local.indexing.refresh()
+    report = local.indexing.librarian.refresh()
 
     assert next(error["error"] for error in report.errors).startswith("EDGAR needs SEC_USER_AGENT")
     assert not any(path.startswith("/submissions") for path, _ in web.hits)
@@ -176,9 +176,9 @@ def test_edgar_without_user_agent_is_a_clear_error(tmp_path: Path, embedder: Emb
 
 def test_unknown_ticker_is_named(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
     local = _engine(tmp_path, embedder, web)
-    local.indexing.add_source(SourceSpec("edgar", "NOPE"))
+    local.indexing.librarian.add_source(SourceSpec("edgar", "NOPE"))
 
-    report = local.indexing.refresh()
+    report = local.indexing.librarian.refresh()
 
     assert report.errors == [{"source": "NOPE", "error": "ticker NOPE is not in EDGAR's company list"}]
     local.close()
@@ -200,7 +200,7 @@ def test_bad_source_descriptions_are_refused(
     local = Local(make_settings(tmp_path), embedder)
 
     with pytest.raises(SourceSpecError, match=message):
-        local.indexing.add_source(spec)
+        local.indexing.librarian.add_source(spec)
     local.close()
 
 
@@ -214,9 +214,9 @@ def test_pdf_served_and_ingested_keeps_pages(tmp_path: Path, embedder: Embedder)
     folder.mkdir()
     pdf.output(str(folder / "KSTR_2024_10K.pdf"))
     local = Local(make_settings(tmp_path), embedder)
-    local.indexing.add_source(SourceSpec("path", str(folder)))
+    local.indexing.librarian.add_source(SourceSpec("path", str(folder)))
 
-    local.indexing.refresh()
+    local.indexing.librarian.refresh()
     answer = local.answering.ask("What was Kestrel's revenue in 2024?")
 
     assert answer.grounded and answer.citations[0].page == 2 and answer.citations[0].title == "KSTR_2024_10K"
@@ -228,9 +228,9 @@ def test_sources_file_is_imported_and_sources_can_be_removed(tmp_path: Path, emb
     listing.write_text(f'[[source]]\nkind = "url"\nlocation = "{web.base}/news/kestrel-robots"\n')
     local = _engine(tmp_path, embedder, web, sources_file=listing)
 
-    local.indexing.refresh()
+    local.indexing.librarian.refresh()
     (source,) = local.core.catalog.sources()
-    removed = local.indexing.remove_source(source.id or 0)
+    removed = local.indexing.librarian.remove_source(source.id or 0)
 
     assert removed == 1 and local.answering.chunk_count() == 0 and local.core.catalog.sources() == []
     local.close()
@@ -255,9 +255,9 @@ def test_pages_are_decoded_by_the_http_charset_before_guessing(
     web.routes["/news/stale-meta"] = Route(stale.encode("utf-8"), "text/html; charset=utf-8")
     local = _engine(tmp_path, embedder, web)
     for path in ("utf8-no-meta", "cp1252", "stale-meta"):
-        local.indexing.add_source(SourceSpec("url", f"{web.base}/news/{path}", tickers=("KSTR",)))
+        local.indexing.librarian.add_source(SourceSpec("url", f"{web.base}/news/{path}", tickers=("KSTR",)))
 
-    report = local.indexing.refresh()
+    report = local.indexing.librarian.refresh()
 
     assert not report.errors, report.errors
     texts = [chunk.text for chunk in local.answering.chunks()]
@@ -290,9 +290,9 @@ def test_a_line_item_question_is_answered_from_its_statement_page(tmp_path: Path
     folder.mkdir()
     pdf.output(str(folder / "NIKE_2024_10K.pdf"))
     local = Local(make_settings(tmp_path, top_k=2), embedder)
-    local.indexing.add_source(SourceSpec("path", str(folder)))
+    local.indexing.librarian.add_source(SourceSpec("path", str(folder)))
 
-    local.indexing.refresh()
+    local.indexing.librarian.refresh()
     answer = local.answering.ask("What was Nike's goodwill at the end of 2024?")
 
     assert answer.text.startswith("Goodwill: 2024 2,310 · 2023 2,190 (millions)")

@@ -71,7 +71,7 @@ def test_adding_an_internal_url_is_refused_in_one_sentence(
     port = internal.base.rsplit(":", 1)[1]
 
     with pytest.raises(SourceSpecError) as refused:
-        local.indexing.add_source(SourceSpec("url", f"http://{host}:{port}/news/secret"))
+        local.indexing.librarian.add_source(SourceSpec("url", f"http://{host}:{port}/news/secret"))
 
     assert "internal addresses" in str(refused.value)
     assert local.core.catalog.sources() == []
@@ -81,9 +81,9 @@ def test_feed_items_linking_inside_are_refused_and_never_indexed(
     tmp_path: Path, embedder: Embedder, public: FakeWeb, internal: FakeWeb
 ) -> None:
     local = _engine(tmp_path, embedder)
-    local.indexing.add_source(SourceSpec("rss", f"{public.base}/feed.rss"))
+    local.indexing.librarian.add_source(SourceSpec("rss", f"{public.base}/feed.rss"))
 
-    report = local.indexing.refresh()
+    report = local.indexing.librarian.refresh()
 
     assert report.documents_added == 1
     (error,) = report.errors
@@ -96,9 +96,9 @@ def test_a_redirect_to_an_internal_address_is_not_followed(
     tmp_path: Path, embedder: Embedder, public: FakeWeb, internal: FakeWeb
 ) -> None:
     local = _engine(tmp_path, embedder)
-    local.indexing.add_source(SourceSpec("url", f"{public.base}/moved"))
+    local.indexing.librarian.add_source(SourceSpec("url", f"{public.base}/moved"))
 
-    report = local.indexing.refresh()
+    report = local.indexing.librarian.refresh()
 
     assert report.documents_added == 0
     (error,) = report.errors
@@ -110,9 +110,9 @@ def test_with_private_urls_allowed_the_same_internal_page_is_fetched(
     tmp_path: Path, embedder: Embedder, internal: FakeWeb
 ) -> None:
     local = _engine(tmp_path, embedder, allow_private_urls=True)
-    local.indexing.add_source(SourceSpec("url", f"{internal.base}/news/secret"))
+    local.indexing.librarian.add_source(SourceSpec("url", f"{internal.base}/news/secret"))
 
-    report = local.indexing.refresh()
+    report = local.indexing.librarian.refresh()
 
     assert report.documents_added == 1 and "AKIAEXAMPLE" in _indexed_text(local)
 

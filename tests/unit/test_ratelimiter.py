@@ -21,10 +21,12 @@ class _Chats:
         self.refusals = refusals
         self.calls: dict[int, int] = {}
         self.delivered: list[int] = []
+        self.refused = asyncio.Event()
 
     async def send(self, chat_id: int) -> bool:
         self.calls[chat_id] = self.calls.get(chat_id, 0) + 1
         if self.calls[chat_id] <= self.refusals.get(chat_id, 0):
+            self.refused.set()
             raise RetryAfter(timedelta(seconds=2))
         self.delivered.append(chat_id)
         return True
@@ -42,8 +44,7 @@ def _timedelta_durations(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_a_429_in_one_chat_holds_up_only_that_request() -> None:
     limiter, chats = ChatRateLimiter(max_retries=1), _Chats({GROUP: 1})
     flooded = asyncio.create_task(_request(limiter, chats, GROUP))
-    while not chats.calls.get(GROUP):
-        await asyncio.sleep(0.01)
+    await chats.refused.wait()
 
     await _request(limiter, chats, PRIVATE)
     await _request(limiter, chats, OTHER_GROUP)
