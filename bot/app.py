@@ -30,7 +30,7 @@ from bot.telegram_api import ChatFairProcessor, UpdatesRequest
 from knowledge.catalog.chatlog import ChatLog
 from knowledge.jobs.interface import Tell
 from knowledge.settings import Settings
-from knowledge.wiring import roles
+from knowledge.wiring.bot_role import BotRole, bot_role
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,8 @@ ADMIN_COMMANDS = [
 ]
 
 BotApplication = Application[Any, BotContext, Any, Any, BotData, Any]
-RoleBuilder = Callable[[Tell], roles.BotRole]
-"""Builds this process's role, given how finished jobs are told to a chat (default: `roles.bot`)."""
+RoleBuilder = Callable[[Tell], BotRole]
+"""Builds this process's role, given how finished jobs are told to a chat (default: `bot_role`)."""
 
 
 def build_application(settings: Settings, role: RoleBuilder | None = None) -> BotApplication:
@@ -70,7 +70,8 @@ def build_application(settings: Settings, role: RoleBuilder | None = None) -> Bo
         .get_updates_request(UpdatesRequest(connection_pool_size=1))
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .concurrent_updates(processor)
-        .post_init(functools.partial(prepare, settings, role or functools.partial(roles.bot, settings)))
+        .post_init(functools.partial(prepare, settings, role or functools.partial(bot_role, settings)))
+        .post_stop(stop)
         .post_shutdown(close)
         .build()
     )
@@ -114,7 +115,12 @@ async def prepare(settings: Settings, role: RoleBuilder, application: BotApplica
     log.info("bot @%s is ready", application.bot.username)
 
 
+async def stop(application: BotApplication) -> None:
+    """Once updates stop: let a job running here finish while the bot can still report it."""
+    await application.bot_data.services.role.stop()
+
+
 async def close(application: BotApplication) -> None:
-    """Let a running job finish, then release the queue, the model client and the catalog."""
+    """After shutdown (also when post_init failed): release the model client and the catalog."""
     if application.bot_data.ready:
         await application.bot_data.services.role.close()

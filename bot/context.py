@@ -11,7 +11,7 @@ from knowledge.catalog.chatlog import ChatLog
 from knowledge.jobs.interface import Jobs
 from knowledge.settings import Settings
 from knowledge.wiring.answering import Answering
-from knowledge.wiring.roles import BotRole
+from knowledge.wiring.bot_role import BotRole
 
 
 @dataclass

@@ -10,14 +10,17 @@ and runs it in its own process; a tick that comes while another index change run
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import procrastinate
-from telegram.ext import Job
 
-from bot.app import BotApplication
-from bot.context import BotContext
 from knowledge.settings import Settings
+
+if TYPE_CHECKING:  # the worker hosts the schedule too, and needs nothing of the Telegram app
+    from telegram.ext import Job
+
+    from bot.app import BotApplication
+    from bot.context import BotContext
 
 TASK = "scheduled_refresh"
 

@@ -13,7 +13,7 @@ from apps.scheduler import schedule
 from knowledge import metrics
 from knowledge.jobs import queue, tasks
 from knowledge.settings import Settings
-from knowledge.wiring import roles
+from knowledge.wiring.worker_role import worker_role
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ async def work(settings: Settings) -> None:
         if bot is not None:
             await bot.send_message(chat_id, text)
 
-    role = await asyncio.to_thread(roles.worker, settings, tell)
+    role = await asyncio.to_thread(worker_role, settings, tell)
     stalled = settings.job_stalled_seconds
     try:
         await role.start()

@@ -3,6 +3,7 @@ and the price refresh. All a worker builds; it never answers a question."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from knowledge.index.indexer import IndexReport, Progress
@@ -11,6 +12,8 @@ from knowledge.index.lock import WriterLock
 from knowledge.index.writer import IndexWriter
 from knowledge.market.prices import Prices
 from knowledge.wiring.core import Core
+
+log = logging.getLogger(__name__)
 
 
 class Indexing:
@@ -37,3 +40,10 @@ class Indexing:
         """Index SEEDS_DIR and import its sample prices when nothing is there yet."""
         self.prices.ensure_seeded()
         return self.librarian.ensure_seeded(progress)
+
+    def prepare(self) -> None:
+        """Before a long-running process takes work: add SOURCES_FILE's sources, seed an empty index."""
+        self.librarian.import_sources_file()
+        report = self.ensure_seeded()
+        if report is not None:
+            log.info("indexed the seeds: %d documents, %d chunks", report.documents_added, report.chunks_embedded)

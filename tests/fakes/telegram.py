@@ -24,8 +24,8 @@ from bot.app import BotApplication, build_application
 from bot.telegram_api import ALLOWED_UPDATES
 from knowledge.index.embedder import Embedder
 from knowledge.settings import Settings
-from knowledge.wiring import roles
 from knowledge.wiring.answering import Answering
+from knowledge.wiring.bot_role import bot_role
 
 BOT_ID = 777000
 BOT_USERNAME = "InvestorTestBot"
@@ -318,15 +318,15 @@ def _html_problem(params: dict[str, Any]) -> str | None:
 def bot_application(settings: Settings, embedder: Embedder, answering: type[Answering] = Answering) -> BotApplication:
     """The bot's Application for the settings' role, with the session's embedding model (and an
     answering side a test scripts)."""
-    return build_application(settings, functools.partial(roles.bot, settings, embedder=embedder, answering=answering))
+    return build_application(settings, functools.partial(bot_role, settings, embedder=embedder, answering=answering))
 
 
 @contextlib.asynccontextmanager
 async def running(application: BotApplication) -> AsyncIterator[BotApplication]:
     """Start the application as run_polling would (post_init included), and stop it afterwards
-    (post_shutdown included)."""
+    (post_stop and post_shutdown included)."""
     await application.initialize()
-    assert application.post_init is not None and application.post_shutdown is not None
+    assert application.post_init and application.post_stop and application.post_shutdown
     await application.post_init(application)
     await application.start()
     assert application.updater is not None
@@ -336,6 +336,7 @@ async def running(application: BotApplication) -> AsyncIterator[BotApplication]:
     finally:
         await application.updater.stop()
         await application.stop()
+        await application.post_stop(application)
         await application.shutdown()
         await application.post_shutdown(application)
 

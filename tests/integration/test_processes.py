@@ -46,7 +46,7 @@ def test_a_second_writer_waits_or_says_who_holds_the_index(tmp_path: Path, embed
 
     def hold() -> None:
         with local.indexing.writer.session("scheduled refresh"):
-            released.wait(30)
+            released.wait(120)  # released as soon as the second writer waits; the limit is for a broken run
 
     holder = threading.Thread(target=hold)
     holder.start()

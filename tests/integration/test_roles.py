@@ -17,7 +17,8 @@ from knowledge.index.writer import IndexWriter
 from knowledge.jobs.inline import InlineJobs
 from knowledge.jobs.queue import QueueJobs
 from knowledge.jobs.runner import Runner
-from knowledge.wiring import roles
+from knowledge.wiring.bot_role import bot_role
+from knowledge.wiring.worker_role import worker_role
 from tests.conftest import make_settings
 
 WRITING = {IndexWriter, Librarian, Indexer, Runner}
@@ -58,8 +59,8 @@ def _built(root: object) -> set[type]:
 def test_a_replica_builds_no_writer_and_a_worker_no_answer_engine(tmp_path: Path, postgres_url: str) -> None:
     settings = make_settings(tmp_path, jobs="queue", database_url=postgres_url)
 
-    replica = roles.bot(settings, _tell)
-    worker = roles.worker(settings, _tell)
+    replica = bot_role(settings, _tell)
+    worker = worker_role(settings, _tell)
 
     try:
         assert _built(replica) >= ANSWERING | {QueueJobs}
@@ -72,7 +73,7 @@ def test_a_replica_builds_no_writer_and_a_worker_no_answer_engine(tmp_path: Path
 
 
 def test_the_single_process_builds_both_sides(tmp_path: Path) -> None:
-    alone = roles.bot(make_settings(tmp_path), _tell)
+    alone = bot_role(make_settings(tmp_path), _tell)
 
     try:
         assert _built(alone) >= ANSWERING | WRITING | {InlineJobs}
