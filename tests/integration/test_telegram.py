@@ -247,7 +247,8 @@ async def test_votes_one_per_user_change_on_a_second_tap_and_show_on_the_buttons
     recorded = chat_log.question_for_message(PRIVATE + 4, answer["message_id"])
     assert recorded is not None and recorded.user_id == 16 and "18.34" in recorded.answer
     assert [(vote.user_id, vote.vote) for vote in chat_log.feedback(recorded.id or 0)] == [(16, -1)]
-    marked = json.loads(str(api.sent("editMessageReplyMarkup", PRIVATE + 4)[-1].params["reply_markup"]))
+    edits = await api.wait_for("editMessageReplyMarkup", 3, PRIVATE + 4)  # each sent after its press's answer
+    marked = json.loads(str(edits[-1].params["reply_markup"]))
     assert [b["text"] for b in marked["inline_keyboard"][0]] == ["👍", "✓ 👎"]
     assert len(api.sent(chat_id=PRIVATE + 4)) == 1
 
