@@ -82,10 +82,13 @@ class ChatRateLimiter(BaseRateLimiter[int]):
             await self._overall.acquire()
 
     def _group(self, chat_id: int | str) -> AsyncLimiter:
-        if chat_id not in self._groups and len(self._groups) >= IDLE_GROUPS_KEPT:
-            for idle in [key for key, limiter in self._groups.items() if limiter.has_capacity(limiter.max_rate)]:
-                del self._groups[idle]
-        return self._groups.setdefault(chat_id, AsyncLimiter(self._group_per_minute, 60))
+        limiter = self._groups.get(chat_id)
+        if limiter is None:
+            if len(self._groups) >= IDLE_GROUPS_KEPT:
+                for idle in [key for key, known in self._groups.items() if known.has_capacity(known.max_rate)]:
+                    del self._groups[idle]
+            limiter = self._groups[chat_id] = AsyncLimiter(self._group_per_minute, 60)
+        return limiter
 
 
 def _chat_of(data: dict[str, Any]) -> int | str | None:

@@ -7,12 +7,13 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol, TypeAlias
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlmodel import SQLModel
 
 from knowledge.index.indexer import Progress as ProgressCallback
 
@@ -46,6 +47,17 @@ def finish(report: Report, as_json: bool, lines: Iterable[str]) -> int:
         for error in report.errors:
             print(f"error: {error['source']}: {error['error']}", file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def print_rows(rows: Sequence[SQLModel]) -> None:
+    """Catalog rows as one JSON list, each row's fields in the order its table declares them (the
+    ORM fills a loaded row in no fixed order, so dumping it as it is printed keys at random)."""
+    print(json.dumps([_in_order(row) for row in rows], ensure_ascii=False))
+
+
+def _in_order(row: SQLModel) -> dict[str, object]:
+    fields = row.model_dump(mode="json")
+    return {name: fields[name] for name in type(row).model_fields}
 
 
 def waiting(holder: str) -> None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-from apps.cli.output import Commands, err, json_flag, waiting
+from apps.cli.output import Commands, err, json_flag, print_rows, waiting
 from knowledge.settings import Settings
 from knowledge.sources.registry import SourceSpec, SourceSpecError, describe
 from knowledge.wiring.answering import Answering
@@ -67,7 +66,7 @@ def list_sources(args: argparse.Namespace, settings: Settings) -> int:
     indexing.librarian.import_sources_file()
     rows = indexing.catalog.sources()
     if args.json:
-        print(json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=False))
+        print_rows(rows)
     elif not rows:
         print("No sources yet. Add one with `investorbot source add …` or index files with `investorbot ingest`.")
     for row in [] if args.json else rows:
@@ -90,7 +89,7 @@ def list_documents(args: argparse.Namespace, settings: Settings) -> int:
     answering = Answering(Core(settings))
     rows = answering.catalog.documents()
     if args.json:
-        print(json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=False))
+        print_rows(rows)
         return 0
     if not rows:
         print("Nothing is indexed yet. Run `investorbot ingest PATH` or `investorbot ask` to index the seeds.")
