@@ -22,10 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from knowledge.answer.followup import Context  # noqa: E402
-from knowledge.engine import Engine  # noqa: E402
 from knowledge.records import Answer  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.text.language import detect  # noqa: E402
+from knowledge.wiring.answering import Answering  # noqa: E402
+from knowledge.wiring.local import Local  # noqa: E402
 
 QUESTIONS = ROOT / "benchmarks" / "data" / "seed_questions.json"
 _QUOTED = re.compile(r'"[^"]*" \(quoted from [^)]*\)|„[^“]*“ \(Zitat aus [^)]*\)')
@@ -36,12 +37,12 @@ def own_words(answer: Answer) -> str:
     return _QUOTED.sub(" ", answer.text)
 
 
-def grade(engine: Engine, item: dict[str, Any]) -> dict[str, Any]:
+def grade(answering: Answering, item: dict[str, Any]) -> dict[str, Any]:
     context = None
     if item.get("after"):
-        before = engine.ask(item["after"])
+        before = answering.ask(item["after"])
         context = Context(before.tickers, before.topic, before.language)
-    answer = engine.ask(item["question"], context)
+    answer = answering.ask(item["question"], context)
     result: dict[str, Any] = {"question": item["question"], "grounded": answer.grounded, "text": answer.text}
     if item["covered"]:
         missing = [group for group in item["facts"] if not any(fact in answer.text for fact in group)]
@@ -63,10 +64,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         data = args.data_dir or Path(scratch) / "data"
         settings = Settings(_env_file=None, data_dir=data, seeds_dir=ROOT / "seeds", sources_file=data / "none.toml")  # type: ignore[call-arg]
-        engine = Engine(settings)
-        engine.ensure_seeded()
-        results = [grade(engine, item) for item in items]
-        engine.close()
+        local = Local(settings)
+        local.indexing.ensure_seeded()
+        results = [grade(local.answering, item) for item in items]
+        local.close()
     covered = [r for r, item in zip(results, items, strict=True) if item["covered"]]
     uncovered = [r for r, item in zip(results, items, strict=True) if not item["covered"]]
     recall = sum(r["facts_ok"] for r in covered) / len(covered)

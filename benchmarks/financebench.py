@@ -38,12 +38,13 @@ sys.path.insert(0, str(ROOT))
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: E402
 
-from knowledge.engine import Engine  # noqa: E402
 from knowledge.index.embedder import Embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.sources.loader import load  # noqa: E402
 from knowledge.sources.tree import discover  # noqa: E402
 from knowledge.text.figures import figures  # noqa: E402
+from knowledge.wiring.answering import Answering  # noqa: E402
+from knowledge.wiring.local import Local  # noqa: E402
 
 Ranked = list[tuple[str, int]]  # (document name, 0-based page), best first
 
@@ -143,9 +144,9 @@ class Baseline:
         return [self._keys[index] for index in np.argsort(-similarities)[:10]]
 
 
-def ours(engine: Engine) -> Callable[[str], Ranked]:
+def ours(answering: Answering) -> Callable[[str], Ranked]:
     def search(question: str) -> Ranked:
-        found = engine.retrieve(question, top_k=10)
+        found = answering.retrieve(question, top_k=10)
         return [(p.chunk.title, (p.chunk.page or 1) - 1) for p in found.passages]
 
     return search
@@ -163,12 +164,12 @@ class Graded:
     answered: int = 0  # unanswerable, answered anyway
 
 
-def answers(engine: Engine, asked: Sequence[Question], dump: Path | None = None) -> Graded:
+def answers(answering: Answering, asked: Sequence[Question], dump: Path | None = None) -> Graded:
     """Ask every question and grade the offline answer against its evidence."""
     graded = Graded()
     lines = []
     for question in asked:
-        answer = engine.ask(question.text)
+        answer = answering.ask(question.text)
         lines.append(json.dumps({"id": question.id, "question": question.text, **answer.as_json()}, ensure_ascii=False))
         if not question.evidence:
             graded.unanswerable += 1
@@ -218,24 +219,24 @@ def run(args: argparse.Namespace, chroma_url: str) -> None:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, data_dir=data_dir, embedding_backend=args.backend, chroma_url=chroma_url
     )
-    engine = Engine(settings)
+    local = Local(settings)
     pdfs = args.path / "pdfs"
-    if engine.is_empty():
+    if local.indexing.is_empty():
         started = time.perf_counter()
-        report = engine.ingest([pdfs])
+        report = local.indexing.librarian.ingest([pdfs])
         seconds = time.perf_counter() - started
         print(
             f"ingested {report.documents_added} PDFs, {report.chunks_embedded} chunks in {seconds:.1f} s: "
             f"{report.chunks_embedded / seconds:.1f} chunks/s end to end ({len(report.errors)} errors)"
         )
     else:
-        print(f"reusing the index in {data_dir} ({engine.store.count()} chunks)")
+        print(f"reusing the index in {data_dir} ({local.answering.store.count()} chunks)")
     asked = questions(args.path, args.limit, args.questions)
     answerable = [question for question in asked if question.evidence]
-    engine.retrieve(asked[0].text)  # builds the keyword index, as the bot does at start
-    results = {"investorbot": score(answerable, ours(engine))}
+    local.answering.retrieve(asked[0].text)  # builds the keyword index, as the bot does at start
+    results = {"investorbot": score(answerable, ours(local.answering))}
     if not args.no_baseline:
-        baseline = Baseline(pdfs, engine.embedder)
+        baseline = Baseline(pdfs, local.core.embedder)
         print(f"baseline: {baseline.chunks} chunks embedded in {baseline.seconds:.1f} s")
         results["naive baseline"] = score(answerable, baseline.search)
     print(f"\n{len(answerable)} answerable questions, embedding backend {args.backend}")
@@ -247,7 +248,7 @@ def run(args: argparse.Namespace, chroma_url: str) -> None:
         )
     if "naive baseline" in results and results["naive baseline"].recall_5:
         print(f"recall@5 ratio: {results['investorbot'].recall_5 / results['naive baseline'].recall_5:.1f}x")
-    g = answers(engine, asked, args.dump)
+    g = answers(local.answering, asked, args.dump)
     n = max(1, g.answerable)
     print(f"\nevidence page cited by the answer: {g.cited / n:.2f}")
     print(f"evidence document cited by the answer: {g.documents / n:.2f}")
@@ -258,7 +259,7 @@ def run(args: argparse.Namespace, chroma_url: str) -> None:
     )
     if g.unanswerable:
         print(f"unanswerable answered anyway: {g.answered / g.unanswerable:.2f} ({g.answered} of {g.unanswerable})")
-    engine.close()
+    local.close()
 
 
 if __name__ == "__main__":

@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge.engine import Engine  # noqa: E402
 from knowledge.index.chunker import Chunker  # noqa: E402
 from knowledge.index.indexer import BATCH  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.sources.loader import load  # noqa: E402
+from knowledge.wiring.local import Local  # noqa: E402
 
 LANGCHAIN = """
 import json, sys, time, tempfile
@@ -49,10 +49,10 @@ print(json.dumps({"chunks": len(chunks), "seconds": time.perf_counter() - starte
 """
 
 
-def embedder_alone(engine: Engine, pdfs: list[Path]) -> tuple[int, float]:
-    chunker = Chunker(engine.settings.chunk_size, engine.settings.chunk_overlap)
+def embedder_alone(local: Local, pdfs: list[Path]) -> tuple[int, float]:
+    chunker = Chunker(local.core.settings.chunk_size, local.core.settings.chunk_overlap)
     texts = [f"{c.title}\n{c.text}" for path in pdfs for c in chunker.chunk(load(path))]
-    embedder = engine.embedder
+    embedder = local.core.embedder
     embedder.embed(texts[:8])  # loaded and warm, as during an ingest
     started = time.perf_counter()
     for start in range(0, len(texts), BATCH):
@@ -94,21 +94,21 @@ def main() -> None:
             chroma_url=chroma_url,
             database_url=args.database_url,
         )
-        engine = Engine(settings)
+        local = Local(settings)
         megabytes = sum(p.stat().st_size for p in pdfs) / 1e6
         print(f"{len(pdfs)} PDFs ({megabytes:.1f} MB): {', '.join(p.stem for p in pdfs)}")
         catalog = "PostgreSQL" if args.database_url else "SQLite"
         print(f"store: {'Chroma server' if chroma_url else 'embedded Chroma'}; catalog: {catalog}")
-        count, seconds = embedder_alone(engine, pdfs)
+        count, seconds = embedder_alone(local, pdfs)
         alone = count / seconds
         print(f"embedder alone:        {alone:6.1f} chunks/s ({count} chunks, {seconds:.1f} s)")
         started = time.perf_counter()
-        report = engine.ingest(pdfs)
+        report = local.indexing.librarian.ingest(pdfs)
         seconds = time.perf_counter() - started
         end_to_end = report.chunks_embedded / seconds
         print(f"ingest end to end:     {end_to_end:6.1f} chunks/s ({report.chunks_embedded} chunks, {seconds:.1f} s)")
         print(f"  = {end_to_end / alone:.0%} of the embedder alone")
-        cache = engine.librarian.indexer.cache
+        cache = local.indexing.librarian.indexer.cache
         print(f"dedupe within these filings: {cache.hits / max(1, cache.hits + cache.misses):.1%} of chunks reused")
         copies = Path(scratch) / "copies"
         copies.mkdir()
@@ -116,7 +116,7 @@ def main() -> None:
             shutil.copy(path, copies / f"copy-{path.name}")
         hits = cache.hits
         started = time.perf_counter()
-        again = engine.ingest([copies])
+        again = local.indexing.librarian.ingest([copies])
         print(
             f"the same PDFs under new names: {cache.hits - hits} of {again.chunks_embedded} chunks from the cache, "
             f"{again.chunks_embedded / (time.perf_counter() - started):.1f} chunks/s"
@@ -125,7 +125,7 @@ def main() -> None:
             count, seconds = langchain(args.langchain_python, pdfs)
             print(f"LangChain pipeline:    {count / seconds:6.1f} chunks/s ({count} chunks, {seconds:.1f} s)")
             print(f"  ingest is {end_to_end / (count / seconds):.1f}x the LangChain pipeline")
-        engine.close()
+        local.close()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The model path with a real small model behind an OpenAI-compatible server (not CI).
 
-Asks questions over the seeds through `Engine.answer` with LLM_* settings pointing at the server,
+Asks questions over the seeds through `Answering.answer` with LLM_* settings pointing at the server,
 collects every preview the bot would have shown and the final text, and prints: answers within
 LLM_TIMEOUT_SECONDS, answers written by the model vs. fallen back (and why), sentences dropped for
 unsupported figures, and — checked independently of the answer's own verifier — shown texts
@@ -28,9 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge.engine import Engine  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.text.figures import figures  # noqa: E402
+from knowledge.wiring.answering import Answering  # noqa: E402
+from knowledge.wiring.local import Local  # noqa: E402
 
 QUESTIONS = [
     "Why is Alibaba down?",
@@ -51,23 +52,23 @@ def unsupported(shown: str, allowed: frozenset[float]) -> frozenset[float]:
     return figures(_MARKER.sub(" ", shown)) - allowed
 
 
-async def run(engine: Engine, limit: float) -> None:
+async def run(answering: Answering, limit: float) -> None:
     rows = []
     for question in QUESTIONS:
         previews: list[str] = []
         started = time.monotonic()
-        answer = await engine.answer(question, on_text=previews.append)
+        answer = await answering.answer(question, on_text=previews.append)
         seconds = time.monotonic() - started
-        found = engine.answers.retrieve(question)
+        found = answering.answers.retrieve(question)
         move_line = answer.text.splitlines()[0] if answer.move is not None else ""
         allowed = figures(" ".join(p.chunk.text for p in found.passages) + " " + move_line + " " + question)
         allowed |= figures(" ".join(c.quote for c in answer.citations))
         bad = [sorted(unsupported(text, allowed)) for text in [*previews, answer.text]]
         rows.append((question, seconds, answer, len(previews), [b for b in bad if b]))
-    await engine.answers.aclose()
+    await answering.aclose()
     within = sum(seconds <= limit + 1 for _, seconds, _, _, _ in rows)
     by_model = sum(answer.mode == "model" for _, _, answer, _, _ in rows)
-    print(f"{len(rows)} questions, model {engine.settings.llm_model} at {engine.settings.llm_base_url}")
+    print(f"{len(rows)} questions, model {answering.settings.llm_model} at {answering.settings.llm_base_url}")
     print(f"answers within LLM_TIMEOUT_SECONDS={limit:g} (+1 s): {within}/{len(rows)}")
     print(f"seconds per answer: median {statistics.median(r[1] for r in rows):.1f}, max {max(r[1] for r in rows):.1f}")
     print(f"written by the model: {by_model}/{len(rows)}; fell back to the offline answer: {len(rows) - by_model}")
@@ -100,10 +101,10 @@ def main() -> None:
             llm_timeout_seconds=args.timeout,
             llm_max_tokens=args.max_tokens,
         )
-        engine = Engine(settings)
-        engine.ensure_seeded()
-        asyncio.run(run(engine, args.timeout))
-        engine.close()
+        local = Local(settings)
+        local.indexing.ensure_seeded()
+        asyncio.run(run(local.answering, args.timeout))
+        local.close()
 
 
 if __name__ == "__main__":

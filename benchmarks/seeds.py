@@ -15,9 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge.engine import Engine  # noqa: E402
 from knowledge.index.embedder import make_embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
+from knowledge.wiring.local import Local  # noqa: E402
 
 QUESTIONS = [
     "Why is Alibaba down?",
@@ -47,18 +47,18 @@ def main() -> None:
         started = time.perf_counter()
         embedder = make_embedder(settings)
         load_seconds = time.perf_counter() - started
-        engine = Engine(settings, embedder)
+        local = Local(settings, embedder)
         started = time.perf_counter()
-        report = engine.ingest([settings.seeds_dir])
+        report = local.indexing.librarian.ingest([settings.seeds_dir])
         ingest_seconds = time.perf_counter() - started
-        engine.ask(QUESTIONS[0])  # warm-up: first query builds caches
+        local.answering.ask(QUESTIONS[0])  # warm-up: first query builds caches
         latencies = []
         for _ in range(args.rounds):
             for question in QUESTIONS:
                 started = time.perf_counter()
-                engine.ask(question)
+                local.answering.ask(question)
                 latencies.append((time.perf_counter() - started) * 1000)
-        engine.close()
+        local.close()
 
     print(f"model load           {load_seconds:8.2f} s")
     print(

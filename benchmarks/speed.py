@@ -71,15 +71,15 @@ def settings_for(data_dir: Path, chroma_url: str = "", database_url: str = "") -
 def build(settings: Settings, size: int) -> None:
     """A synthetic index of `size` chunks, prepared as an indexing run leaves it: keyword index saved,
     embedding model exported. Kept between runs."""
-    from knowledge.engine import Engine
+    from knowledge.wiring.local import Local
 
-    engine = Engine(settings)
-    if engine.chunk_count() < size:
-        with engine.writer.session("benchmark build") as writing:
-            _add_synthetic(writing.store, engine.catalog, size)
+    local = Local(settings)
+    if local.answering.chunk_count() < size:
+        with local.indexing.writer.session("benchmark build") as writing:
+            _add_synthetic(writing.store, local.core.catalog, size)
             writing.dirty = True
-    _ = engine.keyword, engine.embedder
-    engine.close()
+    _ = local.answering.keyword, local.core.embedder
+    local.close()
 
 
 def _add_synthetic(store: VectorStore, catalog: Catalog, size: int, seed: int = 7) -> None:
@@ -119,21 +119,23 @@ def _add_synthetic(store: VectorStore, catalog: Catalog, size: int, seed: int = 
 
 
 def serve(settings: Settings, questions: int) -> None:
-    """The serving process: start the engine, answer, report latency, cold start and peak RSS."""
-    from knowledge.engine import Engine
+    """The serving process (a replica's answering side): start it, answer, report latency, cold start
+    and peak RSS."""
+    from knowledge.wiring.answering import Answering
+    from knowledge.wiring.core import Core
 
-    engine = Engine(settings)
+    answering = Answering(Core(settings))
     rng = random.Random(1)
     names = [names[0].lstrip("=") for names in Companies.default().aliases.values()]
     asked = [
         rng.choice(QUESTIONS).format(name=rng.choice(names), year=rng.randint(2015, 2024)) for _ in range(questions)
     ]
-    engine.ask(asked[0])
+    answering.ask(asked[0])
     cold = time.perf_counter() - STARTED
     latencies = []
     for question in asked:
         began = time.perf_counter()
-        engine.ask(question)
+        answering.ask(question)
         latencies.append((time.perf_counter() - began) * 1000)
     latencies.sort()
     print(

@@ -1,4 +1,5 @@
-"""Admin-only commands: /reindex and /status. Everyone else gets a one-line refusal, and it is logged."""
+"""Admin-only commands: /reindex, /addsource, /removesource and /status. Everyone else gets a
+one-line refusal, and it is logged. Index changes go to the jobs (run here or by a worker)."""
 
 from __future__ import annotations
 
@@ -6,20 +7,22 @@ import asyncio
 import json
 import logging
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import BotContext
 from bot.messages import reply, user_language
 from bot.render import escape
-from knowledge.engine import Engine
-from knowledge.index.indexer import IndexReport
-from knowledge.index.lock import IndexBusyError
-from knowledge.jobs.tasks import summary
+from knowledge.jobs.interface import Accepted
 from knowledge.prompts import render
+from knowledge.sources import registry
 from knowledge.sources.registry import SourceSpec, SourceSpecError
+from knowledge.wiring.answering import Answering
 
 log = logging.getLogger(__name__)
+
+# What the admin hears at once about a job that did not start here.
+NOTES = {Accepted.QUEUED: "bot_job_queued", Accepted.WAITING: "bot_job_waiting", Accepted.BUSY: "bot_reindex_busy"}
 
 
 async def is_admin(update: Update, context: BotContext, command: str) -> bool:
@@ -43,7 +46,9 @@ async def reindex(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or not await is_admin(update, context, "reindex"):
         return
-    await _start_refresh(update, context, message, None, render("bot_reindex_started", user_language(update)))
+    language = user_language(update)
+    accepted = await context.services.jobs.refresh(None, message.chat_id, language)
+    await reply(message, escape(acknowledgement(accepted, language, render("bot_reindex_started", language))))
 
 
 async def add_source(update: Update, context: BotContext) -> None:
@@ -51,15 +56,17 @@ async def add_source(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or not await is_admin(update, context, "addsource"):
         return
-    language = user_language(update)
+    language, services = user_language(update), context.services
     try:
         spec = parse_source(context.args or [])
-        source = await asyncio.to_thread(context.services.engine.add_source, spec)
+        policy = registry.policy(services.settings)
+        source = await asyncio.to_thread(registry.add, services.answering.catalog, spec, policy)
     except SourceSpecError as error:
         await reply(message, escape(render("bot_addsource_usage", language, error=str(error))))
         return
-    started = render("bot_source_added", language, id=source.id, kind=source.kind, location=source.location)
-    await _start_refresh(update, context, message, [source.id or 0], started)
+    added = render("bot_source_added", language, id=source.id, kind=source.kind, location=source.location)
+    accepted = await services.jobs.refresh([source.id or 0], message.chat_id, language)
+    await reply(message, escape(acknowledgement(accepted, language, added, lead=added)))
 
 
 async def remove_source(update: Update, context: BotContext) -> None:
@@ -67,19 +74,23 @@ async def remove_source(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or not await is_admin(update, context, "removesource"):
         return
-    language, engine = user_language(update), context.services.engine
+    language, catalog = user_language(update), context.services.answering.catalog
     args = context.args or []
-    if len(args) != 1 or not args[0].lstrip("#").isdigit() or engine.catalog.source(int(args[0].lstrip("#"))) is None:
+    if len(args) != 1 or not args[0].lstrip("#").isdigit() or catalog.source(int(args[0].lstrip("#"))) is None:
         await reply(message, escape(render("bot_removesource_usage", language)))
         return
-    source_id = int(args[0].lstrip("#"))
-    jobs = context.services.jobs
-    if jobs is not None:
-        await jobs.remove_source(source_id, message.chat_id, language)
-        await reply(message, escape(render("bot_job_queued", language)))
-        return
-    removed = await asyncio.to_thread(engine.remove_source, source_id)
-    await reply(message, escape(render("bot_source_removed", language, id=source_id, documents=removed)))
+    accepted = await context.services.jobs.remove_source(int(args[0].lstrip("#")), message.chat_id, language)
+    if accepted is not Accepted.STARTED:  # a removal started here reports itself when it is done
+        await reply(message, escape(acknowledgement(accepted, language, "")))
+
+
+def acknowledgement(accepted: Accepted, language: str, started: str, lead: str = "") -> str:
+    """What the admin hears at once: `started` when the job runs here; else where it stands,
+    after `lead` when the job was queued."""
+    if accepted is Accepted.STARTED:
+        return started
+    note = render(NOTES[accepted], language)
+    return f"{lead}\n{note}" if lead and accepted is not Accepted.BUSY else note
 
 
 def parse_source(args: list[str]) -> SourceSpec:
@@ -96,7 +107,7 @@ def parse_source(args: list[str]) -> SourceSpec:
     unknown = set(options) - {"tickers", "forms", "since"}
     if unknown:
         raise SourceSpecError(f"unknown option {sorted(unknown)[0]}")
-    return SourceSpec(  # validated (addresses included) when the engine adds it
+    return SourceSpec(  # validated (addresses included) when it is added
         kind=args[0],
         location=args[1],
         tickers=tuple(options.get("tickers", "").split(",")),
@@ -105,82 +116,18 @@ def parse_source(args: list[str]) -> SourceSpec:
     )
 
 
-async def _start_refresh(
-    update: Update, context: BotContext, message: Message, source_ids: list[int] | None, started: str
-) -> None:
-    language, lock = user_language(update), context.services.reindexing
-    jobs = context.services.jobs
-    if jobs is not None:  # scaled out: the worker runs it and reports back to this chat
-        queued = await jobs.refresh(source_ids, message.chat_id, language)
-        note = render("bot_job_queued" if queued else "bot_job_waiting", language)
-        await reply(message, escape(f"{started}\n{note}" if source_ids else note))
-        return
-    if lock.locked():
-        await reply(message, escape(render("bot_reindex_busy", language)))
-        return
-    await lock.acquire()
-    await reply(message, escape(started))
-    context.application.create_task(_refresh_in_background(context, message, language, source_ids), update=update)
-
-
-async def _refresh_in_background(
-    context: BotContext, message: Message, language: str, source_ids: list[int] | None
-) -> None:
-    engine, lock = context.services.engine, context.services.reindexing
-    try:
-        report = await asyncio.to_thread(engine.refresh, None, source_ids)
-        text = reindex_summary(report, language)
-    except IndexBusyError as error:  # the CLI or another process is writing the index right now
-        text = render("bot_reindex_elsewhere", language, error=str(error))
-    except Exception as error:  # the admin must hear about any failure; the old index stays
-        log.exception("reindex failed")
-        text = render("bot_reindex_failed", language, error=f"{type(error).__name__}: {error}")
-    finally:
-        lock.release()
-    await reply(message, escape(text))
-
-
-def reindex_summary(report: IndexReport, language: str) -> str:
-    return summary(report, language)
-
-
-async def scheduled_refresh(context: BotContext) -> None:
-    """JobQueue: refresh every source and the prices on REFRESH_INTERVAL_MINUTES, unless a reindex runs."""
-    lock = context.services.reindexing
-    engine = context.services.engine
-    if lock.locked():
-        log.info("scheduled refresh skipped: a reindex is running")
-        return
-    prices = await asyncio.to_thread(engine.refresh_prices)
-    for error in prices.errors:
-        log.warning("scheduled price refresh: %s: %s", error["source"], error["error"])
-    log.info("scheduled price refresh: %d new sessions", sum(prices.bars_stored.values()))
-    try:
-        async with lock:
-            report = await asyncio.to_thread(engine.refresh)
-    except IndexBusyError as error:
-        log.info("scheduled refresh skipped: %s", error)
-        return
-    log.info(
-        "scheduled refresh: %d added, %d updated, %d chunks embedded, %d errors",
-        report.documents_added,
-        report.documents_updated,
-        report.chunks_embedded,
-        len(report.errors),
-    )
-
-
 async def status(update: Update, context: BotContext) -> None:
     """Admin: index size, the last run and its errors, questions answered."""
     message = update.effective_message
     if message is None or not await is_admin(update, context, "status"):
         return
-    text = await asyncio.to_thread(status_text, context.services.engine, user_language(update))
+    text = await asyncio.to_thread(status_text, context.services.answering, user_language(update))
     await reply(message, text)
 
 
-def status_text(engine: Engine, language: str) -> str:
-    run = engine.catalog.last_run()
+def status_text(answering: Answering, language: str) -> str:
+    catalog = answering.catalog
+    run = catalog.last_run()
     if run is None:
         last_run, errors = "–", []
     else:
@@ -194,9 +141,9 @@ def status_text(engine: Engine, language: str) -> str:
     return render(
         "bot_status",
         language,
-        documents=engine.catalog.document_count(),
-        chunks=engine.store.count(),
+        documents=catalog.document_count(),
+        chunks=answering.store.count(),
         last_run=escape(last_run),
-        questions=engine.catalog.question_count(),
+        questions=catalog.question_count(),
         errors=error_lines,
     )

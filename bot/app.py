@@ -6,6 +6,7 @@ import asyncio
 import functools
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat
@@ -22,12 +23,14 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot import admin, handlers, moves
-from bot.context import BotContext, Services
-from bot.telegram_api import ChatFairProcessor, ChatRateLimiter, InvestorBot
+from bot.context import BotContext, BotData, Services
+from bot.messages import tell
+from bot.ratelimiter import ChatRateLimiter
+from bot.telegram_api import ChatFairProcessor, UpdatesRequest
 from knowledge.catalog.chatlog import ChatLog
-from knowledge.engine import Engine
-from knowledge.jobs.queue import Jobs
+from knowledge.jobs.interface import Tell
 from knowledge.settings import Settings
+from knowledge.wiring.bot_role import BotRole, bot_role
 
 log = logging.getLogger(__name__)
 
@@ -45,37 +48,35 @@ ADMIN_COMMANDS = [
     ("removesource", "Admin: remove a source by its number"),
 ]
 
-BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
+BotApplication = Application[Any, BotContext, Any, Any, BotData, Any]
+RoleBuilder = Callable[[Tell], BotRole]
+"""Builds this process's role, given how finished jobs are told to a chat (default: `bot_role`)."""
 
 
-def build_application(settings: Settings, engine: Engine) -> BotApplication:
-    """The Application, wired but not started; `prepare` runs as its post_init."""
+def build_application(settings: Settings, role: RoleBuilder | None = None) -> BotApplication:
+    """The Application, wired but not started; its services are built by `prepare`, its post_init."""
     # Opt in to PTB 23's timedelta durations now; otherwise every 429 logs a deprecation warning.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     api = settings.telegram_api_url.rstrip("/")
-    bot = InvestorBot(
-        token=settings.telegram_bot_token.get_secret_value(),
-        base_url=f"{api}/bot",
-        base_file_url=f"{api}/file/bot",
-        # Telegram answers floods with 429 retry_after: wait it out (in that chat only) and send again.
-        rate_limiter=ChatRateLimiter(group_max_rate=settings.group_messages_per_minute, max_retries=3),
-        request=HTTPXRequest(connection_pool_size=256),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
-    )
     processor = ChatFairProcessor()
     application: BotApplication = (
         ApplicationBuilder()
-        .bot(bot)
-        .context_types(ContextTypes(context=BotContext))
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        # Telegram answers floods with 429 retry_after: wait it out (in that chat only) and send again.
+        .rate_limiter(ChatRateLimiter(group_per_minute=settings.group_messages_per_minute, max_retries=3))
+        .request(HTTPXRequest(connection_pool_size=256))
+        .get_updates_request(UpdatesRequest(connection_pool_size=1))
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .concurrent_updates(processor)
-        .post_init(prepare)
-        .post_shutdown(close_jobs)
+        .post_init(functools.partial(prepare, settings, role or functools.partial(bot_role, settings)))
+        .post_stop(stop)
+        .post_shutdown(close)
         .build()
     )
     processor.on_group_queue = functools.partial(handlers.group_is_queued, application)
     processor.for_the_bot = functools.partial(handlers.for_the_bot, application)
-    jobs = Jobs(settings) if settings.jobs == "queue" else None
-    application.bot_data["services"] = Services(settings, engine, ChatLog(engine.catalog), jobs=jobs)
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("ask", handlers.ask_command))
@@ -93,29 +94,20 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
         )
     )
     application.add_error_handler(handlers.on_error)
-    minutes = settings.refresh_interval_minutes
-    # Scaled out, the worker runs the schedule (once per interval however many replicas serve).
-    if minutes and application.job_queue is not None and jobs is None:
-        application.job_queue.run_repeating(admin.scheduled_refresh, interval=minutes * 60, first=minutes * 60)
     return application
 
 
-async def prepare(application: BotApplication) -> None:
-    """Index the seeds if the index is empty, then register the command menus."""
-    services: Services = application.bot_data["services"]
-    if services.jobs is not None:  # a replica: the worker seeds and imports the sources file
-        await services.jobs.open()
-    else:
-        await asyncio.to_thread(services.engine.import_sources_file)
-        report = await asyncio.to_thread(services.engine.ensure_seeded)
-        if report is not None:
-            log.info("indexed the seeds: %d documents, %d chunks", report.documents_added, report.chunks_embedded)
-    await asyncio.to_thread(lambda: services.engine.keyword)  # build the keyword index before the first question
+async def prepare(settings: Settings, role: RoleBuilder, application: BotApplication) -> None:
+    """Build the services for this process's role and start them (seeding an empty index when
+    this process writes it), then register the command menus."""
+    built = await asyncio.to_thread(role, functools.partial(tell, application.bot))
+    application.bot_data.services = Services(settings, built, ChatLog(built.answering.catalog))
+    await built.start()
     commands = [BotCommand(name, description) for name, description in COMMANDS]
     await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
     await application.bot.set_my_commands(commands, scope=BotCommandScopeAllGroupChats())
     admin_commands = commands + [BotCommand(name, description) for name, description in ADMIN_COMMANDS]
-    for admin_id in services.settings.admin_user_ids:
+    for admin_id in settings.admin_user_ids:
         try:  # an admin's private chat shows the admin commands too, once they have started the bot
             await application.bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(admin_id))
         except TelegramError as error:
@@ -123,7 +115,12 @@ async def prepare(application: BotApplication) -> None:
     log.info("bot @%s is ready", application.bot.username)
 
 
-async def close_jobs(application: BotApplication) -> None:
-    services: Services = application.bot_data["services"]
-    if services.jobs is not None:
-        await services.jobs.close()
+async def stop(application: BotApplication) -> None:
+    """Once updates stop: let a job running here finish while the bot can still report it."""
+    await application.bot_data.services.role.stop()
+
+
+async def close(application: BotApplication) -> None:
+    """After shutdown (also when post_init failed): release the model client and the catalog."""
+    if application.bot_data.ready:
+        await application.bot_data.services.role.close()

@@ -30,7 +30,7 @@ async def context_for(services: Services, message: Message, bot_id: int) -> Cont
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
         row = await asyncio.to_thread(services.chat.question_for_message, message.chat_id, replied.message_id)
         if row is not None:
-            understood = await asyncio.to_thread(services.engine.answers.understand, row.question)
+            understood = await asyncio.to_thread(services.answering.answers.understand, row.question)
             return Context(understood.tickers, understood.text, detect(row.question), explicit=True)
     last = await asyncio.to_thread(
         services.chat.recall, message.chat_id, message.message_thread_id or 0, FOLLOW_UP_WINDOW

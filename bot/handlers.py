@@ -20,9 +20,9 @@ from bot.context import BotContext, Services
 from bot.conversation import context_for, record, remember
 from bot.messages import reply, user_language
 from bot.moves import send_chart
+from bot.ratelimiter import ChatRateLimiter
 from bot.render import escape, render_html, split_html
 from bot.streaming import LiveReply
-from bot.telegram_api import ChatRateLimiter
 from knowledge.catalog import QuestionRow
 from knowledge.catalog.chatlog import ChatLog, Votes
 from knowledge.prompts import render
@@ -101,7 +101,7 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     started = time.perf_counter()
     follows = await context_for(services, message, context.bot.id)
     live = LiveReply(message, room=_room(context, message.chat_id))
-    result = await services.engine.answer(question, live.update, follows)
+    result = await services.answering.answer(question, live.update, follows)
     await remember(services, message, result)
     sent = await live.finish(render_html(result), vote_buttons())
     await record(services, message, result, sent, ms=round((time.perf_counter() - started) * 1000))
@@ -183,7 +183,7 @@ async def group_is_queued(application: Application[Any, Any, Any, Any, Any, Any]
     message = update.effective_message
     if message is None:
         return
-    services: Services = application.bot_data["services"]
+    services: Services = application.bot_data.services
     due = await asyncio.to_thread(services.chat.notice_due, message.chat.id, "queued", QUEUE_NOTICE_EVERY)
     if due:
         text = escape(render("bot_group_queued", user_language(update, message.text or "")))
@@ -203,11 +203,11 @@ async def sources(update: Update, context: BotContext) -> None:
 
 
 def sources_text(context: BotContext, language: str) -> str:
-    engine = context.services.engine
-    documents = engine.catalog.documents()
-    run = engine.catalog.last_run()
+    answering = context.services.answering
+    documents = answering.catalog.documents()
+    run = answering.catalog.last_run()
     refreshed = run.finished_at.strftime("%Y-%m-%d %H:%M UTC") if run and run.finished_at else "–"
-    lines = "\n".join(f"• {escape(describe(source))}" for source in engine.catalog.sources())
+    lines = "\n".join(f"• {escape(describe(source))}" for source in answering.catalog.sources())
     lines += "\n\n" + "\n".join(
         f"• {escape(row.published or '–')} · {escape(row.tickers or '–')} · {escape(row.title)}"
         for row in documents[:30]
@@ -218,7 +218,7 @@ def sources_text(context: BotContext, language: str) -> str:
         "bot_sources",
         language,
         documents=len(documents),
-        chunks=engine.store.count(),
+        chunks=answering.store.count(),
         last_refresh=refreshed,
         lines=lines,
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Bot, Message, Update
 from telegram.constants import ChatType, ParseMode
 
+from bot.render import escape
 from knowledge.text.language import detect
 
 
@@ -26,3 +27,9 @@ async def reply(message: Message, text: str, **kwargs: object) -> Message:
         disable_web_page_preview=True,
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+async def tell(bot: Bot, chat_id: int, text: str) -> None:
+    """A finished job's plain-text report, sent as the admin's command was answered (in their
+    private chat: HTML, no link previews)."""
+    await bot.send_message(chat_id, escape(text), parse_mode=ParseMode.HTML, disable_web_page_preview=True)

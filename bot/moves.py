@@ -25,9 +25,9 @@ async def send_chart(services: Services, question: Message, answer: Answer) -> N
     """The answer's chart as a photo replying to the question; a chart that fails costs nothing else."""
     if answer.move is None:
         return
-    company = services.engine.companies.display(answer.move.ticker)
+    company = services.answering.companies.display(answer.move.ticker)
     try:
-        png = await asyncio.to_thread(services.engine.answers.prices.chart, answer, company)  # drawn off the loop
+        png = await asyncio.to_thread(services.answering.prices.chart, answer, company)  # drawn off the loop
         if png:
             await question.reply_photo(png, do_quote=question.chat.type != "private")
     except (ValueError, OSError, TelegramError) as error:
@@ -42,17 +42,17 @@ async def move_command(update: Update, context: BotContext) -> None:
     services = context.services
     wanted = " ".join(context.args or []).strip()
     language = user_language(update)
-    tickers = services.engine.companies.find_loosely(wanted) or ((wanted.upper(),) if wanted else ())
+    tickers = services.answering.companies.find_loosely(wanted) or ((wanted.upper(),) if wanted else ())
     if not tickers:
         await message.reply_text(escape(render("bot_move_usage", language)), parse_mode=ParseMode.HTML)
         return
-    prices = services.engine.answers.prices
+    prices = services.answering.prices
     move = await asyncio.to_thread(prices.move, tickers[0], Asked())
     if move is None:
-        text = render("move_no_prices", language, company=services.engine.companies.display(tickers[0]))
+        text = render("move_no_prices", language, company=services.answering.companies.display(tickers[0]))
         await message.reply_text(escape(text), parse_mode=ParseMode.HTML)
         return
-    company = services.engine.companies.display(move.ticker)
+    company = services.answering.companies.display(move.ticker)
     question = Question(wanted, wanted, language, (move.ticker,), "move")
     answer = Answer(
         wanted, line(move, question, company), (), render("disclaimer", language), language, False, True, move=move

@@ -1,18 +1,17 @@
 """How the bot talks to the Bot API: which updates it asks for, how it survives one it cannot parse,
-how it paces requests per chat, and how private chats keep moving while a busy group waits."""
+and how private chats keep moving while a busy group waits."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import RetryAfter
-from telegram.ext import AIORateLimiter, BaseUpdateProcessor, ExtBot
+from telegram.ext import BaseUpdateProcessor, ExtBot
+from telegram.request import HTTPXRequest
 from typing_extensions import override
 
 log = logging.getLogger(__name__)
@@ -22,21 +21,24 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
-class InvestorBot(ExtBot[int]):
-    """ExtBot that replaces an update it cannot parse by an empty one, so polling moves past it.
+class UpdatesRequest(HTTPXRequest):
+    """The HTTP client for getUpdates (PTB's `get_updates_request`): an update in the response that
+    the library cannot parse is replaced by its bare id, so polling moves past it.
 
     Without this, one malformed update makes every getUpdates call fail on the same batch,
     forever, and nobody gets an answer again.
     """
 
-    async def _post(self, endpoint: str, data: Any = None, **kwargs: Any) -> Any:
-        result = await super()._post(endpoint, data, **kwargs)
-        if endpoint == "getUpdates" and isinstance(result, list):
-            return [parseable(raw, self) for raw in result]
-        return result
+    @staticmethod
+    @override
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        response = HTTPXRequest.parse_json_payload(payload)
+        if isinstance(response.get("result"), list):
+            response["result"] = [parseable(raw, None) for raw in response["result"]]
+        return response
 
 
-def parseable(raw: Any, bot: ExtBot[Any]) -> Any:
+def parseable(raw: Any, bot: ExtBot[Any] | None) -> Any:
     """The update as it came, or just its id when the library cannot read it (logged once)."""
     try:
         Update.de_json(raw, bot)
@@ -46,55 +48,6 @@ def parseable(raw: Any, bot: ExtBot[Any]) -> Any:
         log.warning("skipped update %s (%s) that could not be parsed: %s", update_id, ",".join(kinds), error)
         return {"update_id": update_id}
     return raw
-
-
-class ChatRateLimiter(AIORateLimiter):
-    """PTB's limiter (30 messages a second, 20 a minute per group), with two changes.
-
-    A 429 in one chat pauses that request only: PTB's pauses every request of the bot, so one
-    flooded group would hold up every private chat. And callers may ask whether a group still has
-    room this minute, to skip what nobody needs (chat actions, preview edits) when it has not.
-    """
-
-    @override
-    async def process_request(  # the library's signature
-        self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        retries = rate_limit_args or self._max_retries
-        chat_id = data.get("chat_id")
-        with contextlib.suppress(ValueError, TypeError):
-            chat_id = int(chat_id)  # type: ignore[arg-type]
-        group: int | str | bool = (
-            chat_id if (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str) else False
-        )
-        for attempt in range(retries + 1):
-            try:
-                return await self._run_request(
-                    chat=chat_id is not None,
-                    group=group,
-                    allow_paid_broadcast=bool(data.get("allow_paid_broadcast", False)),
-                    callback=callback,
-                    args=args,
-                    kwargs=kwargs,
-                )
-            except RetryAfter as error:
-                if attempt == retries:
-                    raise
-                wait = error.retry_after.total_seconds() if hasattr(error.retry_after, "total_seconds") else 1.0
-                log.info("Telegram asked to wait %.0f s before the next %s to chat %s", wait, endpoint, chat_id)
-                await asyncio.sleep(float(wait) + 0.1)
-        raise AssertionError("unreachable")
-
-    def group_has_room(self, chat_id: int) -> bool:
-        """False when the group's per-minute budget is used up (what is sent now has to wait)."""
-        limiter = self._group_limiters.get(chat_id)
-        return limiter is None or limiter.has_capacity()
 
 
 class ChatFairProcessor(BaseUpdateProcessor):

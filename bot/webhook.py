@@ -87,22 +87,26 @@ async def serve(application: BotApplication, settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with application:
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
-        server = HTTPServer(web, xheaders=True)
-        server.listen(settings.webhook_port, settings.webhook_listen)
-        await application.bot.set_webhook(
-            url=f"{settings.webhook_url.rstrip('/')}/{path}",
-            secret_token=secret or None,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-        log.info("webhook server listening on %s:%d", settings.webhook_listen, settings.webhook_port)
-        try:
-            await stop.wait()
-        finally:
-            server.stop()
-            await application.stop()
-            if application.post_stop is not None:
-                await application.post_stop(application)
+    try:
+        async with application:
+            if application.post_init is not None:
+                await application.post_init(application)
+            await application.start()
+            server = HTTPServer(web, xheaders=True)
+            server.listen(settings.webhook_port, settings.webhook_listen)
+            await application.bot.set_webhook(
+                url=f"{settings.webhook_url.rstrip('/')}/{path}",
+                secret_token=secret or None,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info("webhook server listening on %s:%d", settings.webhook_listen, settings.webhook_port)
+            try:
+                await stop.wait()
+            finally:
+                server.stop()
+                await application.stop()
+                if application.post_stop is not None:
+                    await application.post_stop(application)
+    finally:  # as run_polling does: the services are released after the application shut down
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 from tests.conftest import SEEDS
 
+COMMAND = [sys.executable, "-m", "apps"]
+"""`investorbot` as this checkout runs it."""
+
 
 def environment(data: Path, **extra: str) -> dict[str, str]:
     return {
@@ -32,7 +35,7 @@ def run_cli(
     """`investorbot ARGS` with DATA_DIR=data (plus `settings` and `extra`); `prefix` wraps the command."""
     extra = {**(settings or {}), **extra}
     return subprocess.run(
-        [*(prefix or []), sys.executable, "-m", "bot", *args],
+        [*(prefix or []), *COMMAND, *args],
         cwd=data.parent,
         env=environment(data, **extra),
         input=stdin,

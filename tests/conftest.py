@@ -1,4 +1,4 @@
-"""Shared fixtures: one embedding model per session, settings in a scratch folder, a seeded engine."""
+"""Shared fixtures: one embedding model per session, settings in a scratch folder, a seeded index."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder, make_embedder
 from knowledge.settings import Settings
+from knowledge.wiring.answering import Answering
+from knowledge.wiring.local import Local
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -55,8 +56,9 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[Engine]:
-    """An engine over the seeds, indexed once for the read-only tests."""
-    engine = Engine(make_settings(tmp_path_factory.mktemp("seeded")), embedder)
-    engine.ensure_seeded()
-    yield engine
+def seeded(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[Answering]:
+    """The answering side over the seeds, indexed once for the read-only tests."""
+    local = Local(make_settings(tmp_path_factory.mktemp("seeded")), embedder)
+    local.indexing.ensure_seeded()
+    yield local.answering
+    local.close()

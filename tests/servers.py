@@ -16,6 +16,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.commandline import COMMAND
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -57,7 +59,7 @@ class Role:
         data.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", *args],
+            [*COMMAND, *args],
             cwd=data,
             env={**os.environ, **env, "DATA_DIR": str(data / "data")},
             stdout=self._log,

@@ -1,10 +1,12 @@
-"""The job queue as the bot and the worker see it: bound to DATABASE_URL, schema in place, and
-the few ways to enqueue a job. The single-machine default (JOBS=inline) never touches this."""
+"""The job queue on PostgreSQL (procrastinate), as bot replicas and workers see it: one App per
+process, bound to DATABASE_URL, with the tasks registered; the schema in place; `QueueJobs`, the
+way to enqueue. The single-machine default (JOBS=inline) never touches this."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 import procrastinate
@@ -12,6 +14,7 @@ import psycopg
 from procrastinate.exceptions import AlreadyEnqueued
 
 from knowledge.jobs import tasks
+from knowledge.jobs.interface import Accepted
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -27,17 +30,10 @@ def conninfo(database_url: str) -> str:
     return f"postgresql://{rest}"
 
 
-def bind(settings: Settings, *, schedule: bool = False) -> procrastinate.App:
-    """The tasks' app, connected to DATABASE_URL; with the scheduled refresh when `schedule`."""
-    app = tasks.app
-    connector = procrastinate.PsycopgConnector(conninfo=conninfo(settings.database_url))
-    # What `App.replace_connector` does, kept for the process's life (tasks refer to this app).
-    app.connector = connector
-    app.job_manager.connector = connector
-    cron = settings.refresh_schedule
-    registered = (tasks.scheduled_refresh.name, "refresh") in app.periodic_registry.periodic_tasks
-    if schedule and cron and not registered:
-        app.periodic(cron=cron, periodic_id="refresh")(tasks.scheduled_refresh)
+def make_app(settings: Settings) -> procrastinate.App:
+    """This process's App: connected to DATABASE_URL (on `open_async`), with every task defined."""
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(settings.database_url)))
+    tasks.register(app)
     return app
 
 
@@ -61,12 +57,12 @@ def counts(settings: Settings) -> dict[str, int]:
     return {str(state): int(number) for state, number in rows}
 
 
-class Jobs:
-    """Enqueueing, for bot replicas: every call returns at once; the worker reports back."""
+class QueueJobs:
+    """`Jobs` put in the queue for a worker (JOBS=queue); the worker reports back to the chat."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self.app = bind(settings)
+        self.app = make_app(settings)
 
     async def open(self) -> None:
         await asyncio.to_thread(ensure_schema, self._settings)
@@ -75,22 +71,30 @@ class Jobs:
     async def close(self) -> None:
         await self.app.close_async()
 
-    async def refresh(self, source_ids: list[int] | None, chat_id: int | None, language: str) -> bool:
-        """Queue a refresh; False when a full refresh is already waiting (it will cover this one)."""
-        task = tasks.refresh.configure(queueing_lock=tasks.REFRESH_ALL) if source_ids is None else tasks.refresh
-        try:
-            ids: Any = source_ids  # a JSON list or null in the job's arguments
-            await task.defer_async(source_ids=ids, chat_id=chat_id, language=language)
-        except AlreadyEnqueued:
-            return False
-        return True
+    async def refresh(self, source_ids: list[int] | None, chat_id: int | None, language: str) -> Accepted:
+        """Queue a refresh; WAITING when a full refresh is already waiting (it will cover this one)."""
+        ids: Any = source_ids  # a JSON list or null in the job's arguments
+        waiting = tasks.REFRESH_ALL if source_ids is None else None
+        return await self._defer("refresh", waiting, source_ids=ids, chat_id=chat_id, language=language)
 
-    async def remove_source(self, source_id: int, chat_id: int | None, language: str) -> None:
-        await tasks.remove_source.defer_async(source_id=source_id, chat_id=chat_id, language=language)
+    async def remove_source(self, source_id: int, chat_id: int | None, language: str) -> Accepted:
+        return await self._defer("remove_source", None, source_id=source_id, chat_id=chat_id, language=language)
 
-    async def rebuild(self, chat_id: int | None, language: str) -> bool:
+    async def rebuild(self, chat_id: int | None, language: str) -> Accepted:
+        return await self._defer("rebuild", None, chat_id=chat_id, language=language)
+
+    async def refresh_prices(self, tickers: list[str] | None, chat_id: int | None, language: str) -> Accepted:
+        listed: Any = tickers
+        return await self._defer("refresh_prices", None, tickers=listed, chat_id=chat_id, language=language)
+
+    async def scheduled_refresh(self) -> Accepted:
+        """A tick of the schedule now, out of turn (the workers run the regular ticks themselves)."""
+        return await self._defer("scheduled_refresh", None, timestamp=int(time.time()))
+
+    async def _defer(self, name: str, queueing_lock: str | None, **arguments: Any) -> Accepted:
+        options = {"queueing_lock": queueing_lock} if queueing_lock else {}
         try:
-            await tasks.rebuild.defer_async(chat_id=chat_id, language=language)
+            await self.app.configure_task(name, allow_unknown=False, **options).defer_async(**arguments)
         except AlreadyEnqueued:
-            return False
-        return True
+            return Accepted.WAITING
+        return Accepted.QUEUED

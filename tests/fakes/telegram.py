@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import json
 import re
@@ -19,8 +20,12 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.app import BotApplication, prepare
+from bot.app import BotApplication, build_application
 from bot.telegram_api import ALLOWED_UPDATES
+from knowledge.index.embedder import Embedder
+from knowledge.settings import Settings
+from knowledge.wiring.answering import Answering
+from knowledge.wiring.bot_role import bot_role
 
 BOT_ID = 777000
 BOT_USERNAME = "InvestorTestBot"
@@ -310,11 +315,19 @@ def _html_problem(params: dict[str, Any]) -> str | None:
     return checker.problem
 
 
+def bot_application(settings: Settings, embedder: Embedder, answering: type[Answering] = Answering) -> BotApplication:
+    """The bot's Application for the settings' role, with the session's embedding model (and an
+    answering side a test scripts)."""
+    return build_application(settings, functools.partial(bot_role, settings, embedder=embedder, answering=answering))
+
+
 @contextlib.asynccontextmanager
 async def running(application: BotApplication) -> AsyncIterator[BotApplication]:
-    """Start the application as run_polling would (post_init included), and stop it afterwards."""
+    """Start the application as run_polling would (post_init included), and stop it afterwards
+    (post_stop and post_shutdown included)."""
     await application.initialize()
-    await prepare(application)
+    assert application.post_init and application.post_stop and application.post_shutdown
+    await application.post_init(application)
     await application.start()
     assert application.updater is not None
     await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
@@ -323,7 +336,9 @@ async def running(application: BotApplication) -> AsyncIterator[BotApplication]:
     finally:
         await application.updater.stop()
         await application.stop()
+        await application.post_stop(application)
         await application.shutdown()
+        await application.post_shutdown(application)
 
 
 def _entities(text: str) -> list[dict[str, Any]]:

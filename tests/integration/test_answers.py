@@ -7,7 +7,7 @@ import re
 import pytest
 
 from knowledge.answer.citations import markers
-from knowledge.engine import Engine
+from knowledge.wiring.answering import Answering
 from tests.answers import quoted_lines, unquoted
 
 FORBIDDEN = (
@@ -19,7 +19,7 @@ FORBIDDEN = (
 )
 
 
-def test_why_is_alibaba_down_names_retail_sales_with_citations(seeded: Engine) -> None:
+def test_why_is_alibaba_down_names_retail_sales_with_citations(seeded: Answering) -> None:
     answer = seeded.ask("Why is Alibaba down?")
 
     assert answer.grounded
@@ -40,7 +40,7 @@ def test_why_is_alibaba_down_names_retail_sales_with_citations(seeded: Engine) -
         "What is happening with JD.com?",
     ],
 )
-def test_every_marker_has_a_citation_and_every_sentence_is_quoted(seeded: Engine, question: str) -> None:
+def test_every_marker_has_a_citation_and_every_sentence_is_quoted(seeded: Answering, question: str) -> None:
     answer = seeded.ask(question)
 
     numbers = {citation.n for citation in answer.citations}
@@ -57,7 +57,7 @@ def test_every_marker_has_a_citation_and_every_sentence_is_quoted(seeded: Engine
     ],
 )
 def test_advice_requests_get_facts_no_call_and_a_disclaimer(
-    seeded: Engine, question: str, language: str, refusal: str
+    seeded: Answering, question: str, language: str, refusal: str
 ) -> None:
     answer = seeded.ask(question)
 
@@ -73,7 +73,7 @@ def test_advice_requests_get_facts_no_call_and_a_disclaimer(
     "question",
     ["Why is Tesla down?", "What did Rheinmetall report?", "What drove 3M's operating margin in 2022?"],
 )
-def test_companies_outside_the_corpus_are_not_covered(seeded: Engine, question: str) -> None:
+def test_companies_outside_the_corpus_are_not_covered(seeded: Answering, question: str) -> None:
     answer = seeded.ask(question)
 
     assert not answer.grounded
@@ -82,7 +82,7 @@ def test_companies_outside_the_corpus_are_not_covered(seeded: Engine, question: 
     assert "Alibaba" not in answer.text
 
 
-def test_german_question_gets_german_frame(seeded: Engine) -> None:
+def test_german_question_gets_german_frame(seeded: Answering) -> None:
     answer = seeded.ask("Warum fällt die Alibaba-Aktie?")
 
     assert answer.language == "de"
@@ -101,7 +101,7 @@ def test_german_question_gets_german_frame(seeded: Engine) -> None:
         "Soll ich JD.com kaufen?",
     ],
 )
-def test_clickbait_and_planted_instructions_never_reach_an_answer(seeded: Engine, question: str) -> None:
+def test_clickbait_and_planted_instructions_never_reach_an_answer(seeded: Answering, question: str) -> None:
     answer = seeded.ask(question)
 
     shown = answer.text + "".join(citation.quote for citation in answer.citations)
@@ -110,7 +110,7 @@ def test_clickbait_and_planted_instructions_never_reach_an_answer(seeded: Engine
 
 
 @pytest.mark.parametrize("question", ["", "   ", "🚀🚀🚀", "<b>hi</b>", "x" * 5000, "???"])
-def test_odd_input_gives_a_guarded_answer(seeded: Engine, question: str) -> None:
+def test_odd_input_gives_a_guarded_answer(seeded: Answering, question: str) -> None:
     answer = seeded.ask(question)
 
     assert answer.disclaimer
@@ -118,7 +118,7 @@ def test_odd_input_gives_a_guarded_answer(seeded: Engine, question: str) -> None
 
 
 @pytest.mark.parametrize("question", ["Why is JD.com under pressure?", "Warum steht JD.com unter Druck?"])
-def test_a_why_answer_puts_the_companys_own_drivers_before_the_market(seeded: Engine, question: str) -> None:
+def test_a_why_answer_puts_the_companys_own_drivers_before_the_market(seeded: Answering, question: str) -> None:
     answer = seeded.ask(question)
 
     lines = [line for line, _ in quoted_lines(answer)]

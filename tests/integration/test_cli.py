@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from knowledge.catalog import DocumentRow
 from tests.commandline import run_cli
 from tests.conftest import ROOT, SEEDS
 
@@ -38,6 +39,7 @@ def test_ask_json_from_stdin_indexes_seeds_first_and_obeys_the_schema(tmp_path: 
 def test_reindex_json_twice_embeds_nothing_the_second_time(tmp_path: Path) -> None:
     ingest = _run(tmp_path, "ingest", "--json", str(SEEDS))
     again = _run(tmp_path, "reindex", "--json")
+    listed = _run(tmp_path, "sources", "--json")
 
     assert ingest.returncode == 0, ingest.stderr
     assert json.loads(ingest.stdout)["documents_added"] == 12
@@ -50,6 +52,8 @@ def test_reindex_json_twice_embeds_nothing_the_second_time(tmp_path: Path) -> No
         "chunks_embedded": 0,
         "errors": [],
     }
+    # Every run prints a document's fields in the same order: its table's.
+    assert [list(row) for row in json.loads(listed.stdout)] == [list(DocumentRow.model_fields)] * 12
 
 
 def test_help_and_bad_paths_get_clear_messages(tmp_path: Path) -> None:
@@ -64,4 +68,4 @@ def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "investorbot"
 
     assert script.exists(), "pip install -e . creates the investorbot command"
-    assert ROOT.joinpath("bot", "__main__.py").exists()
+    assert ROOT.joinpath("apps", "__main__.py").exists()

@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from sqlmodel import select
 
 from knowledge.catalog import Catalog, IndexRun
 from knowledge.index.store import StoreOpener
-from tests.commandline import environment, run_cli
+from tests.commandline import COMMAND, environment, run_cli
 from tests.conftest import SEEDS, make_settings
 from tests.fakes.openai_server import FakeOpenAI
 
@@ -107,7 +106,7 @@ def test_a_killed_ingest_is_marked_interrupted_and_its_chunks_swept(tmp_path: Pa
     assert run_cli(data, "ingest", str(SEEDS)).returncode == 0
     big = _long_text(tmp_path / "big.md", 3000)
     running = subprocess.Popen(
-        [sys.executable, "-m", "bot", "ingest", str(big)],
+        [*COMMAND, "ingest", str(big)],
         cwd=tmp_path,
         env=environment(data),
         stdout=subprocess.DEVNULL,
@@ -188,7 +187,7 @@ async def test_an_endpoint_echoing_the_api_key_never_gets_it_into_the_output(tmp
     model.behaviour = "bad-key"
     key = "sk-live-abcdef0123456789SECRET"
     data = tmp_path / "data"
-    command = [sys.executable, "-m", "bot", "-v", "ask", "Why is Alibaba down?"]
+    command = [*COMMAND, "-v", "ask", "Why is Alibaba down?"]
     env = environment(data, LLM_BASE_URL=model.url, LLM_MODEL="fake", LLM_API_KEY=key)
     try:
         process = await asyncio_subprocess(command, env, tmp_path)

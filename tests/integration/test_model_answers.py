@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from knowledge.answer.citations import markers
-from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder
 from knowledge.prompts import render
+from knowledge.wiring.answering import Answering
+from knowledge.wiring.local import Local
 from tests.conftest import SEEDS, make_settings
 from tests.fakes.openai_server import FakeOpenAI
 
@@ -28,25 +29,25 @@ async def model() -> AsyncIterator[FakeOpenAI]:
 
 
 @pytest.fixture
-async def engine(
+async def answering(
     model: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
-) -> AsyncIterator[Engine]:
+) -> AsyncIterator[Answering]:
     model.behaviour, model.requests[:] = "good", []
     root = tmp_path_factory.mktemp("model")
     settings = make_settings(
         root, llm_base_url=model.url, llm_api_key="sk-test", llm_model="fake-model", llm_timeout_seconds=3
     )
-    shared = Engine(settings, embedder)
-    shared.ingest([SEEDS])
-    yield shared
-    await shared.aclose()
+    shared = Local(settings, embedder)
+    shared.indexing.librarian.ingest([SEEDS])
+    yield shared.answering
+    await shared.answering.aclose()
     shared.close()
 
 
-async def test_good_model_answer_is_cited_guarded_and_disclaimed(engine: Engine, model: FakeOpenAI) -> None:
+async def test_good_model_answer_is_cited_guarded_and_disclaimed(answering: Answering, model: FakeOpenAI) -> None:
     seen: list[str] = []
 
-    answer = await engine.answer("Why is Alibaba down?", seen.append)
+    answer = await answering.answer("Why is Alibaba down?", seen.append)
 
     assert answer.mode == "model" and answer.model == "fake-model"
     assert "1.3%" in answer.text and set(markers(answer.text)) == {c.n for c in answer.citations}
@@ -58,14 +59,14 @@ async def test_good_model_answer_is_cited_guarded_and_disclaimed(engine: Engine,
     system, user = request["messages"]
     assert "data, never instructions" in system["content"]
     assert "[1] " in user["content"] and "Answer in English" in user["content"]
-    assert request["max_tokens"] == engine.settings.llm_max_tokens
+    assert request["max_tokens"] == answering.settings.llm_max_tokens
     assert "Why Alibaba shares slipped" in user["content"]
 
 
-async def test_german_question_asks_for_a_german_answer(engine: Engine, model: FakeOpenAI) -> None:
+async def test_german_question_asks_for_a_german_answer(answering: Answering, model: FakeOpenAI) -> None:
     model.behaviour = "german"
 
-    answer = await engine.answer("Warum fällt die Alibaba-Aktie?")
+    answer = await answering.answer("Warum fällt die Alibaba-Aktie?")
 
     assert "Answer in German" in model.requests[-1]["messages"][1]["content"]
     assert answer.language == "de" and "keine Anlageberatung" in answer.disclaimer
@@ -74,12 +75,14 @@ async def test_german_question_asks_for_a_german_answer(engine: Engine, model: F
 
 @pytest.mark.parametrize("behaviour", ["invent", "buy", "obey", "clickbait"])
 async def test_misbehaving_models_never_reach_the_user_unguarded(
-    engine: Engine, model: FakeOpenAI, behaviour: str
+    answering: Answering, model: FakeOpenAI, behaviour: str
 ) -> None:
     model.behaviour = behaviour
     seen: list[str] = []
 
-    answer = await engine.answer("Should I buy Alibaba?" if behaviour == "buy" else "Why is Alibaba down?", seen.append)
+    answer = await answering.answer(
+        "Should I buy Alibaba?" if behaviour == "buy" else "Why is Alibaba down?", seen.append
+    )
 
     notice = render("advice_notice", "en")
     for text in [answer.text, *seen]:
@@ -90,10 +93,12 @@ async def test_misbehaving_models_never_reach_the_user_unguarded(
     assert answer.mode == "model"
 
 
-async def test_answer_without_valid_citations_is_replaced_by_the_offline_one(engine: Engine, model: FakeOpenAI) -> None:
+async def test_answer_without_valid_citations_is_replaced_by_the_offline_one(
+    answering: Answering, model: FakeOpenAI
+) -> None:
     model.behaviour = "uncited"
 
-    answer = await engine.answer("Why is Alibaba down?")
+    answer = await answering.answer("Why is Alibaba down?")
 
     assert answer.mode == "extractive"
     assert "cited no source" in answer.text
@@ -105,12 +110,12 @@ async def test_answer_without_valid_citations_is_replaced_by_the_offline_one(eng
     [("stall", 1, "did not answer within 3 seconds"), ("error500", 2, "could not be reached")],
 )
 async def test_model_down_gives_offline_answer_within_the_timeout(
-    engine: Engine, model: FakeOpenAI, behaviour: str, calls: int, note: str
+    answering: Answering, model: FakeOpenAI, behaviour: str, calls: int, note: str
 ) -> None:
     model.behaviour = behaviour
     started = time.monotonic()
 
-    answer = await engine.answer("Why is Alibaba down?")
+    answer = await answering.answer("Why is Alibaba down?")
 
     # Well before the stalled model would answer; slack for a loaded machine, where retrieval is slow.
     assert time.monotonic() - started < 3 + 3.5
@@ -119,10 +124,10 @@ async def test_model_down_gives_offline_answer_within_the_timeout(
     assert len(model.requests) == calls
 
 
-async def test_rate_limited_model_is_retried_once(engine: Engine, model: FakeOpenAI) -> None:
+async def test_rate_limited_model_is_retried_once(answering: Answering, model: FakeOpenAI) -> None:
     model.behaviour = "429-once"
 
-    answer = await engine.answer("Why is Alibaba down?")
+    answer = await answering.answer("Why is Alibaba down?")
 
     assert len(model.requests) == 2
     assert answer.mode == "model"
@@ -130,31 +135,31 @@ async def test_rate_limited_model_is_retried_once(engine: Engine, model: FakeOpe
 
 async def test_connection_refused_falls_back_quickly(tmp_path: Path, embedder: Embedder) -> None:
     settings = make_settings(tmp_path, llm_base_url="http://127.0.0.1:9/v1", llm_model="m", llm_timeout_seconds=5)
-    engine = Engine(settings, embedder)
-    engine.ingest([SEEDS])
+    local = Local(settings, embedder)
+    local.indexing.librarian.ingest([SEEDS])
     started = time.monotonic()
 
-    answer = await engine.answer("Why is Alibaba down?")
+    answer = await local.answering.answer("Why is Alibaba down?")
 
     assert time.monotonic() - started < 5
     assert answer.mode == "extractive" and answer.grounded
-    await engine.aclose()
-    engine.close()
+    await local.answering.aclose()
+    local.close()
 
 
-async def test_questions_outside_the_sources_do_not_reach_the_model(engine: Engine, model: FakeOpenAI) -> None:
-    answer = await engine.answer("Why is Tesla down?")
+async def test_questions_outside_the_sources_do_not_reach_the_model(answering: Answering, model: FakeOpenAI) -> None:
+    answer = await answering.answer("Why is Tesla down?")
 
     assert not answer.grounded and model.requests == []
 
 
 async def test_sentences_with_figures_their_sources_lack_never_reach_the_user(
-    engine: Engine, model: FakeOpenAI
+    answering: Answering, model: FakeOpenAI
 ) -> None:
     model.behaviour, model.word_delay = "wrong-figure", 0.02
     seen: list[str] = []
 
-    answer = await engine.answer("Why is Alibaba down?", seen.append)
+    answer = await answering.answer("Why is Alibaba down?", seen.append)
 
     assert answer.mode == "model" and answer.dropped_sentences == 2
     assert answer.as_json()["dropped_sentences"] == 2
@@ -164,21 +169,21 @@ async def test_sentences_with_figures_their_sources_lack_never_reach_the_user(
 
 
 async def test_an_answer_made_only_of_invented_figures_is_replaced_and_says_why(
-    engine: Engine, model: FakeOpenAI
+    answering: Answering, model: FakeOpenAI
 ) -> None:
     model.behaviour = "all-invented"
 
-    answer = await engine.answer("Why is Alibaba down?")
+    answer = await answering.answer("Why is Alibaba down?")
 
     assert answer.mode == "extractive" and answer.dropped_sentences == 1
     assert "figures its sources do not hold" in answer.text and "7.2" not in answer.text
 
 
-async def test_a_model_that_repeats_itself_is_cut_short(engine: Engine, model: FakeOpenAI) -> None:
+async def test_a_model_that_repeats_itself_is_cut_short(answering: Answering, model: FakeOpenAI) -> None:
     model.behaviour, model.word_delay = "loop", 0.005
     started = time.monotonic()
 
-    answer = await engine.answer("Why is Alibaba down?")
+    answer = await answering.answer("Why is Alibaba down?")
 
     # Cut short, not timed out (a timeout would end in the offline answer); slack for a loaded machine.
     assert time.monotonic() - started < 3 + 3.5

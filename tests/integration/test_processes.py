@@ -4,23 +4,22 @@ and writers take turns."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
-from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder
-from tests.commandline import environment, run_cli
+from knowledge.wiring.local import Local
+from tests.commandline import COMMAND, environment, run_cli
 from tests.conftest import make_settings
 
 KESTREL = "---\ntitle: Kestrel Robotics wins a port contract\npublished: 2025-12-19\n---\n{}\n"
 
 
 def test_a_running_reader_answers_from_documents_another_process_ingested(tmp_path: Path, embedder: Embedder) -> None:
-    reader = Engine(make_settings(tmp_path, index_poll_seconds=0.5), embedder)
-    reader.ensure_seeded()
-    before = reader.ask("How many cranes did Kestrel Robotics sell to the port of Hamburg?")
+    reader = Local(make_settings(tmp_path, index_poll_seconds=0.5), embedder)
+    reader.indexing.ensure_seeded()
+    before = reader.answering.ask("How many cranes did Kestrel Robotics sell to the port of Hamburg?")
     news = tmp_path / "news"
     news.mkdir()
     (news / "kestrel.md").write_text(
@@ -31,7 +30,7 @@ def test_a_running_reader_answers_from_documents_another_process_ingested(tmp_pa
     deadline, after = time.monotonic() + 30, before
     while time.monotonic() < deadline and not after.grounded:
         time.sleep(0.3)
-        after = reader.ask("How many cranes did Kestrel Robotics sell to the port of Hamburg?")
+        after = reader.answering.ask("How many cranes did Kestrel Robotics sell to the port of Hamburg?")
 
     assert written.returncode == 0, written.stderr
     assert not before.grounded
@@ -40,21 +39,21 @@ def test_a_running_reader_answers_from_documents_another_process_ingested(tmp_pa
 
 
 def test_a_second_writer_waits_or_says_who_holds_the_index(tmp_path: Path, embedder: Embedder) -> None:
-    engine = Engine(make_settings(tmp_path), embedder)
-    engine.ensure_seeded()
+    local = Local(make_settings(tmp_path), embedder)
+    local.indexing.ensure_seeded()
     data = tmp_path / "data"
     released = threading.Event()
 
     def hold() -> None:
-        with engine.writer.session("scheduled refresh"):
-            released.wait(30)
+        with local.indexing.writer.session("scheduled refresh"):
+            released.wait(120)  # released as soon as the second writer waits; the limit is for a broken run
 
     holder = threading.Thread(target=hold)
     holder.start()
     time.sleep(0.5)
     refused = run_cli(data, "refresh", INDEX_LOCK_WAIT_SECONDS="0")
     waiting = subprocess.Popen(
-        [sys.executable, "-m", "bot", "refresh", "--json"],
+        [*COMMAND, "refresh", "--json"],
         cwd=tmp_path,
         env=environment(data, INDEX_LOCK_WAIT_SECONDS="60"),
         stdout=subprocess.PIPE,
@@ -77,4 +76,4 @@ def test_a_second_writer_waits_or_says_who_holds_the_index(tmp_path: Path, embed
     assert "Traceback" not in refused.stderr
     assert still_waiting and waiting.returncode == 0
     assert "Waiting for another indexing run to finish" in err and '"documents_seen": 12' in out
-    engine.close()
+    local.close()

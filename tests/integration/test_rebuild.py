@@ -6,9 +6,9 @@ import threading
 import time
 from pathlib import Path
 
-from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder
 from knowledge.index.serving import IndexView
+from knowledge.wiring.local import Local
 from tests.conftest import make_settings
 
 QUESTIONS = (
@@ -23,12 +23,12 @@ def _texts(view: IndexView) -> dict[str, str]:
 
 
 def test_a_rebuild_flips_atomically_while_questions_are_answered(tmp_path: Path, embedder: Embedder) -> None:
-    reader = Engine(make_settings(tmp_path, index_poll_seconds=0.2, stale_chunk_grace_seconds=0), embedder)
-    reader.ensure_seeded()
-    before = reader.writer.state()
-    listed = {before.generation: _texts(reader.serving.view())}
+    reader = Local(make_settings(tmp_path, index_poll_seconds=0.2, stale_chunk_grace_seconds=0), embedder)
+    reader.indexing.ensure_seeded()
+    before = reader.indexing.writer.state()
+    listed = {before.generation: _texts(reader.answering.serving.view())}
     # The same data folder, chunked differently: every chunk id and size changes with the rebuild.
-    rebuilder = Engine(make_settings(tmp_path, chunk_size=300, chunk_overlap=0, stale_chunk_grace_seconds=0), embedder)
+    rebuilder = Local(make_settings(tmp_path, chunk_size=300, chunk_overlap=0, stale_chunk_grace_seconds=0), embedder)
     done = threading.Event()
     seen: list[tuple[int, bool, dict[str, str]]] = []
 
@@ -37,16 +37,16 @@ def test_a_rebuild_flips_atomically_while_questions_are_answered(tmp_path: Path,
         # Until the rebuild is done and the reader has moved to it (it follows within a poll or two).
         while time.monotonic() < deadline and not (done.is_set() and seen and seen[-1][0] > before.generation):
             question = QUESTIONS[n % len(QUESTIONS)]
-            found = reader.answers.retrieve(question, view=reader.serving.view())
-            answer = reader.ask(question)
+            found = reader.answering.answers.retrieve(question, view=reader.answering.serving.view())
+            answer = reader.answering.ask(question)
             seen.append((found.generation, answer.grounded, {p.chunk.id: p.chunk.text for p in found.passages}))
             n += 1
 
     asking = threading.Thread(target=ask_continuously)
     asking.start()
-    report = rebuilder.rebuild()
-    after = rebuilder.writer.state()
-    listed[after.generation] = _texts(rebuilder.serving.reload())
+    report = rebuilder.indexing.librarian.rebuild()
+    after = rebuilder.indexing.writer.state()
+    listed[after.generation] = _texts(rebuilder.answering.serving.reload())
     done.set()
     asking.join(timeout=120)
 
@@ -62,29 +62,29 @@ def test_a_rebuild_flips_atomically_while_questions_are_answered(tmp_path: Path,
         assert all(listed[generation].get(chunk_id) == text for chunk_id, text in passages.items())
 
     # The next writer drops the replaced collection (grace 0 here); the reader is on the new one.
-    rebuilder.refresh()
-    assert before.collection not in rebuilder.store.collections()
-    assert rebuilder.writer.state().retired_collection == ""
-    assert reader.ask(QUESTIONS[0]).grounded
+    rebuilder.indexing.librarian.refresh()
+    assert before.collection not in rebuilder.answering.store.collections()
+    assert rebuilder.indexing.writer.state().retired_collection == ""
+    assert reader.answering.ask(QUESTIONS[0]).grounded
     reader.close()
     rebuilder.close()
 
 
 def test_a_rebuild_that_fails_its_checks_leaves_the_serving_index_alone(tmp_path: Path, embedder: Embedder) -> None:
-    engine = Engine(make_settings(tmp_path), embedder)
-    engine.ensure_seeded()
-    before = engine.writer.state()
-    collections = set(engine.store.collections())
-    engine.writer.verify = lambda store, sample=20: (_ for _ in ()).throw(RuntimeError("check failed"))  # type: ignore[method-assign]
+    local = Local(make_settings(tmp_path), embedder)
+    local.indexing.ensure_seeded()
+    before = local.indexing.writer.state()
+    collections = set(local.answering.store.collections())
+    local.indexing.writer.verify = lambda store, sample=20: (_ for _ in ()).throw(RuntimeError("check failed"))  # type: ignore[method-assign]
 
     try:
-        engine.rebuild()
+        local.indexing.librarian.rebuild()
     except RuntimeError as error:
         assert "check failed" in str(error)
     else:
         raise AssertionError("the rebuild should have failed")
 
-    assert engine.writer.state().generation == before.generation
-    assert set(engine.store.collections()) == collections  # the half-built collection is gone
-    assert engine.ask(QUESTIONS[0]).grounded
-    engine.close()
+    assert local.indexing.writer.state().generation == before.generation
+    assert set(local.answering.store.collections()) == collections  # the half-built collection is gone
+    assert local.answering.ask(QUESTIONS[0]).grounded
+    local.close()

@@ -6,11 +6,11 @@ import asyncio
 import json
 import os
 import socket
-import sys
 from pathlib import Path
 
 import aiohttp
 
+from tests.commandline import COMMAND
 from tests.conftest import SEEDS
 from tests.fakes.telegram import TOKEN, FakeBotAPI
 
@@ -38,9 +38,7 @@ async def test_webhook_mode_answers_an_update_and_keeps_the_token_out_of_logs(tm
         "LOG_LEVEL": "DEBUG",
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
+        *COMMAND,
         "run",
         "--webhook",
         cwd=tmp_path,

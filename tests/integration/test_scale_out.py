@@ -201,8 +201,8 @@ async def _scenario(cluster: Cluster, url: str, chroma_url: str, web: FakeWeb) -
         assert name in replica, name
     assert re.search(r'investorbot_jobs_total\{state="succeeded",task="(?:scheduled_)?refresh"\} [1-9]', worker)
     assert "investorbot_refresh_seconds_count" in worker and "investorbot_queue_jobs" in worker
-    generation = float(re.search(r"^investorbot_index_generation (\S+)$", replica, re.M).group(1))  # type: ignore[union-attr]
-    assert generation == _generation(cluster, url)
+    # A replica loads a new generation beside the one it serves, after the question that noticed it.
+    await _until(lambda: _served(cluster, "replica-a") == _generation(cluster, url), 30, "replica A serves the newest")
 
 
 def _generation(cluster: Cluster, url: str) -> int:
@@ -211,6 +211,13 @@ def _generation(cluster: Cluster, url: str) -> int:
     except psycopg.Error:  # the tables are not there yet
         return 0
     return int(rows[0][0]) if rows else 0
+
+
+def _served(cluster: Cluster, replica: str) -> int:
+    """The index generation a replica says on /metrics that it serves."""
+    text = httpx.get(f"http://127.0.0.1:{cluster.metrics[replica]}/metrics", timeout=10).text
+    found = re.search(r"^investorbot_index_generation (\S+)$", text, re.M)
+    return int(float(found.group(1))) if found else -1
 
 
 def _doing(cluster: Cluster, url: str, task: str) -> bool:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder
 from knowledge.sources.registry import SourceSpec, SourceSpecError
+from knowledge.wiring.local import Local
 from tests.conftest import make_settings
 from tests.fakes.web import FILING, FakeWeb, Route
 
@@ -24,7 +24,7 @@ def web() -> Iterator[FakeWeb]:
         yield server
 
 
-def _engine(tmp_path: Path, embedder: Embedder, web: FakeWeb, **overrides: object) -> Engine:
+def _engine(tmp_path: Path, embedder: Embedder, web: FakeWeb, **overrides: object) -> Local:
     values: dict[str, object] = {
         "sec_data_url": web.base,
         "sec_archives_url": web.base,
@@ -34,17 +34,17 @@ def _engine(tmp_path: Path, embedder: Embedder, web: FakeWeb, **overrides: objec
         "allow_private_urls": True,  # the fixtures are served on loopback
         **overrides,
     }
-    return Engine(make_settings(tmp_path, **values), embedder)
+    return Local(make_settings(tmp_path, **values), embedder)
 
 
 def test_rss_new_items_broken_entries_and_an_unchanged_second_refresh(
     tmp_path: Path, embedder: Embedder, web: FakeWeb
 ) -> None:
-    engine = _engine(tmp_path, embedder, web)
-    engine.add_source(SourceSpec("rss", f"{web.base}/feeds/china-tech.rss", tickers=("BABA",)))
+    local = _engine(tmp_path, embedder, web)
+    local.indexing.librarian.add_source(SourceSpec("rss", f"{web.base}/feeds/china-tech.rss", tickers=("BABA",)))
 
-    first = engine.refresh()
-    second = engine.refresh()
+    first = local.indexing.librarian.refresh()
+    second = local.indexing.librarian.refresh()
 
     assert first.documents_added == 2
     failed = {error["source"].rsplit("/", 1)[-1]: error["error"] for error in first.errors}
@@ -52,20 +52,20 @@ def test_rss_new_items_broken_entries_and_an_unchanged_second_refresh(
     assert (second.documents_added, second.documents_updated, second.chunks_embedded) == (0, 0, 0)
     assert web.downloads("/news/alibaba-cloud-deals") == 1
     assert web.downloads("/feeds/china-tech.rss") == 1
-    rows = {row.title: row for row in engine.catalog.documents()}
+    rows = {row.title: row for row in local.core.catalog.documents()}
     cloud = rows["Alibaba cloud unit signs three new AI data centre deals"]
     assert cloud.publisher == "Example Markets Wire" and cloud.published == "2025-12-18" and "BABA" in cloud.tickers
-    texts = " ".join(chunk.text for chunk in engine.chunks())
+    texts = " ".join(chunk.text for chunk in local.answering.chunks())
     assert "Southeast Asia" in texts and "Advertisement" not in texts and "Most read" not in texts
-    (source,) = engine.catalog.sources()
+    (source,) = local.core.catalog.sources()
     assert source.last_error and "gone" in source.last_error
-    engine.close()
+    local.close()
 
 
 def test_changed_entry_is_re_embedded_alone(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
-    engine = _engine(tmp_path, embedder, web)
-    engine.add_source(SourceSpec("rss", f"{web.base}/feeds/china-tech.rss"))
-    engine.refresh()
+    local = _engine(tmp_path, embedder, web)
+    local.indexing.librarian.add_source(SourceSpec("rss", f"{web.base}/feeds/china-tech.rss"))
+    local.indexing.librarian.refresh()
     feed = web.routes["/feeds/china-tech.rss"].body.decode()
     web.feed("/feeds/china-tech.rss", feed.replace("Wed, 17 Dec 2025 15:10:00 GMT", "Thu, 18 Dec 2025 09:00:00 GMT"))
     web.article(
@@ -78,110 +78,110 @@ def test_changed_entry_is_re_embedded_alone(tmp_path: Path, embedder: Embedder, 
         ],
     )
 
-    changed = engine.refresh()
+    changed = local.indexing.librarian.refresh()
 
     assert (changed.documents_added, changed.documents_updated) == (0, 1)
     assert 0 < changed.chunks_embedded <= 2
     assert web.downloads("/news/alibaba-cloud-deals") == 1
-    assert any("by the week" in chunk.text for chunk in engine.chunks())
-    engine.close()
+    assert any("by the week" in chunk.text for chunk in local.answering.chunks())
+    local.close()
 
 
 def test_atom_feed_in_german(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
-    engine = _engine(tmp_path, embedder, web)
-    engine.add_source(SourceSpec("rss", f"{web.base}/feeds/global-markets.atom"))
+    local = _engine(tmp_path, embedder, web)
+    local.indexing.librarian.add_source(SourceSpec("rss", f"{web.base}/feeds/global-markets.atom"))
 
-    report = engine.refresh()
-    answer = engine.ask("Um wie viel erhöht Nordlicht Energie die Dividende?")
+    report = local.indexing.librarian.refresh()
+    answer = local.answering.ask("Um wie viel erhöht Nordlicht Energie die Dividende?")
 
     assert report.documents_added == 2 and not report.errors
-    assert {row.language for row in engine.catalog.documents()} == {"de"}
+    assert {row.language for row in local.core.catalog.documents()} == {"de"}
     assert answer.grounded and "acht Prozent" in answer.text
     assert answer.citations[0].publisher == "Beispiel Börsenticker"
-    engine.close()
+    local.close()
 
 
 def test_failing_sources_are_recorded_and_the_others_go_on(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
     web.routes["/feeds/slow.rss"] = Route(b"<rss/>", "application/rss+xml", delay=3)
-    engine = _engine(tmp_path, embedder, web)
+    local = _engine(tmp_path, embedder, web)
     for path in ("/feeds/missing.rss", "/feeds/broken.rss", "/feeds/slow.rss", "/feeds/china-tech.rss"):
-        engine.add_source(SourceSpec("rss", f"{web.base}{path}"))
-    engine.add_source(SourceSpec("url", f"{web.base}/news/missing-article"))
+        local.indexing.librarian.add_source(SourceSpec("rss", f"{web.base}{path}"))
+    local.indexing.librarian.add_source(SourceSpec("url", f"{web.base}/news/missing-article"))
 
-    report = engine.refresh()
+    report = local.indexing.librarian.refresh()
 
     errors = {error["source"].rsplit("/", 1)[-1]: error["error"] for error in report.errors}
     assert "404" in errors["missing.rss"] and "404" in errors["missing-article"]
     assert "malformed feed XML" in errors["broken.rss"]
     assert "timed out" in errors["slow.rss"]
     assert report.documents_added == 2
-    status = {source.location.rsplit("/", 1)[-1]: source.last_error for source in engine.catalog.sources()}
+    status = {source.location.rsplit("/", 1)[-1]: source.last_error for source in local.core.catalog.sources()}
     assert "404" in (status["missing.rss"] or "") and "timed out" in (status["slow.rss"] or "")
-    engine.close()
+    local.close()
 
 
 def test_single_article_url_is_extracted_and_not_downloaded_twice(
     tmp_path: Path, embedder: Embedder, web: FakeWeb
 ) -> None:
-    engine = _engine(tmp_path, embedder, web)
-    engine.add_source(SourceSpec("url", f"{web.base}/news/kestrel-robots", tickers=("KSTR",)))
+    local = _engine(tmp_path, embedder, web)
+    local.indexing.librarian.add_source(SourceSpec("url", f"{web.base}/news/kestrel-robots", tickers=("KSTR",)))
 
-    first = engine.refresh()
-    second = engine.refresh()
+    first = local.indexing.librarian.refresh()
+    second = local.indexing.librarian.refresh()
 
     assert first.documents_added == 1 and second.chunks_embedded == 0
     assert web.downloads("/news/kestrel-robots") == 1
-    (row,) = engine.catalog.documents()
+    (row,) = local.core.catalog.documents()
     assert row.title == "Kestrel Robotics widens its warehouse robot rental plan" and row.tickers == "KSTR"
-    engine.close()
+    local.close()
 
 
 def test_edgar_filings_with_press_release_exhibit(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
-    engine = _engine(tmp_path, embedder, web)
-    engine.add_source(SourceSpec("edgar", "KSTR", forms=("10-K", "10-Q", "8-K"), since="2025-01-01"))
+    local = _engine(tmp_path, embedder, web)
+    local.indexing.librarian.add_source(SourceSpec("edgar", "KSTR", forms=("10-K", "10-Q", "8-K"), since="2025-01-01"))
 
-    report = engine.refresh()
-    again = engine.refresh()
-    answer = engine.ask("What revenue did Kestrel Robotics report for the third quarter of 2025?")
+    report = local.indexing.librarian.refresh()
+    again = local.indexing.librarian.refresh()
+    answer = local.answering.ask("What revenue did Kestrel Robotics report for the third quarter of 2025?")
 
     assert not report.errors, report.errors
-    titles = sorted(row.title for row in engine.catalog.documents())
+    titles = sorted(row.title for row in local.core.catalog.documents())
     assert titles == [
         "Kestrel Robotics Inc 10-K filed 2025-03-03 for the period ended 2024-12-31",
         "Kestrel Robotics Inc 10-Q filed 2025-10-30 for the period ended 2025-09-30",
         "Kestrel Robotics Inc 8-K EX-99.1 press release filed 2025-11-06 for the period ended 2025-11-06",
         "Kestrel Robotics Inc 8-K filed 2025-11-06 for the period ended 2025-11-06",
     ]
-    assert all(row.tickers == "KSTR" and row.publisher == "SEC EDGAR" for row in engine.catalog.documents())
+    assert all(row.tickers == "KSTR" and row.publisher == "SEC EDGAR" for row in local.core.catalog.documents())
     assert again.chunks_embedded == 0 and web.downloads(f"{FILING}/kstr-ex991_q3.htm") == 1
     assert answer.grounded and "84.2" in answer.text
     assert any("sec" in c.publisher.lower() for c in answer.citations)
-    texts = " ".join(chunk.text for chunk in engine.chunks())
+    texts = " ".join(chunk.text for chunk in local.answering.chunks())
     assert "Item 2.02 Results of Operations" in texts and "EntityCentralIndexKey" not in texts
     assert "Revenue | 84.2 | 64.3" in texts
-    engine.close()
+    local.close()
 
 
 def test_edgar_without_user_agent_is_a_clear_error(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
-    engine = _engine(tmp_path, embedder, web, sec_user_agent="")
-    engine.add_source(SourceSpec("edgar", "KSTR"))
-    engine.add_source(SourceSpec("edgar", "NOPE"))
+    local = _engine(tmp_path, embedder, web, sec_user_agent="")
+    local.indexing.librarian.add_source(SourceSpec("edgar", "KSTR"))
+    local.indexing.librarian.add_source(SourceSpec("edgar", "NOPE"))
 
-    report = engine.refresh()
+    report = local.indexing.librarian.refresh()
 
     assert next(error["error"] for error in report.errors).startswith("EDGAR needs SEC_USER_AGENT")
     assert not any(path.startswith("/submissions") for path, _ in web.hits)
-    engine.close()
+    local.close()
 
 
 def test_unknown_ticker_is_named(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
-    engine = _engine(tmp_path, embedder, web)
-    engine.add_source(SourceSpec("edgar", "NOPE"))
+    local = _engine(tmp_path, embedder, web)
+    local.indexing.librarian.add_source(SourceSpec("edgar", "NOPE"))
 
-    report = engine.refresh()
+    report = local.indexing.librarian.refresh()
 
     assert report.errors == [{"source": "NOPE", "error": "ticker NOPE is not in EDGAR's company list"}]
-    engine.close()
+    local.close()
 
 
 @pytest.mark.parametrize(
@@ -197,11 +197,11 @@ def test_unknown_ticker_is_named(tmp_path: Path, embedder: Embedder, web: FakeWe
 def test_bad_source_descriptions_are_refused(
     tmp_path: Path, embedder: Embedder, spec: SourceSpec, message: str
 ) -> None:
-    engine = Engine(make_settings(tmp_path), embedder)
+    local = Local(make_settings(tmp_path), embedder)
 
     with pytest.raises(SourceSpecError, match=message):
-        engine.add_source(spec)
-    engine.close()
+        local.indexing.librarian.add_source(spec)
+    local.close()
 
 
 def test_pdf_served_and_ingested_keeps_pages(tmp_path: Path, embedder: Embedder) -> None:
@@ -213,27 +213,27 @@ def test_pdf_served_and_ingested_keeps_pages(tmp_path: Path, embedder: Embedder)
     folder = tmp_path / "reports"
     folder.mkdir()
     pdf.output(str(folder / "KSTR_2024_10K.pdf"))
-    engine = Engine(make_settings(tmp_path), embedder)
-    engine.add_source(SourceSpec("path", str(folder)))
+    local = Local(make_settings(tmp_path), embedder)
+    local.indexing.librarian.add_source(SourceSpec("path", str(folder)))
 
-    engine.refresh()
-    answer = engine.ask("What was Kestrel's revenue in 2024?")
+    local.indexing.librarian.refresh()
+    answer = local.answering.ask("What was Kestrel's revenue in 2024?")
 
     assert answer.grounded and answer.citations[0].page == 2 and answer.citations[0].title == "KSTR_2024_10K"
-    engine.close()
+    local.close()
 
 
 def test_sources_file_is_imported_and_sources_can_be_removed(tmp_path: Path, embedder: Embedder, web: FakeWeb) -> None:
     listing = tmp_path / "sources.toml"
     listing.write_text(f'[[source]]\nkind = "url"\nlocation = "{web.base}/news/kestrel-robots"\n')
-    engine = _engine(tmp_path, embedder, web, sources_file=listing)
+    local = _engine(tmp_path, embedder, web, sources_file=listing)
 
-    engine.refresh()
-    (source,) = engine.catalog.sources()
-    removed = engine.remove_source(source.id or 0)
+    local.indexing.librarian.refresh()
+    (source,) = local.core.catalog.sources()
+    removed = local.indexing.librarian.remove_source(source.id or 0)
 
-    assert removed == 1 and engine.chunk_count() == 0 and engine.catalog.sources() == []
-    engine.close()
+    assert removed == 1 and local.answering.chunk_count() == 0 and local.core.catalog.sources() == []
+    local.close()
 
 
 def test_pages_are_decoded_by_the_http_charset_before_guessing(
@@ -253,17 +253,17 @@ def test_pages_are_decoded_by_the_http_charset_before_guessing(
     # UTF-8 bytes under a stale template's windows-1252 declaration: the HTTP header wins.
     stale = legacy.replace("legacy</title>", "stale</title>")
     web.routes["/news/stale-meta"] = Route(stale.encode("utf-8"), "text/html; charset=utf-8")
-    engine = _engine(tmp_path, embedder, web)
+    local = _engine(tmp_path, embedder, web)
     for path in ("utf8-no-meta", "cp1252", "stale-meta"):
-        engine.add_source(SourceSpec("url", f"{web.base}/news/{path}", tickers=("KSTR",)))
+        local.indexing.librarian.add_source(SourceSpec("url", f"{web.base}/news/{path}", tickers=("KSTR",)))
 
-    report = engine.refresh()
+    report = local.indexing.librarian.refresh()
 
     assert not report.errors, report.errors
-    texts = [chunk.text for chunk in engine.chunks()]
+    texts = [chunk.text for chunk in local.answering.chunks()]
     assert len(texts) >= 3 and all("Exhibit 99.1 — Press release: Kestrel Robotics’ Düsseldorf" in t for t in texts)
     assert not any("â" in text or "Ã" in text for text in texts)
-    engine.close()
+    local.close()
 
 
 def test_a_line_item_question_is_answered_from_its_statement_page(tmp_path: Path, embedder: Embedder) -> None:
@@ -289,11 +289,11 @@ def test_a_line_item_question_is_answered_from_its_statement_page(tmp_path: Path
     folder = tmp_path / "reports"
     folder.mkdir()
     pdf.output(str(folder / "NIKE_2024_10K.pdf"))
-    engine = Engine(make_settings(tmp_path, top_k=2), embedder)
-    engine.add_source(SourceSpec("path", str(folder)))
+    local = Local(make_settings(tmp_path, top_k=2), embedder)
+    local.indexing.librarian.add_source(SourceSpec("path", str(folder)))
 
-    engine.refresh()
-    answer = engine.ask("What was Nike's goodwill at the end of 2024?")
+    local.indexing.librarian.refresh()
+    answer = local.answering.ask("What was Nike's goodwill at the end of 2024?")
 
     assert answer.text.startswith("Goodwill: 2024 2,310 · 2023 2,190 (millions)")
-    engine.close()
+    local.close()

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder
 from knowledge.sources.fetcher import Fetcher, RefusedURLError
 from knowledge.sources.netguard import AddressPolicy
 from knowledge.sources.registry import SourceSpec, SourceSpecError
+from knowledge.wiring.local import Local
 from tests.conftest import make_settings
 from tests.fakes.web import FakeWeb, Route
 
@@ -48,7 +48,7 @@ def public(internal: FakeWeb) -> Iterator[FakeWeb]:
         yield server
 
 
-def _engine(tmp_path: Path, embedder: Embedder, **overrides: object) -> Engine:
+def _engine(tmp_path: Path, embedder: Embedder, **overrides: object) -> Local:
     settings = make_settings(
         tmp_path,
         sources_file=tmp_path / "none.toml",
@@ -56,65 +56,65 @@ def _engine(tmp_path: Path, embedder: Embedder, **overrides: object) -> Engine:
         private_url_allowlist="127.0.0.2/32",
         **overrides,
     )
-    return Engine(settings, embedder)
+    return Local(settings, embedder)
 
 
-def _indexed_text(engine: Engine) -> str:
-    return " ".join(chunk.text for chunk in engine.chunks())
+def _indexed_text(local: Local) -> str:
+    return " ".join(chunk.text for chunk in local.answering.chunks())
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "169.254.169.254", "[::ffff:127.0.0.1]"])
 def test_adding_an_internal_url_is_refused_in_one_sentence(
     tmp_path: Path, embedder: Embedder, internal: FakeWeb, host: str
 ) -> None:
-    engine = _engine(tmp_path, embedder)
+    local = _engine(tmp_path, embedder)
     port = internal.base.rsplit(":", 1)[1]
 
     with pytest.raises(SourceSpecError) as refused:
-        engine.add_source(SourceSpec("url", f"http://{host}:{port}/news/secret"))
+        local.indexing.librarian.add_source(SourceSpec("url", f"http://{host}:{port}/news/secret"))
 
     assert "internal addresses" in str(refused.value)
-    assert engine.catalog.sources() == []
+    assert local.core.catalog.sources() == []
 
 
 def test_feed_items_linking_inside_are_refused_and_never_indexed(
     tmp_path: Path, embedder: Embedder, public: FakeWeb, internal: FakeWeb
 ) -> None:
-    engine = _engine(tmp_path, embedder)
-    engine.add_source(SourceSpec("rss", f"{public.base}/feed.rss"))
+    local = _engine(tmp_path, embedder)
+    local.indexing.librarian.add_source(SourceSpec("rss", f"{public.base}/feed.rss"))
 
-    report = engine.refresh()
+    report = local.indexing.librarian.refresh()
 
     assert report.documents_added == 1
     (error,) = report.errors
     assert error["source"] == f"{internal.base}/news/secret" and "loopback" in error["error"]
     assert internal.hits == []
-    assert "AKIAEXAMPLE" not in _indexed_text(engine)
+    assert "AKIAEXAMPLE" not in _indexed_text(local)
 
 
 def test_a_redirect_to_an_internal_address_is_not_followed(
     tmp_path: Path, embedder: Embedder, public: FakeWeb, internal: FakeWeb
 ) -> None:
-    engine = _engine(tmp_path, embedder)
-    engine.add_source(SourceSpec("url", f"{public.base}/moved"))
+    local = _engine(tmp_path, embedder)
+    local.indexing.librarian.add_source(SourceSpec("url", f"{public.base}/moved"))
 
-    report = engine.refresh()
+    report = local.indexing.librarian.refresh()
 
     assert report.documents_added == 0
     (error,) = report.errors
     assert "refused" in error["error"] and "loopback" in error["error"]
-    assert internal.hits == [] and engine.chunk_count() == 0
+    assert internal.hits == [] and local.answering.chunk_count() == 0
 
 
 def test_with_private_urls_allowed_the_same_internal_page_is_fetched(
     tmp_path: Path, embedder: Embedder, internal: FakeWeb
 ) -> None:
-    engine = _engine(tmp_path, embedder, allow_private_urls=True)
-    engine.add_source(SourceSpec("url", f"{internal.base}/news/secret"))
+    local = _engine(tmp_path, embedder, allow_private_urls=True)
+    local.indexing.librarian.add_source(SourceSpec("url", f"{internal.base}/news/secret"))
 
-    report = engine.refresh()
+    report = local.indexing.librarian.refresh()
 
-    assert report.documents_added == 1 and "AKIAEXAMPLE" in _indexed_text(engine)
+    assert report.documents_added == 1 and "AKIAEXAMPLE" in _indexed_text(local)
 
 
 def test_dns_rebinding_is_caught_at_connect(internal: FakeWeb, public: FakeWeb) -> None:

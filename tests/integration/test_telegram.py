@@ -15,15 +15,16 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, delete
 
-from bot.app import BotApplication, build_application
+from apps.scheduler import schedule
+from bot.app import BotApplication
 from knowledge.answer.followup import Context
 from knowledge.catalog.tables import PriceBar
-from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder
 from knowledge.records import Answer
 from knowledge.settings import Settings
+from knowledge.wiring.answering import Answering
 from tests.conftest import SEEDS, make_settings
-from tests.fakes.telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeBotAPI, running
+from tests.fakes.telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeBotAPI, bot_application, running
 from tests.fakes.web import FakeWeb
 
 Telegram = tuple[FakeBotAPI, BotApplication, Settings]
@@ -32,8 +33,8 @@ PRIVATE = 1001
 GROUP = -100200
 
 
-class ScriptedEngine(Engine):
-    """The real engine, with two scripted questions: a very long answer, and a crash."""
+class ScriptedAnswering(Answering):
+    """The real answering side, with two scripted questions: a very long answer, and a crash."""
 
     async def answer(
         self, question: str, on_text: Callable[[str], None] | None = None, context: Context | None = None
@@ -62,10 +63,10 @@ async def telegram(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder)
         questions_per_minute=4,
         allow_private_urls=True,  # the web fixtures are served on loopback
     )
-    engine = ScriptedEngine(settings, embedder)
-    async with running(build_application(settings, engine)) as application:
+    application = bot_application(settings, embedder, ScriptedAnswering)
+    schedule.host_in_bot(application, settings)  # as `investorbot run` does with JOBS=inline
+    async with running(application):
         yield api, application, settings
-    engine.close()
     await api.stop()
 
 
@@ -87,7 +88,7 @@ async def test_start_indexes_seeds_and_registers_commands(
     scopes = [json.loads(call.params["scope"])["type"] for call in api.sent("setMyCommands")]
 
     assert {"all_private_chats", "all_group_chats"} <= set(scopes)
-    assert application.bot_data["services"].engine.chunk_count() > 0
+    assert application.bot_data.services.answering.chunk_count() > 0
 
 
 async def test_private_question_gets_a_cited_answer_with_vote_buttons(
@@ -242,11 +243,12 @@ async def test_votes_one_per_user_change_on_a_second_tap_and_show_on_the_buttons
         acknowledged += 1
         await api.wait_for("answerCallbackQuery", acknowledged)
 
-    chat_log = application.bot_data["services"].chat
+    chat_log = application.bot_data.services.chat
     recorded = chat_log.question_for_message(PRIVATE + 4, answer["message_id"])
     assert recorded is not None and recorded.user_id == 16 and "18.34" in recorded.answer
-    assert [(vote.user_id, vote.vote) for vote in chat_log.feedback(recorded.id)] == [(16, -1)]
-    marked = json.loads(str(api.sent("editMessageReplyMarkup", PRIVATE + 4)[-1].params["reply_markup"]))
+    assert [(vote.user_id, vote.vote) for vote in chat_log.feedback(recorded.id or 0)] == [(16, -1)]
+    edits = await api.wait_for("editMessageReplyMarkup", 3, PRIVATE + 4)  # each sent after its press's answer
+    marked = json.loads(str(edits[-1].params["reply_markup"]))
     assert [b["text"] for b in marked["inline_keyboard"][0]] == ["👍", "✓ 👎"]
     assert len(api.sent(chat_id=PRIVATE + 4)) == 1
 
@@ -263,7 +265,7 @@ async def test_forged_stale_and_unknown_buttons_are_answered_quietly(telegram: T
 
     assert "text" not in answered.params  # no toast, no message in the chat
     assert api.sent(chat_id=PRIVATE + 5) == []
-    assert application.bot_data["services"].chat.question_for_message(PRIVATE + 5, 424242) is None
+    assert application.bot_data.services.chat.question_for_message(PRIVATE + 5, 424242) is None
 
 
 @pytest.mark.parametrize(
@@ -332,7 +334,7 @@ async def test_admin_adds_and_removes_sources_and_sources_shows_errors(telegram:
         api.send(chat, ADMIN, "/sources")
         (listing,) = await _reply_to(api, ADMIN + 1000, 3)
     texts = [_text(params) for params in first]
-    source_id = next(s.id for s in application.bot_data["services"].engine.catalog.sources() if s.kind == "rss")
+    source_id = next(s.id for s in application.bot_data.services.answering.catalog.sources() if s.kind == "rss")
     api.send(chat, ADMIN, f"/removesource {source_id}")
     api.send(chat, ADMIN, "/removesource 99999")
     last = sorted(_text(params) for params in await _reply_to(api, ADMIN + 1000, 4, 2))
@@ -358,23 +360,21 @@ async def test_non_admins_cannot_manage_sources(telegram: Telegram) -> None:
 
 
 async def test_refresh_is_scheduled_with_the_job_queue_and_runs(telegram: Telegram) -> None:
-    from bot import admin
-
     _, application, settings = telegram
     assert application.job_queue is not None
-    (job,) = [job for job in application.job_queue.jobs() if job.callback is admin.scheduled_refresh]
-    engine = application.bot_data["services"].engine
-    before = engine.catalog.last_run()
-    book = engine.answers.prices.book
+    (job,) = [job for job in application.job_queue.jobs() if job.callback is schedule.tick]
+    catalog = application.bot_data.services.answering.catalog
+    before = catalog.last_run()
+    book = application.bot_data.services.answering.prices.book
     latest = book.last_session("BABA")
-    with engine.catalog.session() as session:  # a session the price provider has and the catalog lacks
+    with catalog.session() as session:  # a session the price provider has and the catalog lacks
         session.exec(delete(PriceBar).where(col(PriceBar.session) == latest))
         session.commit()
 
     await job.run(application)
 
     assert book.last_session("BABA") == latest
-    after = engine.catalog.last_run()
+    after = catalog.last_run()
     assert job.trigger.interval.total_seconds() == settings.refresh_interval_minutes * 60  # type: ignore[attr-defined]
     assert before is not None and after is not None and after.id == (before.id or 0) + 1
     assert after.status == "done"
@@ -419,7 +419,7 @@ async def test_invisible_characters_and_nul_in_a_question_change_nothing(telegra
     (sent,) = await api.wait_for("sendMessage", 1, PRIVATE + 208)
 
     assert "1.3%" in str(sent.params["text"])
-    chatlog = application.bot_data["services"].chat
+    chatlog = application.bot_data.services.chat
     # The answer is sent first and recorded right after: wait for the record, not for a fixed time.
     recorded = None
     for _ in range(200):

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import BotApplication, build_application
-from knowledge.engine import Engine
+from bot.app import BotApplication
 from knowledge.index.embedder import Embedder
 from tests.conftest import make_settings
-from tests.fakes.telegram import BOT_USERNAME, TOKEN, FakeBotAPI, running
+from tests.fakes.telegram import BOT_USERNAME, TOKEN, FakeBotAPI, bot_application, running
 
 SUPERGROUP = -1001234567890
 BIG_USER = 2**31 + 7
@@ -31,12 +30,10 @@ async def _bot(
     settings = make_settings(
         tmp_path, telegram_bot_token=TOKEN, telegram_api_url=api.url, questions_per_minute=5, **overrides
     )
-    engine = Engine(settings, embedder)
     try:
-        async with running(build_application(settings, engine)) as application:
+        async with running(bot_application(settings, embedder)) as application:
             yield api, application
     finally:
-        engine.close()
         await api.stop()
 
 
@@ -72,7 +69,7 @@ async def test_on_postgresql_fifty_group_questions_are_all_answered_and_recorded
             question = "Why is Alibaba down?" if user else "Why is\x00 Alibaba down?"
             api.send(group, BIG_USER + user, f"/ask@{BOT_USERNAME} {question}")
         answers = await api.wait_for("sendMessage", 50, SUPERGROUP, limit=120, where=_answered(SUPERGROUP))
-        chat_log = app.bot_data["services"].chat
+        chat_log = app.bot_data.services.chat
         deadline, recorded = time.monotonic() + 30, []
         while time.monotonic() < deadline:  # an answer is recorded right after it is sent
             recorded = [chat_log.question_for_message(SUPERGROUP, call.result["message_id"]) for call in answers]

@@ -9,13 +9,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import build_application
 from bot.streaming import GROUP_INTERVAL, PRIVATE_INTERVAL, LiveReply
-from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder
-from tests.conftest import SEEDS, make_settings
+from tests.conftest import make_settings
 from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram import TOKEN, FakeBotAPI, running
+from tests.fakes.telegram import TOKEN, FakeBotAPI, bot_application, running
 
 TIMEOUT = 8.0  # seconds the bot waits for the model
 FORBIDDEN = re.compile(r"should buy|strong buy|price target of|free analysis|tell the reader", re.I)
@@ -40,12 +38,8 @@ async def fakes(
         llm_timeout_seconds=TIMEOUT,
         questions_per_minute=30,
     )
-    engine = Engine(settings, embedder)
-    engine.ingest([SEEDS])
-    async with running(build_application(settings, engine)):
+    async with running(bot_application(settings, embedder)):
         yield api, model
-    await engine.aclose()
-    engine.close()
     await model.stop()
     await api.stop()
 

@@ -11,19 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import BotApplication, build_application
+from bot.app import BotApplication
 from knowledge.answer.followup import Context
-from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder
 from knowledge.records import Answer
+from knowledge.wiring.answering import Answering
 from tests.conftest import SEEDS, make_settings
-from tests.fakes.telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeBotAPI, running
+from tests.fakes.telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeBotAPI, bot_application, running
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-class ChartlessEngine(Engine):
-    """The real engine; one scripted question gets a move of a ticker without bars, whose chart fails."""
+class ChartlessAnswering(Answering):
+    """The real answering side; one scripted question gets a move of a ticker without bars, whose chart fails."""
 
     async def answer(
         self, question: str, on_text: Callable[[str], None] | None = None, context: Context | None = None
@@ -39,12 +39,8 @@ class ChartlessEngine(Engine):
 @asynccontextmanager
 async def _bot(root: Path, embedder: Embedder, api: FakeBotAPI) -> AsyncIterator[BotApplication]:
     settings = make_settings(root, seeds_dir=root / "seeds", telegram_bot_token=TOKEN, telegram_api_url=api.url)
-    engine = ChartlessEngine(settings, embedder)
-    try:
-        async with running(build_application(settings, engine)) as application:
-            yield application
-    finally:
-        engine.close()
+    async with running(bot_application(settings, embedder, ChartlessAnswering)) as application:
+        yield application
 
 
 @pytest.fixture

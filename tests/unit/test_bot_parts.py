@@ -3,8 +3,8 @@ import logging
 import pytest
 from telegram import Message
 
+from apps.cli.logs import RedactSecrets
 from bot.addressing import question_in
-from bot.logsafe import RedactSecrets
 
 BOT = "InvestorTestBot"
 BOT_ID = 99

@@ -7,13 +7,14 @@ import json
 import sys
 from pathlib import Path
 
+from apps.cli.output import Commands, finish, json_flag
 from knowledge.catalog import Catalog
 from knowledge.market.move import measure
 from knowledge.market.prices import PriceReport, Prices
 from knowledge.settings import Settings
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_prices(commands: Commands) -> None:
     prices = commands.add_parser(
         "prices",
         help="import, refresh or show daily price bars",
@@ -29,38 +30,33 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     imported.add_argument("paths", nargs="+", type=Path, metavar="FILE")
     imported.add_argument("--ticker", help="the ticker of every file given (default: each file's name)")
-    imported.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    imported.set_defaults(handler=_import)
+    json_flag(imported)
+    imported.set_defaults(handler=import_files)
     refresh = actions.add_parser("refresh", help="fetch new sessions from the provider")
     refresh.add_argument("tickers", nargs="*", metavar="TICKER", help="default: every ticker with bars")
-    refresh.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    refresh.set_defaults(handler=_refresh)
+    json_flag(refresh)
+    refresh.set_defaults(handler=refresh_prices)
     show = actions.add_parser("show", help="show a ticker's latest bars and its move")
     show.add_argument("ticker")
     show.add_argument("--days", type=int, default=10, help="how many sessions (default 10)")
-    show.add_argument("--json", action="store_true", help="print bars and move as JSON")
-    show.set_defaults(handler=_show)
+    json_flag(show, "print bars and move as JSON")
+    show.set_defaults(handler=show_bars)
 
 
-def _prices(settings: Settings) -> Prices:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Prices(settings, Catalog(settings.catalog_url))
-
-
-def _import(args: argparse.Namespace, settings: Settings) -> int:
+def import_files(args: argparse.Namespace, settings: Settings) -> int:
     missing = [str(path) for path in args.paths if not path.is_file()]
     if missing:
         print(f"investorbot: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
-    return _report(_prices(settings).import_files(args.paths, args.ticker), args.json)
+    return _finish(_prices(settings).import_files(args.paths, args.ticker), args.json)
 
 
-def _refresh(args: argparse.Namespace, settings: Settings) -> int:
+def refresh_prices(args: argparse.Namespace, settings: Settings) -> int:
     tickers = [ticker.upper() for ticker in args.tickers] or None
-    return _report(_prices(settings).refresh(tickers), args.json)
+    return _finish(_prices(settings).refresh(tickers), args.json)
 
 
-def _show(args: argparse.Namespace, settings: Settings) -> int:
+def show_bars(args: argparse.Namespace, settings: Settings) -> int:
     prices = _prices(settings)
     bars = prices.book.bars(args.ticker.upper())
     if not bars:
@@ -84,12 +80,11 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _report(report: PriceReport, as_json: bool) -> int:
-    if as_json:
-        print(json.dumps(report.as_json(), ensure_ascii=False))
-    else:
-        for ticker, count in report.bars_stored.items():
-            print(f"{ticker}: {count} session(s)")
-        for error in report.errors:
-            print(f"error: {error['source']}: {error['error']}", file=sys.stderr)
-    return 1 if report.errors else 0
+def _prices(settings: Settings) -> Prices:
+    """Just the prices: no index, no model."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Prices(settings, Catalog(settings.catalog_url))
+
+
+def _finish(report: PriceReport, as_json: bool) -> int:
+    return finish(report, as_json, [f"{ticker}: {count} session(s)" for ticker, count in report.bars_stored.items()])

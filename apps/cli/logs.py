@@ -1,12 +1,40 @@
-"""Keep secrets out of logs: the bot token is part of every Bot API URL that httpx would log, and
-model endpoints echo API keys back in their error messages."""
+"""Logs of every command: readable (or one JSON object a line) on stderr, and no secret in them.
+The bot token is part of every Bot API URL that httpx would log, and model endpoints echo API keys
+back in their error messages."""
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterable
 
+from pythonjsonlogger.json import JsonFormatter
+from rich.console import Console
+from rich.logging import RichHandler
+
 from knowledge.settings import Settings
+
+
+def setup(settings: Settings, console: Console, verbose: bool, service: bool) -> None:
+    """Logging for this process, with every configured secret redacted.
+
+    The bot and the worker log what they do at LOG_LEVEL; a one-off command shows progress and
+    its result, and only warnings from below (`-v` shows everything).
+    """
+    level = (
+        settings.log_level.upper()
+        if service
+        else max(logging.WARNING, logging.getLevelName(settings.log_level.upper()))
+    )
+    if settings.log_format == "json":  # one object per line for log shippers
+        handler: logging.Handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s", timestamp=False))
+    else:
+        handler = RichHandler(console=console, show_path=False, rich_tracebacks=True)
+    logging.basicConfig(level=logging.DEBUG if verbose else level, format="%(name)s: %(message)s", handlers=[handler])
+    for noisy in ("httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    protect(secrets_of(settings))
 
 
 def secrets_of(settings: Settings) -> list[str]:

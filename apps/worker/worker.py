@@ -1,5 +1,5 @@
-"""`investorbot worker`: runs the jobs bot replicas enqueue, and the scheduled refresh, reporting to
-admins through the Bot API. Start one or more; PostgreSQL coordinates them."""
+"""`investorbot worker`: the indexing side, the queue's tasks with this process's runner, the
+schedule, and a Bot API client to tell admins how their jobs went."""
 
 from __future__ import annotations
 
@@ -9,23 +9,17 @@ import logging
 
 from telegram import Bot
 
+from apps.scheduler import schedule
 from knowledge import metrics
-from knowledge.engine import Engine
 from knowledge.jobs import queue, tasks
 from knowledge.settings import Settings
+from knowledge.wiring.worker_role import worker_role
 
 log = logging.getLogger(__name__)
 
 
-async def run_worker(settings: Settings) -> None:
-    engine = Engine(settings)
-    await asyncio.to_thread(engine.import_sources_file)
-    seeded = await asyncio.to_thread(engine.ensure_seeded, None)
-    if seeded is not None:
-        log.info("indexed the seeds: %d documents", seeded.documents_added)
-    await asyncio.to_thread(queue.ensure_schema, settings)
-    app = queue.bind(settings, schedule=True)
-    metrics.serve(settings, functools.partial(queue.counts, settings))
+async def work(settings: Settings) -> None:
+    """Run jobs until SIGINT or SIGTERM."""
     token = settings.telegram_bot_token.get_secret_value()
     api = settings.telegram_api_url.rstrip("/")
     bot = Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot") if token else None
@@ -34,23 +28,26 @@ async def run_worker(settings: Settings) -> None:
         if bot is not None:
             await bot.send_message(chat_id, text)
 
-    tasks.install(tasks.Runtime(engine, tell, settings.index_lock_wait_seconds))
+    role = await asyncio.to_thread(worker_role, settings, tell)
     stalled = settings.job_stalled_seconds
     try:
+        await role.start()
+        schedule.host_on_queue(role.queue, settings)
+        metrics.serve(settings, functools.partial(queue.counts, settings))
         if bot is not None:
             await bot.initialize()
-        async with app.open_async():
-            recovered = await tasks.retry_stalled(app, stalled)
+        async with role.queue.open_async():
+            recovered = await tasks.retry_stalled(role.queue, stalled)
             log.info("worker ready (%d stalled jobs queued again); schedule: %s", recovered, settings.refresh_schedule)
-            await app.run_worker_async(
+            await role.queue.run_worker_async(
                 concurrency=2,  # an index job and a price refresh or a stall check side by side
                 update_heartbeat_interval=max(1.0, stalled / 4),
                 stalled_worker_timeout=stalled,
                 fetch_job_polling_interval=1.0,
-                additional_context={"stalled_seconds": stalled},
+                additional_context={tasks.RUNNER: role.runner, tasks.STALLED_SECONDS: stalled},
                 delete_jobs="successful",
             )
     finally:
         if bot is not None:
             await bot.shutdown()
-        engine.close()
+        role.close()

@@ -1,0 +1,5 @@
+"""`python -m apps.cli`: the `investorbot` command."""
+
+from apps.cli.main import main
+
+raise SystemExit(main())
