@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge.engine import Engine  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.sources.registry import SourceSpec  # noqa: E402
+from knowledge.wiring.local import Local  # noqa: E402
 from tests.fakes.bombs import gzip_bomb, pdf_bomb  # noqa: E402
 from tests.fakes.web import FakeWeb, Route  # noqa: E402
 
@@ -64,13 +64,13 @@ def run_case(case: str, fetch_deadline: float) -> dict[str, object]:
             allow_private_urls=True,
             fetch_deadline_seconds=fetch_deadline,
         )
-        engine = Engine(settings)
-        engine.embedder.embed(["warm up"])  # the model in memory before the baseline is taken
-        engine.add_source(SourceSpec("rss", f"{web.base}/wire.rss"))
-        engine.add_source(SourceSpec("path", str(folder)))
+        engine = Local(settings)
+        engine.core.embedder.embed(["warm up"])  # the model in memory before the baseline is taken
+        engine.indexing.librarian.add_source(SourceSpec("rss", f"{web.base}/wire.rss"))
+        engine.indexing.librarian.add_source(SourceSpec("path", str(folder)))
         before = peak_mb()
         started = time.perf_counter()
-        report = engine.refresh()
+        report = engine.indexing.librarian.refresh()
         seconds = time.perf_counter() - started
         engine.close()
     return {

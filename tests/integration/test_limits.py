@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from knowledge.engine import Engine
 from knowledge.index.embedder import Embedder
 from knowledge.sources.fetcher import Fetcher, FetchLimitError
 from knowledge.sources.limits import Limits
 from knowledge.sources.loader import LoadError, read_pdf
 from knowledge.sources.netguard import AddressPolicy
 from knowledge.sources.registry import SourceSpec
+from knowledge.wiring.local import Local
 from tests.conftest import make_settings
 from tests.fakes.bombs import gzip_bomb, minimal_pdf, pdf_bomb
 from tests.fakes.web import FakeWeb, Route
@@ -86,7 +86,7 @@ def test_pdf_text_is_read_page_by_page_up_to_the_cap() -> None:
     )
 
 
-def _engine(tmp_path: Path, embedder: Embedder, **overrides: object) -> Engine:
+def _engine(tmp_path: Path, embedder: Embedder, **overrides: object) -> Local:
     values: dict[str, object] = {
         "sources_file": tmp_path / "none.toml",
         "allow_private_urls": True,  # the servers run on loopback
@@ -95,7 +95,7 @@ def _engine(tmp_path: Path, embedder: Embedder, **overrides: object) -> Engine:
         "fetch_deadline_seconds": 2,
         **overrides,
     }
-    return Engine(make_settings(tmp_path, **values), embedder)
+    return Local(make_settings(tmp_path, **values), embedder)
 
 
 def test_bombs_and_trickles_are_one_error_each_and_the_next_refresh_runs(
@@ -118,13 +118,13 @@ def test_bombs_and_trickles_are_one_error_each_and_the_next_refresh_runs(
     report.multi_cell(0, 6, "Kestrel annual report. Revenue was 251.0 million dollars in 2024.")
     report.output(str(folder / "kestrel.pdf"))
     engine = _engine(tmp_path, embedder)
-    engine.add_source(SourceSpec("rss", f"{web.base}/wire.rss"))
-    engine.add_source(SourceSpec("path", str(folder)))
+    engine.indexing.librarian.add_source(SourceSpec("rss", f"{web.base}/wire.rss"))
+    engine.indexing.librarian.add_source(SourceSpec("path", str(folder)))
 
     started = time.monotonic()
-    first = engine.refresh()
+    first = engine.indexing.librarian.refresh()
     took = time.monotonic() - started
-    second = engine.refresh()  # the writer lock was released: the next run is not "busy"
+    second = engine.indexing.librarian.refresh()  # the writer lock was released: the next run is not "busy"
 
     errors = {error["source"].rsplit("/", 1)[-1]: error["error"] for error in first.errors}
     assert set(errors) == {"bomb", "trickle", "bomb.pdf"}
@@ -133,7 +133,7 @@ def test_bombs_and_trickles_are_one_error_each_and_the_next_refresh_runs(
     assert errors["bomb.pdf"].startswith("page 1 unpacks to more than 8 MB of content")
     assert first.documents_added == 2  # the good article and the good PDF
     assert took < TRICKLE_SECONDS
-    titles = {row.title for row in engine.catalog.documents()}
+    titles = {row.title for row in engine.core.catalog.documents()}
     assert "Kestrel rents robots" in titles and "kestrel" in titles
     assert second.documents_added == 0
     engine.close()
@@ -143,11 +143,11 @@ def test_a_refresh_past_its_deadline_ends_with_one_line_and_leaves_the_rest(
     tmp_path: Path, embedder: Embedder, web: FakeWeb
 ) -> None:
     engine = _engine(tmp_path, embedder, fetch_deadline_seconds=60, refresh_deadline_seconds=2)
-    engine.add_source(SourceSpec("url", f"{web.base}/trickle"))
-    engine.add_source(SourceSpec("url", f"{web.base}/news/kestrel-robots"))
+    engine.indexing.librarian.add_source(SourceSpec("url", f"{web.base}/trickle"))
+    engine.indexing.librarian.add_source(SourceSpec("url", f"{web.base}/news/kestrel-robots"))
 
     started = time.monotonic()
-    report = engine.refresh()
+    report = engine.indexing.librarian.refresh()
     took = time.monotonic() - started
 
     assert [error["source"] for error in report.errors] == [f"{web.base}/trickle", "refresh"]
@@ -158,7 +158,8 @@ def test_a_refresh_past_its_deadline_ends_with_one_line_and_leaves_the_rest(
         "the run went past REFRESH_DEADLINE_SECONDS (2 s); 1 source(s) left for the next refresh"
     )
     assert took < TRICKLE_SECONDS
-    assert engine.refresh(source_ids=[2]).documents_added == 1  # the next run starts, with its own deadline
+    # The next run starts, with its own deadline.
+    assert engine.indexing.librarian.refresh(None, [2]).documents_added == 1
     engine.close()
 
 
@@ -172,9 +173,9 @@ def test_a_feed_past_the_refresh_deadline_stops_with_one_line(tmp_path: Path, em
         </channel></rss>""",
     )
     engine = _engine(tmp_path, embedder, fetch_deadline_seconds=60, refresh_deadline_seconds=2)
-    engine.add_source(SourceSpec("rss", f"{web.base}/wire.rss"))
+    engine.indexing.librarian.add_source(SourceSpec("rss", f"{web.base}/wire.rss"))
 
-    report = engine.refresh()
+    report = engine.indexing.librarian.refresh()
 
     assert report.errors == [
         {
