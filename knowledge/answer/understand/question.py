@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from knowledge.answer.query import strip_instructions, years
+from knowledge.answer.understand.query import strip_instructions, years
 from knowledge.market.when import MONTHS
 from knowledge.text.companies import Companies
 from knowledge.text.concepts import concept_words, concepts, inputs_of
