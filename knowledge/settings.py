@@ -50,7 +50,9 @@ class Settings(BaseSettings):
     questions_per_minute: int = Field(default=5, ge=1)
     group_messages_per_minute: int = Field(default=20, ge=1)
     max_question_length: int = Field(default=1000, ge=10)
-    webhook_listen: str = "0.0.0.0"
+    # A TLS-terminating proxy on the same machine forwards to the webhook server; a container
+    # (deploy/compose.yaml) sets 0.0.0.0 to be reachable on its network.
+    webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_url: str = ""
     webhook_secret: SecretStr = SecretStr("")

@@ -49,7 +49,14 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     from apps.scheduler import schedule
     from bot.app import build_application
     from bot.telegram_api import ALLOWED_UPDATES
-    from bot.webhook import serve
+    from bot.webhook import WebhookSecretError, check_secret, serve
+
+    if args.webhook:
+        try:
+            check_secret(settings)
+        except WebhookSecretError as error:
+            err.print(f"investorbot: {error}", markup=False)
+            return 2
 
     queued = settings.jobs == "queue"
     if queued and not settings.database_url.startswith("postgresql"):

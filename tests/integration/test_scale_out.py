@@ -27,7 +27,7 @@ from tests.fakes.web import FakeWeb, Route
 from tests.servers import Role, chroma_server, free_port
 
 ADMIN = 4_100_000_001  # a user id above 2**31, as new Telegram users have
-SECRET = "replica-webhook-secret"
+SECRET = "replica-webhook-secret-0123456789abcdef"
 KESTREL = "How many new customers did Kestrel Robotics sign up in November?"
 
 
