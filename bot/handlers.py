@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -23,7 +24,7 @@ from bot.moves import send_chart
 from bot.ratelimiter import ChatRateLimiter
 from bot.render import escape, render_html, split_html
 from bot.streaming import LiveReply
-from knowledge.catalog import QuestionRow
+from knowledge.catalog import DocumentRow, QuestionRow, Source
 from knowledge.catalog.chatlog import ChatLog, Votes
 from knowledge.prompts import render
 from knowledge.sources.registry import describe
@@ -194,22 +195,34 @@ async def group_is_queued(application: Application[Any, Any, Any, Any, Any, Any]
 
 
 async def sources(update: Update, context: BotContext) -> None:
-    """What is indexed, how much of it, and when it was last refreshed."""
-    message = update.effective_message
+    """What is indexed, how much of it, and when it was last refreshed (the addresses and errors
+    of each source only for an admin in a private chat)."""
+    message, user = update.effective_message, update.effective_user
     if message is not None:
-        text = await asyncio.to_thread(sources_text, context, user_language(update))
+        admin = (
+            user is not None
+            and user.id in context.services.settings.admin_user_ids
+            and message.chat.type == ChatType.PRIVATE
+        )
+        text = await asyncio.to_thread(sources_text, context, user_language(update), admin)
         for part in split_html(text):
             await reply(message, part)
 
 
-def sources_text(context: BotContext, language: str) -> str:
+def sources_text(context: BotContext, language: str, admin: bool = False) -> str:
     answering = context.services.answering
     documents = answering.catalog.documents()
     run = answering.catalog.last_run()
     refreshed = run.finished_at.strftime("%Y-%m-%d %H:%M UTC") if run and run.finished_at else "–"
-    lines = "\n".join(f"• {escape(describe(source))}" for source in answering.catalog.sources())
+    listed = answering.catalog.sources()
+    if admin:
+        shown = [describe(source) for source in listed]
+    else:
+        shown = [summary(source, documents, language) for source in listed]
+    lines = "\n".join(f"• {escape(line)}" for line in shown)
     lines += "\n\n" + "\n".join(
         f"• {escape(row.published or '–')} · {escape(row.tickers or '–')} · {escape(row.title)}"
+        + (f" · {escape(row.publisher)}" if row.publisher else "")
         for row in documents[:30]
     )
     if len(documents) > 30:
@@ -222,6 +235,15 @@ def sources_text(context: BotContext, language: str) -> str:
         last_refresh=refreshed,
         lines=lines,
     )
+
+
+def summary(source: Source, documents: list[DocumentRow], language: str) -> str:
+    """A source as anyone may see it: its kind, its publishers and how many documents it gave;
+    never its address (a local path, an internal host, a key in a query string) or its errors."""
+    own = [row for row in documents if row.source_id == source.id]
+    publishers = Counter(row.publisher for row in own if row.publisher)
+    named = ", ".join(name for name, _ in publishers.most_common(3)) or "–"
+    return render("bot_source_line", language, kind=source.kind, publishers=named, documents=len(own))
 
 
 async def on_error(update: object, context: BotContext) -> None:

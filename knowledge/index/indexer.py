@@ -22,6 +22,7 @@ from knowledge.index.embedder import Embedder
 from knowledge.index.store import StoreError, VectorStore
 from knowledge.index.writer import Writing, version_of
 from knowledge.records import Chunk, Document
+from knowledge.sources.address import scrub, shown
 from knowledge.sources.fetcher import FetchError
 from knowledge.sources.limits import RunDeadline
 from knowledge.sources.loader import MAX_TEXT_CHARS, LoadError, content_hash, document_id, load
@@ -55,7 +56,8 @@ class IndexReport:
         return bool(self.documents_added or self.documents_updated or self.documents_removed)
 
     def fail(self, source: str, error: str) -> None:
-        self.errors.append({"source": source, "error": error})
+        """One error entry; URLs in it keep their scheme, host and path only (no keys, no queries)."""
+        self.errors.append({"source": scrub(source), "error": scrub(error)})
 
 
 class Indexer:
@@ -151,7 +153,7 @@ class Indexer:
         source.params = json.dumps(params)
         source.last_fetched_at = now()
         if not unchanged:
-            source.last_error = f"{len(failures)} item(s) failed, first: {failures[0]}" if failures else None
+            source.last_error = scrub(f"{len(failures)} item(s) failed, first: {failures[0]}") if failures else None
         self._catalog.save_source(source)
 
     def _store_item(self, item: Item, source: Source, writing: Writing, report: IndexReport) -> None:
@@ -170,9 +172,9 @@ class Indexer:
         return row.fingerprint if row is not None else None
 
     def _fail(self, source: Source, error: str, report: IndexReport) -> None:
-        log.warning("source %s failed: %s", source.location, error)
+        log.warning("source %s failed: %s", shown(source.location), scrub(error))
         report.fail(source.location, error)
-        self._catalog.mark_source(source.id or 0, error)
+        self._catalog.mark_source(source.id or 0, scrub(error))
 
     def index_file(self, path: Path, source: Source, writing: Writing, report: IndexReport) -> None:
         """Index one file unless its content is already indexed; a failure is one error entry."""

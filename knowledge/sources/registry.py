@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from knowledge.catalog import Catalog, Source
 from knowledge.settings import Settings
+from knowledge.sources.address import scrub, shown
 from knowledge.sources.articles import ArticleReader
 from knowledge.sources.edgar import DEFAULT_FORMS, EdgarReader
 from knowledge.sources.feeds import FeedReader
@@ -152,6 +153,6 @@ def describe(source: Source) -> str:
     params = json.loads(source.params or "{}")
     extra = f" forms={','.join(params['forms'])}" if params.get("forms") else ""
     extra += f" since={params['since']}" if params.get("since") else ""
-    status = f"error: {source.last_error}" if source.last_error else "ok"
+    status = f"error: {scrub(source.last_error)}" if source.last_error else "ok"
     tickers = f" [{source.tickers}]" if source.tickers else ""
-    return f"#{source.id} {source.kind} {source.location}{tickers}{extra} — fetched {fetched}, {status}"
+    return f"#{source.id} {source.kind} {shown(source.location)}{tickers}{extra} — fetched {fetched}, {status}"
