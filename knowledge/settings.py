@@ -103,6 +103,22 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_driver(cls, value: str) -> str:
+        """postgres:// and postgresql:// (what hosting providers hand out) mean PostgreSQL through
+        psycopg, the driver installed; anything but PostgreSQL or SQLite is refused in one line."""
+        scheme, separator, rest = value.strip().partition("://")
+        if not value.strip():
+            return ""
+        if not separator:
+            raise ValueError("not a database URL; use postgresql://user:password@host/db or sqlite:///path")
+        if scheme in ("postgres", "postgresql"):
+            return f"postgresql+psycopg://{rest}"
+        if scheme not in ("postgresql+psycopg", "sqlite"):
+            raise ValueError(f"{scheme}:// is not supported; use postgresql://user:password@host/db or sqlite:///path")
+        return value.strip()
+
     @field_validator("admin_user_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:

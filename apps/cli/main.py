@@ -16,6 +16,7 @@ from knowledge.index.lock import IndexBusyError
 from knowledge.index.store import StoreError
 from knowledge.index.writer import RebuildError
 from knowledge.settings import Settings
+from knowledge.sources.address import scrub
 
 log = logging.getLogger("investorbot")
 
@@ -72,11 +73,12 @@ def _one_line(error: BaseException) -> str:
     """What went wrong, in one line a user can act on (no SQL, no traceback)."""
     if isinstance(error, SQLAlchemyError):
         cause = getattr(error, "orig", None) or error
-        text = f"the catalog database failed: {str(cause).splitlines()[0] if str(cause) else type(cause).__name__}"
+        reason = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+        text = f"the catalog database (DATABASE_URL) failed: {reason}"
     elif isinstance(error, StoreError):
         text = f"the vector store failed: {error}"
     elif isinstance(error, OSError) and error.strerror:
         text = f"{error.strerror}: {error.filename}" if error.filename else error.strerror
     else:
         text = str(error) or type(error).__name__
-    return " ".join(text.split())[:300]
+    return scrub(" ".join(text.split()))[:300]

@@ -114,3 +114,20 @@ def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
     (line,) = result.stderr.strip().splitlines()
     assert "WEBHOOK_SECRET" in line and "secrets.token_urlsafe(32)" in line
     assert TOKEN not in result.stderr + result.stdout
+
+
+async def test_a_wrong_token_is_one_line_naming_the_setting_and_never_printed(tmp_path: Path) -> None:
+    api = FakeBotAPI()
+    api.refused_token = TOKEN
+    await api.start()
+    try:
+        result = await asyncio.to_thread(
+            run_cli, tmp_path / "data", "run", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api.url, LOG_LEVEL="WARNING"
+        )
+    finally:
+        await api.stop()
+
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert "TELEGRAM_BOT_TOKEN" in line and "@BotFather" in line
+    assert TOKEN not in result.stderr + result.stdout and TOKEN.split(":")[1] not in result.stderr
