@@ -17,6 +17,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot.addressing import question_in
+from bot.addressing import unknown_command as unknown_command_in
 from bot.context import BotContext, Services
 from bot.conversation import context_for, record, remember
 from bot.messages import reply, user_language
@@ -161,6 +162,16 @@ def _voted(chat: ChatLog, data: str, message: MaybeInaccessibleMessage) -> tuple
     if len(parts) == 3 and parts[1].isdigit():  # buttons sent before votes were keyed by message
         return value, chat.question(int(parts[1]))
     return value, chat.question_for_message(message.chat.id, message.message_id)
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """A command the bot does not have (/watch, /foo): one line pointing to /help."""
+    message = update.effective_message
+    if message is None:
+        return
+    name = unknown_command_in(message, context.bot.username or "")
+    if name is not None:
+        await reply(message, escape(render("bot_unknown_command", user_language(update), command=name)))
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:

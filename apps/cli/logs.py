@@ -38,6 +38,8 @@ def setup(settings: Settings, console: Console, verbose: bool, service: bool) ->
     logging.basicConfig(level=logging.DEBUG if verbose else level, format="%(name)s: %(message)s", handlers=[handler])
     for noisy in ("httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # The PDF library's complaints about a file's internals: the file's one error line says what matters.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     protect(secrets_of(settings))
 
 

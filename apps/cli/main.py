@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import sys
+from collections.abc import Callable
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,6 +23,8 @@ from knowledge.sources.address import scrub
 
 log = logging.getLogger("investorbot")
 
+Handler = Callable[[argparse.Namespace, Settings], int]
+
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
@@ -34,10 +39,20 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None:
         parser().print_help()
         return 2
+    return _run(handler, args, settings)
+
+
+def _run(handler: Handler, args: argparse.Namespace, settings: Settings) -> int:
+    """The command's exit status; what it failed on, in one line."""
     try:
-        return int(handler(args, settings))
+        status = int(handler(args, settings))
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return status
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `investorbot … | head`: the reader has what it wanted
+        _silence_stdout()
+        return 0
     except (IndexBusyError, RebuildError) as error:
         err.print(f"investorbot: {error}", markup=False)
         return 1
@@ -67,6 +82,12 @@ def parser() -> argparse.ArgumentParser:
     prices.add_prices(commands)
     sources.add_sources(commands)
     return command_line
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit does not fail on the closed pipe again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _one_line(error: BaseException) -> str:

@@ -172,7 +172,7 @@ class Indexer:
         return row.fingerprint if row is not None else None
 
     def _fail(self, source: Source, error: str, report: IndexReport) -> None:
-        log.warning("source %s failed: %s", shown(source.location), scrub(error))
+        log.info("source %s failed: %s", shown(source.location), scrub(error))  # the report carries it
         report.fail(source.location, error)
         self._catalog.mark_source(source.id or 0, scrub(error))
 
@@ -190,7 +190,8 @@ class Indexer:
                 return
             self.index_document(load(path, data, max_chars=self._max_chars), source.id, writing, report, known is None)
         except (LoadError, OSError) as error:
-            log.warning("could not index %s: %s", path, error)
+            # Reported once, by whoever shows the report (the CLI's summary, the admin's message).
+            log.info("could not index %s: %s", path, error)
             report.fail(str(path), _reason(error))
 
     def index_document(
@@ -287,6 +288,7 @@ class _Files:
             catalog.mark_source(self._source.id or 0, reason)
             return
         walk = discover(root)
+        before = len(self._report.errors)
         for place, problem in walk.problems:
             self._report.fail(place, problem)
         present = set()
@@ -302,7 +304,10 @@ class _Files:
             if row.id not in present and presence(Path(row.uri))[0] is Presence.MISSING:
                 self._indexer.remove(row.id, self._writing)
                 self._report.documents_removed += 1
-        catalog.mark_source(self._source.id or 0, walk.problems[0][1] if walk.problems else None)
+        # The folder's status says whether anything in it failed, not only whether it could be walked.
+        failed = self._report.errors[before:]
+        first = f"{failed[0]['source']}: {failed[0]['error']}" if failed else ""
+        catalog.mark_source(self._source.id or 0, f"{len(failed)} file(s) failed, first: {first}" if failed else None)
 
 
 def _batched(chunks: Iterator[Chunk], size: int) -> Iterator[list[Chunk]]:

@@ -447,3 +447,20 @@ async def test_admin_commands_in_a_group_point_to_the_private_chat(telegram: Tel
     (sent,) = await api.wait_for("sendMessage", 1, GROUP - 7)
 
     assert "private chat" in str(sent.params["text"]) and "Index" not in str(sent.params["text"])
+
+
+async def test_unknown_commands_meant_for_the_bot_get_a_pointer_to_help(telegram: Telegram) -> None:
+    api, _, _ = telegram
+    private, group = api.chat(PRIVATE + 500), api.chat(GROUP - 9, "supergroup")
+
+    api.send(private, 501, "/watch BABA")
+    api.send(group, 502, "/foo")  # bare, in a group: perhaps another bot's command
+    api.send(group, 502, "/foo@SomeOtherBot")
+    api.send(group, 502, f"/foo@{BOT_USERNAME}")
+    api.send(group, 502, "/help")  # answered after the three before it: none of them is answered late
+    (told,) = await _reply_to(api, PRIVATE + 500, 0)
+    in_group = [_text(params) for params in await _reply_to(api, GROUP - 9, 0, 2)]
+
+    assert _text(told) == "I have no /watch command. Send /help to see what I can do."
+    assert sum(text == "I have no /foo command. Send /help to see what I can do." for text in in_group) == 1
+    assert len(api.sent(chat_id=GROUP - 9)) == 2
