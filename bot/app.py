@@ -86,6 +86,8 @@ def build_application(settings: Settings, role: RoleBuilder | None = None) -> Bo
     application.add_handler(CommandHandler("status", admin.status))
     application.add_handler(CommandHandler("addsource", admin.add_source))
     application.add_handler(CommandHandler("removesource", admin.remove_source))
+    # After every command handler: only commands none of them took arrive here.
+    application.add_handler(MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, handlers.unknown_command))
     application.add_handler(CallbackQueryHandler(handlers.vote, pattern=r"^vote:"))
     application.add_handler(CallbackQueryHandler(handlers.unknown_button))
     application.add_handler(

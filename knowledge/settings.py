@@ -50,7 +50,9 @@ class Settings(BaseSettings):
     questions_per_minute: int = Field(default=5, ge=1)
     group_messages_per_minute: int = Field(default=20, ge=1)
     max_question_length: int = Field(default=1000, ge=10)
-    webhook_listen: str = "0.0.0.0"
+    # A TLS-terminating proxy on the same machine forwards to the webhook server; a container
+    # (deploy/compose.yaml) sets 0.0.0.0 to be reachable on its network.
+    webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_url: str = ""
     webhook_secret: SecretStr = SecretStr("")
@@ -100,6 +102,22 @@ class Settings(BaseSettings):
     metrics_listen: str = "127.0.0.1"
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_driver(cls, value: str) -> str:
+        """postgres:// and postgresql:// (what hosting providers hand out) mean PostgreSQL through
+        psycopg, the driver installed; anything but PostgreSQL or SQLite is refused in one line."""
+        scheme, separator, rest = value.strip().partition("://")
+        if not value.strip():
+            return ""
+        if not separator:
+            raise ValueError("not a database URL; use postgresql://user:password@host/db or sqlite:///path")
+        if scheme in ("postgres", "postgresql"):
+            return f"postgresql+psycopg://{rest}"
+        if scheme not in ("postgresql+psycopg", "sqlite"):
+            raise ValueError(f"{scheme}:// is not supported; use postgresql://user:password@host/db or sqlite:///path")
+        return value.strip()
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

@@ -83,6 +83,8 @@ class AnswerEngine:
             started = time.monotonic()
             understood = self.understand(question, context)
             view = self.serving.view()  # one generation for the whole answer, never a mix
+            if view.building:
+                return _counted(_building(question, understood), started)
             return _counted(self._offline_answer(question, understood, view)[1], started)
         return asyncio.run(self._answer_once(question, context))
 
@@ -108,6 +110,8 @@ class AnswerEngine:
         started = time.monotonic()
         understood = self.understand(question, context)
         view = self.serving.view()  # one generation for the whole answer, never a mix
+        if view.building:
+            return _counted(_building(question, understood), started)
         found, offline = await asyncio.to_thread(self._offline_answer, question, understood, view)
         if self._writer is None or not found.covered or not offline.grounded:
             return _counted(offline, started)
@@ -204,8 +208,17 @@ class AnswerEngine:
         return max(dates) if dates else None
 
 
+def _building(text: str, question: Question) -> Answer:
+    """Before the first index is published: "ask again in a minute", not "not covered"."""
+    language = question.language
+    notice = render("index_building", language)
+    return Answer(text, notice, (), render("disclaimer", language), language, False, False, mode="building")
+
+
 def _counted(answer: Answer, started: float) -> Answer:
     outcome = "advice" if answer.advice_request else "answered" if answer.grounded else "not_covered"
+    if answer.mode == "building":
+        outcome = "building"
     metrics.record_answer(answer.mode, outcome, time.monotonic() - started, answer.dropped_sentences)
     return answer
 

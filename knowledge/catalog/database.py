@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session, col, create_engine, func, select
 
 from knowledge.catalog.migrator import upgrade
@@ -33,8 +33,12 @@ class Catalog:
     def source_for(
         self, kind: str, location: str, tickers: str = "", params: dict[str, object] | None = None
     ) -> Source:
-        """The source with this kind and location, created if new."""
+        """The source with this kind and location, created if new (once, however many processes
+        add it at the same moment: on PostgreSQL they take turns by a lock on the pair)."""
         with self.session() as session:
+            if self.shared:
+                key = f"source:{kind}:{location}"
+                session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
             found = session.exec(select(Source).where(Source.kind == kind, Source.location == location)).first()
             if found is None:
                 found = Source(kind=kind, location=location, tickers=tickers, params=json.dumps(params or {}))

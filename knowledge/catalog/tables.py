@@ -156,10 +156,12 @@ class PriceBar(SQLModel, table=True):
 
 
 class Conversation(SQLModel, table=True):
-    """What a chat (or forum topic) last asked about, so a short follow-up can inherit it."""
+    """What a user last asked about in a chat (or forum topic), so their short follow-up can inherit
+    it; per user, so that in a group one member's follow-up never leans on another's question."""
 
     chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
     thread_id: int = Field(default=0, sa_column=Column(BigInteger, primary_key=True))
+    user_id: int = Field(default=0, sa_column=Column(BigInteger, primary_key=True))
     tickers: str = ""
     topic: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     language: str = "en"

@@ -99,8 +99,16 @@ class Librarian:
         return len(removed)
 
     def ensure_seeded(self, progress: Progress | None = None) -> IndexReport | None:
-        """Index SEEDS_DIR when nothing is indexed yet; None when there was nothing to do."""
+        """Index SEEDS_DIR when nothing is indexed yet; None when there was nothing to do.
+
+        Once in the whole deployment: processes starting together queue for the writer lock, and
+        each looks again once it holds it, so only the first one builds the first index."""
         if self._catalog.document_count():
             return None
-        log.info("the index is empty: indexing %s first", self._settings.seeds_dir)
-        return self.ingest([self._settings.seeds_dir], progress, wait=self._settings.index_lock_wait_seconds)
+        seeds = self._catalog.source_for("path", str(self._settings.seeds_dir.resolve()))
+        with self._writer.session("seeding", self._settings.index_lock_wait_seconds) as writing:
+            if self._catalog.document_count():
+                log.info("another process indexed the seeds while this one waited")
+                return None
+            log.info("the index is empty: indexing %s first", self._settings.seeds_dir)
+            return self.indexer.run([seeds], writing, progress)

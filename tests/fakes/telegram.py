@@ -52,6 +52,7 @@ class FakeBotAPI:
         self._chats: dict[int, dict[str, Any]] = {}
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.refused_token = ""  # a token this server answers 401 Unauthorized, as Telegram does a wrong one
 
     async def start(self) -> None:
         app = web.Application()
@@ -180,6 +181,8 @@ class FakeBotAPI:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        if self.refused_token and request.match_info["token"] == self.refused_token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         if request.content_type == "application/json":
             params = await request.json()
         else:

@@ -17,7 +17,7 @@ from knowledge.index.embedder import Embedder
 from knowledge.records import Answer
 from knowledge.wiring.answering import Answering
 from tests.conftest import SEEDS, make_settings
-from tests.fakes.telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeBotAPI, bot_application, running
+from tests.fakes.telegram import BOT_ID, BOT_USERNAME, TOKEN, Call, FakeBotAPI, bot_application, running
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -106,12 +106,13 @@ async def test_follow_ups_inherit_company_and_topic_and_survive_a_restart(
     async with _bot(root, embedder, api):
         api.send(group, 41, f"/ask@{BOT_USERNAME} Why is Alibaba down?", thread_id=5)
         first = (await api.wait_for("sendMessage", 1, group["id"]))[0]
-        asked_jd = api.send(group, 42, f"/ask@{BOT_USERNAME} and JD?", thread_id=5)
+        asked_jd = api.send(group, 41, f"/ask@{BOT_USERNAME} and JD?", thread_id=5)
         await api.wait_for("sendMessage", 2, group["id"])
     async with _bot(root, embedder, api):  # a new process on the same catalog
         bot_answer = {**first.result, "from": {"id": BOT_ID, "is_bot": True, "first_name": "Investor"}}
+        # A reply to the bot's answer follows that answer, whoever replies.
         asked_reply = api.send(group, 43, "what about its margins?", reply_to=bot_answer, thread_id=5)
-        asked_thread = api.send(group, 44, f"/ask@{BOT_USERNAME} Und die Marge?", thread_id=5)
+        asked_thread = api.send(group, 41, f"/ask@{BOT_USERNAME} Und die Marge?", thread_id=5)
         replies = await api.wait_for("sendMessage", 4, group["id"])
 
     answers = {
@@ -122,3 +123,29 @@ async def test_follow_ups_inherit_company_and_topic_and_survive_a_restart(
     assert jd.startswith("JD.com (JD)") and "food-delivery" in jd
     assert "Alibaba" in reply_margins and "margins" in reply_margins and "JD.com" not in reply_margins.split("\n")[0]
     assert "operating margin" in thread_margins and "englischen Quelle" in thread_margins
+
+
+async def test_in_a_group_one_members_follow_up_never_leans_on_anothers_question(
+    api: FakeBotAPI, root: Path, embedder: Embedder
+) -> None:
+    group = api.chat(-1009000000002, "supergroup")
+    vague = f"/ask@{BOT_USERNAME} Why is the stock falling today?"
+    async with _bot(root, embedder, api):
+        await _answer_to(api, api.send(group, 51, f"/ask@{BOT_USERNAME} Why is Alibaba down?"))
+        other = await _answer_to(api, api.send(group, 52, vague))  # another member: no context of theirs
+        same = await _answer_to(api, api.send(group, 51, vague))  # the first member: their own context
+
+    assert "Alibaba (BABA)" not in other  # no move of a company the second member never named
+    assert "Alibaba (BABA)" in same
+
+
+async def _answer_to(api: FakeBotAPI, asked: dict[str, object]) -> str:
+    """The text of the bot's reply to a message (notices beside it are not replies)."""
+    chat = dict(asked["chat"])  # type: ignore[call-overload]
+
+    def replies(call: Call) -> bool:
+        parameters = json.loads(str(call.params.get("reply_parameters") or "{}"))
+        return bool(parameters.get("message_id") == asked["message_id"])
+
+    (call,) = await api.wait_for("sendMessage", 1, int(chat["id"]), where=replies)
+    return str(call.params["text"])
