@@ -17,9 +17,11 @@ from datetime import date
 from knowledge import metrics
 from knowledge.answer.advice import AdviceDetector
 from knowledge.answer.composer import Draft, compose, nearest
+from knowledge.answer.evidence import Evidence, weigh
 from knowledge.answer.followup import Context, resolve
 from knowledge.answer.generator import Generator
 from knowledge.answer.guard import guard
+from knowledge.answer.meaning import Meaning
 from knowledge.answer.movement import catalysts, explain, window
 from knowledge.answer.question import Question, understand
 from knowledge.answer.retriever import Retrieval, Retriever
@@ -56,6 +58,7 @@ class AnswerEngine:
         self._embedder, self.generator = embedder, generator
         self.prices = Prices(settings, catalog)
         self._advice = AdviceDetector(embedder)
+        self._meaning = Meaning(embedder)
         # The advice check embeds the question while retrieval embeds its expanded query: two model
         # runs, one per core, instead of one after the other (~3 ms of every answer).
         self._beside = ThreadPoolExecutor(max_workers=2, thread_name_prefix="advice-check")
@@ -155,6 +158,16 @@ class AnswerEngine:
             )
         )
 
+    def weigh(self, question: str) -> tuple[Draft, Evidence | None]:
+        """The word-matched draft and the evidence by meaning, both as an answer would weigh them
+        (for fitting and checking the coverage threshold: `benchmarks/coverage.py`)."""
+        understood = self.understand(question)
+        view = self.serving.view()
+        found = self.retrieve(understood, view=view)
+        around = _Neighbours(view)
+        draft = compose(understood, found.passages, self.companies, around)
+        return draft, self._evidence(understood, found, around)
+
     def _compose(self, question: Question, found: Retrieval, advice: bool, view: IndexView) -> Draft:
         if advice and question.tickers:
             # An advice request gets the facts about the company instead of a call.
@@ -163,9 +176,21 @@ class AnswerEngine:
         # pass after the composer, would otherwise ask the store for it again.
         around = _Neighbours(view)
         draft = compose(question, found.passages, self.companies, around)
-        if draft.covered or advice or not found.covered:
+        if advice or not found.covered:
+            return draft
+        evidence = self._evidence(question, found, around)
+        if evidence is not None and evidence.answers(self.settings.coverage_threshold):
+            # The sources answer by meaning: the word-matched lines if there are any, else the nearest.
+            return draft if draft.covered else evidence.draft
+        if draft.covered:
             return draft
         return nearest(question, found.passages, self.companies, around)
+
+    def _evidence(self, question: Question, found: Retrieval, around: _Neighbours) -> Evidence | None:
+        """The evidence by meaning, for a question that names something to find (not a bare "why?")."""
+        if not question.focus or question.kind == "move" or not found.passages:
+            return None
+        return weigh(question, found.passages, self.companies, self._meaning, around)
 
     def _move(self, question: Question) -> Move | None:
         ticker = next((t for t in question.tickers if self.prices.book.last_session(t)), None)

@@ -1,0 +1,123 @@
+"""Whether the sources answer a question, decided from retrieval's evidence by meaning.
+
+Enters: the question understood, its retrieved passages (and the pages around them). Leaves: how
+near the best line comes to what is asked (the embedding model's similarity of the question's
+focus with each sentence and row label, plus a small boost where the lexicon's words match too),
+whether the asked company's document for the asked period was found, and the best lines by that
+measure, drafted with their citations.
+
+The engine answers when the nearness reaches a threshold fitted on labelled answerable and
+unanswerable questions (`benchmarks/coverage.py`); the word lists only add to the measure, so a
+company's own wording of a line item ("Capital spending") or a question's abbreviation ("capex")
+is no reason to refuse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.answer.composer import (
+    _RATE,
+    MAX_POINTS,
+    Draft,
+    Neighbours,
+    _about_subjects,
+    _about_year,
+    _matches,
+    _pool,
+    _render,
+    _same_fact,
+    _Scored,
+    _units,
+)
+from knowledge.answer.meaning import Meaning
+from knowledge.answer.question import Question
+from knowledge.answer.unit import Unit
+from knowledge.records import Chunk, Passage
+from knowledge.text.companies import Companies
+from knowledge.text.lexicon import expand
+
+_WORDS_BOOST = 0.15  # the lexicon's words found in the line (all of them: the full boost)
+_LANGUAGE_BOOST = 0.03  # a line in the question's language, when two come equally near
+_RANK_BOOST = 0.05  # a line of the best passage, falling off with the passage's rank
+_PASSAGES = 4  # the best passages' pages are weighed; further ones rarely answer what these do not
+_LINES = 160  # lines embedded per question at most (the best passages' first)
+_NOISE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How well the retrieved sources answer the question, and the lines that answer best."""
+
+    nearness: float  # the best line's similarity to the question's focus, words boosted
+    period: bool  # a document of the asked company for the asked period (if any) is among them
+    draft: Draft  # the best lines by nearness, cited
+
+    def answers(self, threshold: float) -> bool:
+        return self.period and self.nearness >= threshold
+
+
+def weigh(
+    question: Question, passages: tuple[Passage, ...], companies: Companies, meaning: Meaning, around: Neighbours
+) -> Evidence:
+    """Weigh the best passages' lines against the question's focus."""
+    pool, tails = _pool(passages[:_PASSAGES], around)
+    about = _about_subjects(question, pool)
+    lines = [unit for unit in _units(pool, tails) if _about(unit, question, pool[unit.passage], companies, about)]
+    dated = [unit for unit in lines if not question.years or _about_year(unit, question, pool[unit.passage])]
+    lines = [unit for unit in dated if _may_answer(unit, question)]
+    lines = lines[:_LINES]
+    near = meaning.compare(focus_of(question, companies), lines)
+    pairs = zip(lines, near, strict=True)
+    scored = sorted((_Scored(unit, _boosted(unit, near, question), near, True) for unit, near in pairs), key=_first)
+    if not scored:
+        return Evidence(0.0, bool(dated), Draft("", (), covered=False))
+    return Evidence(scored[0].score, bool(dated), _render(_best(scored), pool, question))
+
+
+def focus_of(question: Question, companies: Companies) -> str:
+    """The question without the company's names, with the lexicon's English words for its terms
+    (the embedding model reads English best; a German question about an English filing needs them)."""
+    text = question.core
+    for name in companies.mentions(text):
+        text = text.replace(name, " ")
+    english = expand(question.core).english if question.language != "en" else ""
+    return _NOISE.sub(" ", f"{text} {english}").strip()
+
+
+def _about(unit: Unit, question: Question, chunk: Chunk, companies: Companies, about: set[str]) -> bool:
+    """A line of a document about the company asked, naming no other company instead."""
+    if chunk.document_id not in about:
+        return False
+    named = set(companies.find(unit.text))
+    return not (question.tickers and named and not named & set(question.tickers))
+
+
+def _may_answer(unit: Unit, question: Question) -> bool:
+    """A line with a figure where a figure is asked; a row where a row can answer (not a "why")."""
+    if question.needs_figure and not unit.figures and not _RATE.search(unit.text):
+        return False
+    return unit.kind != "row" or question.kind not in ("cause", "list", "date")
+
+
+def _first(scored: _Scored) -> float:
+    return -scored.score
+
+
+def _boosted(unit: Unit, similarity: float, question: Question) -> float:
+    words = sum(_matches(group, unit.stems) for group in question.focus) / len(question.focus) if question.focus else 0
+    language = _LANGUAGE_BOOST if unit.language == question.language else 0.0
+    return similarity + _WORDS_BOOST * words + language + _RANK_BOOST / (1 + unit.passage)
+
+
+def _best(scored: list[_Scored]) -> list[_Scored]:
+    """The nearest line and the next ones nearly as near, one fact once."""
+    lead = scored[0]
+    chosen = [lead]
+    for candidate in scored[1:]:
+        if len(chosen) > MAX_POINTS or candidate.score < lead.score - 0.1:
+            break
+        if not any(_same_fact(candidate.unit, other.unit) for other in chosen):
+            chosen.append(candidate)
+    return chosen
