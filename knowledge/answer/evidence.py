@@ -36,6 +36,7 @@ from knowledge.answer.question import Question
 from knowledge.answer.unit import Unit
 from knowledge.records import Chunk, Passage
 from knowledge.text.companies import Companies
+from knowledge.text.concepts import concept_phrases
 from knowledge.text.lexicon import expand
 
 _WORDS_BOOST = 0.15  # the lexicon's words found in the line (all of them: the full boost)
@@ -44,6 +45,7 @@ _RANK_BOOST = 0.05  # a line of the best passage, falling off with the passage's
 _PASSAGES = 4  # the best passages' pages are weighed; further ones rarely answer what these do not
 _LINES = 160  # lines embedded per question at most (the best passages' first)
 _NOISE = re.compile(r"\s+")
+_PHRASES = 2  # a concept's first phrases name it plainly; the later ones are a company's variants
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,24 @@ def weigh(
 
 
 def focus_of(question: Question, companies: Companies) -> str:
-    """The question without the company's names, with the lexicon's English words for its terms
-    (the embedding model reads English best; a German question about an English filing needs them)."""
+    """The question without the company's names, with the plain names of the line items it asks
+    for ("capex": "capital expenditures") and, for a question not in English, the lexicon's English
+    words for its terms (the embedding model reads English best)."""
     text = question.core
     for name in companies.mentions(text):
         text = text.replace(name, " ")
+    named = [token for group in question.focus for token in group if token.endswith("concept")]
+    plain = [_plain(phrase) for token in sorted(named) for phrase in concept_phrases(token)[:_PHRASES]]
     english = expand(question.core).english if question.language != "en" else ""
-    return _NOISE.sub(" ", f"{text} {english}").strip()
+    return _NOISE.sub(" ", " ".join([text, *dict.fromkeys(p for p in plain if p), english])).strip()
+
+
+def _plain(phrase: str) -> str:
+    """A concept's phrase as words ("purchases? of property,? plant,? and equipment"), or "" when
+    it is more pattern than words."""
+    if "\\" in phrase or "(" in phrase:
+        return ""
+    return phrase.replace("?", "").replace(",", "")
 
 
 def _about(unit: Unit, question: Question, chunk: Chunk, companies: Companies, about: set[str]) -> bool:
