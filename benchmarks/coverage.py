@@ -51,9 +51,11 @@ class Weighed:
         return ((int(self.id.split("_")[1]) - 1) // 2) % 2 == 0
 
     def decided(self, threshold: float) -> bool:
-        """Answered, as the engine decides: a near enough line in the asked period, or worded lines."""
+        """Answered, as the engine decides: in the asked period, a near enough line or worded lines."""
         weighed = self.nearness >= 0
-        return (weighed and self.period and self.nearness >= threshold) or self.worded
+        if not weighed:
+            return self.worded
+        return self.period and (self.nearness >= threshold or self.worded)
 
 
 def weigh(local: Local, rows: list[dict[str, object]]) -> list[Weighed]:

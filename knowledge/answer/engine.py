@@ -182,8 +182,8 @@ class AnswerEngine:
         if evidence is not None and evidence.answers(self.settings.coverage_threshold):
             # The sources answer by meaning: the word-matched lines if there are any, else the nearest.
             return draft if draft.covered else evidence.draft
-        if draft.covered:
-            return draft
+        if draft.covered and (evidence is None or evidence.period):
+            return draft  # the words matched, in the period asked
         return nearest(question, found.passages, self.companies, around)
 
     def _evidence(self, question: Question, found: Retrieval, around: _Neighbours) -> Evidence | None:

@@ -30,6 +30,7 @@ from knowledge.answer.composer import (
     _same_fact,
     _Scored,
     _units,
+    _when,
 )
 from knowledge.answer.meaning import Meaning
 from knowledge.answer.question import Question
@@ -68,14 +69,16 @@ def weigh(
     about = _about_subjects(question, pool)
     lines = [unit for unit in _units(pool, tails) if _about(unit, question, pool[unit.passage], companies, about)]
     dated = [unit for unit in lines if not question.years or _about_year(unit, question, pool[unit.passage])]
+    # A month asked ("retail sales in December") is found only where a line names it.
+    period = bool(dated) and (not question.months or any(_when(unit.text, question) > 0 for unit in dated))
     lines = [unit for unit in dated if _may_answer(unit, question)]
     lines = lines[:_LINES]
     near = meaning.compare(focus_of(question, companies), lines)
     pairs = zip(lines, near, strict=True)
     scored = sorted((_Scored(unit, _boosted(unit, near, question), near, True) for unit, near in pairs), key=_first)
     if not scored:
-        return Evidence(0.0, bool(dated), Draft("", (), covered=False))
-    return Evidence(scored[0].score, bool(dated), _render(_best(scored), pool, question))
+        return Evidence(0.0, period, Draft("", (), covered=False))
+    return Evidence(scored[0].score, period, _render(_best(scored), pool, question))
 
 
 def focus_of(question: Question, companies: Companies) -> str:
