@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from knowledge.answer.composer import (
+    _DATE,
     _RATE,
     MAX_POINTS,
     Draft,
@@ -111,8 +112,10 @@ def _about(unit: Unit, question: Question, chunk: Chunk, companies: Companies, a
 
 
 def _may_answer(unit: Unit, question: Question) -> bool:
-    """A line with a figure where a figure is asked; a row where a row can answer (not a "why")."""
+    """A line of the kind asked for (a figure, a date); a row where a row can answer (not a "why")."""
     if question.needs_figure and not unit.figures and not _RATE.search(unit.text):
+        return False
+    if question.kind == "date" and not _DATE.search(unit.text):
         return False
     return unit.kind != "row" or question.kind not in ("cause", "list", "date")
 
