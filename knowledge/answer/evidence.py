@@ -47,6 +47,11 @@ _RANK_BOOST = 0.05  # a line of the best passage, falling off with the passage's
 _PASSAGES = 4  # the best passages' pages are weighed; further ones rarely answer what these do not
 _LINES = 160  # lines embedded per question at most (the best passages' first)
 _NOISE = re.compile(r"\s+")
+_QUARTER = re.compile(
+    r"(?<![A-Za-z])Q([1-4])(?!\d)|\b(first|second|third|fourth)\s+(?:fiscal\s+)?quarter\b|\b(erst|zweit|dritt|viert)en\s+quartal",
+    re.IGNORECASE,
+)
+_ORDINALS = {"fir": 1, "sec": 2, "thi": 3, "fou": 4, "ers": 1, "zwe": 2, "dri": 3, "vie": 4}
 _PHRASES = 2  # a concept's first phrases name it plainly; the later ones are a company's variants
 
 
@@ -70,8 +75,7 @@ def weigh(
     about = _about_subjects(question, pool)
     lines = [unit for unit in _units(pool, tails) if _about(unit, question, pool[unit.passage], companies, about)]
     dated = [unit for unit in lines if not question.years or _about_year(unit, question, pool[unit.passage])]
-    # A month asked ("retail sales in December") is found only where a line names it.
-    period = bool(dated) and (not question.months or any(_when(unit.text, question) > 0 for unit in dated))
+    period = bool(dated) and _in_period(question, dated, pool)
     lines = [unit for unit in dated if _may_answer(unit, question)]
     lines = lines[:_LINES]
     near = meaning.compare(focus_of(question, companies), lines)
@@ -109,6 +113,28 @@ def _about(unit: Unit, question: Question, chunk: Chunk, companies: Companies, a
         return False
     named = set(companies.find(unit.text))
     return not (question.tickers and named and not named & set(question.tickers))
+
+
+def _in_period(question: Question, dated: list[Unit], pool: list[Chunk]) -> bool:
+    """Does a line speak of the month or the quarter asked ("retail sales in December", "Q3 2023")?
+    A filing of another quarter, or news of another month, holds the same line items for the wrong span."""
+    if question.months and not any(_when(unit.text, question) > 0 for unit in dated):
+        return False
+    asked = _quarters(question.core)
+    return not asked or any(asked & _quarters(_where(unit, pool[unit.passage])) for unit in dated)
+
+
+def _where(unit: Unit, chunk: Chunk) -> str:
+    return f"{unit.text} {unit.heading} {unit.lead} {chunk.title}"
+
+
+def _quarters(text: str) -> frozenset[int]:
+    """The quarters a text names by number: "Q2", "2023Q2", "second quarter", "zweiten Quartal"."""
+    found = set()
+    for match in _QUARTER.finditer(text):
+        digit, word = match.group(1), (match.group(2) or match.group(3) or "").lower()
+        found.add(int(digit) if digit else _ORDINALS[word[:3]])
+    return frozenset(found)
 
 
 def _may_answer(unit: Unit, question: Question) -> bool:
