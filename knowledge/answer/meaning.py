@@ -44,12 +44,12 @@ class Meaning:
         if missing:
             for text, vector in zip(missing, self._embedder().embed(missing), strict=True):
                 self._vectors[text] = vector
-            while len(self._vectors) > self._kept:
-                self._vectors.popitem(last=False)
         found = {}
         for text in texts:
             self._vectors.move_to_end(text)
             found[text] = self._vectors[text]
+        while len(self._vectors) > self._kept:  # the least recently used go first
+            self._vectors.popitem(last=False)
         return found
 
 
