@@ -213,7 +213,7 @@ def _units(pool: list[Chunk], tails: frozenset[str] = frozenset()) -> list[Unit]
     """The sentences and rows of the pool's chunks; a tail only finishes its predecessor's sentence."""
     page_texts = _page_texts(pool)
     following = _following(pool)
-    found = []
+    found: list[Unit] = []
     for index, chunk in enumerate(pool):
         if chunk.id in tails:
             continue

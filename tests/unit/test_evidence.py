@@ -25,7 +25,8 @@ class CountingEmbedder:
     def embed(self, texts: Sequence[str]) -> Vectors:
         self.seen.extend(texts)
         vectors = np.array([[1.0, float(len(text) % 7)] for text in texts], dtype=np.float32)
-        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        normed: Vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        return normed
 
 
 def _row(label: str, heading: str = "") -> Unit:
