@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     top_k: int = Field(default=6, ge=1, le=20)
     # How near (embedding similarity, words boosted) a retrieved line must come to the question's
     # focus for the sources to count as answering it: fitted by `benchmarks/coverage.py` on half of
-    # the labelled questions (0.521 on 2026-12-04), the error rates reported on the other half.
+    # the labelled questions (0.517 on 2026-12-04), the error rates reported on the other half.
     coverage_threshold: float = Field(default=0.52, ge=0, le=2)
 
     llm_base_url: str = ""

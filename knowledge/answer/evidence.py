@@ -44,7 +44,6 @@ from knowledge.text.lexicon import expand
 _WORDS_BOOST = 0.15  # the lexicon's words found in the line (all of them: the full boost)
 _LANGUAGE_BOOST = 0.03  # a line in the question's language, when two come equally near
 _RANK_BOOST = 0.05  # a line of the best passage, falling off with the passage's rank
-_PASSAGES = 4  # the best passages' pages are weighed; further ones rarely answer what these do not
 _LINES = 160  # lines embedded per question at most (the best passages' first)
 _NOISE = re.compile(r"\s+")
 _QUARTER = re.compile(
@@ -71,7 +70,7 @@ def weigh(
     question: Question, passages: tuple[Passage, ...], companies: Companies, meaning: Meaning, around: Neighbours
 ) -> Evidence:
     """Weigh the best passages' lines against the question's focus."""
-    pool, tails = _pool(passages[:_PASSAGES], around)
+    pool, tails = _pool(passages, around)
     about = _about_subjects(question, pool)
     lines = [unit for unit in _units(pool, tails) if _about(unit, question, pool[unit.passage], companies, about)]
     dated = [unit for unit in lines if not question.years or _about_year(unit, question, pool[unit.passage])]
@@ -118,7 +117,10 @@ def _about(unit: Unit, question: Question, chunk: Chunk, companies: Companies, a
 def _in_period(question: Question, dated: list[Unit], pool: list[Chunk]) -> bool:
     """Does a line speak of the month or the quarter asked ("retail sales in December", "Q3 2023")?
     A filing of another quarter, or news of another month, holds the same line items for the wrong span."""
-    if question.months and not any(_when(unit.text, question) > 0 for unit in dated):
+    # A month is found where a line names it, or the calendar quarter it falls in ("as of August 30"
+    # is answered by "in the third quarter").
+    within = frozenset((month - 1) // 3 + 1 for month in question.months)
+    if question.months and not any(_when(unit.text, question) > 0 or within & _quarters(unit.text) for unit in dated):
         return False
     asked = _quarters(question.core)
     return not asked or any(asked & _quarters(_where(unit, pool[unit.passage])) for unit in dated)
