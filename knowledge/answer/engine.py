@@ -178,19 +178,22 @@ class AnswerEngine:
         draft = compose(question, found.passages, self.companies, around)
         if advice or not found.covered:
             return draft
-        evidence = self._evidence(question, found, around)
-        if evidence is not None and evidence.answers(self.settings.coverage_threshold):
-            # The sources answer by meaning: the word-matched lines if there are any, else the nearest.
-            return draft if draft.covered else evidence.draft
+        # Lines the words matched answer in the asked period; else the nearest lines by meaning may.
+        evidence = self._evidence(question, found, around, by_meaning=not draft.covered)
         if draft.covered and (evidence is None or evidence.period):
-            return draft  # the words matched, in the period asked
+            return draft
+        if evidence is not None and evidence.answers(self.settings.coverage_threshold):
+            return evidence.draft
         return nearest(question, found.passages, self.companies, around)
 
-    def _evidence(self, question: Question, found: Retrieval, around: _Neighbours) -> Evidence | None:
-        """The evidence by meaning, for a question that names something to find (not a bare "why?")."""
+    def _evidence(
+        self, question: Question, found: Retrieval, around: _Neighbours, by_meaning: bool = True
+    ) -> Evidence | None:
+        """The evidence, for a question that names something to find (not a bare "why?"); its
+        nearness by meaning only where asked (the embedding of each line costs)."""
         if not question.focus or question.kind == "move" or not found.passages:
             return None
-        return weigh(question, found.passages, self.companies, self._meaning, around)
+        return weigh(question, found.passages, self.companies, self._meaning if by_meaning else None, around)
 
     def _move(self, question: Question) -> Move | None:
         ticker = next((t for t in question.tickers if self.prices.book.last_session(t)), None)

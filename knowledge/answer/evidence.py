@@ -67,16 +67,22 @@ class Evidence:
 
 
 def weigh(
-    question: Question, passages: tuple[Passage, ...], companies: Companies, meaning: Meaning, around: Neighbours
+    question: Question,
+    passages: tuple[Passage, ...],
+    companies: Companies,
+    meaning: Meaning | None,
+    around: Neighbours,
 ) -> Evidence:
-    """Weigh the best passages' lines against the question's focus."""
+    """Weigh the passages' lines against the question's focus; without `meaning`, only find
+    whether the asked period is there (lines the words matched need no nearness)."""
     pool, tails = _pool(passages, around)
     about = _about_subjects(question, pool)
     lines = [unit for unit in _units(pool, tails) if _about(unit, question, pool[unit.passage], companies, about)]
     dated = [unit for unit in lines if not question.years or _about_year(unit, question, pool[unit.passage])]
     period = bool(dated) and _in_period(question, dated, pool)
-    lines = [unit for unit in dated if _may_answer(unit, question)]
-    lines = lines[:_LINES]
+    if meaning is None:
+        return Evidence(0.0, period, Draft("", (), covered=False))
+    lines = [unit for unit in dated if _may_answer(unit, question)][:_LINES]
     near = meaning.compare(focus_of(question, companies), lines)
     pairs = zip(lines, near, strict=True)
     scored = sorted((_Scored(unit, _boosted(unit, near, question), near, True) for unit, near in pairs), key=_first)
