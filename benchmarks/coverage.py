@@ -106,8 +106,10 @@ def main() -> None:
     parser.add_argument("--dev-data-dir", type=Path, help="its scratch DATA_DIR (default: financebench.py's)")
     parser.add_argument("--dump", type=Path, help="write every question's evidence as JSON lines")
     parser.add_argument("--seeds-only", action="store_true", help="only the questions over the seeds (quick)")
+    parser.add_argument("--limit", type=int, help="ask only the first N questions")
     args = parser.parse_args()
     rows = [json.loads(text) for text in QUESTIONS.read_text(encoding="utf-8").splitlines() if text.strip()]
+    rows = rows[: args.limit]
     weighed = []
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(_env_file=None, data_dir=Path(scratch), seeds_dir=ROOT / "seeds")  # type: ignore[call-arg]
