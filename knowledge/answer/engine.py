@@ -17,6 +17,8 @@ from datetime import date
 from knowledge import metrics
 from knowledge.answer.check.guard import guard
 from knowledge.answer.compose.composer import Draft, compose, nearest
+from knowledge.answer.compose.evidence import Evidence, weigh
+from knowledge.answer.compose.meaning import Meaning
 from knowledge.answer.compose.movement import catalysts, explain, window
 from knowledge.answer.generate.generator import Generator
 from knowledge.answer.generate.writer import ModelWriter
@@ -56,6 +58,7 @@ class AnswerEngine:
         self._embedder, self.generator = embedder, generator
         self.prices = Prices(settings, catalog)
         self._advice = AdviceDetector(embedder)
+        self._meaning = Meaning(embedder)
         # The advice check embeds the question while retrieval embeds its expanded query: two model
         # runs, one per core, instead of one after the other (~3 ms of every answer).
         self._beside = ThreadPoolExecutor(max_workers=2, thread_name_prefix="advice-check")
@@ -159,6 +162,16 @@ class AnswerEngine:
             )
         )
 
+    def weigh(self, question: str) -> tuple[Draft, Evidence | None]:
+        """The word-matched draft and the evidence by meaning, both as an answer would weigh them
+        (for fitting and checking the coverage threshold: `benchmarks/coverage.py`)."""
+        understood = self.understand(question)
+        view = self.serving.view()
+        found = self.retrieve(understood, view=view)
+        around = _Neighbours(view)
+        draft = compose(understood, found.passages, self.companies, around)
+        return draft, self._evidence(understood, found, around)
+
     def _compose(self, question: Question, found: Retrieval, advice: bool, view: IndexView) -> Draft:
         if advice and question.tickers:
             # An advice request gets the facts about the company instead of a call.
@@ -167,9 +180,24 @@ class AnswerEngine:
         # pass after the composer, would otherwise ask the store for it again.
         around = _Neighbours(view)
         draft = compose(question, found.passages, self.companies, around)
-        if draft.covered or advice or not found.covered:
+        if advice or not found.covered:
             return draft
+        # Lines the words matched answer in the asked period; else the nearest lines by meaning may.
+        evidence = self._evidence(question, found, around, by_meaning=not draft.covered)
+        if draft.covered and (evidence is None or evidence.period):
+            return draft
+        if evidence is not None and evidence.answers(self.settings.coverage_threshold):
+            return evidence.draft
         return nearest(question, found.passages, self.companies, around)
+
+    def _evidence(
+        self, question: Question, found: Retrieval, around: _Neighbours, by_meaning: bool = True
+    ) -> Evidence | None:
+        """The evidence, for a question that names something to find (not a bare "why?"); its
+        nearness by meaning only where asked (the embedding of each line costs)."""
+        if not question.focus or question.kind == "move" or not found.passages:
+            return None
+        return weigh(question, found.passages, self.companies, self._meaning if by_meaning else None, around)
 
     def _move(self, question: Question) -> Move | None:
         ticker = next((t for t in question.tickers if self.prices.book.last_session(t)), None)

@@ -213,14 +213,20 @@ def _units(pool: list[Chunk], tails: frozenset[str] = frozenset()) -> list[Unit]
     """The sentences and rows of the pool's chunks; a tail only finishes its predecessor's sentence."""
     page_texts = _page_texts(pool)
     following = _following(pool)
-    found = []
+    found: list[Unit] = []
     for index, chunk in enumerate(pool):
         if chunk.id in tails:
             continue
         page = page_texts[(chunk.document_id, chunk.page)] if chunk.page is not None else ""
         text = _carried_on(chunk.text, pool[following[index]].text) if index in following else chunk.text
-        found.extend(units(text, index, chunk.language, page))
+        found.extend(_split(text, index, chunk.language, page))
     return found
+
+
+@lru_cache(maxsize=1024)
+def _split(text: str, index: int, language: str, page: str) -> tuple[Unit, ...]:
+    # The word-matched draft and the evidence by meaning read the same best passages.
+    return tuple(units(text, index, language, page))
 
 
 def _following(pool: list[Chunk]) -> dict[int, int]:
