@@ -20,11 +20,10 @@ from typing import Protocol
 
 from knowledge.answer.extremes import Ranking, ranked, tables
 from knowledge.answer.query import years
-from knowledge.answer.question import QUARTER, Question
+from knowledge.answer.question import MONTHS, QUARTER, Question
 from knowledge.answer.sentences import ends_sentence, units
 from knowledge.answer.unit import Unit
 from knowledge.index.statements import hints, line_items
-from knowledge.market.when import MONTHS
 from knowledge.prompts import render
 from knowledge.records import Chunk, Citation, Passage
 from knowledge.text.companies import Companies

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from knowledge import metrics
 from knowledge.answer.advice import AdviceDetector
@@ -37,6 +37,7 @@ from knowledge.sources.reader import params_of
 from knowledge.text.companies import Companies
 from knowledge.text.language import detect
 from knowledge.text.normalizer import normalize_question
+from knowledge.text.wording import everywhere
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ class AnswerEngine:
         if self.generator is None:
             started = time.monotonic()
             understood = self.understand(question, context)
+            if understood.kind == "help":
+                return _counted(_help(question, understood), started)
             view = self.serving.view()  # one generation for the whole answer, never a mix
             return _counted(self._offline_answer(question, understood, view)[1], started)
         return asyncio.run(self._answer_once(question, context))
@@ -107,6 +110,8 @@ class AnswerEngine:
         """
         started = time.monotonic()
         understood = self.understand(question, context)
+        if understood.kind == "help":
+            return _counted(_help(question, understood), started)
         view = self.serving.view()  # one generation for the whole answer, never a mix
         found, offline = await asyncio.to_thread(self._offline_answer, question, understood, view)
         if self._writer is None or not found.covered or not offline.grounded:
@@ -168,11 +173,15 @@ class AnswerEngine:
         return nearest(question, found.passages, self.companies, around)
 
     def _move(self, question: Question) -> Move | None:
-        ticker = next((t for t in question.tickers if self.prices.book.last_session(t)), None)
-        if ticker is None:
+        sessions = ((t, self.prices.book.last_session(t)) for t in question.tickers)
+        ticker, last = next(((t, last) for t, last in sessions if last), (None, None))
+        if ticker is None or last is None:
             return None
-        when = asked(question.core, date.today())
-        return self.prices.move(ticker, when, self._results_date(ticker) if when.period == "earnings" else None)
+        # "last Friday" is read against the prices' own today: archived (or sample) prices are
+        # asked about as of their last session, live ones as of today.
+        when = asked(question.core, min(date.today(), last + timedelta(days=1)))
+        results = self._results_date(ticker, last) if when.period == "earnings" else None
+        return self.prices.move(ticker, when, results)
 
     def _explain_move(
         self, question: Question, move: Move, view: IndexView
@@ -194,25 +203,49 @@ class AnswerEngine:
         markers = tuple((c.published.isoformat(), c.chunk.document_id) for c in found if c.chunk.document_id in cited)
         return draft, tuple(dict.fromkeys(markers))
 
-    def _results_date(self, ticker: str) -> date | None:
-        """When the company last reported results, by the newest filing or results document about it."""
+    def _results_date(self, ticker: str, last: date) -> date | None:
+        """When the company last reported results (up to its last session), by the newest filing or
+        results document about it."""
         dates = [
-            date.fromisoformat(row.published)
+            date.fromisoformat(row.published[:10])
             for row in self.catalog.documents()
             if ticker in row.tickers.split(",") and row.published and _is_results(row.title)
         ]
-        return max(dates) if dates else None
+        return max((day for day in dates if day <= last), default=None)
+
+
+def _help(text: str, question: Question) -> Answer:
+    """A greeting or "what can you do?": what the bot is for, in the question's language."""
+    return Answer(
+        question=text,
+        text=render("help_answer", question.language),
+        citations=(),
+        disclaimer=render("disclaimer", question.language),
+        language=question.language,
+        advice_request=False,
+        grounded=False,
+        topic=question.text,
+        mode="help",
+    )
 
 
 def _counted(answer: Answer, started: float) -> Answer:
-    outcome = "advice" if answer.advice_request else "answered" if answer.grounded else "not_covered"
+    outcome = (
+        "help"
+        if answer.mode == "help"
+        else "advice"
+        if answer.advice_request
+        else "answered"
+        if answer.grounded
+        else "not_covered"
+    )
     metrics.record_answer(answer.mode, outcome, time.monotonic() - started, answer.dropped_sentences)
     return answer
 
 
 def _is_results(title: str) -> bool:
     lowered = title.lower()
-    return any(word in lowered for word in ("results", "earnings", "quartal", "zahlen", "10-q", "10-k", "20-f", "6-k"))
+    return any(word in lowered for word in everywhere("dates", "results_titles"))
 
 
 class _Neighbours:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from knowledge.answer.question import asks_for_help, new_subject
 from knowledge.text.companies import Companies
 from knowledge.text.terms import terms
 
@@ -38,6 +39,10 @@ def resolve(question: str, context: Context | None, companies: Companies) -> Res
     if context is None or not context.tickers:
         return Resolved(question, None)
     named = companies.find_loosely(question)
+    if not named and new_subject(question, context.language):
+        return Resolved(question, None)  # "Why is Rheinmetall down?": a company the table lacks
+    if not named and asks_for_help(question):
+        return Resolved(question, None)
     if not named and (context.explicit or len(question.split()) <= SHORT):
         return Resolved(question, context.tickers)  # "what about its margins?": same company
     if _only_names(question, companies):

@@ -9,37 +9,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from knowledge.answer.query import strip_instructions, years
-from knowledge.market.when import MONTHS
+from knowledge.market.when import asked, month_numbers
 from knowledge.text.companies import Companies
 from knowledge.text.concepts import concept_words, concepts, inputs_of
 from knowledge.text.lexicon import equivalents
 from knowledge.text.terms import terms
+from knowledge.text.wording import cues, everywhere
 
+# The move words of every language, from the language files ("fall*": every word it begins).
+_WHY = cues(everywhere("question", "why"))
+_DOWN = cues(everywhere("question", "down"))
+_UP = cues(everywhere("question", "up"))
+_MOVED = cues(everywhere("question", "moved"))
 _MOVE = re.compile(
-    r"\b(?:why|how\s+come|what(?:'s| is)\s+(?:going\s+on|happening)\s+with)\b.*\b(?:down|up|fall\w*|fell|drop\w*|"
-    r"slump\w*|sink\w*|sank|plung\w*|tumbl\w*|slid\w*|declin\w*|los\w*|ris\w*|rose|jump\w*|soar\w*|rall\w*|surg\w*|"
-    r"climb\w*|gain\w*|mov\w*|under\s+pressure|in\s+the\s+red|in\s+the\s+green|sell-?off)\b"
-    r"|\b(?:warum|wieso|weshalb)\b.*\b(?:fällt|fiel|fallen|gefallen|sinkt|sank|verliert|verlor\w*|steigt|stieg|"
-    r"gestiegen|gewinnt|legt\w*\s+zu|gibt\s+nach|unter\s+druck|im\s+minus|im\s+plus|bricht\s+ein|rutscht\w*|"
-    r"erholt|schwächel\w*|absturz|einbruch)\b"
-    r"|\bwhat\s+happened\s+to\b.*\b(?:stock|shares?|share\s+price)\b|\bwas\s+ist\s+(?:mit|bei)\b.*\b(?:los|passiert)\b"
-    r"|^\s*(?:is|are|ist)\b.*\b(?:up|down|falling|rising|dropping|im\s+minus|im\s+plus)\b"
-    r"|\bhow\s+did\b.*\b(?:move|do|perform|trade|close)\b|\bwie\b.*\b(?:bewegt\w*|entwickelt\w*|schloss|schlug)\b"
-    r"|\b(?:stock|shares?|aktie|kurs)\b.*\b(?:today|heute|this\s+week|diese\s+woche)\b"
-    r"|\bmove\b",
-    re.IGNORECASE,
-)
-_UP = re.compile(
-    r"\b(up|ris\w*|rose|jump\w*|soar\w*|rall\w*|surg\w*|climb\w*|gain\w*|in\s+the\s+green|steigt|stieg|gestiegen|"
-    r"gewinnt|legt\w*\s+zu|im\s+plus|erholt)\b",
-    re.IGNORECASE,
-)
-_DOWN = re.compile(
-    r"\b(down|fall\w*|fell|drop\w*|slump\w*|sink\w*|sank|plung\w*|tumbl\w*|slid\w*|declin\w*|los\w*|"
-    r"under\s+pressure|in\s+the\s+red|sell-?off|fällt|fiel|fallen|gefallen|sinkt|sank|verliert|verlor\w*|"
-    r"gibt\s+nach|unter\s+druck|im\s+minus|bricht\s+ein|rutscht\w*|schwächel\w*|absturz|einbruch)\b",
+    "|".join(
+        [
+            rf"(?:{_WHY.pattern}).*(?:{_DOWN.pattern}|{_UP.pattern}|{_MOVED.pattern})",
+            *everywhere("question", "move_patterns"),
+        ]
+    ),
     re.IGNORECASE,
 )
 _KINDS = (
@@ -60,7 +51,12 @@ _KINDS = (
     ("comparison", r"^\s*among\b|\bcompare\w*|\bversus\b|\bvs\.?\b|\bdifference\b|\bvergleich\w*|\bunterschied"),
     ("list", r"^\s*(?:which|who|welche\w*|wer)\b|\blist\b|\bname\s+the\b|\bnenne\b"),
 )  # fmt: skip
+MONTHS = month_numbers()
 MONTH_NAMES = tuple(name for name in MONTHS if len(name) > 3)
+# Greetings and questions about the bot, with their courtesies: answered with the help text.
+_HELP = cues(
+    everywhere("question", "greetings") + everywhere("question", "help_requests") + everywhere("question", "courtesy")
+)
 _KIND_PATTERNS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KINDS)
 # Words that say how to ask, not what about: no sentence needs to contain them.
 _ASKING = frozenset(
@@ -159,7 +155,7 @@ class Question:
     core: str
     language: str
     tickers: tuple[str, ...]
-    kind: str  # move, figure, date, cause, comparison, list, forecast, overview, other
+    kind: str  # move, figure, date, cause, comparison, list, forecast, overview, help, other
     direction: int = 0  # asked "down" (-1), "up" (1), or neither (0)
     focus: tuple[frozenset[str], ...] = field(default_factory=tuple)  # each: equivalent stems, one needed
     years: tuple[int, ...] = ()
@@ -177,24 +173,49 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     """Read a question; `tickers` overrides the companies it names (a follow-up inherits them)."""
     core = strip_instructions(text)
     named = tickers if tickers is not None else companies.find_loosely(core)
+    if not named and asks_for_help(core):
+        return Question(text, core, language, (), "help")
     kind = _kind(core, bool(named))
-    direction = 0
-    names_for_focus = frozenset(stem for name in companies.mentions(core) for stem in terms(name, "en"))
-    if kind == "move" and _focus(core, language, names_for_focus) and not _STOCK.search(core):
-        kind = "cause"  # "why are Alibaba's margins under pressure?": about the margins, not the share price
+    # Only the names as written leave the focus: "Alibaba Cloud" is an alias, but in "Alibaba's
+    # cloud business" the cloud is what is asked about. A name with a typo is a name too.
+    names = frozenset(stem for name in companies.mentions_loosely(core) for stem in terms(name, "en"))
+    direction, asking = 0, core
+    if kind == "move":
+        # The move's words and its date ("fiel", "on 16 Dec", "seit den Zahlen") say how it moved
+        # and when, not what about: what is left is the move's subject, if it is not the share.
+        asking = _blank(core, [_WHY, _DOWN, _UP, _MOVED], asked(core, date.today()).said)
+        if _focus(asking, language, names) and not _STOCK.search(core):
+            kind, asking = "cause", core  # "why are Alibaba's margins under pressure?": about the margins
     if kind == "move":
         direction = -1 if _DOWN.search(core) else 1 if _UP.search(core) else 0
-    # Only the names as written leave the focus: "Alibaba Cloud" is an alias, but in "Alibaba's
-    # cloud business" the cloud is what is asked about.
-    names = frozenset(stem for name in companies.mentions(core) for stem in terms(name, "en"))
     subjects = frozenset() if named else _unknown_names(core, language)
-    focus = _focus(core, language, names | subjects)
+    focus = _focus(asking, language, names | subjects)
     months = frozenset(number for name, number in MONTHS.items() if re.search(rf"\b{name}\b", core, re.IGNORECASE))
     inputs = inputs_of(frozenset(token for group in focus for token in group))
     if inputs and kind in ("overview", "other"):
         kind = "figure"  # "Does Adobe have an improving operating margin?": its inputs' figures answer
-    asked = (kind, direction, focus, years(core), subjects, months, inputs, _extreme(core))
-    return Question(text, core, language, tuple(named), *asked)
+    asked_for = (kind, direction, focus, years(core), subjects, months, inputs, _extreme(core))
+    return Question(text, core, language, tuple(named), *asked_for)
+
+
+def asks_for_help(core: str) -> bool:
+    """ "hi", "Hallo!", "what can you do?": a greeting or a question about the bot, nothing else."""
+    rest = _HELP.sub(" ", core)
+    return rest != core and not re.search(r"[^\W_]", rest)
+
+
+def new_subject(core: str, language: str) -> bool:
+    """Names a company the table does not know ("Why is Rheinmetall stock down?"): a question of
+    its own, never a follow-up to the last company."""
+    return bool(_unknown_names(core, language))
+
+
+def _blank(core: str, patterns: list[re.Pattern[str]], *phrases: str) -> str:
+    for pattern in patterns:
+        core = pattern.sub(" ", core)
+    for phrase in phrases:
+        core = core.replace(phrase, " ") if phrase else core
+    return core
 
 
 def _extreme(core: str) -> int:
