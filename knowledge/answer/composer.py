@@ -259,8 +259,9 @@ def _past_overlap(text: str, following: str) -> str:
 def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Companies) -> _Scored | None:
     chunk = pool[unit.passage]
     focus = question.focus or (_overview_focus() if question.kind in ("overview", "move", "cause", "other") else ())
-    # The paragraph's opening and the section heading say what a sentence is about, too.
-    context = f"{unit.lead} {unit.heading} {unit.previous if unit.refers_back else ''}"
+    # The paragraph's opening, the section heading and the document's title say what a sentence
+    # is about, too ("Apple fiscal 2025 highlights": every line of the highlights document).
+    context = f"{unit.lead} {unit.heading} {chunk.title} {unit.previous if unit.refers_back else ''}"
     around = frozenset(terms(context, unit.language)) | concepts(context)[1] if context.strip() else frozenset()
     stems = unit.stems
     if question.kind == "cause":

@@ -17,7 +17,7 @@ from knowledge.text.companies import Companies
 from knowledge.text.concepts import concept_words, concepts, inputs_of
 from knowledge.text.lexicon import equivalents
 from knowledge.text.terms import terms
-from knowledge.text.wording import cues, everywhere
+from knowledge.text.wording import cues, everywhere, languages, words
 
 # The move words of every language, from the language files ("fall*": every word it begins).
 _WHY = cues(everywhere("question", "why"))
@@ -174,7 +174,7 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     core = strip_instructions(text)
     named = tickers if tickers is not None else companies.find_loosely(core)
     if not named and asks_for_help(core):
-        return Question(text, core, language, (), "help")
+        return Question(text, core, _greeted_in(core, language), (), "help")
     kind = _kind(core, bool(named))
     # Only the names as written leave the focus: "Alibaba Cloud" is an alias, but in "Alibaba's
     # cloud business" the cloud is what is asked about. A name with a typo is a name too.
@@ -202,6 +202,16 @@ def asks_for_help(core: str) -> bool:
     """ "hi", "Hallo!", "what can you do?": a greeting or a question about the bot, nothing else."""
     rest = _HELP.sub(" ", core)
     return rest != core and not re.search(r"[^\W_]", rest)
+
+
+def _greeted_in(core: str, language: str) -> str:
+    """The language a greeting is in ("hallo"), when only one language's words say it ("hi": any)."""
+    spoken = [
+        code
+        for code in languages()
+        if cues(words("question", "greetings", code) + words("question", "help_requests", code)).search(core)
+    ]
+    return spoken[0] if len(spoken) == 1 else language
 
 
 def new_subject(core: str, language: str) -> bool:
@@ -266,6 +276,8 @@ def _focus(core: str, language: str, names: frozenset[str]) -> tuple[frozenset[s
         and not stem.isdigit()
         and len(stem) > 1
     ]  # years are checked on their own
+    if all({stem, also} & _LINKING for stem, also in pairs):
+        pairs = []  # "What did Apple report?": the verb links the company to whatever it reported
     groups = [frozenset({concept}) for concept in sorted(named_concepts)]
     stemmed = {stem: equivalents(stem, language) | {also} for stem, also in pairs}
     return tuple(dict.fromkeys([*groups, *stemmed.values()]))
