@@ -75,7 +75,7 @@ class AnswerEngine:
         """The question read, with a follow-up's missing company or topic taken from the context."""
         text = normalize_question(text)
         language = detect(text, context.language if context else "en")
-        resolved = resolve(text, context, self.companies)
+        resolved = resolve(text, context, self.companies, self.serving.view().keyword.knows)
         return understand(resolved.text, language, self.companies, resolved.tickers)
 
     def ask(self, question: str, context: Context | None = None) -> Answer:

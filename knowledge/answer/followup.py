@@ -3,6 +3,7 @@ chat asked just before; they inherit its company, or its topic with a new compan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from knowledge.answer.question import asks_for_help, new_subject
@@ -34,12 +35,15 @@ class Resolved:
     tickers: tuple[str, ...] | None
 
 
-def resolve(question: str, context: Context | None, companies: Companies) -> Resolved:
-    """A follow-up with its missing parts filled in from the context; other questions as they are."""
+def resolve(
+    question: str, context: Context | None, companies: Companies, known: Callable[[str], bool] = lambda _: False
+) -> Resolved:
+    """A follow-up with its missing parts filled in from the context; other questions as they are.
+    `known` tells a term of the indexed sources: a capitalised word they lack names a new subject."""
     if context is None or not context.tickers:
         return Resolved(question, None)
     named = companies.find_loosely(question)
-    if not named and new_subject(question, context.language):
+    if not named and new_subject(question, context.language, known):
         return Resolved(question, None)  # "Why is Rheinmetall down?": a company the table lacks
     if not named and asks_for_help(question):
         return Resolved(question, None)

@@ -8,6 +8,7 @@ an answering sentence must be about (the company's names do not count: every pas
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -214,10 +215,11 @@ def _greeted_in(core: str, language: str) -> str:
     return spoken[0] if len(spoken) == 1 else language
 
 
-def new_subject(core: str, language: str) -> bool:
-    """Names a company the table does not know ("Why is Rheinmetall stock down?"): a question of
-    its own, never a follow-up to the last company."""
-    return bool(_unknown_names(core, language))
+def new_subject(core: str, language: str, known: Callable[[str], bool]) -> bool:
+    """Names something neither the company table nor the sources know ("Why is Rheinmetall stock
+    down?"): a question of its own, never a follow-up to the last company. A capitalised word the
+    sources know ("Und die Marge?": German nouns are capitalised) is no new subject."""
+    return any(not known(stem) for stem in _unknown_names(core, language))
 
 
 def _blank(core: str, patterns: list[re.Pattern[str]], *phrases: str) -> str:

@@ -129,6 +129,8 @@ def test_a_name_the_table_lacks_is_a_new_subject_not_a_follow_up() -> None:
     assert resolve("Warum fällt Rheinmetall?", context, COMPANIES).tickers is None
     assert resolve("hi", context, COMPANIES).tickers is None
     assert resolve("What about its margins?", context, COMPANIES).tickers == ("BABA",)  # still a follow-up
+    # German nouns are capitalised: one the sources know is no new subject.
+    assert resolve("Und die Marge?", context, COMPANIES, lambda term: term == "marg").tickers == ("BABA",)
 
 
 def test_what_did_a_company_report_asks_for_an_overview() -> None:
