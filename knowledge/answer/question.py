@@ -18,7 +18,23 @@ from knowledge.text.companies import Companies
 from knowledge.text.concepts import concept_words, concepts, inputs_of
 from knowledge.text.lexicon import equivalents
 from knowledge.text.terms import terms
-from knowledge.text.wording import cues, everywhere, languages, words
+from knowledge.text.wording import cues, everywhere, languages, table, words
+
+
+def _kinds(key: str) -> tuple[str, ...]:
+    """One kind's patterns from every language file."""
+    return tuple(pattern for code in languages() for pattern in table("question", code).get("kinds", {}).get(key, []))
+
+
+def _stems(key: str) -> frozenset[str]:
+    """A word list of every language file, stemmed in its language and, since a question's words
+    are also looked up as English ("States" in a German question), in English."""
+    stems: set[str] = set()
+    for code in languages():
+        listed = str(table("question", code).get("words", {}).get(key, ""))
+        stems.update(terms(listed, code) + terms(listed, "en"))
+    return frozenset(stems)
+
 
 # The move words of every language, from the language files ("fall*": every word it begins).
 _WHY = cues(everywhere("question", "why"))
@@ -34,74 +50,27 @@ _MOVE = re.compile(
     ),
     re.IGNORECASE,
 )
-_KINDS = (
-    ("cause", r"^\s*(?:why|what\s+(?:drove|drives|caused|causes|explains)|warum|wieso|weshalb)\b"),
-    # "Which segment will be treated as discontinued?" names something; it forecasts no figure.
-    ("forecast", r"^(?!\s*(?:which|who|welche\w*|wer)\b).*\bwill\b.*\b(?:be|reach|grow|earn)\b"
-     r"|\bforecast|\bexpect\w*|\bpredict|\bnext\s+year\b|\bprognose"
-     r"|\bwird\b.*\b(?:sein|steigen|fallen|wachsen)\b|\berwart\w*"),
-    ("date", r"^\s*(?:when(?!\s+(?:primarily|referencing|referring|looking|using|answering|considering))|wann)\b"
-     r"|\bwhat\s+date\b|\bwhich\s+day\b|\ban\s+welchem\s+tag\b|\bwann\b"),
-    ("figure", r"\bhow\s+(?:much|many|fast|big|large|high|low)\b|\bwie\s+(?:viel\w*|hoch|stark|schnell|groß)\b"
-     r"|\bwhat\s+(?:is|was|were|are)\b.{0,80}?\b(?:revenue|sales|margin|capex|ratio|income|profit|eps|cash|"
-     r"debt|expenditure|amount|value|growth|rate|number|share|users|downloads|employees|pp&?e|ppne|payables?|"
-     r"receivables?|assets|liabilities|inventor(?:y|ies)|expenses?|turnover|ebitda?r?|ebit|earnings|dividends?|"
-     r"goodwill|equity|repurchases?|buybacks?|depreciation|amortization|taxe?s?)\b"
-     r"|\b(?:in\s+usd|in\s+millions|in\s+billions|percentage|percent|%)\b"),
-    ("cause", r"\b(?:why|warum|wieso|weshalb|what\s+drove|what\s+caused|reason|grund|gründe|what\s+explains)\b"),
-    ("comparison", r"^\s*among\b|\bcompare\w*|\bversus\b|\bvs\.?\b|\bdifference\b|\bvergleich\w*|\bunterschied"),
-    ("list", r"^\s*(?:which|who|welche\w*|wer)\b|\blist\b|\bname\s+the\b|\bnenne\b"),
-)  # fmt: skip
+# The kinds in the order they are tried: a leading "why" first, a "why" anywhere after figures.
+_KIND_ORDER = (
+    ("cause", "cause_leading"),
+    ("forecast", "forecast"),
+    ("date", "date"),
+    ("figure", "figure"),
+    ("cause", "cause"),
+    ("comparison", "comparison"),
+    ("list", "list"),
+)
 MONTHS = month_numbers()
 MONTH_NAMES = tuple(name for name in MONTHS if len(name) > 3)
 # Greetings and questions about the bot, with their courtesies: answered with the help text.
 _HELP = cues(
     everywhere("question", "greetings") + everywhere("question", "help_requests") + everywhere("question", "courtesy")
 )
-_KIND_PATTERNS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KINDS)
-# Words that say how to ask, not what about: no sentence needs to contain them.
-_ASKING = frozenset(
-    terms(
-        "what why how when which who whom whose much many fast big large high low happen happening happened about "
-        "tell explain describe give show news latest recent recently today now current currently company companies "
-        "firm group stock stocks share shares price prices business drove drive driving cause caused reason reasons "
-        "explain explains affect affected impact going on up down fall fell falling drop dropped rise rose rising "
-        "move moved moving pressure value amount number figure total overall year fiscal fy quarter did does do "
-        "doing were was is are be been will would should could can may might also still please say said says "
-        "warum wieso weshalb wie viel viele wann welche welcher wer was gibt neues aktuell heute aktie aktien kurs "
-        "unternehmen konzern firma fällt steigt druck grund gründe sagen sagt quelle quellen "
-        "usd eur dollar dollars euro million millions billion billions thousand thousands mln bn percent percentage "
-        "respons relying detail details shown statement hoch höhe war waren betrug stark week weeks month "
-        "months day days woche monat tag seit name names named along kann können machen make makes",
-        "en",
-    )
-    + terms("gibt neues aktuell heute aktie aktien kurs unternehmen konzern fällt steigt druck grund gründe", "de")
-    + terms("geschäft geschäfts stark woche monat jahr jahresbeginn nennt nennen kann können man machen", "de")
-    + terms("jetzt passiert geschah los", "de")
-    # Verbs that only carry the question: "Warum steht X unter Druck?", "Wie heißt …", "Wie reagiert …"
-    + terms("steht stehen stand heißt heisst heißen liegt lag reagiert reagieren macht tut dienst", "de")
-    + terms("entwickelt entwickelte entwickeln entwickelten", "de")
-    + terms("called call deal dealing handle handling respond responding react reacting", "en")
-    + terms("schnell rasch", "de")
-    # A filing's year and a superlative in German frame the question like "fiscal" and "largest" do.
-    + terms("geschäftsjahr geschäftsjahres geschäftsjahrs größte größten höchste höchsten meiste meisten", "de")
-    + terms("kleinste kleinsten niedrigste niedrigsten geringste geringsten", "de")
-    # How an analyst frames a question about a filing: where to look, how to count, how to round.
-    + terms(
-        "base based basing judgment judgments off according clearly outlined within considering consider data "
-        "primarily referencing reference plainly provided information formerly known generate generated round "
-        "rounded decimal decimals place places unit units numerator denominator roughly times using use end "
-        "able during among exclude excluding if unadjusted define defined definition divided "
-        # Verbs that only link the company to the figure ("the gain accruing to", "proceeds it realised").
-        "realise realised realize realized accrue accruing accrued occur occurred occurring "
-        "largest biggest highest greatest most smallest lowest least fewest brought bring brings "
-        # "Are JnJ's FY2022 financials those of a high-growth company?": the figures, not a word to find.
-        "financials calculate calculated calculating maintain maintains maintained trend trends",
-        "en",
-    )
-    + terms(" ".join(MONTH_NAMES), "en")
-    + terms(" ".join(MONTH_NAMES), "de")
+_KIND_PATTERNS = tuple(
+    (kind, re.compile("|".join(_kinds(key)), re.IGNORECASE)) for kind, key in _KIND_ORDER if _kinds(key)
 )
+# Words that say how to ask, not what about: no sentence needs to contain them. The months too.
+_ASKING = _stems("asking") | frozenset(terms(" ".join(MONTH_NAMES), "en") + terms(" ".join(MONTH_NAMES), "de"))
 # Naming the statement says where to look (the retriever's statement hints use it), not what about.
 _STATEMENT_NAME = re.compile(
     r"\b(?:(?:consolidated\s+)?balance\s+sheets?|statements?\s+of\s+(?:financial\s+position|income|operations|"
@@ -120,18 +89,11 @@ _AS_A_RESULT = re.compile(r"\b(?:as\s+a\s+result\s+of|because\s+of|due\s+to|info
 # "Kenvue (formerly Consumer Health business segment)", "Block (formerly known as Square)": an aside
 # that helps find the source, but no answering sentence need repeat it.
 _PARENTHESES = re.compile(r"\([^()]*\)")
-# With a line item named, these say what to compute from its figures: the rows answer without them.
-_COMPUTING = frozenset(
-    terms("ratio average change rate between compared growth yoy percent", "en")
-    # "Has MGM reduced its long-term debt?": the row's two years answer which way it went.
-    + terms("reduce reduced increase increased decrease decreased decline declined grow grew improve improved", "en")
-    + terms("reduziert gesenkt erhöht gesteigert gestiegen gesunken verbessert", "de")
-)
+# With a line item named, these say what to compute from its figures ("Has MGM reduced its
+# long-term debt?": the row's two years answer which way it went); the rows answer without them.
+_COMPUTING = _stems("computing")
 # With a line item named, these only link the company to it ("How much did Nike pay in dividends?").
-_LINKING = frozenset(
-    terms("pay paid pays spend spent spends generate generates earn earned report reported record recorded", "en")
-    + terms("incur incurred post posted book booked zahlt zahlte gezahlt ausgegeben erzielt", "de")
-)
+_LINKING = _stems("linking")
 _US = re.compile(r"\bU\.?S\.?(?=[\s'-]|$)")  # the country, not the pronoun "us"
 _STOCK = re.compile(r"\b(?:stock|stocks|shares?|share\s+price|aktie\w*|kurs\w*|papier\w*)\b", re.IGNORECASE)
 # "the largest liability", "the highest EBITDAR": one row of a table, picked by its figure. Not
