@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from knowledge.answer.question import asks_for_help, new_subject
 from knowledge.text.companies import Companies
 from knowledge.text.terms import terms
+from knowledge.text.wording import languages, table
 
-_FILLER = frozenset(terms("and what about how also too und was ist mit wie sieht es aus bei noch auch", "en"))
-_FILLER_DE = frozenset(terms("und was ist mit wie sieht es aus bei noch auch", "de"))
+# A follow-up's own words ("and", "what about", "und was ist mit"), stemmed both ways.
+_FILLERS = " ".join(str(table("question", code).get("words", {}).get("filler", "")) for code in languages())
+_FILLER = frozenset(terms(_FILLERS, "en"))
+_FILLER_DE = frozenset(terms(_FILLERS, "de"))
 
 
 SHORT = 8  # words: a longer question that names no company is a new question, not a follow-up
