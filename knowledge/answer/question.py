@@ -3,6 +3,9 @@
 The kind of answer (a figure, a date, a cause, a move of the share price, a comparison, a list of
 names, a forecast, an overview) decides which sentences can answer it; the focus terms are what
 an answering sentence must be about (the company's names do not count: every passage has them).
+
+The words and phrases it goes by, per language, are in `knowledge/text/language/<code>.toml`
+(`[question]`): move words, greetings, question kinds, the words that only frame a question.
 """
 
 from __future__ import annotations
@@ -24,6 +27,12 @@ from knowledge.text.wording import cues, everywhere, languages, table, words
 def _kinds(key: str) -> tuple[str, ...]:
     """One kind's patterns from every language file."""
     return tuple(pattern for code in languages() for pattern in table("question", code).get("kinds", {}).get(key, []))
+
+
+def _patterns(key: str) -> re.Pattern[str]:
+    """One of the phrase patterns of every language file ([question.patterns]), in any case."""
+    found = [pattern for code in languages() for pattern in table("question", code).get("patterns", {}).get(key, [])]
+    return re.compile("|".join(found) or r"(?!)", re.IGNORECASE)
 
 
 def _stems(key: str) -> frozenset[str]:
@@ -71,21 +80,10 @@ _KIND_PATTERNS = tuple(
 )
 # Words that say how to ask, not what about: no sentence needs to contain them. The months too.
 _ASKING = _stems("asking") | frozenset(terms(" ".join(MONTH_NAMES), "en") + terms(" ".join(MONTH_NAMES), "de"))
-# Naming the statement says where to look (the retriever's statement hints use it), not what about.
-_STATEMENT_NAME = re.compile(
-    r"\b(?:(?:consolidated\s+)?balance\s+sheets?|statements?\s+of\s+(?:financial\s+position|income|operations|"
-    r"earnings|cash\s+flows?)|(?:income|cash\s+flows?)\s+statements?|p\s*&\s*l(?:\s+statement)?|bilanz|guv|"
-    r"gewinn-\s+und\s+verlustrechnung|kapitalflussrechnung|cashflow-?rechnung)\b",
-    re.IGNORECASE,
-)
-# "in the fourth quarter", "Q2": the span asked for, checked on its own like the year.
-QUARTER = re.compile(
-    r"\bQ[1-4]\b|\b(?:first|second|third|fourth)\s+quarter\b|\bthree\s+months\b|\b(?:erst|zweit|dritt|viert)en\s+quartal",
-    re.IGNORECASE,
-)
-_MONTHS = re.compile(r"\b(?:six|nine|twelve)\s+months\b", re.IGNORECASE)
-# "the gain accruing as a result of the separation": a connective, not a thing to find.
-_AS_A_RESULT = re.compile(r"\b(?:as\s+a\s+result\s+of|because\s+of|due\s+to|infolge|aufgrund)\b", re.IGNORECASE)
+_STATEMENT_NAME = _patterns("statement_names")
+QUARTER = _patterns("quarter")
+_MONTHS = _patterns("spans")
+_AS_A_RESULT = _patterns("connectives")
 # "Kenvue (formerly Consumer Health business segment)", "Block (formerly known as Square)": an aside
 # that helps find the source, but no answering sentence need repeat it.
 _PARENTHESES = re.compile(r"\([^()]*\)")
@@ -95,19 +93,12 @@ _COMPUTING = _stems("computing")
 # With a line item named, these only link the company to it ("How much did Nike pay in dividends?").
 _LINKING = _stems("linking")
 _US = re.compile(r"\bU\.?S\.?(?=[\s'-]|$)")  # the country, not the pronoun "us"
-_STOCK = re.compile(r"\b(?:stock|stocks|shares?|share\s+price|aktie\w*|kurs\w*|papier\w*)\b", re.IGNORECASE)
-# "the largest liability", "the highest EBITDAR": one row of a table, picked by its figure. Not
-# "the most important risk" (an adjective follows), nor growth or margins (a column of rates).
-_LARGEST = re.compile(
-    r"\b(?:largest|biggest|highest|greatest|most(?!\s+[a-z]+(?:ant|ent|ive|ful|ous|able|ible|al|ic|ing)\b)|"
-    r"größte\w*|höchste\w*|meiste\w*)\b",
-    re.IGNORECASE,
-)
-_SMALLEST = re.compile(r"\b(?:smallest|lowest|least|fewest|kleinste\w*|niedrigste\w*|geringste\w*)\b", re.IGNORECASE)
-_RATES = re.compile(r"\b(?:growth|grew|change|margin|ratio|rate|percent|performance|wachstum|marge|quote)\b", re.I)
-# "Among operations, investing, and financing activities, which …": the question names the rows.
-_ENUMERATION = re.compile(r"\b\w+,\s+\w+,?\s+(?:and|or|und|oder)\s+\w+", re.IGNORECASE)
-_PRONOUN_ONLY = re.compile(r"^\s*(?:and|what about|how about|und|was ist mit|wie sieht es mit)\b", re.IGNORECASE)
+_STOCK = _patterns("stock")
+_LARGEST = _patterns("largest")
+_SMALLEST = _patterns("smallest")
+_RATES = _patterns("rates")
+_ENUMERATION = _patterns("enumeration")
+_PRONOUN_ONLY = _patterns("pronoun_only")
 
 
 @dataclass(frozen=True)
