@@ -11,7 +11,6 @@ that is later than today, so that "last Friday" means the same to a reader of ar
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -80,23 +79,21 @@ def _day(question: str, reference: date) -> Asked:
     from dateparser.date import DateDataParser  # loaded with the first question about a date
     from dateparser.search import search_dates
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # its own deprecations are no concern of a question's
-        found = search_dates(text, languages=_dated(), settings=settings) or []
-        parser = DateDataParser(languages=_dated(), settings=settings)
-        for said, when in found:
-            # "do" (German for Thursday) and a bare "2025" or "May" are no day of a session.
-            if not (_LETTERS.search(said) or any(ch.isdigit() for ch in said)) or said.strip().isdigit():
-                continue
-            # Read again, without its preposition, to learn whether it names a day, a week or a month.
-            data = parser.get_date_data(_leading_preposition().sub("", said))
-            if data.date_obj is not None and data.period not in ("day", "week"):
-                continue
-            day = (data.date_obj or when).date()
-            if data.date_obj is not None and data.period == "week":
-                this_week = week_start(reference) < day
-                return Asked(on=None if this_week else week_start(day + timedelta(days=7)), period="week", said=said)
-            return Asked(on=day if day < reference else None, said=said)
+    found = search_dates(text, languages=_dated(), settings=settings) or []
+    parser = DateDataParser(languages=_dated(), settings=settings)
+    for said, when in found:
+        # "do" (German for Thursday) and a bare "2025" or "May" are no day of a session.
+        if not (_LETTERS.search(said) or any(ch.isdigit() for ch in said)) or said.strip().isdigit():
+            continue
+        # Read again, without its preposition, to learn whether it names a day, a week or a month.
+        data = parser.get_date_data(_leading_preposition().sub("", said))
+        if data.date_obj is not None and data.period not in ("day", "week"):
+            continue
+        day = (data.date_obj or when).date()
+        if data.date_obj is not None and data.period == "week":
+            this_week = week_start(reference) < day
+            return Asked(on=None if this_week else week_start(day + timedelta(days=7)), period="week", said=said)
+        return Asked(on=day if day < reference else None, said=said)
     return Asked()
 
 
@@ -111,15 +108,19 @@ def _leading_preposition() -> re.Pattern[str]:
     return re.compile(rf"^\s*(?:{prepositions})\s+", re.IGNORECASE)
 
 
+@cache
+def _dotted() -> re.Pattern[str]:
+    prepositions = "|".join(re.escape(word) for word in everywhere("dates", "date_prepositions"))
+    return re.compile(rf"\b((?:{prepositions})\s+){_DOTTED}", re.IGNORECASE)
+
+
 def _undotted(question: str) -> str:
     """ "am 16.12." as "am 16 December" (dateparser reads a bare "16.12." as a time of day); only
     after a preposition, since "um 2.9." is a figure."""
     names = {number: name for name, number in month_numbers().items() if len(name) > 3}
-    prepositions = "|".join(re.escape(word) for word in everywhere("dates", "date_prepositions"))
-    pattern = re.compile(rf"\b((?:{prepositions})\s+){_DOTTED}", re.IGNORECASE)
 
     def spelled(match: re.Match[str]) -> str:
         month = int(match.group(3))
         return f"{match.group(1)}{match.group(2)} {names[month]}" if month in names else match.group(0)
 
-    return pattern.sub(spelled, question)
+    return _dotted().sub(spelled, question)
