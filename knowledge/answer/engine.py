@@ -199,6 +199,11 @@ class AnswerEngine:
         found = catalysts(question, move, chunks, self.companies)
         name = self.companies.display(move.ticker)
         draft = explain(question, move, name, found)
+        if move.period_start is None and asked(question.core, date.today()).period == "earnings":
+            # "since earnings" with no results document: the latest session, and the answer says so.
+            first, _, rest = draft.text.partition("\n")
+            note = render("move_no_results", question.language, company=name)
+            draft = replace(draft, text=f"{first}\n{note}\n{rest}")
         cited = {citation.document_id for citation in draft.citations}
         markers = tuple((c.published.isoformat(), c.chunk.document_id) for c in found if c.chunk.document_id in cited)
         return draft, tuple(dict.fromkeys(markers))

@@ -50,14 +50,12 @@ _WHY = cues(everywhere("question", "why"))
 _DOWN = cues(everywhere("question", "down"))
 _UP = cues(everywhere("question", "up"))
 _MOVED = cues(everywhere("question", "moved"))
+_MOVE_WORDS = rf"(?:{_DOWN.pattern}|{_UP.pattern}|{_MOVED.pattern})"
+# Other ways to ask about a move ("how did X trade"): what they match says nothing of the subject.
+_MOVE_ASKED = re.compile("|".join(everywhere("question", "move_patterns")), re.IGNORECASE)
+# A why-word and a move word, in either order ("Alibaba down again - why?").
 _MOVE = re.compile(
-    "|".join(
-        [
-            rf"(?:{_WHY.pattern}).*(?:{_DOWN.pattern}|{_UP.pattern}|{_MOVED.pattern})",
-            *everywhere("question", "move_patterns"),
-        ]
-    ),
-    re.IGNORECASE,
+    rf"(?:{_WHY.pattern}).*{_MOVE_WORDS}|{_MOVE_WORDS}.*(?:{_WHY.pattern})|{_MOVE_ASKED.pattern}", re.IGNORECASE
 )
 # The kinds in the order they are tried: a leading "why" first, a "why" anywhere after figures.
 _KIND_ORDER = (
@@ -137,7 +135,7 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     if kind == "move":
         # The move's words and its date ("fiel", "on 16 Dec", "seit den Zahlen") say how it moved
         # and when, not what about: what is left is the move's subject, if it is not the share.
-        asking = _blank(core, [_WHY, _DOWN, _UP, _MOVED], asked(core, date.today()).said)
+        asking = _blank(core, [_MOVE_ASKED, _WHY, _DOWN, _UP, _MOVED], asked(core, date.today()).said)
         if _focus(asking, language, names) and not _STOCK.search(core):
             kind, asking = "cause", core  # "why are Alibaba's margins under pressure?": about the margins
     if kind == "move":

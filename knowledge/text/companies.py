@@ -76,9 +76,11 @@ class Companies:
         """Words close to a known name (as written, and the name's ticker)."""
         found = []
         for word in re.findall(r"[^\W\d_]{6,}", text):
-            match = process.extractOne(
-                word.lower(), list(self._fuzzy_names), scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE
-            )
+            # A typo rarely hits the first letter; an everyday word one letter off a name often
+            # differs there ("morning" is no "Corning").
+            lowered = word.lower()
+            names = [name for name in self._fuzzy_names if name[0] == lowered[0]]
+            match = process.extractOne(lowered, names, scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE)
             if match is not None:
                 found.append((word, self._fuzzy_names[match[0]]))
         return found

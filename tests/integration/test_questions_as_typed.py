@@ -54,6 +54,13 @@ def test_periods_are_measured_with_the_benchmark_over_the_same_days(seeded: Answ
     assert week.benchmark_change_pct is not None and week.benchmark_change_pct != day.benchmark_change_pct
 
 
+def test_since_earnings_without_a_results_document_says_it_shows_the_latest_session(seeded: Answering) -> None:
+    answer = seeded.ask("Why has Baidu gone down since earnings?")
+
+    assert answer.move is not None and answer.move.ticker == "BIDU" and answer.move.period_start is None
+    assert "No results document about Baidu is indexed" in answer.text
+
+
 def test_an_unknown_company_after_a_known_one_is_not_answered_about_the_known_one(seeded: Answering) -> None:
     first = seeded.ask("Why is Alibaba down?")
     context = Context(first.tickers, first.topic, first.language)

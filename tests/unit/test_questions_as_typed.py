@@ -91,6 +91,11 @@ COMPANIES = Companies.default()
         ("Why did Alibaab fall?", "en", -1),  # a typo in the name
         ("阿里巴巴为什么下跌?", "en", -1),  # the Chinese alias, a Chinese question
         ("How did Alibaba stock do this week?", "en", 0),
+        ("Alibaba down again - why?", "en", -1),  # the why-word last
+        ("What made Alibaba drop on Tuesday?", "en", -1),
+        ("How did BABA trade last week?", "en", 0),
+        ("Why has Alibaba gone down since earnings?", "en", -1),
+        ("Wie lief Alibaba seit den Zahlen?", "de", 0),
     ],
 )
 def test_the_move_is_understood_in_every_tense_and_language(question: str, language: str, direction: int) -> None:
@@ -101,13 +106,19 @@ def test_the_move_is_understood_in_every_tense_and_language(question: str, langu
     assert understood.direction == direction
 
 
+def test_an_everyday_word_one_letter_off_a_name_is_no_typo_of_it() -> None:
+    assert COMPANIES.find_loosely("good morning!") == ()  # not Corning
+    assert COMPANIES.find_loosely("why did alibaab fall") == ("BABA",)
+
+
 def test_a_move_of_something_else_than_the_share_is_a_cause_question() -> None:
     assert understand("Why are Alibaba's margins under pressure?", "en", COMPANIES).kind == "cause"
 
 
 @pytest.mark.parametrize(
     ("question", "language"),
-    [("hi", "en"), ("Hello!", "en"), ("hallo", "de"), ("Guten Morgen!", "de"), ("What can you do?", "en"),
+    [("hi", "en"), ("Hello!", "en"), ("good morning!", "en"), ("hallo", "de"), ("Guten Morgen!", "de"),
+     ("What can you do?", "en"),
      ("Hi, what can you do?", "en"), ("Was kannst du?", "de"), ("help", "en")],
 )  # fmt: skip
 def test_greetings_and_what_can_you_do_ask_for_help(question: str, language: str) -> None:
