@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Message
 
 from bot.context import Services
-from knowledge.answer.followup import Context
+from knowledge.answer.understand.followup import Context
 from knowledge.catalog import QuestionRow
 from knowledge.records import Answer
 from knowledge.text.language import detect

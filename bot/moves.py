@@ -12,8 +12,8 @@ from telegram.error import TelegramError
 from bot.context import BotContext, Services
 from bot.messages import user_language
 from bot.render import escape, render_html
-from knowledge.answer.movement import line
-from knowledge.answer.question import Question
+from knowledge.answer.compose.movement import line
+from knowledge.answer.understand.question import Question
 from knowledge.market.when import Asked
 from knowledge.prompts import render
 from knowledge.records import Answer

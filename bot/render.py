@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from knowledge.answer.citations import MARKER
+from knowledge.answer.check.citations import MARKER
 from knowledge.market.prices import sample
 from knowledge.prompts import render as render_prompt
 from knowledge.records import Answer, Citation

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from apps.cli.output import Commands, err, json_flag, progress
 from bot.render import render_text
-from knowledge.answer.followup import Context
+from knowledge.answer.understand.followup import Context
 from knowledge.records import Answer
 from knowledge.settings import Settings
 from knowledge.wiring.answering import Answering

@@ -15,15 +15,15 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from knowledge import metrics
-from knowledge.answer.advice import AdviceDetector
-from knowledge.answer.composer import Draft, compose, nearest
-from knowledge.answer.followup import Context, resolve
-from knowledge.answer.generator import Generator
-from knowledge.answer.guard import guard
-from knowledge.answer.movement import catalysts, explain, window
-from knowledge.answer.question import Question, understand
-from knowledge.answer.retriever import Retrieval, Retriever
-from knowledge.answer.writer import ModelWriter
+from knowledge.answer.check.guard import guard
+from knowledge.answer.compose.composer import Draft, compose, nearest
+from knowledge.answer.compose.movement import catalysts, explain, window
+from knowledge.answer.generate.generator import Generator
+from knowledge.answer.generate.writer import ModelWriter
+from knowledge.answer.retrieve.retriever import Retrieval, Retriever
+from knowledge.answer.understand.advice import AdviceDetector
+from knowledge.answer.understand.followup import Context, resolve
+from knowledge.answer.understand.question import Question, understand
 from knowledge.catalog import Catalog
 from knowledge.index.embedder import Embedder
 from knowledge.index.serving import IndexView, ServingIndex

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from knowledge.answer.engine import AnswerEngine
-from knowledge.answer.followup import Context
-from knowledge.answer.generator import Generator, ModelGenerator
-from knowledge.answer.retriever import Retrieval
+from knowledge.answer.generate.generator import Generator, ModelGenerator
+from knowledge.answer.retrieve.retriever import Retrieval
+from knowledge.answer.understand.followup import Context
 from knowledge.index.keyword import KeywordIndex
 from knowledge.index.serving import ServingIndex
 from knowledge.index.store import VectorStore

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from knowledge.answer.generator import Generator
+from knowledge.answer.generate.generator import Generator
 from knowledge.index.embedder import Embedder
 from knowledge.jobs.inline import InlineJobs
 from knowledge.jobs.interface import Jobs, Tell

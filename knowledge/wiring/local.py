@@ -3,7 +3,7 @@ when it runs alone (JOBS=inline). What this process publishes it serves at once.
 
 from __future__ import annotations
 
-from knowledge.answer.generator import Generator
+from knowledge.answer.generate.generator import Generator
 from knowledge.index.embedder import Embedder
 from knowledge.settings import Settings
 from knowledge.wiring.answering import Answering

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from knowledge.answer.citations import markers
+from knowledge.answer.check.citations import markers
 from knowledge.wiring.answering import Answering
 from tests.answers import quoted_lines, unquoted
 

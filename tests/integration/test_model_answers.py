@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.answer.citations import markers
+from knowledge.answer.check.citations import markers
 from knowledge.index.embedder import Embedder
 from knowledge.prompts import render
 from knowledge.wiring.answering import Answering

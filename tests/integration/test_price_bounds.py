@@ -101,8 +101,8 @@ def december() -> list[date]:
 
 
 def test_a_holiday_is_no_gap_but_lost_rows_are_named_in_the_move_line(december: list[date]) -> None:
-    from knowledge.answer.movement import line
-    from knowledge.answer.question import understand
+    from knowledge.answer.compose.movement import line
+    from knowledge.answer.understand.question import understand
 
     lost = {date(2025, 12, 16), date(2025, 12, 17), date(2025, 12, 18)}  # rows refused on import
     bars = [_bar(day, 100 + n * 0.1) for n, day in enumerate(december) if day not in lost]

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from knowledge.answer.followup import Context
+from knowledge.answer.understand.followup import Context
 from knowledge.wiring.answering import Answering
 
 

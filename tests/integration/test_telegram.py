@@ -17,7 +17,7 @@ from sqlmodel import col, delete
 
 from apps.scheduler import schedule
 from bot.app import BotApplication
-from knowledge.answer.followup import Context
+from knowledge.answer.understand.followup import Context
 from knowledge.catalog.tables import PriceBar
 from knowledge.index.embedder import Embedder
 from knowledge.records import Answer

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotApplication
-from knowledge.answer.followup import Context
+from knowledge.answer.understand.followup import Context
 from knowledge.index.embedder import Embedder
 from knowledge.records import Answer
 from knowledge.wiring.answering import Answering

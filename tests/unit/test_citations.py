@@ -1,4 +1,4 @@
-from knowledge.answer.citations import markers, reconcile
+from knowledge.answer.check.citations import markers, reconcile
 from knowledge.records import Citation
 
 

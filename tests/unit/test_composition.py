@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from knowledge.answer.composer import compose
-from knowledge.answer.question import understand
+from knowledge.answer.compose.composer import compose
+from knowledge.answer.understand.question import understand
 from knowledge.records import Chunk, Passage
 from knowledge.text.companies import Companies
 

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from knowledge.answer.composer import compose
-from knowledge.answer.query import strip_instructions
-from knowledge.answer.question import understand
-from knowledge.answer.sentences import units
+from knowledge.answer.compose.composer import compose
+from knowledge.answer.compose.sentences import units
+from knowledge.answer.understand.query import strip_instructions
+from knowledge.answer.understand.question import understand
 from knowledge.index.statements import hints, section_of
 from knowledge.records import Chunk, Passage
 from knowledge.sources.loader import pdf_lines

@@ -2,8 +2,8 @@ from dataclasses import replace
 
 import pytest
 
-from knowledge.answer.advice import is_advice_request
-from knowledge.answer.guard import guard, strip_violations
+from knowledge.answer.check.guard import guard, strip_violations
+from knowledge.answer.understand.advice import is_advice_request
 from knowledge.records import Answer, Citation
 
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from knowledge.answer.followup import Context, resolve
-from knowledge.answer.question import understand
+from knowledge.answer.understand.followup import Context, resolve
+from knowledge.answer.understand.question import understand
 from knowledge.market.bars import Bar
 from knowledge.market.move import measure
 from knowledge.market.when import Asked, asked

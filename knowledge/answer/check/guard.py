@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from knowledge import metrics
-from knowledge.answer.citations import drop_dangling, reconcile
+from knowledge.answer.check.citations import drop_dangling, reconcile
 from knowledge.index.cleaner import is_call_to_action, is_planted_instruction
 from knowledge.prompts import render
 from knowledge.records import Answer, Citation

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from knowledge.answer.composer import Draft
-from knowledge.answer.question import Question
-from knowledge.answer.sentences import units
-from knowledge.answer.unit import Unit
+from knowledge.answer.compose.composer import Draft
+from knowledge.answer.compose.sentences import units
+from knowledge.answer.compose.unit import Unit
+from knowledge.answer.understand.question import Question
 from knowledge.market.move import Move
 from knowledge.prompts import render
 from knowledge.records import Chunk, Citation

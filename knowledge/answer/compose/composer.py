@@ -18,11 +18,11 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Protocol
 
-from knowledge.answer.extremes import Ranking, ranked, tables
-from knowledge.answer.query import years
-from knowledge.answer.question import MONTHS, QUARTER, Question
-from knowledge.answer.sentences import ends_sentence, units
-from knowledge.answer.unit import Unit
+from knowledge.answer.compose.extremes import Ranking, ranked, tables
+from knowledge.answer.compose.sentences import ends_sentence, units
+from knowledge.answer.compose.unit import Unit
+from knowledge.answer.understand.query import years
+from knowledge.answer.understand.question import MONTHS, QUARTER, Question
 from knowledge.index.statements import hints, line_items
 from knowledge.prompts import render
 from knowledge.records import Chunk, Citation, Passage

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.answer.citations import markers
+from knowledge.answer.check.citations import markers
 from knowledge.records import Citation
 from knowledge.text.figures import figures
 

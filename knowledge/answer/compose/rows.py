@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from knowledge.answer.unit import Unit
+from knowledge.answer.compose.unit import Unit
 from knowledge.text.concepts import concepts
 from knowledge.text.figures import figures
 from knowledge.text.terms import terms

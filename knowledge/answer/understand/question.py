@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from knowledge.answer.query import strip_instructions, years
+from knowledge.answer.understand.query import strip_instructions, years
 from knowledge.market.when import asked, month_numbers
 from knowledge.text.companies import Companies
 from knowledge.text.concepts import concept_words, concepts, inputs_of

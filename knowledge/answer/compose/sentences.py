@@ -2,15 +2,15 @@
 
 PDF text breaks lines mid-sentence; lines are joined back before sentences are split. Headings,
 titles, boilerplate and rows that hold only a label are not sentences. Table rows are read by
-`knowledge.answer.rows` against the column headers and unit printed on the same page.
+`knowledge.answer.compose.rows` against the column headers and unit printed on the same page.
 """
 
 from __future__ import annotations
 
 import re
 
-from knowledge.answer.guard import violates
-from knowledge.answer.rows import (
+from knowledge.answer.check.guard import violates
+from knowledge.answer.compose.rows import (
     ASIDE,
     header_before,
     header_line,
@@ -21,7 +21,7 @@ from knowledge.answer.rows import (
     split_row,
     table_row,
 )
-from knowledge.answer.unit import Unit
+from knowledge.answer.compose.unit import Unit
 from knowledge.text.concepts import concepts
 from knowledge.text.figures import figures
 from knowledge.text.terms import terms

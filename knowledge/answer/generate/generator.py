@@ -6,16 +6,13 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
-import openai
-from openai import AsyncOpenAI
-from openai.types.chat import ChatCompletionMessageParam
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+    from openai.types.chat import ChatCompletionMessageParam
 
 log = logging.getLogger(__name__)
-
-# Worth one more try: the server may be back or less busy in a moment.
-TRANSIENT = (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
 
 
 class ModelUnavailableError(Exception):
@@ -53,6 +50,16 @@ class ModelGenerator:
 
         The caller bounds the whole stream by the deadline; each request's own timeout is what is left.
         """
+        # Imported here: the client library costs a second at start-up, and most runs use no model.
+        import openai
+
+        # Worth one more try: the server may be back or less busy in a moment.
+        transient = (
+            openai.APITimeoutError,
+            openai.APIConnectionError,
+            openai.RateLimitError,
+            openai.InternalServerError,
+        )
         for attempt in (1, 2):
             produced = False
             try:
@@ -60,7 +67,7 @@ class ModelGenerator:
                     produced = True
                     yield text
                 return
-            except TRANSIENT as error:
+            except transient as error:
                 log.warning("model request failed (attempt %d): %s", attempt, error)
                 if produced or attempt == 2 or time.monotonic() > deadline - 0.5:
                     raise ModelUnavailableError(f"{type(error).__name__}: {error}") from error
@@ -89,6 +96,8 @@ class ModelGenerator:
         # A client's connection pool belongs to one event loop; the CLI may run several in turn.
         loop = asyncio.get_running_loop()
         if self._client is None or self._loop is not loop:
+            from openai import AsyncOpenAI
+
             # The client's own retries would not respect our deadline, so they are off.
             self._client = AsyncOpenAI(base_url=self._base_url, api_key=self._api_key, max_retries=0)
             self._loop = loop

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from knowledge.answer.question import asks_for_help, new_subject
+from knowledge.answer.understand.question import asks_for_help, new_subject
 from knowledge.text.companies import Companies
 from knowledge.text.terms import terms
 from knowledge.text.wording import languages, table

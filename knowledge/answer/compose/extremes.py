@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from knowledge.answer.question import Question
-from knowledge.answer.unit import Unit
+from knowledge.answer.compose.unit import Unit
+from knowledge.answer.understand.question import Question
 
 _TOTAL = re.compile(r"^(?:total|net\s+total|gesamt|summe|insgesamt)\b", re.IGNORECASE)
 _VALUE = re.compile(r"^(\()?[-–]?[$€]?([\d,]*\d(?:\.\d+)?)\)?%?$")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from knowledge.answer.query import years
-from knowledge.answer.question import Question
+from knowledge.answer.understand.query import years
+from knowledge.answer.understand.question import Question
 from knowledge.index.embedder import Embedder
 from knowledge.index.serving import IndexView
 from knowledge.index.statements import StatementHints, hints

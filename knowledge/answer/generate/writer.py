@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from knowledge import metrics
-from knowledge.answer.citations import reconcile
-from knowledge.answer.generator import Generator, ModelUnavailableError
-from knowledge.answer.guard import guard, guard_partial, strip_violations
-from knowledge.answer.packer import pack
-from knowledge.answer.question import Question
-from knowledge.answer.retriever import Retrieval
-from knowledge.answer.verifier import verify
+from knowledge.answer.check.citations import reconcile
+from knowledge.answer.check.guard import guard, guard_partial, strip_violations
+from knowledge.answer.check.verifier import verify
+from knowledge.answer.generate.generator import Generator, ModelUnavailableError
+from knowledge.answer.generate.packer import pack
+from knowledge.answer.retrieve.retriever import Retrieval
+from knowledge.answer.understand.question import Question
 from knowledge.prompts import render
 from knowledge.records import Answer
 from knowledge.settings import Settings
