@@ -26,6 +26,12 @@ def add_ask(commands: Commands) -> None:
     ask.add_argument("question", help='the question, or "-" to read one question per line from stdin')
     json_flag(ask, "print the answer as one JSON object per question")
     ask.add_argument(
+        "--conversation",
+        action="store_true",
+        help='with "-": the lines are one conversation (a line may follow up on the one before, '
+        '"and JD?"); without it each line is answered on its own',
+    )
+    ask.add_argument(
         "--chart",
         type=Path,
         metavar="FILE.png",
@@ -41,7 +47,9 @@ def ask_questions(args: argparse.Namespace, settings: Settings) -> int:
         with progress("Indexing seeds") as shown:
             local.indexing.ensure_seeded(shown)
     questions = sys.stdin if args.question == "-" else [args.question]
-    context: Context | None = None  # one question leads to the next: "and JD?" after "Why is Alibaba down?"
+    # Lines of a batch are separate questions unless asked as a conversation, where one leads to
+    # the next ("and JD?" after "Why is Alibaba down?").
+    context: Context | None = None
     for line in questions:
         question = line.strip()
         if not question:
@@ -49,7 +57,7 @@ def ask_questions(args: argparse.Namespace, settings: Settings) -> int:
         started = time.perf_counter()
         answer = local.answering.ask(question, context)
         log.debug("answered in %.0f ms", (time.perf_counter() - started) * 1000)
-        if answer.tickers:
+        if args.conversation and answer.tickers:
             context = Context(answer.tickers, answer.topic, answer.language)
         if args.chart is not None:
             _chart(local.answering, answer, args.chart)

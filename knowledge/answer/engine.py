@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from knowledge import metrics
 from knowledge.answer.check.guard import guard
@@ -39,6 +39,7 @@ from knowledge.sources.reader import params_of
 from knowledge.text.companies import Companies
 from knowledge.text.language import detect
 from knowledge.text.normalizer import normalize_question
+from knowledge.text.wording import everywhere
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class AnswerEngine:
         """The question read, with a follow-up's missing company or topic taken from the context."""
         text = normalize_question(text)
         language = detect(text, context.language if context else "en")
-        resolved = resolve(text, context, self.companies)
+        resolved = resolve(text, context, self.companies, self.serving.view().keyword.knows)
         return understand(resolved.text, language, self.companies, resolved.tickers)
 
     def ask(self, question: str, context: Context | None = None) -> Answer:
@@ -85,6 +86,8 @@ class AnswerEngine:
         if self.generator is None:
             started = time.monotonic()
             understood = self.understand(question, context)
+            if understood.kind == "help":
+                return _counted(_help(question, understood), started)
             view = self.serving.view()  # one generation for the whole answer, never a mix
             if view.building:
                 return _counted(_building(question, understood), started)
@@ -112,6 +115,8 @@ class AnswerEngine:
         """
         started = time.monotonic()
         understood = self.understand(question, context)
+        if understood.kind == "help":
+            return _counted(_help(question, understood), started)
         view = self.serving.view()  # one generation for the whole answer, never a mix
         if view.building:
             return _counted(_building(question, understood), started)
@@ -200,11 +205,15 @@ class AnswerEngine:
         return weigh(question, found.passages, self.companies, self._meaning if by_meaning else None, around)
 
     def _move(self, question: Question) -> Move | None:
-        ticker = next((t for t in question.tickers if self.prices.book.last_session(t)), None)
-        if ticker is None:
+        sessions = ((t, self.prices.book.last_session(t)) for t in question.tickers)
+        ticker, last = next(((t, last) for t, last in sessions if last), (None, None))
+        if ticker is None or last is None:
             return None
-        when = asked(question.core, date.today())
-        return self.prices.move(ticker, when, self._results_date(ticker) if when.period == "earnings" else None)
+        # "last Friday" is read against the prices' own today: archived (or sample) prices are
+        # asked about as of their last session, live ones as of today.
+        when = asked(question.core, min(date.today(), last + timedelta(days=1)))
+        results = self._results_date(ticker, last) if when.period == "earnings" else None
+        return self.prices.move(ticker, when, results)
 
     def _explain_move(
         self, question: Question, move: Move, view: IndexView
@@ -222,18 +231,39 @@ class AnswerEngine:
         found = catalysts(question, move, chunks, self.companies)
         name = self.companies.display(move.ticker)
         draft = explain(question, move, name, found)
+        if move.period_start is None and asked(question.core, date.today()).period == "earnings":
+            # "since earnings" with no results document: the latest session, and the answer says so.
+            first, _, rest = draft.text.partition("\n")
+            note = render("move_no_results", question.language, company=name)
+            draft = replace(draft, text=f"{first}\n{note}\n{rest}")
         cited = {citation.document_id for citation in draft.citations}
         markers = tuple((c.published.isoformat(), c.chunk.document_id) for c in found if c.chunk.document_id in cited)
         return draft, tuple(dict.fromkeys(markers))
 
-    def _results_date(self, ticker: str) -> date | None:
-        """When the company last reported results, by the newest filing or results document about it."""
+    def _results_date(self, ticker: str, last: date) -> date | None:
+        """When the company last reported results (up to its last session), by the newest filing or
+        results document about it."""
         dates = [
-            date.fromisoformat(row.published)
+            date.fromisoformat(row.published[:10])
             for row in self.catalog.documents()
             if ticker in row.tickers.split(",") and row.published and _is_results(row.title)
         ]
-        return max(dates) if dates else None
+        return max((day for day in dates if day <= last), default=None)
+
+
+def _help(text: str, question: Question) -> Answer:
+    """A greeting or "what can you do?": what the bot is for, in the question's language."""
+    return Answer(
+        question=text,
+        text=render("help_answer", question.language),
+        citations=(),
+        disclaimer=render("disclaimer", question.language),
+        language=question.language,
+        advice_request=False,
+        grounded=False,
+        topic=question.text,
+        mode="help",
+    )
 
 
 def _building(text: str, question: Question) -> Answer:
@@ -245,15 +275,15 @@ def _building(text: str, question: Question) -> Answer:
 
 def _counted(answer: Answer, started: float) -> Answer:
     outcome = "advice" if answer.advice_request else "answered" if answer.grounded else "not_covered"
-    if answer.mode == "building":
-        outcome = "building"
+    if answer.mode in ("building", "help"):
+        outcome = answer.mode
     metrics.record_answer(answer.mode, outcome, time.monotonic() - started, answer.dropped_sentences)
     return answer
 
 
 def _is_results(title: str) -> bool:
     lowered = title.lower()
-    return any(word in lowered for word in ("results", "earnings", "quartal", "zahlen", "10-q", "10-k", "20-f", "6-k"))
+    return any(word in lowered for word in everywhere("dates", "results_titles"))
 
 
 class _Neighbours:

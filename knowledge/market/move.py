@@ -79,9 +79,7 @@ def measure(
     missing = _missing(bars, first, index)
     bench_ticker, bench_change = None, None
     if benchmark:
-        bench_index = next((i for i, b in enumerate(benchmark) if b.session == bar.session), None)
-        bench_ticker = benchmark[0].ticker
-        bench_change = _change(benchmark, bench_index - 1, bench_index) if bench_index else None
+        bench_ticker, bench_change = benchmark[0].ticker, _benchmark_change(benchmark, bar.session, period_start)
     return Move(
         ticker=bar.ticker,
         session=bar.session,
@@ -99,6 +97,16 @@ def measure(
         missing_sessions=missing,
         span_sessions=max(1, index - first + missing),
     )
+
+
+def _benchmark_change(benchmark: list[Bar], session: date, period_start: date | None) -> float | None:
+    """The benchmark over the same span as the share: its session, or the same period ("this week"
+    against the index's week, not its last day)."""
+    end = next((i for i, bar in enumerate(benchmark) if bar.session == session), None)
+    if not end:
+        return None
+    start = end - 1 if period_start is None else _session_index(benchmark, period_start)
+    return _change(benchmark, start, end) if start is not None and start < end else None
 
 
 def _start_index(bars: list[Bar], index: int, period_start: date | None) -> int:

@@ -133,13 +133,16 @@ class Prices:
         bars = self.book.bars(ticker)
         if not bars:
             return None
-        since = None
+        on, since = asked.on, None
         if asked.period == "week":
-            since = week_start(bars[-1].session)
+            # A week ends with its last session: "last week" is no question about its Sunday.
+            ended = [bar.session for bar in bars if on is None or bar.session <= on]
+            on = ended[-1] if ended else on
+            since = week_start(on or bars[-1].session)
         elif asked.period == "earnings" and earnings is not None:
             since = earnings
         benchmark = self.benchmark_of(ticker)
-        return measure(bars, asked.on, since, self.book.bars(benchmark) if benchmark else None)
+        return measure(bars, on, since, self.book.bars(benchmark) if benchmark else None)
 
     def chart(self, answer: Answer, company: str) -> bytes | None:
         """Three months of closes with the asked session and the answer's dated catalysts (PNG)."""

@@ -1,83 +1,126 @@
-"""Which session a question asks about: a date ("on 16 December", "am 16.12."), a period ("this
-week", "diese Woche", "since earnings", "seit den Zahlen"), or, by default, the latest one."""
+"""Which session a question asks about: a date ("on 16 Dec", "am 16. Dezember", "last Friday",
+"gestern"), a period ("this week", "vergangene Woche", "since earnings", "seit den Zahlen"), or,
+by default, the latest one.
+
+Dates are read by dateparser, in every language with a data file; the periods, and what a
+question calls its results, come from the language files (`[dates]`). Relative dates are read
+against a reference day the caller gives: the day after the last session with prices, unless
+that is later than today, so that "last Friday" means the same to a reader of archived prices.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import cache
 
-MONTHS = {
-    **{name: number for number, name in enumerate(
-        "january february march april may june july august september october november december".split(), 1)},
-    **{name: number for number, name in enumerate(
-        "januar februar märz april mai juni juli august september oktober november dezember".split(), 1)},
-    **{name: number for number, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)},
-    "mär": 3, "mrz": 3, "okt": 10, "dez": 12, "sept": 9,
-}  # fmt: skip
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|\.)?\s+({_MONTH})\.?(?:\s+(\d{{4}}))?\b", re.IGNORECASE)
-_MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.IGNORECASE)
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-# "16.12.2025", or "am 16.12." (without a year only after a preposition: "um 2.9." is no date)
-_DOTTED = re.compile(r"(\b(?:am|vom|seit|bis|on)\s+)?\b(\d{1,2})\.(\d{1,2})\.(\d{4})?(?!\d)", re.IGNORECASE)
-_WEEK = re.compile(r"\b(this|last|past)\s+week\b|\bdiese[rn]?\s+woche\b|\bin\s+der\s+woche\b", re.IGNORECASE)
-_EARNINGS = re.compile(
-    r"\bsince\s+(?:the\s+)?(?:earnings|results|report)|\bseit\s+(?:den\s+)?(?:zahlen|quartalszahlen|ergebnissen)",
-    re.IGNORECASE,
-)
-_YESTERDAY = re.compile(r"\b(yesterday|gestern)\b", re.IGNORECASE)
+from knowledge.text.wording import everywhere, languages, table
+
+_FIGURE = re.compile(r"[-+\u2212]?\d[\d.,]*\s*%")  # "down 5% on Monday": a figure, not the 5th
+_DOTTED = r"\b(\d{1,2})\.(\d{1,2})\.(?!\d)"  # "am 16.12.": a day and month with no year
+_LETTERS = re.compile(r"[^\W\d_]{4,}")
 
 
 @dataclass(frozen=True)
 class Asked:
-    """The session asked about (None: the latest) and the kind of period, if one was asked."""
+    """The session asked about (None: the latest), the kind of period, if one was asked, and the
+    words that said so."""
 
     on: date | None = None
     period: str | None = None  # "week" or "earnings"
+    said: str = ""
 
 
-def asked(question: str, today: date) -> Asked:
-    """Read the session and period a question asks about; a date without a year is the last one
-    on or before `today`."""
-    if _EARNINGS.search(question):
-        return Asked(period="earnings")
-    if _WEEK.search(question):
-        return Asked(period="week")
-    if _YESTERDAY.search(question):
-        return Asked(on=today - timedelta(days=1))
-    return Asked(on=_date(question, today))
-
-
-def week_start(latest: date) -> date:
-    """The last day of the week before the latest session's week: "this week" is measured from its close."""
-    return latest - timedelta(days=latest.weekday() + 1)
-
-
-def _date(question: str, latest: date) -> date | None:
-    if match := _ISO.search(question):
-        return _safe(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    if match := _DAY_MONTH.search(question):
-        return _dated(int(match.group(1)), MONTHS[match.group(2).lower()], match.group(3), latest)
-    if match := _MONTH_DAY.search(question):
-        return _dated(int(match.group(2)), MONTHS[match.group(1).lower()], match.group(3), latest)
-    for match in _DOTTED.finditer(question):
-        if match.group(1) or match.group(4):
-            return _dated(int(match.group(2)), int(match.group(3)), match.group(4), latest)
-    return None
-
-
-def _dated(day: int, month: int, year: str | None, latest: date) -> date | None:
-    if year:
-        return _safe(int(year), month, day)
-    found = _safe(latest.year, month, day)
-    if found is not None and found > latest:  # "16 December" asked in January means last year's
-        found = _safe(latest.year - 1, month, day)
+@cache
+def month_numbers() -> dict[str, int]:
+    """Every month name and abbreviation in every language, lower case, to its number."""
+    found: dict[str, int] = {}
+    for language in languages():
+        words = table("dates", language)
+        for key in ("months", "month_abbreviations"):
+            found.update({name: number for number, name in enumerate(words.get(key, []), 1)})
+        found.update(words.get("other_abbreviations", {}))
     return found
 
 
-def _safe(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+def asked(question: str, reference: date) -> Asked:
+    """Read the session and period a question asks about. A date without a year, and a relative
+    one, is read as the last such day before `reference`; `reference` itself (and later) means
+    the latest session."""
+    if said := _phrase(question, "since_results"):
+        return Asked(period="earnings", said=said)
+    if said := _phrase(question, "this_week"):
+        return Asked(period="week", said=said)
+    if said := _phrase(question, "last_week"):
+        return Asked(on=week_start(reference), period="week", said=said)
+    return _day(question, reference)
+
+
+def week_start(latest: date) -> date:
+    """The last day of the week before `latest`'s week: that week is measured from its close."""
+    return latest - timedelta(days=latest.weekday() + 1)
+
+
+def _phrase(question: str, key: str) -> str:
+    match = _phrases(key).search(question)
+    return match.group(0) if match else ""
+
+
+@cache
+def _phrases(key: str) -> re.Pattern[str]:
+    found = sorted(everywhere("dates", key), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(phrase) for phrase in found) + r")\b", re.IGNORECASE)
+
+
+def _day(question: str, reference: date) -> Asked:
+    text = _FIGURE.sub(lambda match: " " * len(match.group(0)), _undotted(question))
+    settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": datetime.combine(reference, datetime.min.time())}
+    from dateparser.date import DateDataParser  # loaded with the first question about a date
+    from dateparser.search import search_dates
+
+    found = search_dates(text, languages=_dated(), settings=settings) or []
+    parser = DateDataParser(languages=_dated(), settings=settings)
+    for said, when in found:
+        # "do" (German for Thursday) and a bare "2025" or "May" are no day of a session.
+        if not (_LETTERS.search(said) or any(ch.isdigit() for ch in said)) or said.strip().isdigit():
+            continue
+        # Read again, without its preposition, to learn whether it names a day, a week or a month.
+        data = parser.get_date_data(_leading_preposition().sub("", said))
+        if data.date_obj is not None and data.period not in ("day", "week"):
+            continue
+        day = (data.date_obj or when).date()
+        if data.date_obj is not None and data.period == "week":
+            this_week = week_start(reference) < day
+            return Asked(on=None if this_week else week_start(day + timedelta(days=7)), period="week", said=said)
+        return Asked(on=day if day < reference else None, said=said)
+    return Asked()
+
+
+def _dated() -> list[str]:
+    """The languages whose files say how they write dates."""
+    return [language for language in languages() if table("dates", language)]
+
+
+@cache
+def _leading_preposition() -> re.Pattern[str]:
+    prepositions = "|".join(re.escape(word) for word in everywhere("dates", "date_prepositions"))
+    return re.compile(rf"^\s*(?:{prepositions})\s+", re.IGNORECASE)
+
+
+@cache
+def _dotted() -> re.Pattern[str]:
+    prepositions = "|".join(re.escape(word) for word in everywhere("dates", "date_prepositions"))
+    return re.compile(rf"\b((?:{prepositions})\s+){_DOTTED}", re.IGNORECASE)
+
+
+def _undotted(question: str) -> str:
+    """ "am 16.12." as "am 16 December" (dateparser reads a bare "16.12." as a time of day); only
+    after a preposition, since "um 2.9." is a figure."""
+    names = {number: name for name, number in month_numbers().items() if len(name) > 3}
+
+    def spelled(match: re.Match[str]) -> str:
+        month = int(match.group(3))
+        return f"{match.group(1)}{match.group(2)} {names[month]}" if month in names else match.group(0)
+
+    return _dotted().sub(spelled, question)

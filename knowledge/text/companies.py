@@ -65,14 +65,25 @@ class Companies:
 
     def find_loosely(self, text: str) -> tuple[str, ...]:
         """Like `find`, and names with a typo too; for questions, not for documents."""
-        found = list(self.find(text))
-        if found:
-            return tuple(found)
-        for word in re.findall(r"[^\W\d_]{6,}", text.lower()):
-            match = process.extractOne(word, list(self._fuzzy_names), scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE)
-            if match is not None and self._fuzzy_names[match[0]] not in found:
-                found.append(self._fuzzy_names[match[0]])
-        return tuple(found)
+        found = self.find(text)
+        return found or tuple(dict.fromkeys(ticker for _, ticker in self._misspelled(text)))
+
+    def mentions_loosely(self, text: str) -> list[str]:
+        """Like `mentions`, and names with a typo as the text writes them ("Alibaab")."""
+        return self.mentions(text) or [word for word, _ in self._misspelled(text)]
+
+    def _misspelled(self, text: str) -> list[tuple[str, str]]:
+        """Words close to a known name (as written, and the name's ticker)."""
+        found = []
+        for word in re.findall(r"[^\W\d_]{6,}", text):
+            # A typo rarely hits the first letter; an everyday word one letter off a name often
+            # differs there ("morning" is no "Corning").
+            lowered = word.lower()
+            names = [name for name in self._fuzzy_names if name[0] == lowered[0]]
+            match = process.extractOne(lowered, names, scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE)
+            if match is not None:
+                found.append((word, self._fuzzy_names[match[0]]))
+        return found
 
     def blank(self, text: str) -> str:
         """The text with every company name and symbol replaced by a space."""

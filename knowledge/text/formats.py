@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-_MONTHS = {
-    "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(),
-    "de": "Jan. Feb. März Apr. Mai Juni Juli Aug. Sep. Okt. Nov. Dez.".split(),
-}
+from knowledge.text.wording import words
+
 MINUS = "\u2212"
 
 
@@ -26,7 +24,7 @@ def percent(value: float, language: str, decimals: int = 1) -> str:
 
 
 def day(value: date, language: str, year: bool = True) -> str:
-    month = _MONTHS.get(language, _MONTHS["en"])[value.month - 1]
+    month = (words("formats", "months_short", language) or words("formats", "months_short", "en"))[value.month - 1]
     if language == "de":
         return f"{value.day}. {month} {value.year}" if year else f"{value.day}. {month}"
     return f"{value.day} {month} {value.year}" if year else f"{value.day} {month}"

@@ -15,19 +15,10 @@ from pathlib import Path
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from knowledge.text.companies import Companies
+from knowledge.text.wording import table
 
-_GERMAN_WORDS = frozenset(
-    "der die das den dem des und ist sind nicht warum wieso weshalb wie was wer wo wann welche welcher welches "
-    "soll sollte sollten ich mich mir mein meine ein eine einen einem eines aktie aktien kaufen verkaufen halten "
-    "fällt fallen gefallen steigt gestiegen kurs kursziel unternehmen umsatz gewinn jetzt noch schon auch mit für "
-    "von zu im bei über unter lohnt sich gibt es hat haben wird wurde können kann bitte danke viel viele hoch "
-    "seit diese dieser heute gestern woche zahlen und oder aber wegen nach".split()
-)
-_ENGLISH_WORDS = frozenset(
-    "the a an and is are was were why how what who when which where does did do should would could can will "
-    "of to in on for with from about by this that these those it its their his her they we you i my me "
-    "much many up down fall fell rise rose since today yesterday week stock stocks shares company".split()
-)
+_GERMAN_WORDS = frozenset(str(table("language", "de").get("function_words", "")).split())
+_ENGLISH_WORDS = frozenset(str(table("language", "en").get("function_words", "")).split())
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _SYMBOL = re.compile(r"\b[A-Z]{2,5}\b")  # tickers and acronyms: no language of their own
 

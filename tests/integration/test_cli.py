@@ -17,11 +17,14 @@ def _run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.Com
 
 
 def test_ask_json_from_stdin_indexes_seeds_first_and_obeys_the_schema(tmp_path: Path) -> None:
-    result = _run(tmp_path, "ask", "--json", "-", stdin="Why is Alibaba down?\n\nWhy is Tesla down?\n")
+    lines = "Why is Alibaba down?\n\nWhy is Tesla down?\nWhy is Alibaba down?\nWhat about its margins?\n"
+    result = _run(tmp_path, "ask", "--json", "-", stdin=lines)
+    conversation = _run(tmp_path, "ask", "--json", "--conversation", "-", stdin=lines)
 
     assert result.returncode == 0, result.stderr
     assert "indexing" in result.stderr.lower()
-    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    first, second, _, alone = (json.loads(line) for line in result.stdout.splitlines())
+    *_, follow_up = (json.loads(line) for line in conversation.stdout.splitlines())
     assert set(first) >= {"answer", "citations", "disclaimer", "language", "advice_request", "grounded"}
     assert set(first["citations"][0]) == {
         "n",
@@ -34,6 +37,9 @@ def test_ask_json_from_stdin_indexes_seeds_first_and_obeys_the_schema(tmp_path: 
         "quote",
     }
     assert first["grounded"] and not second["grounded"]
+    # Each line of a batch stands alone: "its margins" leans on Alibaba only in a conversation.
+    assert follow_up["citations"] and all("Alibaba" in citation["title"] for citation in follow_up["citations"])
+    assert not all("Alibaba" in citation["title"] for citation in alone["citations"])
 
 
 def test_reindex_json_twice_embeds_nothing_the_second_time(tmp_path: Path) -> None:

@@ -22,9 +22,8 @@ from knowledge.answer.compose.extremes import Ranking, ranked, tables
 from knowledge.answer.compose.sentences import ends_sentence, units
 from knowledge.answer.compose.unit import Unit
 from knowledge.answer.understand.query import years
-from knowledge.answer.understand.question import QUARTER, Question
+from knowledge.answer.understand.question import MONTHS, QUARTER, Question
 from knowledge.index.statements import hints, line_items
-from knowledge.market.when import MONTHS
 from knowledge.prompts import render
 from knowledge.records import Chunk, Citation, Passage
 from knowledge.text.companies import Companies
@@ -266,8 +265,9 @@ def _past_overlap(text: str, following: str) -> str:
 def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Companies) -> _Scored | None:
     chunk = pool[unit.passage]
     focus = question.focus or (_overview_focus() if question.kind in ("overview", "move", "cause", "other") else ())
-    # The paragraph's opening and the section heading say what a sentence is about, too.
-    context = f"{unit.lead} {unit.heading} {unit.previous if unit.refers_back else ''}"
+    # The paragraph's opening, the section heading and the document's title say what a sentence
+    # is about, too ("Apple fiscal 2025 highlights": every line of the highlights document).
+    context = f"{unit.lead} {unit.heading} {chunk.title} {unit.previous if unit.refers_back else ''}"
     around = frozenset(terms(context, unit.language)) | concepts(context)[1] if context.strip() else frozenset()
     stems = unit.stems
     if question.kind == "cause":

@@ -8,7 +8,6 @@ dated within the window (cited [n]); nothing else is said.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,18 +21,13 @@ from knowledge.prompts import render
 from knowledge.records import Chunk, Citation
 from knowledge.text.companies import Companies
 from knowledge.text.formats import MINUS, day, number, percent
+from knowledge.text.wording import cues, everywhere, table
 
 WINDOW = timedelta(days=7)  # catalysts from the week up to the session
 MAX_CATALYSTS = 4
 PER_SOURCE = 2  # a source may name two drivers (the data, and competition): one line each
 UNUSUAL_Z = 2.0
-_DRIVER = re.compile(
-    r"\b(fell|fall\w*|drop\w*|slip\w*|slid|declin\w*|weigh\w*|pressure|worr\w*|weak\w*|hit|drag\w*|concern\w*|"
-    r"rose|ris\w*|gain\w*|jump\w*|rall\w*|because|after|amid|due\s+to|loss\w*|subsid\w*|compet\w*|cost\w*|"
-    r"verlor\w*|fiel|fällt|gab\w*\s+nach|druck|belast\w*|schwach\w*|sorge\w*|zweifel\w*|gebremst|stieg|wegen|"
-    r"gestiegen|gesunken|nur\s+noch|halbiert|bremst|grew\s+by\s+only|slowdown|data\s+showed)\b",
-    re.IGNORECASE,
-)
+_DRIVER = cues(everywhere("movement", "drivers"))
 
 
 @dataclass(frozen=True)
@@ -205,7 +199,8 @@ def explain(question: Question, move: Move, name: str, found: list[Catalyst]) ->
 def _catalyst_line(catalyst: Catalyst, marks: list[int], language: str) -> str:
     text = catalyst.unit.text
     if catalyst.unit.language != language:
-        source = {"en": {"de": "German"}, "de": {"en": "englischen"}}[language][catalyst.unit.language]
+        names = table("movement", language).get("language_names", {})
+        source = names.get(catalyst.unit.language, catalyst.unit.language)
         text = render("quoted", language, text=text, source_language=source)
     cites = "".join(f"[{n}]" for n in marks)
     return f"• {day(catalyst.published, language, year=False)} — {text} {cites}"

@@ -3,13 +3,18 @@ chat asked just before; they inherit its company, or its topic with a new compan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from knowledge.answer.understand.question import asks_for_help, new_subject
 from knowledge.text.companies import Companies
 from knowledge.text.terms import terms
+from knowledge.text.wording import languages, table
 
-_FILLER = frozenset(terms("and what about how also too und was ist mit wie sieht es aus bei noch auch", "en"))
-_FILLER_DE = frozenset(terms("und was ist mit wie sieht es aus bei noch auch", "de"))
+# A follow-up's own words ("and", "what about", "und was ist mit"), stemmed both ways.
+_FILLERS = " ".join(str(table("question", code).get("words", {}).get("filler", "")) for code in languages())
+_FILLER = frozenset(terms(_FILLERS, "en"))
+_FILLER_DE = frozenset(terms(_FILLERS, "de"))
 
 
 SHORT = 8  # words: a longer question that names no company is a new question, not a follow-up
@@ -33,11 +38,18 @@ class Resolved:
     tickers: tuple[str, ...] | None
 
 
-def resolve(question: str, context: Context | None, companies: Companies) -> Resolved:
-    """A follow-up with its missing parts filled in from the context; other questions as they are."""
+def resolve(
+    question: str, context: Context | None, companies: Companies, known: Callable[[str], bool] = lambda _: False
+) -> Resolved:
+    """A follow-up with its missing parts filled in from the context; other questions as they are.
+    `known` tells a term of the indexed sources: a capitalised word they lack names a new subject."""
     if context is None or not context.tickers:
         return Resolved(question, None)
     named = companies.find_loosely(question)
+    if not named and new_subject(question, context.language, known):
+        return Resolved(question, None)  # "Why is Rheinmetall down?": a company the table lacks
+    if not named and asks_for_help(question):
+        return Resolved(question, None)
     if not named and (context.explicit or len(question.split()) <= SHORT):
         return Resolved(question, context.tickers)  # "what about its margins?": same company
     if _only_names(question, companies):

@@ -3,152 +3,100 @@
 The kind of answer (a figure, a date, a cause, a move of the share price, a comparison, a list of
 names, a forecast, an overview) decides which sentences can answer it; the focus terms are what
 an answering sentence must be about (the company's names do not count: every passage has them).
+
+The words and phrases it goes by, per language, are in `knowledge/text/language/<code>.toml`
+(`[question]`): move words, greetings, question kinds, the words that only frame a question.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from knowledge.answer.understand.query import strip_instructions, years
-from knowledge.market.when import MONTHS
+from knowledge.market.when import asked, month_numbers
 from knowledge.text.companies import Companies
 from knowledge.text.concepts import concept_words, concepts, inputs_of
 from knowledge.text.lexicon import equivalents
 from knowledge.text.terms import terms
+from knowledge.text.wording import cues, everywhere, languages, table, words
 
+
+def _kinds(key: str) -> tuple[str, ...]:
+    """One kind's patterns from every language file."""
+    return tuple(pattern for code in languages() for pattern in table("question", code).get("kinds", {}).get(key, []))
+
+
+def _patterns(key: str) -> re.Pattern[str]:
+    """One of the phrase patterns of every language file ([question.patterns]), in any case."""
+    found = [pattern for code in languages() for pattern in table("question", code).get("patterns", {}).get(key, [])]
+    return re.compile("|".join(found) or r"(?!)", re.IGNORECASE)
+
+
+def _stems(key: str) -> frozenset[str]:
+    """A word list of every language file, stemmed in its language and, since a question's words
+    are also looked up as English ("States" in a German question), in English."""
+    stems: set[str] = set()
+    for code in languages():
+        listed = str(table("question", code).get("words", {}).get(key, ""))
+        stems.update(terms(listed, code) + terms(listed, "en"))
+    return frozenset(stems)
+
+
+# The move words of every language, from the language files ("fall*": every word it begins).
+_WHY = cues(everywhere("question", "why"))
+_DOWN = cues(everywhere("question", "down"))
+_UP = cues(everywhere("question", "up"))
+_MOVED = cues(everywhere("question", "moved"))
+_MOVE_WORDS = rf"(?:{_DOWN.pattern}|{_UP.pattern}|{_MOVED.pattern})"
+# Other ways to ask about a move ("how did X trade"): what they match says nothing of the subject.
+_MOVE_ASKED = re.compile("|".join(everywhere("question", "move_patterns")), re.IGNORECASE)
+# A why-word and a move word, in either order ("Alibaba down again - why?").
 _MOVE = re.compile(
-    r"\b(?:why|how\s+come|what(?:'s| is)\s+(?:going\s+on|happening)\s+with)\b.*\b(?:down|up|fall\w*|fell|drop\w*|"
-    r"slump\w*|sink\w*|sank|plung\w*|tumbl\w*|slid\w*|declin\w*|los\w*|ris\w*|rose|jump\w*|soar\w*|rall\w*|surg\w*|"
-    r"climb\w*|gain\w*|mov\w*|under\s+pressure|in\s+the\s+red|in\s+the\s+green|sell-?off)\b"
-    r"|\b(?:warum|wieso|weshalb)\b.*\b(?:fällt|fiel|fallen|gefallen|sinkt|sank|verliert|verlor\w*|steigt|stieg|"
-    r"gestiegen|gewinnt|legt\w*\s+zu|gibt\s+nach|unter\s+druck|im\s+minus|im\s+plus|bricht\s+ein|rutscht\w*|"
-    r"erholt|schwächel\w*|absturz|einbruch)\b"
-    r"|\bwhat\s+happened\s+to\b.*\b(?:stock|shares?|share\s+price)\b|\bwas\s+ist\s+(?:mit|bei)\b.*\b(?:los|passiert)\b"
-    r"|^\s*(?:is|are|ist)\b.*\b(?:up|down|falling|rising|dropping|im\s+minus|im\s+plus)\b"
-    r"|\bhow\s+did\b.*\b(?:move|do|perform|trade|close)\b|\bwie\b.*\b(?:bewegt\w*|entwickelt\w*|schloss|schlug)\b"
-    r"|\b(?:stock|shares?|aktie|kurs)\b.*\b(?:today|heute|this\s+week|diese\s+woche)\b"
-    r"|\bmove\b",
-    re.IGNORECASE,
+    rf"(?:{_WHY.pattern}).*{_MOVE_WORDS}|{_MOVE_WORDS}.*(?:{_WHY.pattern})|{_MOVE_ASKED.pattern}", re.IGNORECASE
 )
-_UP = re.compile(
-    r"\b(up|ris\w*|rose|jump\w*|soar\w*|rall\w*|surg\w*|climb\w*|gain\w*|in\s+the\s+green|steigt|stieg|gestiegen|"
-    r"gewinnt|legt\w*\s+zu|im\s+plus|erholt)\b",
-    re.IGNORECASE,
+# The kinds in the order they are tried: a leading "why" first, a "why" anywhere after figures.
+_KIND_ORDER = (
+    ("cause", "cause_leading"),
+    ("forecast", "forecast"),
+    ("date", "date"),
+    ("figure", "figure"),
+    ("cause", "cause"),
+    ("comparison", "comparison"),
+    ("list", "list"),
 )
-_DOWN = re.compile(
-    r"\b(down|fall\w*|fell|drop\w*|slump\w*|sink\w*|sank|plung\w*|tumbl\w*|slid\w*|declin\w*|los\w*|"
-    r"under\s+pressure|in\s+the\s+red|sell-?off|fällt|fiel|fallen|gefallen|sinkt|sank|verliert|verlor\w*|"
-    r"gibt\s+nach|unter\s+druck|im\s+minus|bricht\s+ein|rutscht\w*|schwächel\w*|absturz|einbruch)\b",
-    re.IGNORECASE,
-)
-_KINDS = (
-    ("cause", r"^\s*(?:why|what\s+(?:drove|drives|caused|causes|explains)|warum|wieso|weshalb)\b"),
-    # "Which segment will be treated as discontinued?" names something; it forecasts no figure.
-    ("forecast", r"^(?!\s*(?:which|who|welche\w*|wer)\b).*\bwill\b.*\b(?:be|reach|grow|earn)\b"
-     r"|\bforecast|\bexpect\w*|\bpredict|\bnext\s+year\b|\bprognose"
-     r"|\bwird\b.*\b(?:sein|steigen|fallen|wachsen)\b|\berwart\w*"),
-    ("date", r"^\s*(?:when(?!\s+(?:primarily|referencing|referring|looking|using|answering|considering))|wann)\b"
-     r"|\bwhat\s+date\b|\bwhich\s+day\b|\ban\s+welchem\s+tag\b|\bwann\b"),
-    ("figure", r"\bhow\s+(?:much|many|fast|big|large|high|low)\b|\bwie\s+(?:viel\w*|hoch|stark|schnell|groß)\b"
-     r"|\bwhat\s+(?:is|was|were|are)\b.{0,80}?\b(?:revenue|sales|margin|capex|ratio|income|profit|eps|cash|"
-     r"debt|expenditure|amount|value|growth|rate|number|share|users|downloads|employees|pp&?e|ppne|payables?|"
-     r"receivables?|assets|liabilities|inventor(?:y|ies)|expenses?|turnover|ebitda?r?|ebit|earnings|dividends?|"
-     r"goodwill|equity|repurchases?|buybacks?|depreciation|amortization|taxe?s?)\b"
-     r"|\b(?:in\s+usd|in\s+millions|in\s+billions|percentage|percent|%)\b"),
-    ("cause", r"\b(?:why|warum|wieso|weshalb|what\s+drove|what\s+caused|reason|grund|gründe|what\s+explains)\b"),
-    ("comparison", r"^\s*among\b|\bcompare\w*|\bversus\b|\bvs\.?\b|\bdifference\b|\bvergleich\w*|\bunterschied"),
-    ("list", r"^\s*(?:which|who|welche\w*|wer)\b|\blist\b|\bname\s+the\b|\bnenne\b"),
-)  # fmt: skip
+MONTHS = month_numbers()
 MONTH_NAMES = tuple(name for name in MONTHS if len(name) > 3)
-_KIND_PATTERNS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KINDS)
-# Words that say how to ask, not what about: no sentence needs to contain them.
-_ASKING = frozenset(
-    terms(
-        "what why how when which who whom whose much many fast big large high low happen happening happened about "
-        "tell explain describe give show news latest recent recently today now current currently company companies "
-        "firm group stock stocks share shares price prices business drove drive driving cause caused reason reasons "
-        "explain explains affect affected impact going on up down fall fell falling drop dropped rise rose rising "
-        "move moved moving pressure value amount number figure total overall year fiscal fy quarter did does do "
-        "doing were was is are be been will would should could can may might also still please say said says "
-        "warum wieso weshalb wie viel viele wann welche welcher wer was gibt neues aktuell heute aktie aktien kurs "
-        "unternehmen konzern firma fällt steigt druck grund gründe sagen sagt quelle quellen "
-        "usd eur dollar dollars euro million millions billion billions thousand thousands mln bn percent percentage "
-        "respons relying detail details shown statement hoch höhe war waren betrug stark week weeks month "
-        "months day days woche monat tag seit name names named along kann können machen make makes",
-        "en",
-    )
-    + terms("gibt neues aktuell heute aktie aktien kurs unternehmen konzern fällt steigt druck grund gründe", "de")
-    + terms("geschäft geschäfts stark woche monat jahr jahresbeginn nennt nennen kann können man machen", "de")
-    + terms("jetzt passiert geschah los", "de")
-    # Verbs that only carry the question: "Warum steht X unter Druck?", "Wie heißt …", "Wie reagiert …"
-    + terms("steht stehen stand heißt heisst heißen liegt lag reagiert reagieren macht tut dienst", "de")
-    + terms("entwickelt entwickelte entwickeln entwickelten", "de")
-    + terms("called call deal dealing handle handling respond responding react reacting", "en")
-    + terms("schnell rasch", "de")
-    # A filing's year and a superlative in German frame the question like "fiscal" and "largest" do.
-    + terms("geschäftsjahr geschäftsjahres geschäftsjahrs größte größten höchste höchsten meiste meisten", "de")
-    + terms("kleinste kleinsten niedrigste niedrigsten geringste geringsten", "de")
-    # How an analyst frames a question about a filing: where to look, how to count, how to round.
-    + terms(
-        "base based basing judgment judgments off according clearly outlined within considering consider data "
-        "primarily referencing reference plainly provided information formerly known generate generated round "
-        "rounded decimal decimals place places unit units numerator denominator roughly times using use end "
-        "able during among exclude excluding if unadjusted define defined definition divided "
-        # Verbs that only link the company to the figure ("the gain accruing to", "proceeds it realised").
-        "realise realised realize realized accrue accruing accrued occur occurred occurring "
-        "largest biggest highest greatest most smallest lowest least fewest brought bring brings "
-        # "Are JnJ's FY2022 financials those of a high-growth company?": the figures, not a word to find.
-        "financials calculate calculated calculating maintain maintains maintained trend trends",
-        "en",
-    )
-    + terms(" ".join(MONTH_NAMES), "en")
-    + terms(" ".join(MONTH_NAMES), "de")
+# Greetings and questions about the bot, with their courtesies: answered with the help text.
+_HELP = cues(
+    everywhere("question", "greetings") + everywhere("question", "help_requests") + everywhere("question", "courtesy")
 )
-# Naming the statement says where to look (the retriever's statement hints use it), not what about.
-_STATEMENT_NAME = re.compile(
-    r"\b(?:(?:consolidated\s+)?balance\s+sheets?|statements?\s+of\s+(?:financial\s+position|income|operations|"
-    r"earnings|cash\s+flows?)|(?:income|cash\s+flows?)\s+statements?|p\s*&\s*l(?:\s+statement)?|bilanz|guv|"
-    r"gewinn-\s+und\s+verlustrechnung|kapitalflussrechnung|cashflow-?rechnung)\b",
-    re.IGNORECASE,
+_KIND_PATTERNS = tuple(
+    (kind, re.compile("|".join(_kinds(key)), re.IGNORECASE)) for kind, key in _KIND_ORDER if _kinds(key)
 )
-# "in the fourth quarter", "Q2": the span asked for, checked on its own like the year.
-QUARTER = re.compile(
-    r"\bQ[1-4]\b|\b(?:first|second|third|fourth)\s+quarter\b|\bthree\s+months\b|\b(?:erst|zweit|dritt|viert)en\s+quartal",
-    re.IGNORECASE,
-)
-_MONTHS = re.compile(r"\b(?:six|nine|twelve)\s+months\b", re.IGNORECASE)
-# "the gain accruing as a result of the separation": a connective, not a thing to find.
-_AS_A_RESULT = re.compile(r"\b(?:as\s+a\s+result\s+of|because\s+of|due\s+to|infolge|aufgrund)\b", re.IGNORECASE)
+# Words that say how to ask, not what about: no sentence needs to contain them. The months too.
+_ASKING = _stems("asking") | frozenset(terms(" ".join(MONTH_NAMES), "en") + terms(" ".join(MONTH_NAMES), "de"))
+_STATEMENT_NAME = _patterns("statement_names")
+QUARTER = _patterns("quarter")
+_MONTHS = _patterns("spans")
+_AS_A_RESULT = _patterns("connectives")
 # "Kenvue (formerly Consumer Health business segment)", "Block (formerly known as Square)": an aside
 # that helps find the source, but no answering sentence need repeat it.
 _PARENTHESES = re.compile(r"\([^()]*\)")
-# With a line item named, these say what to compute from its figures: the rows answer without them.
-_COMPUTING = frozenset(
-    terms("ratio average change rate between compared growth yoy percent", "en")
-    # "Has MGM reduced its long-term debt?": the row's two years answer which way it went.
-    + terms("reduce reduced increase increased decrease decreased decline declined grow grew improve improved", "en")
-    + terms("reduziert gesenkt erhöht gesteigert gestiegen gesunken verbessert", "de")
-)
+# With a line item named, these say what to compute from its figures ("Has MGM reduced its
+# long-term debt?": the row's two years answer which way it went); the rows answer without them.
+_COMPUTING = _stems("computing")
 # With a line item named, these only link the company to it ("How much did Nike pay in dividends?").
-_LINKING = frozenset(
-    terms("pay paid pays spend spent spends generate generates earn earned report reported record recorded", "en")
-    + terms("incur incurred post posted book booked zahlt zahlte gezahlt ausgegeben erzielt", "de")
-)
+_LINKING = _stems("linking")
 _US = re.compile(r"\bU\.?S\.?(?=[\s'-]|$)")  # the country, not the pronoun "us"
-_STOCK = re.compile(r"\b(?:stock|stocks|shares?|share\s+price|aktie\w*|kurs\w*|papier\w*)\b", re.IGNORECASE)
-# "the largest liability", "the highest EBITDAR": one row of a table, picked by its figure. Not
-# "the most important risk" (an adjective follows), nor growth or margins (a column of rates).
-_LARGEST = re.compile(
-    r"\b(?:largest|biggest|highest|greatest|most(?!\s+[a-z]+(?:ant|ent|ive|ful|ous|able|ible|al|ic|ing)\b)|"
-    r"größte\w*|höchste\w*|meiste\w*)\b",
-    re.IGNORECASE,
-)
-_SMALLEST = re.compile(r"\b(?:smallest|lowest|least|fewest|kleinste\w*|niedrigste\w*|geringste\w*)\b", re.IGNORECASE)
-_RATES = re.compile(r"\b(?:growth|grew|change|margin|ratio|rate|percent|performance|wachstum|marge|quote)\b", re.I)
-# "Among operations, investing, and financing activities, which …": the question names the rows.
-_ENUMERATION = re.compile(r"\b\w+,\s+\w+,?\s+(?:and|or|und|oder)\s+\w+", re.IGNORECASE)
-_PRONOUN_ONLY = re.compile(r"^\s*(?:and|what about|how about|und|was ist mit|wie sieht es mit)\b", re.IGNORECASE)
+_STOCK = _patterns("stock")
+_LARGEST = _patterns("largest")
+_SMALLEST = _patterns("smallest")
+_RATES = _patterns("rates")
+_ENUMERATION = _patterns("enumeration")
+_PRONOUN_ONLY = _patterns("pronoun_only")
 
 
 @dataclass(frozen=True)
@@ -159,7 +107,7 @@ class Question:
     core: str
     language: str
     tickers: tuple[str, ...]
-    kind: str  # move, figure, date, cause, comparison, list, forecast, overview, other
+    kind: str  # move, figure, date, cause, comparison, list, forecast, overview, help, other
     direction: int = 0  # asked "down" (-1), "up" (1), or neither (0)
     focus: tuple[frozenset[str], ...] = field(default_factory=tuple)  # each: equivalent stems, one needed
     years: tuple[int, ...] = ()
@@ -177,24 +125,60 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     """Read a question; `tickers` overrides the companies it names (a follow-up inherits them)."""
     core = strip_instructions(text)
     named = tickers if tickers is not None else companies.find_loosely(core)
+    if not named and asks_for_help(core):
+        return Question(text, core, _greeted_in(core, language), (), "help")
     kind = _kind(core, bool(named))
-    direction = 0
-    names_for_focus = frozenset(stem for name in companies.mentions(core) for stem in terms(name, "en"))
-    if kind == "move" and _focus(core, language, names_for_focus) and not _STOCK.search(core):
-        kind = "cause"  # "why are Alibaba's margins under pressure?": about the margins, not the share price
+    # Only the names as written leave the focus: "Alibaba Cloud" is an alias, but in "Alibaba's
+    # cloud business" the cloud is what is asked about. A name with a typo is a name too.
+    names = frozenset(stem for name in companies.mentions_loosely(core) for stem in terms(name, "en"))
+    direction, asking = 0, core
+    if kind == "move":
+        # The move's words and its date ("fiel", "on 16 Dec", "seit den Zahlen") say how it moved
+        # and when, not what about: what is left is the move's subject, if it is not the share.
+        asking = _blank(core, [_MOVE_ASKED, _WHY, _DOWN, _UP, _MOVED], asked(core, date.today()).said)
+        if _focus(asking, language, names) and not _STOCK.search(core):
+            kind, asking = "cause", core  # "why are Alibaba's margins under pressure?": about the margins
     if kind == "move":
         direction = -1 if _DOWN.search(core) else 1 if _UP.search(core) else 0
-    # Only the names as written leave the focus: "Alibaba Cloud" is an alias, but in "Alibaba's
-    # cloud business" the cloud is what is asked about.
-    names = frozenset(stem for name in companies.mentions(core) for stem in terms(name, "en"))
     subjects = frozenset() if named else _unknown_names(core, language)
-    focus = _focus(core, language, names | subjects)
+    focus = _focus(asking, language, names | subjects)
     months = frozenset(number for name, number in MONTHS.items() if re.search(rf"\b{name}\b", core, re.IGNORECASE))
     inputs = inputs_of(frozenset(token for group in focus for token in group))
     if inputs and kind in ("overview", "other"):
         kind = "figure"  # "Does Adobe have an improving operating margin?": its inputs' figures answer
-    asked = (kind, direction, focus, years(core), subjects, months, inputs, _extreme(core))
-    return Question(text, core, language, tuple(named), *asked)
+    asked_for = (kind, direction, focus, years(core), subjects, months, inputs, _extreme(core))
+    return Question(text, core, language, tuple(named), *asked_for)
+
+
+def asks_for_help(core: str) -> bool:
+    """ "hi", "Hallo!", "what can you do?": a greeting or a question about the bot, nothing else."""
+    rest = _HELP.sub(" ", core)
+    return rest != core and not re.search(r"[^\W_]", rest)
+
+
+def _greeted_in(core: str, language: str) -> str:
+    """The language a greeting is in ("hallo"), when only one language's words say it ("hi": any)."""
+    spoken = [
+        code
+        for code in languages()
+        if cues(words("question", "greetings", code) + words("question", "help_requests", code)).search(core)
+    ]
+    return spoken[0] if len(spoken) == 1 else language
+
+
+def new_subject(core: str, language: str, known: Callable[[str], bool]) -> bool:
+    """Names something neither the company table nor the sources know ("Why is Rheinmetall stock
+    down?"): a question of its own, never a follow-up to the last company. A capitalised word the
+    sources know ("Und die Marge?": German nouns are capitalised) is no new subject."""
+    return any(not known(stem) for stem in _unknown_names(core, language))
+
+
+def _blank(core: str, patterns: list[re.Pattern[str]], *phrases: str) -> str:
+    for pattern in patterns:
+        core = pattern.sub(" ", core)
+    for phrase in phrases:
+        core = core.replace(phrase, " ") if phrase else core
+    return core
 
 
 def _extreme(core: str) -> int:
@@ -245,6 +229,8 @@ def _focus(core: str, language: str, names: frozenset[str]) -> tuple[frozenset[s
         and not stem.isdigit()
         and len(stem) > 1
     ]  # years are checked on their own
+    if all({stem, also} & _LINKING for stem, also in pairs):
+        pairs = []  # "What did Apple report?": the verb links the company to whatever it reported
     groups = [frozenset({concept}) for concept in sorted(named_concepts)]
     stemmed = {stem: equivalents(stem, language) | {also} for stem, also in pairs}
     return tuple(dict.fromkeys([*groups, *stemmed.values()]))
