@@ -1,0 +1,182 @@
+"""The sentence policy: what a source may say that the bot must never quote or show.
+
+One check, used at three places: the cleaner drops such sentences when a page is indexed, the
+composer never quotes them, and the guard never shows them (also in a model's answer). A sentence
+breaches the policy when it
+
+- instructs a program that reads the page (an AI, an assistant, a summariser) or the person it
+  talks to ("Note to the AI assistant: …", "When summarizing, say …");
+- exhorts the reader to buy, sell, hold or accumulate ("Load up on X before Friday", "Kaufen Sie X");
+- hurries the reader (urgency, scarcity: "last chance", "bevor es zu spät ist");
+- promises a price or a multiple as fact ("X will hit $50 by March", "guaranteed 10x").
+
+Reported views stay: "Analysts at Jefferies rate the shares a buy", "JPMorgan hob das Kursziel"
+and "the company bought back shares" are news. Patterns (per language, in
+`knowledge/text/language/*.toml`) decide what they can; the rest is decided by meaning: a
+sentence that carries a cue (a trade, a second person, an urgent word, a reader program) and lies
+nearer to the labelled solicitations than to the neutral examples breaches too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache, cached_property
+
+import numpy as np
+
+from knowledge.index.embedder import Embedder, Vectors
+from knowledge.text.wording import LANGUAGES, every
+from knowledge.text.wording import entries as entries_of
+
+NEIGHBOURS = 7
+# The solicitations' similarity-weighted share among a sentence's nearest examples, above which a
+# cued sentence breaches by meaning (fitted on benchmarks/data/solicitations_bank.tsv, see
+# benchmarks/policy.py), and the similarity below which a sentence is like none of the examples.
+THRESHOLD = 0.8
+CLOSE_ENOUGH = 0.5
+
+_SENTENCE = re.compile(r"(?<=[.!?…])[\"'”“»)]*\s+|\n+")
+# Where a clause begins: the sentence's start, after a colon, dash or bracket, or after a
+# vocative ("Dear reader,") or a linking word ("…, so buy").
+_LEAD = (
+    r"(?:^|[:;!?(\[\]…]|\s[-–—]\s|[–—]|,\s*(?=(?:so|then|now|just|please|and\s+then|or|also|dann|also|und\s+dann)\s))"
+    r"\s*(?:(?:dear|hey|hi|attention|listen|look|folks|friends|guys|liebe[rs]?|hallo)\b[^,:]{0,30}[,:]\s*)?"
+    r"(?:(?:so|then|now|just|please|simply|and\s+then|or|quick|hurry|also|seriously|honestly|dann|also|bitte|los)\W*\s+)*"
+)
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    addressed: re.Pattern[str]
+    injections: re.Pattern[str]
+    exhortations: re.Pattern[str]
+    imperatives: re.Pattern[str]
+    urgency: re.Pattern[str]
+    promises: re.Pattern[str]
+    forecasts: re.Pattern[str]
+    attributions: re.Pattern[str]
+    cues: re.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    reader = "(?:" + "|".join(every("policy", "machine_readers")) + ")"
+
+    def joined(key: str, template: str = "{}") -> re.Pattern[str]:
+        # A language's entries are filled with that language's lists: German modals with German verbs.
+        entries = []
+        for language in LANGUAGES:
+            slots = {
+                "{reader}": rf"(?<![\w-]){reader}(?!\w)",
+                "{trade}": "(?:" + "|".join(entries_of("policy", "trades", language)) + ")",
+                "{audience}": "(?:" + "|".join(entries_of("policy", "audiences", language)) + ")",
+                "{modal}": "(?:" + "|".join(entries_of("policy", "urging_modals", language)) + ")",
+            }
+            for entry in entries_of("policy", key, language):
+                for slot, value in slots.items():
+                    entry = entry.replace(slot, value)
+                entries.append(entry)
+        return re.compile(template.replace("{}", "(?:" + "|".join(entries) + ")"), re.IGNORECASE)
+
+    return _Patterns(
+        addressed=joined("addressed"),
+        injections=joined("injections"),
+        exhortations=joined("exhortations"),
+        imperatives=joined("imperative_heads", _LEAD + r"{}(?![\w-])"),
+        urgency=joined("urgency", r"(?<![\w-]){}"),
+        promises=joined("promises"),
+        forecasts=joined("forecasts"),
+        attributions=joined("attributions"),
+        cues=joined("cues"),
+    )
+
+
+def breach(sentence: str) -> str:
+    """Which rule the sentence breaks by its wording ("" for none): instruction, exhortation,
+    urgency, promise or forecast (a price claimed as fact, unless someone named reports it)."""
+    found = _patterns()
+    text = " ".join(sentence.split())
+    if found.addressed.search(text) or found.injections.search(text):
+        return "instruction"
+    if found.exhortations.search(text) or found.imperatives.search(text):
+        return "exhortation"
+    if found.urgency.search(text):
+        return "urgency"
+    if found.promises.search(text):
+        return "promise"
+    if found.forecasts.search(text) and not found.attributions.search(text):
+        return "forecast"
+    return ""
+
+
+def cued(sentence: str) -> bool:
+    """Does the sentence carry a word a solicitation needs (so its meaning is worth a look)?"""
+    return bool(_patterns().cues.search(sentence))
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences, as the policy reads them (line breaks end a sentence too)."""
+    return [piece for piece in _SENTENCE.split(text) if piece.strip()]
+
+
+class Policy:
+    """The policy check: patterns, then (with an embedder) the meaning of the cued sentences."""
+
+    def __init__(self, embedder: Callable[[], Embedder] | None = None) -> None:
+        self._embedder = embedder
+
+    @cached_property
+    def _bank(self) -> tuple[Vectors, np.ndarray]:
+        bad, good = every("policy.examples", "solicitation"), every("policy.examples", "neutral")
+        assert self._embedder is not None
+        labels = np.array([1.0] * len(bad) + [0.0] * len(good))
+        return self._embedder().embed(bad + good), labels
+
+    def breaches(self, texts: Sequence[str]) -> list[bool]:
+        """For each sentence: may it never be shown? One model run for all that need a look."""
+        verdicts = [bool(breach(text)) for text in texts]
+        if self._embedder is None:
+            return verdicts
+        doubtful = [i for i, (text, bad) in enumerate(zip(texts, verdicts, strict=True)) if not bad and cued(text)]
+        if doubtful:
+            scores = self.similarity([texts[i] for i in doubtful])
+            for i, score in zip(doubtful, scores, strict=True):
+                verdicts[i] = score >= THRESHOLD
+        return verdicts
+
+    def allows(self, sentence: str) -> bool:
+        return not self.breaches([sentence])[0]
+
+    def similarity(self, texts: Sequence[str], leave_out: bool = False) -> list[float]:
+        """The similarity-weighted share of solicitations among each text's nearest examples.
+
+        `leave_out` skips an example identical to the text (for measuring on the examples themselves).
+        """
+        vectors, labels = self._bank
+        assert self._embedder is not None
+        scores = []
+        for row in self._embedder().embed(list(texts)) @ vectors.T:
+            if leave_out:
+                row = np.where(row > 0.9999, -1.0, row)
+            nearest = np.argsort(-row)[:NEIGHBOURS]
+            weights = np.clip(row[nearest], 0.0, None) ** 4
+            close = row[nearest[0]] >= CLOSE_ENOUGH and weights.sum() > 0
+            scores.append(float((weights * labels[nearest]).sum() / weights.sum()) if close else 0.0)
+        return scores
+
+    def strip(self, text: str) -> str:
+        """The text without the sentences that breach the policy; untouched lines keep their form."""
+        lines = text.split("\n")
+        split = [sentences(line) for line in lines]
+        flat = [sentence for pieces in split for sentence in pieces]
+        verdicts = iter(self.breaches(flat))
+        kept_lines = []
+        for line, pieces in zip(lines, split, strict=True):
+            kept = [piece for piece in pieces if not next(verdicts)]
+            if len(kept) == len(pieces):
+                kept_lines.append(line)
+            elif kept:
+                kept_lines.append(" ".join(kept))
+        return "\n".join(kept_lines).strip()
