@@ -37,6 +37,7 @@ from knowledge.sources.reader import params_of
 from knowledge.text.companies import Companies
 from knowledge.text.language import detect
 from knowledge.text.normalizer import normalize_question
+from knowledge.text.policy import Policy
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +57,12 @@ class AnswerEngine:
         self._embedder, self.generator = embedder, generator
         self.prices = Prices(settings, catalog)
         self._advice = AdviceDetector(embedder)
+        self._policy = Policy(embedder)
         # The advice check embeds the question while retrieval embeds its expanded query: two model
         # runs, one per core, instead of one after the other (~3 ms of every answer).
         self._beside = ThreadPoolExecutor(max_workers=2, thread_name_prefix="advice-check")
         self._companies: tuple[int, Companies] | None = None
-        self._writer = ModelWriter(settings, generator) if generator is not None else None
+        self._writer = ModelWriter(settings, generator, self._policy) if generator is not None else None
 
     @property
     def companies(self) -> Companies:
@@ -152,7 +154,8 @@ class AnswerEngine:
                 tickers=question.tickers,
                 topic=question.text,
                 generation=view.generation,
-            )
+            ),
+            self._policy,
         )
 
     def _compose(self, question: Question, found: Retrieval, advice: bool, view: IndexView) -> Draft:
@@ -162,10 +165,10 @@ class AnswerEngine:
         # One fetch per page for the whole answer: two passages of a page, or the closest-passage
         # pass after the composer, would otherwise ask the store for it again.
         around = _Neighbours(view)
-        draft = compose(question, found.passages, self.companies, around)
+        draft = compose(question, found.passages, self.companies, around, self._policy)
         if draft.covered or advice or not found.covered:
             return draft
-        return nearest(question, found.passages, self.companies, around)
+        return nearest(question, found.passages, self.companies, around, self._policy)
 
     def _move(self, question: Question) -> Move | None:
         ticker = next((t for t in question.tickers if self.prices.book.last_session(t)), None)

@@ -18,6 +18,7 @@ from knowledge.index.writer import IndexWriter
 from knowledge.settings import Settings
 from knowledge.sources import registry
 from knowledge.sources.limits import RunDeadline
+from knowledge.text.policy import Policy
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class Librarian:
         self, settings: Settings, catalog: Catalog, writer: IndexWriter, embedder: Callable[[], Embedder]
     ) -> None:
         self._settings, self._catalog, self._writer = settings, catalog, writer
-        chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
+        chunker = Chunker(settings.chunk_size, settings.chunk_overlap, Policy(embedder))
         self.indexer = Indexer(catalog, embedder, chunker, settings.max_document_mb, settings.max_text_chars)
 
     def ingest(

@@ -36,12 +36,13 @@ NEIGHBOURS = 7
 # benchmarks/policy.py), and the similarity below which a sentence is like none of the examples.
 THRESHOLD = 0.8
 CLOSE_ENOUGH = 0.5
+_REMEMBERED = 4096  # sentences whose verdict by meaning is kept
 
 _SENTENCE = re.compile(r"(?<=[.!?…])[\"'”“»)]*\s+|\n+")
 # Where a clause begins: the sentence's start, after a colon, dash or bracket, or after a
 # vocative ("Dear reader,") or a linking word ("…, so buy").
 _LEAD = (
-    r"(?:^|[:;!?(\[\]…]|\s[-–—]\s|[–—]|,\s*(?=(?:so|then|now|just|please|and\s+then|or|also|dann|also|und\s+dann)\s))"
+    r"(?:^[\W\d]*|[:;!?(\[\]…]|\s[-–—]\s|[–—]|,\s*(?=(?:so|then|now|just|please|and\s+then|or|also|dann|also|und\s+dann)\s))"
     r"\s*(?:(?:dear|hey|hi|attention|listen|look|folks|friends|guys|liebe[rs]?|hallo)\b[^,:]{0,30}[,:]\s*)?"
     r"(?:(?:so|then|now|just|please|simply|and\s+then|or|quick|hurry|also|seriously|honestly|dann|also|bitte|los)\W*\s+)*"
 )
@@ -75,9 +76,10 @@ def _patterns() -> _Patterns:
                 "{modal}": "(?:" + "|".join(entries_of("policy", "urging_modals", language)) + ")",
             }
             for entry in entries_of("policy", key, language):
+                filled = entry
                 for slot, value in slots.items():
-                    entry = entry.replace(slot, value)
-                entries.append(entry)
+                    filled = filled.replace(slot, value)
+                entries.append(filled)
         return re.compile(template.replace("{}", "(?:" + "|".join(entries) + ")"), re.IGNORECASE)
 
     return _Patterns(
@@ -126,6 +128,8 @@ class Policy:
 
     def __init__(self, embedder: Callable[[], Embedder] | None = None) -> None:
         self._embedder = embedder
+        # The composer and then the guard look at the same sentences: judge each once.
+        self._judged: dict[str, bool] = {}  # a cache: an entry lost to a race is only judged again
 
     @cached_property
     def _bank(self) -> tuple[Vectors, np.ndarray]:
@@ -140,10 +144,16 @@ class Policy:
         if self._embedder is None:
             return verdicts
         doubtful = [i for i, (text, bad) in enumerate(zip(texts, verdicts, strict=True)) if not bad and cued(text)]
-        if doubtful:
-            scores = self.similarity([texts[i] for i in doubtful])
-            for i, score in zip(doubtful, scores, strict=True):
-                verdicts[i] = score >= THRESHOLD
+        known = {texts[i]: self._judged.get(texts[i]) for i in doubtful}
+        unknown = [text for text, verdict in known.items() if verdict is None]
+        if unknown:
+            judged = {text: score >= THRESHOLD for text, score in zip(unknown, self.similarity(unknown), strict=True)}
+            if len(self._judged) + len(judged) > _REMEMBERED:
+                self._judged.clear()
+            self._judged.update(judged)
+            known.update(judged)
+        for i in doubtful:
+            verdicts[i] = bool(known[texts[i]])
         return verdicts
 
     def allows(self, sentence: str) -> bool:
@@ -157,24 +167,23 @@ class Policy:
         vectors, labels = self._bank
         assert self._embedder is not None
         scores = []
-        for row in self._embedder().embed(list(texts)) @ vectors.T:
-            if leave_out:
-                row = np.where(row > 0.9999, -1.0, row)
+        for similarities in self._embedder().embed(list(texts)) @ vectors.T:
+            row = np.where(similarities > 0.9999, -1.0, similarities) if leave_out else similarities
             nearest = np.argsort(-row)[:NEIGHBOURS]
             weights = np.clip(row[nearest], 0.0, None) ** 4
             close = row[nearest[0]] >= CLOSE_ENOUGH and weights.sum() > 0
             scores.append(float((weights * labels[nearest]).sum() / weights.sum()) if close else 0.0)
         return scores
 
-    def strip(self, text: str) -> str:
-        """The text without the sentences that breach the policy; untouched lines keep their form."""
+    def strip(self, text: str, also: Callable[[str], bool] | None = None) -> str:
+        """The text without the sentences that breach the policy (or that `also` rejects); untouched
+        lines keep their form."""
         lines = text.split("\n")
         split = [sentences(line) for line in lines]
-        flat = [sentence for pieces in split for sentence in pieces]
-        verdicts = iter(self.breaches(flat))
+        verdicts = iter(self.breaches([sentence for pieces in split for sentence in pieces]))
         kept_lines = []
         for line, pieces in zip(lines, split, strict=True):
-            kept = [piece for piece in pieces if not next(verdicts)]
+            kept = [piece for piece in pieces if not next(verdicts) and not (also and also(piece))]
             if len(kept) == len(pieces):
                 kept_lines.append(line)
             elif kept:
