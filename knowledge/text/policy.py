@@ -49,23 +49,35 @@ _LEAD = (
 
 
 @dataclass(frozen=True)
+class _Rule:
+    """One rule's entries, compiled for lower-cased text (several times faster than IGNORECASE),
+    with the few entries that need case ("Sie", "$TICKER") compiled apart."""
+
+    plain: re.Pattern[str]
+    cased: re.Pattern[str] | None
+
+    def search(self, text: str, lowered: str) -> bool:
+        return bool(self.plain.search(lowered) or (self.cased is not None and self.cased.search(text)))
+
+
+@dataclass(frozen=True)
 class _Patterns:
-    addressed: re.Pattern[str]
-    injections: re.Pattern[str]
-    exhortations: re.Pattern[str]
-    imperatives: re.Pattern[str]
-    urgency: re.Pattern[str]
-    promises: re.Pattern[str]
-    forecasts: re.Pattern[str]
-    attributions: re.Pattern[str]
-    cues: re.Pattern[str]
+    addressed: _Rule
+    injections: _Rule
+    exhortations: _Rule
+    imperatives: _Rule
+    urgency: _Rule
+    promises: _Rule
+    forecasts: _Rule
+    attributions: _Rule
+    cues: _Rule
 
 
 @cache
 def _patterns() -> _Patterns:
     reader = "(?:" + "|".join(every("policy", "machine_readers")) + ")"
 
-    def joined(key: str, template: str = "{}") -> re.Pattern[str]:
+    def joined(key: str, template: str = "{}") -> _Rule:
         # A language's entries are filled with that language's lists: German modals with German verbs.
         entries = []
         for language in LANGUAGES:
@@ -80,7 +92,12 @@ def _patterns() -> _Patterns:
                 for slot, value in slots.items():
                     filled = filled.replace(slot, value)
                 entries.append(filled)
-        return re.compile(template.replace("{}", "(?:" + "|".join(entries) + ")"), re.IGNORECASE)
+        plain = [entry for entry in entries if "(?-i:" not in entry]
+        cased = [entry for entry in entries if "(?-i:" in entry]
+        return _Rule(
+            re.compile(template.replace("{}", "(?:" + "|".join(plain) + ")")),
+            re.compile(template.replace("{}", "(?:" + "|".join(cased) + ")"), re.IGNORECASE) if cased else None,
+        )
 
     return _Patterns(
         addressed=joined("addressed"),
@@ -100,22 +117,23 @@ def breach(sentence: str) -> str:
     urgency, promise or forecast (a price claimed as fact, unless someone named reports it)."""
     found = _patterns()
     text = " ".join(sentence.split())
-    if found.addressed.search(text) or found.injections.search(text):
+    lowered = text.lower()
+    if found.addressed.search(text, lowered) or found.injections.search(text, lowered):
         return "instruction"
-    if found.exhortations.search(text) or found.imperatives.search(text):
+    if found.exhortations.search(text, lowered) or found.imperatives.search(text, lowered):
         return "exhortation"
-    if found.urgency.search(text):
+    if found.urgency.search(text, lowered):
         return "urgency"
-    if found.promises.search(text):
+    if found.promises.search(text, lowered):
         return "promise"
-    if found.forecasts.search(text) and not found.attributions.search(text):
+    if found.forecasts.search(text, lowered) and not found.attributions.search(text, lowered):
         return "forecast"
     return ""
 
 
 def cued(sentence: str) -> bool:
     """Does the sentence carry a word a solicitation needs (so its meaning is worth a look)?"""
-    return bool(_patterns().cues.search(sentence))
+    return _patterns().cues.search(sentence, sentence.lower())
 
 
 def sentences(text: str) -> list[str]:
