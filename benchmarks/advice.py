@@ -23,7 +23,7 @@ from knowledge.index.embedder import make_embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
-SETS = {"dev": "advice_questions.tsv", "unseen": "advice_unseen.tsv"}
+SETS = {"dev": "advice_questions.tsv", "mine": "advice_dev.tsv", "unseen": "advice_unseen.tsv"}
 
 
 def labelled(name: str) -> list[tuple[bool, str, str]]:
