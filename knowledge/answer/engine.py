@@ -57,7 +57,7 @@ class AnswerEngine:
         self._embedder, self.generator = embedder, generator
         self.prices = Prices(settings, catalog)
         self._advice = AdviceDetector(embedder)
-        self._policy = Policy(embedder)
+        self._policy = Policy(embedder, settings.models_dir)
         # The advice check embeds the question while retrieval embeds its expanded query: two model
         # runs, one per core, instead of one after the other (~3 ms of every answer).
         self._beside = ThreadPoolExecutor(max_workers=2, thread_name_prefix="advice-check")

@@ -19,10 +19,13 @@ nearer to the labelled solicitations than to the neutral examples breaches too.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
+from pathlib import Path
 
 import numpy as np
 
@@ -144,17 +147,36 @@ def sentences(text: str) -> list[str]:
 class Policy:
     """The policy check: patterns, then (with an embedder) the meaning of the cued sentences."""
 
-    def __init__(self, embedder: Callable[[], Embedder] | None = None) -> None:
+    def __init__(self, embedder: Callable[[], Embedder] | None = None, vectors_dir: Path | None = None) -> None:
         self._embedder = embedder
+        self._vectors_dir = vectors_dir  # where the examples' vectors are kept, once per model
         # The composer and then the guard look at the same sentences: judge each once.
         self._judged: dict[str, bool] = {}  # a cache: an entry lost to a race is only judged again
 
     @cached_property
     def _bank(self) -> tuple[Vectors, np.ndarray]:
         bad, good = every("policy.examples", "solicitation"), every("policy.examples", "neutral")
-        assert self._embedder is not None
         labels = np.array([1.0] * len(bad) + [0.0] * len(good))
-        return self._embedder().embed(bad + good), labels
+        return self._vectors(bad + good), labels
+
+    def _vectors(self, texts: list[str]) -> Vectors:
+        """The examples' vectors: embedded once per model and set of examples, then read from disk
+        (a few hundred sentences take seconds to embed, too long for the first answer to wait)."""
+        assert self._embedder is not None
+        embedder = self._embedder()
+        if self._vectors_dir is None:
+            return embedder.embed(texts)
+        key = hashlib.sha256("\n".join([embedder.name, *texts]).encode()).hexdigest()[:16]
+        path = self._vectors_dir / f"policy-examples-{key}.npy"
+        if path.is_file():
+            return np.asarray(np.load(path), dtype=np.float32)
+        vectors = embedder.embed(texts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            np.save(handle, vectors)
+        partial.replace(path)
+        return vectors
 
     def breaches(self, texts: Sequence[str]) -> list[bool]:
         """For each sentence: may it never be shown? One model run for all that need a look."""
