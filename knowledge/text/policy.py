@@ -41,6 +41,7 @@ THRESHOLD = 0.8
 CLOSE_ENOUGH = 0.5
 _REMEMBERED = 4096  # sentences whose verdict by meaning is kept
 
+_BARE = re.compile(r"^[\s•·*–\"“„»-]+|[\"”“«]*(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s*$")
 _SENTENCE = re.compile(r"(?<=[.!?…])[\"'”“»)]*\s+|\n+")
 # Where a clause begins: the sentence's start, after a colon, dash or bracket, or after a
 # vocative ("Dear reader,") or a linking word ("…, so buy").
@@ -184,7 +185,9 @@ class Policy:
         if self._embedder is None:
             return verdicts
         doubtful = [i for i, (text, bad) in enumerate(zip(texts, verdicts, strict=True)) if not bad and cued(text)]
-        known = {texts[i]: self._judged.get(texts[i]) for i in doubtful}
+        # The composer's line and the same line in the answer ("• … [1]") are one sentence.
+        bare = {i: _BARE.sub("", texts[i]) for i in doubtful}
+        known = {bare[i]: self._judged.get(bare[i]) for i in doubtful}
         unknown = [text for text, verdict in known.items() if verdict is None]
         if unknown:
             judged = {text: score >= THRESHOLD for text, score in zip(unknown, self.similarity(unknown), strict=True)}
@@ -193,7 +196,7 @@ class Policy:
             self._judged.update(judged)
             known.update(judged)
         for i in doubtful:
-            verdicts[i] = bool(known[texts[i]])
+            verdicts[i] = bool(known[bare[i]])
         return verdicts
 
     def allows(self, sentence: str) -> bool:
