@@ -39,6 +39,7 @@ from knowledge.sources.reader import params_of
 from knowledge.text.companies import Companies
 from knowledge.text.language import detect
 from knowledge.text.normalizer import normalize_question
+from knowledge.text.policy import Policy
 from knowledge.text.wording import everywhere
 
 log = logging.getLogger(__name__)
@@ -60,11 +61,12 @@ class AnswerEngine:
         self.prices = Prices(settings, catalog)
         self._advice = AdviceDetector(embedder)
         self._meaning = Meaning(embedder)
+        self._policy = Policy(embedder, settings.models_dir)
         # The advice check embeds the question while retrieval embeds its expanded query: two model
         # runs, one per core, instead of one after the other (~3 ms of every answer).
         self._beside = ThreadPoolExecutor(max_workers=2, thread_name_prefix="advice-check")
         self._companies: tuple[int, Companies] | None = None
-        self._writer = ModelWriter(settings, generator) if generator is not None else None
+        self._writer = ModelWriter(settings, generator, self._policy) if generator is not None else None
 
     @property
     def companies(self) -> Companies:
@@ -164,7 +166,8 @@ class AnswerEngine:
                 tickers=question.tickers,
                 topic=question.text,
                 generation=view.generation,
-            )
+            ),
+            self._policy,
         )
 
     def weigh(self, question: str) -> tuple[Draft, Evidence | None]:
@@ -184,7 +187,7 @@ class AnswerEngine:
         # One fetch per page for the whole answer: two passages of a page, or the closest-passage
         # pass after the composer, would otherwise ask the store for it again.
         around = _Neighbours(view)
-        draft = compose(question, found.passages, self.companies, around)
+        draft = compose(question, found.passages, self.companies, around, self._policy)
         if advice or not found.covered:
             return draft
         # Lines the words matched answer in the asked period; else the nearest lines by meaning may.
@@ -193,7 +196,7 @@ class AnswerEngine:
             return draft
         if evidence is not None and evidence.answers(self.settings.coverage_threshold):
             return evidence.draft
-        return nearest(question, found.passages, self.companies, around)
+        return nearest(question, found.passages, self.companies, around, self._policy)
 
     def _evidence(
         self, question: Question, found: Retrieval, around: _Neighbours, by_meaning: bool = True

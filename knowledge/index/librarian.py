@@ -18,6 +18,7 @@ from knowledge.index.writer import IndexWriter
 from knowledge.settings import Settings
 from knowledge.sources import registry
 from knowledge.sources.limits import RunDeadline
+from knowledge.text.policy import Policy
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,9 @@ class Librarian:
         self, settings: Settings, catalog: Catalog, writer: IndexWriter, embedder: Callable[[], Embedder]
     ) -> None:
         self._settings, self._catalog, self._writer = settings, catalog, writer
-        chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
+        # The sentence policy's patterns at ingestion (every sentence of every page); its judgement by
+        # meaning, a model run per doubtful sentence, is made where sentences are shown (composer, guard).
+        chunker = Chunker(settings.chunk_size, settings.chunk_overlap, Policy())
         self.indexer = Indexer(catalog, embedder, chunker, settings.max_document_mb, settings.max_text_chars)
 
     def ingest(
