@@ -39,6 +39,7 @@ _MONTH = re.compile(
     r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^(?:due|through|ended|ending|maturing)$", re.I
 )
 _LETTERS = re.compile(r"[A-Za-zÄÖÜäöüß]{2,}")
+_MAYBE_YEAR = re.compile(r"(?:19|20)\d\d|F[Yi]")
 _DATE_LINE = re.compile(r"(?:[A-Z][a-z]+\.?\s+\d{1,2},?|\d{1,2}\.?\s+[A-Z][a-z]+)")
 _GLUED_NOTE = re.compile(r"(?<=[a-z)])\d(?:,\d)*$")  # "Operational Sales1,2": footnotes set as superscripts
 _SHARES = re.compile(r"\bshares?\b(?![- ]based)", re.IGNORECASE)  # "Supplemental share information"
@@ -164,15 +165,15 @@ def _measure(line: str, vocabulary: Words) -> Measure | None:
 
 def _spans(line: str, vocabulary: Words) -> list[str]:
     """The span titles a line names, in order ("Three Months Ended … Six Months Ended …")."""
-    if len(line) > 160:
+    lowered = line.lower()
+    if len(line) > 120 or not any(key in lowered for key in vocabulary.span_keys):
         return []
-    found = [(match.start(), span) for span, pattern in vocabulary.spans for match in pattern.finditer(line)]
-    return [span for _, span in sorted(found)]
+    return [match.lastgroup or "" for match in vocabulary.any_span.finditer(line)]
 
 
 def _header_marks(line: str, vocabulary: Words) -> list[tuple[str, str, int]] | None:
     """The columns a header line names, by position: (text, kind, year); None when it is no header."""
-    if len(line) > 200:
+    if len(line) > 200 or not _MAYBE_YEAR.search(line):
         return None
     marks: list[tuple[int, str, str, int]] = []
     for match in _YEAR.finditer(line):

@@ -18,6 +18,8 @@ class Words:
     """Patterns built from one language's header words (and English's)."""
 
     spans: tuple[tuple[str, re.Pattern[str]], ...]  # (span, phrase pattern)
+    any_span: re.Pattern[str]  # all span phrases, one named group per span: one pass over a line
+    span_keys: tuple[str, ...]  # the span phrases: a line holding none of them names no span
     change: tuple[tuple[str, re.Pattern[str]], ...]  # (column kind, phrase pattern), most specific first
     scale: re.Pattern[str]
     scales: dict[str, int]
@@ -37,6 +39,10 @@ def words(language: str) -> Words:
     scales = {word.lower(): int(value) for word, value in merged["scale"].items()}
     return Words(
         spans=tuple((span, _any(phrases)) for span, phrases in merged["spans"].items()),
+        any_span=re.compile(
+            "|".join(f"(?P<{span}>{_any(phrases).pattern})" for span, phrases in merged["spans"].items()), re.I
+        ),
+        span_keys=tuple(sorted({phrase.lower() for phrases in merged["spans"].values() for phrase in phrases})),
         change=tuple((kind, _any(phrases)) for kind, phrases in merged["change"].items()),
         scale=re.compile(rf"(?<![\w])({'|'.join(map(re.escape, sorted(scales, key=len, reverse=True)))})\b\.?", re.I),
         scales=scales,

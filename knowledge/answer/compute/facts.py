@@ -1,0 +1,80 @@
+"""The hook between answering and the calculator: the page tables of the retrieved filings are
+read back, figures computed, and their lines put first in the draft with their own citations
+(the draft's citations renumbered after them)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from knowledge.answer.composer import Draft
+from knowledge.answer.compute.calculator import Calculator
+from knowledge.answer.compute.figure import Figure
+from knowledge.answer.compute.finder import Page
+from knowledge.answer.question import Question
+from knowledge.catalog import Catalog
+from knowledge.index.embedder import Embedder
+from knowledge.index.tabulator import stored
+from knowledge.records import Chunk, Citation, Passage
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_DOCUMENTS = 3  # the filings of the best passages that may hold the inputs
+
+
+class Facts:
+    """Computed figures for a question, from the stored tables of the filings retrieval found."""
+
+    def __init__(self, catalog: Catalog, embedder: Callable[[], Embedder]) -> None:
+        self._catalog = catalog
+        self.calculator = Calculator(embedder)
+
+    def figures(self, question: Question, passages: tuple[Passage, ...], names: tuple[str, ...] = ()) -> list[Figure]:
+        """The figures that answer the question, or [] (a question that asks no figure costs nothing)."""
+        if not self.calculator.wants(question):
+            return []
+        return self.calculator.compute(question, self._pages(passages), names)
+
+    def add(self, draft: Draft, figures: list[Figure], passages: tuple[Passage, ...]) -> Draft:
+        """The draft with the figures' lines first; a draft that answered nothing is covered now."""
+        if not figures:
+            return draft
+        chunks = {passage.chunk.document_id: passage.chunk for passage in passages}
+        numbers: dict[tuple[str, int], int] = {}
+        for figure in figures:
+            for item in figure.inputs:
+                numbers.setdefault(item.source, len(numbers) + 1)
+        shift = len(numbers)
+        body = _MARKER.sub(lambda m: f"[{int(m.group(1)) + shift}]", draft.text) if draft.covered else ""
+        lines = [figure.line(numbers) for figure in figures]
+        citations = tuple(_citation(n, source, figures, chunks[source[0]]) for source, n in numbers.items())
+        moved = tuple(replace(citation, n=citation.n + shift) for citation in draft.citations) if draft.covered else ()
+        text = "\n".join(lines + ([body] if body else []))
+        return Draft(text, citations + moved, covered=True)
+
+    def _pages(self, passages: tuple[Passage, ...]) -> list[Page]:
+        documents = list(dict.fromkeys(p.chunk.document_id for p in passages))[:_DOCUMENTS]
+        retrieved = [(p.chunk.document_id, p.chunk.page) for p in passages if p.chunk.page is not None]
+        rank = {key: at for at, key in reversed(list(enumerate(retrieved)))}
+        rows = self._catalog.page_tables(
+            set(documents), {(d, p) for d, p in retrieved if p is not None and d in documents}
+        )
+        pages = []
+        for row in rows:
+            tables, vectors = stored(row)
+            order = documents.index(row.document_id) * 1000 + rank.get((row.document_id, row.page), 999)
+            pages.append(Page(row.document_id, row.page, row.section, tuple(tables), vectors, order))
+        return pages
+
+
+def _citation(n: int, source: tuple[str, int], figures: list[Figure], chunk: Chunk) -> Citation:
+    """The page an input comes from, quoting the rows it uses as the page prints them."""
+    lines = dict.fromkeys(item.found.row.line for figure in figures for item in figure.inputs if item.source == source)
+    return Citation.of(n, replace(chunk, page=source[1]), "\n".join(lines))
+
+
+def facts_text(figures: list[Figure]) -> str:
+    """The figures as plain lines for a model's prompt and its figure check (no source numbers)."""
+    return "\n".join(
+        _MARKER.sub("", figure.line({item.source: 0 for item in figure.inputs})).strip() for figure in figures
+    )
