@@ -17,6 +17,7 @@ from datetime import date
 from knowledge import metrics
 from knowledge.answer.advice import AdviceDetector
 from knowledge.answer.composer import Draft, compose, nearest
+from knowledge.answer.compute.facts import Facts, facts_text
 from knowledge.answer.followup import Context, resolve
 from knowledge.answer.generator import Generator
 from knowledge.answer.guard import guard
@@ -61,6 +62,7 @@ class AnswerEngine:
         self._beside = ThreadPoolExecutor(max_workers=2, thread_name_prefix="advice-check")
         self._companies: tuple[int, Companies] | None = None
         self._writer = ModelWriter(settings, generator) if generator is not None else None
+        self._facts = Facts(catalog, embedder)
 
     @property
     def companies(self) -> Companies:
@@ -129,10 +131,16 @@ class AnswerEngine:
 
     def _offline(self, text: str, question: Question, found: Retrieval, view: IndexView, advice: bool) -> Answer:
         move = self._move(question) if question.kind == "move" and question.tickers else None
+        computed = ""
         if move is not None:
             draft, markers = self._explain_move(question, move, view)
         else:
             draft, markers = self._compose(question, found, advice, view), ()
+            # Computed figures and rows read by structure go first, each input cited.
+            names = tuple(name for ticker in question.tickers for name in self.companies.names(ticker))
+            figures = self._facts.figures(question, found.passages, names) if not advice else []
+            draft = self._facts.add(draft, figures, found.passages)
+            computed = facts_text(figures)
             if question.kind == "move" and question.tickers and draft.covered:
                 company = self.companies.display(question.tickers[0])
                 missing = render("move_no_prices", question.language, company=company)
@@ -152,6 +160,7 @@ class AnswerEngine:
                 tickers=question.tickers,
                 topic=question.text,
                 generation=view.generation,
+                computed=computed,
             )
         )
 

@@ -36,7 +36,8 @@ class Facts:
         return self.calculator.compute(question, self._pages(passages), names)
 
     def add(self, draft: Draft, figures: list[Figure], passages: tuple[Passage, ...]) -> Draft:
-        """The draft with the figures' lines first; a draft that answered nothing is covered now."""
+        """The draft with the figures' lines first; a draft that answered nothing is covered now.
+        A page the draft cites already keeps one number."""
         if not figures:
             return draft
         chunks = {passage.chunk.document_id: passage.chunk for passage in passages}
@@ -44,13 +45,24 @@ class Facts:
         for figure in figures:
             for item in figure.inputs:
                 numbers.setdefault(item.source, len(numbers) + 1)
-        shift = len(numbers)
-        body = _MARKER.sub(lambda m: f"[{int(m.group(1)) + shift}]", draft.text) if draft.covered else ""
-        lines = [figure.line(numbers) for figure in figures]
-        citations = tuple(_citation(n, source, figures, chunks[source[0]]) for source, n in numbers.items())
-        moved = tuple(replace(citation, n=citation.n + shift) for citation in draft.citations) if draft.covered else ()
-        text = "\n".join(lines + ([body] if body else []))
-        return Draft(text, citations + moved, covered=True)
+        cited = draft.citations if draft.covered else ()
+        renumbered: dict[int, int] = {}
+        moved: list[Citation] = []
+        quotes: dict[int, str] = {}  # what the draft quoted from a page the figures cite too
+        for citation in cited:
+            same = numbers.get((citation.document_id, citation.page or -1))
+            if same is not None:
+                quotes[same] = citation.quote
+            else:
+                same = len(numbers) + len(moved) + 1
+                moved.append(replace(citation, n=same))
+            renumbered[citation.n] = same
+        body = _MARKER.sub(lambda m: f"[{renumbered.get(int(m.group(1)), int(m.group(1)))}]", draft.text)
+        lines = [figure.line(numbers) for figure in figures] + ([body] if cited else [])
+        citations = tuple(
+            _citation(n, source, figures, chunks[source[0]], quotes.get(n, "")) for source, n in numbers.items()
+        )
+        return Draft("\n".join(lines), citations + tuple(moved), covered=True)
 
     def _pages(self, passages: tuple[Passage, ...]) -> list[Page]:
         documents = list(dict.fromkeys(p.chunk.document_id for p in passages))[:_DOCUMENTS]
@@ -67,10 +79,11 @@ class Facts:
         return pages
 
 
-def _citation(n: int, source: tuple[str, int], figures: list[Figure], chunk: Chunk) -> Citation:
-    """The page an input comes from, quoting the rows it uses as the page prints them."""
+def _citation(n: int, source: tuple[str, int], figures: list[Figure], chunk: Chunk, quoted: str) -> Citation:
+    """The page an input comes from, quoting the rows it uses as the page prints them (and what
+    the draft quoted from the same page)."""
     lines = dict.fromkeys(item.found.row.line for figure in figures for item in figure.inputs if item.source == source)
-    return Citation.of(n, replace(chunk, page=source[1]), "\n".join(lines))
+    return Citation.of(n, replace(chunk, page=source[1]), "\n".join(filter(None, ("\n".join(lines), quoted))))
 
 
 def facts_text(figures: list[Figure]) -> str:
