@@ -38,8 +38,8 @@ class Formula:
 
     @property
     def names(self) -> tuple[str, ...]:
-        found = (node.id for node in ast.walk(self.tree) if isinstance(node, ast.Name) and node.id != "abs")
-        return tuple(dict.fromkeys(found))
+        found = [node for node in ast.walk(self.tree) if isinstance(node, ast.Name) and node.id != "abs"]
+        return tuple(dict.fromkeys(node.id for node in sorted(found, key=lambda node: node.col_offset)))
 
     def evaluate(self, values: Mapping[str, Decimal]) -> Decimal:
         """The formula's value; FormulaError when a name is missing or a divisor is zero."""
