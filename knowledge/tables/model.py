@@ -39,7 +39,7 @@ class Column:
         """How the column is named in an answer: "FY2022", "Q 2023" or the change."""
         if self.kind != VALUE:
             return self.kind
-        prefix = {"year": "FY", "quarter": "Q ", "half": "H ", "nine_months": "9M ", "point": ""}.get(self.span, "")
+        prefix = {"year": "FY", "quarter": "Q ", "half": "H1 ", "nine_months": "9M ", "point": "FY"}.get(self.span, "")
         return f"{prefix}{self.year}"
 
 

@@ -68,7 +68,7 @@ def test_the_nearest_label_wins_and_a_taken_row_is_not_used_twice() -> None:
 def test_each_input_is_cited_when_they_come_from_two_pages() -> None:
     tables = read("(in millions)\n2024 2023\nRevenue 900 800\n")
     row = tables[0].rows[0]
-    one = Found(row, tables[0], Page("doc", 3, "income", tuple(tables), np.zeros((1, 2)), 0), 1.0)
-    two = Found(row, tables[0], Page("doc", 5, "", tuple(tables), np.zeros((1, 2)), 0), 1.0)
+    one = Found(row, tables[0], Page("doc", 3, "income", tuple(tables), np.zeros((1, 2), dtype=np.float32), 0), 1.0)
+    two = Found(row, tables[0], Page("doc", 5, "", tuple(tables), np.zeros((1, 2), dtype=np.float32), 0), 1.0)
     figure = Figure("Ratio FY2024", "{0} / {1}", (Input("a", one, "900"), Input("b", two, "800")), "1.13", Decimal(1))
     assert figure.line({("doc", 3): 1, ("doc", 5): 2}) == "Ratio FY2024 = a 900 [1] / b 800 [2] = 1.13"

@@ -17,8 +17,8 @@ from decimal import Decimal
 import numpy as np
 
 from knowledge.answer.compute.catalogue import ASKED, Catalogue, Metric, catalogue, cue_at
-from knowledge.answer.compute.figure import Figure, Input, change, period, result
-from knowledge.answer.compute.finder import Found, Page, as_vectors, best, cell, nearest_years, plain_wordings
+from knowledge.answer.compute.figure import Figure, Input, change, result
+from knowledge.answer.compute.finder import Found, Page, as_vectors, best, cell, nearest_years, period, plain_wordings
 from knowledge.answer.compute.formula import FIRST, PREVIOUS, SPAN, FormulaError, base_name, parse
 from knowledge.answer.query import years as years_in
 from knowledge.answer.question import QUARTER, Question
@@ -26,8 +26,8 @@ from knowledge.index.embedder import Embedder, Vectors
 from knowledge.tables.model import PERCENT
 from knowledge.text.lexicon import expand
 
-_ITEM_FLOOR = 0.55  # an item of a named metric: the catalogue's wordings guide it
-_LOOKUP_FLOOR = 0.6  # a row shown on its own, or an item in the question's words, must be nearer
+_ITEM_FLOOR = 0.65  # an item of a named metric: the catalogue's wordings guide it
+_LOOKUP_FLOOR = 0.72  # a row shown on its own, or an item in the question's words, must be nearer
 _METRIC_FLOOR = 0.8  # a metric asked for in other words than its own
 _NEAR_ITEM = 0.75  # the question's words for an item are near enough to a catalogue item's wordings
 _SPAN_YEARS = re.compile(r"\b(\d{1,2}|two|three|four|five|ten)[- ]years?\b", re.IGNORECASE)
@@ -67,8 +67,8 @@ class Calculator:
 
     def compute(self, question: Question, pages: list[Page], names: tuple[str, ...] = ()) -> list[Figure]:
         """The figures that answer the question from these pages (best retrieval rank first)."""
-        if not pages:
-            return []
+        if not pages or (question.subjects and not question.tickers):
+            return []  # a company the sources do not know: another company's rows never answer
         known = catalogue()
         ask = _Ask(
             question,
@@ -90,15 +90,20 @@ class Calculator:
         return []
 
     def _metric(self, question: Question, known: Catalogue) -> tuple[Metric | None, str]:
-        """The metric the question defines or names (its longest wording wins), else the nearest
-        by meaning."""
+        """The metric the question names (its longest wording wins), else the ratio it defines
+        ("defined as A / B"), else one over any item (growth, CAGR, average), else the nearest by
+        meaning."""
+        worded = [(cue_at(metric, question.core), metric) for metric in known.metrics]
+        worded = [(cue, metric) for cue, metric in worded if cue]
+        named = [(cue, metric) for cue, metric in worded if not metric.generic]
+        if named:
+            cue, metric = max(named, key=lambda pair: len(pair[0]))
+            return metric, cue
         defined = _definition(question)
         if defined is not None:
             return defined, ""
-        worded = [(cue_at(metric, question.core), metric) for metric in known.metrics]
-        worded = [(cue, metric) for cue, metric in worded if cue]
         if worded:
-            cue, metric = max(worded, key=lambda pair: (not pair[1].generic, len(pair[0])))
+            cue, metric = max(worded, key=lambda pair: len(pair[0]))
             return metric, cue
         if not question.needs_figure:
             return None, ""
@@ -141,7 +146,9 @@ class Calculator:
                 phrases, floor = ask.known.phrases(item), _ITEM_FLOOR
             else:  # the question's own words ("asked", or a side of its definition)
                 words = asked if item == ASKED else item.replace("_", " ")
-                phrases, floor = self._phrases_for(words, ask.known), _LOOKUP_FLOOR
+                phrases, floor = self._phrases_for(words, ask.known, ask.question.language), _LOOKUP_FLOOR
+            if not phrases:
+                return None
             taken = frozenset(id(f.row) for f in found.values())
             row = best(
                 self._vectors(phrases),
@@ -152,6 +159,7 @@ class Calculator:
                 amounts=item in ask.known.items,
                 excluded=ask.excluded,
                 taken=taken,
+                section=ask.known.sections.get(item, ""),
             )
             if row is None or row.score < floor:
                 return None
@@ -173,7 +181,7 @@ class Calculator:
                 return None
             values[name] = figure.value
             label = ask.known.item_name(item, ask.question.language) if item in ask.known.items else row.row.name
-            inputs[name] = Input(f"{label} {period(at, ask.quarterly)}", row, figure.text)
+            inputs[name] = Input(f"{label} {period(row.row, at, ask.quarterly)}", row, figure.text)
         try:
             value = metric.formula.evaluate(values)
         except FormulaError:
@@ -185,12 +193,15 @@ class Calculator:
         unit = next(iter({f.table.unit(f.row, ask.question.language) for f in found.values()}), "")
         shown = result(value, metric.result, unit, ask.known, ask.question.language)
         subject = f" {found[ASKED].row.name}" if ASKED in found else ""
-        head = f"{metric.name(ask.question.language)}{subject} {period(year, ask.quarterly)}"
+        first = next(iter(found.values())).row
+        head = f"{metric.name(ask.question.language)}{subject} {period(first, year, ask.quarterly)}"
         return Figure(head, formula, tuple(inputs[name] for name in order), shown, value)
 
     def _lookup(self, ask: _Ask, asked: str, pages: list[Page]) -> Figure | None:
         """The row the question names, under its own label, year and unit."""
-        phrases = self._phrases_for(asked, ask.known)
+        phrases = self._phrases_for(asked, ask.known, ask.question.language)
+        if not phrases:
+            return None
         wanted = ask.years[-1:]
         row = best(
             self._vectors(phrases), plain_wordings(phrases), pages, wanted, ask.quarterly, amounts=False,
@@ -208,18 +219,20 @@ class Calculator:
         else:  # a unit the page does not state is said to be unknown, never guessed
             words = ask.known.units.get(ask.question.language, ask.known.units["en"])
             shown = f"{figure.text} {unit or words['unknown']}"
-        head = f"{row.row.name} {period(year, ask.quarterly)}"
+        head = f"{row.row.name} {period(row.row, year, ask.quarterly)}"
         return Figure(head, "{0}", (Input("", row, shown),), "", figure.value or Decimal(0))
 
-    def _phrases_for(self, words: str, known: Catalogue) -> tuple[str, ...]:
+    def _phrases_for(self, words: str, known: Catalogue, language: str) -> tuple[str, ...]:
         """The question's words for an item, with the wordings of the catalogue item they are near
         ("capital expenditure" -> "purchases of property, plant and equipment", …) and the
         lexicon's synonyms."""
-        phrases = [words]
         synonyms = expand(words).english.strip()
-        if synonyms:
-            phrases.append(synonyms)
-        vector = self._vectors((words,))[0]
+        # The embedding model reads English: a German item ("Nettogewinn") is compared in the
+        # lexicon's English words when it has them.
+        if language != "en" and not synonyms:
+            return ()  # no English words to compare with the labels: nothing is looked up
+        phrases = [synonyms] if language != "en" else [words, synonyms] if synonyms else [words]
+        vector = self._vectors((phrases[0],))[0]
         near = [
             (float((self._vectors(known.phrases(item)) @ vector).max()), item)
             for item in known.items
@@ -264,7 +277,7 @@ def _item_name(words: str) -> str:
 
 def _asked(question: Question, cue: str, names: tuple[str, ...], known: Catalogue) -> str:
     """The line item the question names in its own words, without the metric, company and years."""
-    text = question.core
+    text = known.references.sub(" ", question.core)
     for name in (cue, *names):
         if name:
             text = re.sub(rf"(?<!\w){re.escape(name)}(?:['’]s)?(?!\w)", " ", text, flags=re.IGNORECASE)

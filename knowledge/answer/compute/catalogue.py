@@ -38,10 +38,12 @@ class Metric:
 class Catalogue:
     metrics: tuple[Metric, ...]
     items: dict[str, dict[str, tuple[str, ...]]]  # item -> language -> wordings
+    sections: dict[str, str]  # item -> the statement that states it ("cash_flow" for capex) or ""
     basis: re.Pattern[str]  # "adjusted", "non-GAAP": another basis than the reported one
     points: re.Pattern[str]  # "change in", "percentage points": a change of a percent metric
     asking: frozenset[str]  # words that ask, not name the item
     units: dict[str, dict[str, str]]
+    references: re.Pattern[str]  # "per the consolidated statements of income": where to look, not what
 
     def item_name(self, item: str, language: str) -> str:
         wordings = self.items.get(item, {})
@@ -68,14 +70,20 @@ def catalogue() -> Catalogue:
         )
         for key, entry in data["metrics"].items()
     )
-    items = {item: {language: tuple(w) for language, w in wordings.items()} for item, wordings in data["items"].items()}
+    items = {
+        item: {language: tuple(w) for language, w in wordings.items() if language != "section"}
+        for item, wordings in data["items"].items()
+    }
+    sections = {item: str(wordings.get("section", "")) for item, wordings in data["items"].items()}
     return Catalogue(
         metrics=metrics,
         items=items,
+        sections=sections,
         basis=_words(w for words in data["basis"].values() for w in words),
         points=_words(w for words in data["change_in_points"].values() for w in words),
         asking=frozenset(word for words in data["asking"].values() for word in words.split()),
         units=data["units"],
+        references=re.compile("|".join(f"(?:{p})" for p in data["references"].values()), re.IGNORECASE),
     )
 
 

@@ -45,10 +45,6 @@ class Figure:
         return f"{self.head} = {body} = {self.result}{end}" if self.result else f"{self.head}: {body}{end}"
 
 
-def period(year: int, quarterly: bool) -> str:
-    return f"Q {year}" if quarterly else f"FY{year}"
-
-
 def result(value: Decimal, kind: str, unit: str, known: Catalogue, language: str) -> str:
     """The value in the metric's unit: "34.6 %", "1.73", "12.40x", "45.2 days", "7,396 USD millions"."""
     words = known.units.get(language, known.units["en"])

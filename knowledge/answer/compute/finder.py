@@ -51,16 +51,27 @@ class Found:
 
 def cell(row: Row, year: int, quarterly: bool) -> Cell | None:
     """The row's cell for the year, in a quarter's column when asked for a quarter, else in a
-    year's (or a balance's) column; None when no column or several fit."""
+    year's (or a balance's, or an unnamed span's) column; None when no column or several fit."""
+    at = _column_at(row, year, quarterly)
+    return row.cells[at] if at is not None and row.cells[at].value is not None else None
+
+
+def period(row: Row, year: int, quarterly: bool) -> str:
+    """The column's name as the page gives it: "FY2022" under a year's span, "2022" under none."""
+    at = _column_at(row, year, quarterly)
+    return row.columns[at].title() if at is not None else str(year)
+
+
+def _column_at(row: Row, year: int, quarterly: bool) -> int | None:
     if not row.placed:
         return None
     spans = {"quarter"} if quarterly else {"year", "point", ""}
     found = [
-        c
-        for column, c in zip(row.columns, row.cells, strict=True)
+        at
+        for at, column in enumerate(row.columns)
         if column.kind == VALUE and column.year == year and column.span in spans
     ]
-    return found[0] if len(found) == 1 and found[0].value is not None else None
+    return found[0] if len(found) == 1 else None
 
 
 def best(
@@ -73,11 +84,13 @@ def best(
     amounts: bool,
     excluded: re.Pattern[str] | None,
     taken: frozenset[int] = frozenset(),
+    section: str = "",
 ) -> Found | None:
-    """The row nearest to the phrases that holds a figure for every one of the years."""
+    """The row nearest to the phrases that holds a figure for every one of the years; an item
+    that one statement states (capex: the cash flow statement) is not read off another one."""
     chosen: Found | None = None
     for page in pages:
-        if not len(page.vectors):
+        if not len(page.vectors) or (section and page.section and page.section != section):
             continue
         similarity = page.vectors @ phrases.T  # rows × phrases
         for at, table, row in page.rows():
