@@ -139,7 +139,7 @@ class AnswerEngine:
             # Computed figures and rows read by structure go first, each input cited.
             names = tuple(name for ticker in question.tickers for name in self.companies.names(ticker))
             figures = self._facts.figures(question, found.passages, names) if not advice else []
-            draft = self._facts.add(draft, figures, found.passages)
+            draft = self._facts.add(self._facts.restate_rows(draft, question.language), figures, found.passages)
             computed = facts_text(figures)
             if question.kind == "move" and question.tickers and draft.covered:
                 company = self.companies.display(question.tickers[0])

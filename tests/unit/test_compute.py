@@ -9,6 +9,7 @@ from knowledge.answer.compute.catalogue import catalogue
 from knowledge.answer.compute.figure import Figure, Input, number, result
 from knowledge.answer.compute.finder import Found, Page, best, cell, nearest_years
 from knowledge.answer.compute.formula import FormulaError, parse
+from knowledge.answer.compute.rows import restate
 from knowledge.tables import read
 
 
@@ -72,3 +73,12 @@ def test_each_input_is_cited_when_they_come_from_two_pages() -> None:
     two = Found(row, tables[0], Page("doc", 5, "", tuple(tables), np.zeros((1, 2), dtype=np.float32), 0), 1.0)
     figure = Figure("Ratio FY2024", "{0} / {1}", (Input("a", one, "900"), Input("b", two, "800")), "1.13", Decimal(1))
     assert figure.line({("doc", 3): 1, ("doc", 5): 2}) == "Ratio FY2024 = a 900 [1] / b 800 [2] = 1.13"
+
+
+def test_a_quoted_row_is_shown_under_its_columns_and_unit_or_says_what_is_missing() -> None:
+    tables = read("(in thousands)\nYears Ended March 31, 2024 2023\nLicence fees 1,200 1,100\nServices 300\n")
+    assert restate("• Licence fees: 1,200 · 1,100 (USD millions) [2]", tables, "en") == (
+        "• Licence fees: FY2024 1,200 · FY2023 1,100 (thousands) [2]"
+    )
+    assert restate("Services: 300 [1]", tables, "en") == "Services: 300 (year not stated on the page) (thousands) [1]"
+    assert restate("Revenue rose: a lot [1]", tables, "en") == "Revenue rose: a lot [1]"  # no such row

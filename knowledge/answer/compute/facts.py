@@ -12,6 +12,7 @@ from knowledge.answer.composer import Draft
 from knowledge.answer.compute.calculator import Calculator
 from knowledge.answer.compute.figure import Figure
 from knowledge.answer.compute.finder import Page
+from knowledge.answer.compute.rows import restate
 from knowledge.answer.question import Question
 from knowledge.catalog import Catalog
 from knowledge.index.embedder import Embedder
@@ -34,6 +35,22 @@ class Facts:
         if not self.calculator.wants(question):
             return []
         return self.calculator.compute(question, self._pages(passages), names)
+
+    def restate_rows(self, draft: Draft, language: str) -> Draft:
+        """The draft's table rows shown from the stored tables of the pages it cites."""
+        if not draft.covered or ": " not in draft.text:
+            return draft
+        cited = {c.n: (c.document_id, c.page) for c in draft.citations if c.page is not None}
+        stored_pages = self._catalog.page_tables({d for d, _ in cited.values()}, set(cited.values()), sections=False)
+        tables = {(row.document_id, row.page): stored(row)[0] for row in stored_pages}
+        if not tables:
+            return draft
+        lines = []
+        for line in draft.text.split("\n"):
+            marks = _MARKER.findall(line)
+            page = cited.get(int(marks[-1])) if marks else None
+            lines.append(restate(line, tables[page], language) if page in tables else line)
+        return replace(draft, text="\n".join(lines))
 
     def add(self, draft: Draft, figures: list[Figure], passages: tuple[Passage, ...]) -> Draft:
         """The draft with the figures' lines first; a draft that answered nothing is covered now.
