@@ -25,6 +25,7 @@ from knowledge.answer.question import QUARTER, Question
 from knowledge.index.embedder import Embedder, Vectors
 from knowledge.tables.model import PERCENT
 from knowledge.text.lexicon import expand
+from knowledge.text.terms import terms
 
 _ITEM_FLOOR = 0.65  # an item of a named metric: the catalogue's wordings guide it
 _LOOKUP_FLOOR = 0.72  # a row shown on its own, or an item in the question's words, must be nearer
@@ -67,8 +68,8 @@ class Calculator:
 
     def compute(self, question: Question, pages: list[Page], names: tuple[str, ...] = ()) -> list[Figure]:
         """The figures that answer the question from these pages (best retrieval rank first)."""
-        if not pages or (question.subjects and not question.tickers):
-            return []  # a company the sources do not know: another company's rows never answer
+        if not pages:
+            return []
         known = catalogue()
         ask = _Ask(
             question,
@@ -283,7 +284,13 @@ def _asked(question: Question, cue: str, names: tuple[str, ...], known: Catalogu
             text = re.sub(rf"(?<!\w){re.escape(name)}(?:['’]s)?(?!\w)", " ", text, flags=re.IGNORECASE)
     text = re.sub(r"\b(?:FY|fiscal\s+(?:year\s+)?)?'?(?:19|20)?\d{2}\b|\bQ[1-4]\b", " ", text, flags=re.IGNORECASE)
     text = re.sub(r"\([^)]*\)", " ", text)
-    words = [w for w in _WORD.findall(text) if w.lower() not in known.asking and w.lower() not in {"s", "-", "/"}]
+    words = [
+        word
+        for word in _WORD.findall(text)
+        if word.lower() not in known.asking
+        and word.lower() not in {"s", "-", "/"}
+        and not set(terms(word, "en")) & question.subjects  # a company the table does not know
+    ]
     return " ".join(words)
 
 

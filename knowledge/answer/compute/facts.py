@@ -18,6 +18,7 @@ from knowledge.catalog import Catalog
 from knowledge.index.embedder import Embedder
 from knowledge.index.tabulator import stored
 from knowledge.records import Chunk, Citation, Passage
+from knowledge.text.terms import terms
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _DOCUMENTS = 3  # the filings of the best passages that may hold the inputs
@@ -34,7 +35,7 @@ class Facts:
         """The figures that answer the question, or [] (a question that asks no figure costs nothing)."""
         if not self.calculator.wants(question):
             return []
-        return self.calculator.compute(question, self._pages(passages), names)
+        return self.calculator.compute(question, self._pages(_about(question, passages)), names)
 
     def restate_rows(self, draft: Draft, language: str) -> Draft:
         """The draft's table rows shown from the stored tables of the pages it cites."""
@@ -94,6 +95,17 @@ class Facts:
             order = documents.index(row.document_id) * 1000 + rank.get((row.document_id, row.page), 999)
             pages.append(Page(row.document_id, row.page, row.section, tuple(tables), vectors, order))
         return pages
+
+
+def _about(question: Question, passages: tuple[Passage, ...]) -> tuple[Passage, ...]:
+    """The passages of filings that name the company asked about, when the question names one the
+    company table does not know: another company's rows never answer."""
+    if not question.subjects or question.tickers:
+        return passages
+    named = {
+        p.chunk.document_id for p in passages if question.subjects & set(terms(f"{p.chunk.title} {p.chunk.text}", "en"))
+    }
+    return tuple(p for p in passages if p.chunk.document_id in named)
 
 
 def _citation(n: int, source: tuple[str, int], figures: list[Figure], chunk: Chunk, quoted: str) -> Citation:
