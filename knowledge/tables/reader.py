@@ -39,6 +39,7 @@ _MONTH = re.compile(
     r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^(?:due|through|ended|ending|maturing)$", re.I
 )
 _LETTERS = re.compile(r"[A-Za-zÄÖÜäöüß]{2,}")
+_CUT_PARENTHESIS = re.compile(r"(\(\S*\d)\s+\)")  # "(8,695 )": the PDF set the closing parenthesis apart
 _MAYBE_YEAR = re.compile(r"(?:19|20)\d\d|F[Yi]")
 _DATE_LINE = re.compile(r"(?:[A-Z][a-z]+\.?\s+\d{1,2},?|\d{1,2}\.?\s+[A-Z][a-z]+)")
 _GLUED_NOTE = re.compile(r"(?<=[a-z)])\d(?:,\d)*$")  # "Operational Sales1,2": footnotes set as superscripts
@@ -68,7 +69,7 @@ def read(text: str, language: str = "en", section: str = "") -> list[Table]:
     vocabulary = words(language)
     state = _State()
     for number, raw in enumerate(text.replace("\r", "\n").split("\n")):
-        line = " ".join(raw.split())
+        line = _CUT_PARENTHESIS.sub(r"\1)", " ".join(raw.split()))
         if line:
             _line(number, line, state, vocabulary, section)
     _close(state, section)

@@ -113,3 +113,10 @@ def test_german_caption_and_round_trip() -> None:
     tables = read(text, "de")
     assert tables[0].measure.scale == 1_000_000 and tables[0].measure.currency == "EUR"
     assert Table.from_json(tables[0].as_json()) == tables[0]
+
+
+def test_a_closing_parenthesis_set_apart_still_makes_a_negative_cell() -> None:
+    row = _rows("(in millions)\n2024 2023 2022\nPurchases of equipment (8,120 ) (4,310 ) 95\n")[
+        "Purchases of equipment"
+    ][0]
+    assert [c.value for c in row.cells] == [Decimal(-8120), Decimal(-4310), Decimal(95)] and row.placed
