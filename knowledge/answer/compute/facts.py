@@ -76,6 +76,7 @@ class Facts:
                 moved.append(replace(citation, n=same))
             renumbered[citation.n] = same
         body = _MARKER.sub(lambda m: f"[{renumbered.get(int(m.group(1)), int(m.group(1)))}]", draft.text)
+        body = "\n".join(line for line in body.split("\n") if not _shown(line, figures, numbers))
         lines = [figure.line(numbers) for figure in figures] + ([body] if cited else [])
         citations = tuple(
             _citation(n, source, figures, chunks[source[0]], quotes.get(n, "")) for source, n in numbers.items()
@@ -95,6 +96,16 @@ class Facts:
             order = documents.index(row.document_id) * 1000 + rank.get((row.document_id, row.page), 999)
             pages.append(Page(row.document_id, row.page, row.section, tuple(tables), vectors, order))
         return pages
+
+
+def _shown(line: str, figures: list[Figure], numbers: dict[tuple[str, int], int]) -> bool:
+    """A draft line quoting a row that a figure already shows from the same page."""
+    rows = {
+        (item.found.row.name, numbers[item.source]) for figure in figures if not figure.result for item in figure.inputs
+    }
+    marks = _MARKER.findall(line)
+    label = line.removeprefix("• ").split(": ", 1)[0]
+    return bool(marks) and (label, int(marks[-1])) in rows
 
 
 def _about(question: Question, passages: tuple[Passage, ...]) -> tuple[Passage, ...]:
