@@ -20,6 +20,7 @@ from knowledge.answer.compose.composer import Draft, compose, nearest
 from knowledge.answer.compose.evidence import Evidence, weigh
 from knowledge.answer.compose.meaning import Meaning
 from knowledge.answer.compose.movement import catalysts, explain, window
+from knowledge.answer.compute.facts import Facts, facts_text
 from knowledge.answer.generate.generator import Generator
 from knowledge.answer.generate.writer import ModelWriter
 from knowledge.answer.retrieve.retriever import Retrieval, Retriever
@@ -67,6 +68,7 @@ class AnswerEngine:
         self._beside = ThreadPoolExecutor(max_workers=2, thread_name_prefix="advice-check")
         self._companies: tuple[int, Companies] | None = None
         self._writer = ModelWriter(settings, generator, self._policy) if generator is not None else None
+        self._facts = Facts(catalog, embedder)
 
     @property
     def companies(self) -> Companies:
@@ -143,10 +145,16 @@ class AnswerEngine:
 
     def _offline(self, text: str, question: Question, found: Retrieval, view: IndexView, advice: bool) -> Answer:
         move = self._move(question) if question.kind == "move" and question.tickers else None
+        computed = ""
         if move is not None:
             draft, markers = self._explain_move(question, move, view)
         else:
             draft, markers = self._compose(question, found, advice, view), ()
+            # Computed figures and rows read by structure go first, each input cited.
+            names = tuple(name for ticker in question.tickers for name in self.companies.names(ticker))
+            figures = self._facts.figures(question, found.passages, names) if not advice else []
+            draft = self._facts.add(self._facts.restate_rows(draft, question.language), figures, found.passages)
+            computed = facts_text(figures)
             if question.kind == "move" and question.tickers and draft.covered:
                 company = self.companies.display(question.tickers[0])
                 missing = render("move_no_prices", question.language, company=company)
@@ -166,6 +174,7 @@ class AnswerEngine:
                 tickers=question.tickers,
                 topic=question.text,
                 generation=view.generation,
+                computed=computed,
             ),
             self._policy,
         )

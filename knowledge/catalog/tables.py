@@ -195,3 +195,19 @@ class EmbeddingCacheRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class PageTable(SQLModel, table=True):
+    """The tables read from one page of a document, and a vector per row label (the same order).
+
+    Written when the document is indexed (knowledge/index/tabulator.py) and removed with it, so
+    that a question compares its line items with row labels without embedding any label again.
+    """
+
+    __tablename__ = "page_table"
+
+    document_id: str = Field(primary_key=True)
+    page: int = Field(primary_key=True)
+    section: str = ""  # the financial statement on the page ("income", "balance_sheet", …) or ""
+    tables: str = Field(sa_column=Column(Text, nullable=False))  # JSON: [Table.as_json(), …]
+    vectors: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # float32, rows × dimensions

@@ -20,6 +20,7 @@ from knowledge.index.chunker import Chunker
 from knowledge.index.embedcache import EmbeddingCache
 from knowledge.index.embedder import Embedder
 from knowledge.index.store import StoreError, VectorStore
+from knowledge.index.tabulator import Tabulator
 from knowledge.index.writer import Writing, version_of
 from knowledge.records import Chunk, Document
 from knowledge.sources.address import scrub, shown
@@ -73,6 +74,7 @@ class Indexer:
     ) -> None:
         self._catalog, self._embedder, self._chunker = catalog, embedder, chunker
         self.cache = EmbeddingCache(catalog, embedder)
+        self._tabulator = Tabulator(catalog, self.cache.embed)
         self._max_bytes = int(max_document_mb * 1024 * 1024)
         self._max_chars = max_text_chars
         self._force = False  # a rebuild: every document embedded again, changed or not
@@ -216,6 +218,7 @@ class Indexer:
             if not stored:
                 raise LoadError("no text left after cleaning")
             self._catalog.save_document(_row(document, source_id, len(stored), fingerprint))
+            self._tabulate(document)
         except (StoreError, SQLAlchemyError, OSError) as error:
             self._undo(stored, writing)
             report.fail(document.uri, f"could not be stored: {_short(error)}")
@@ -227,6 +230,13 @@ class Indexer:
             report.documents_added += 1
         else:
             report.documents_updated += 1
+
+    def _tabulate(self, document: Document) -> None:
+        """The document's page tables; a page the table reader trips on costs its tables, not the document."""
+        try:
+            self._tabulator.tabulate(document)
+        except Exception:  # the document stays indexed; its figures are then not computed
+            log.exception("could not store the tables of %s", document.uri)
 
     def _store(self, batch: Iterable[Chunk], writing: Writing) -> None:
         chunks = list(batch)

@@ -1,7 +1,7 @@
 """Follow-up context is kept per user: conversation gains user_id in its primary key.
 
 Revision ID: 0006_conversation_user
-Revises: 0003
+Revises: 0005_page_tables
 
 In a group, one member's short follow-up used to inherit another member's last question (and its
 advice notice). The table is made again with (chat_id, thread_id, user_id) as its key; the rows it
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_conversation_user"
-down_revision = "0003"  # the brief names it "0003_unknown_volume"; the coordinator re-chains at merge
+down_revision = "0005_page_tables"
 branch_labels = None
 depends_on = None
 
