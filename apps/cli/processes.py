@@ -58,6 +58,7 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     application = build_application(settings)
     if not queued:  # scaled out, the workers run the schedule (once per tick however many replicas serve)
         schedule.host_in_bot(application, settings)
+        schedule.host_push_in_bot(application, settings)
     metrics.serve(settings, functools.partial(queue_counts, settings) if queued else None)
     if args.webhook:
         asyncio.run(serve(application, settings))

@@ -175,14 +175,20 @@ class Outbox:
             report.uncertain = await asyncio.to_thread(self._settle_abandoned)
             slots = asyncio.Semaphore(concurrency)
 
-            async def one(message: Outgoing) -> None:
+            async def one(messages: list[Outgoing]) -> None:
+                """A chat's messages in order; after a refusal (403) nothing more goes to it."""
                 async with slots:
-                    await self._send(message, deliver, report)
+                    for message in messages:
+                        if await self._send(message, deliver, report) is Outcome.BLOCKED:
+                            break
 
             while True:
                 batch = await asyncio.to_thread(self._next_batch, clock(), report)
                 if batch:
-                    await asyncio.gather(*(one(message) for message in batch))
+                    chats: dict[int, list[Outgoing]] = {}
+                    for message in batch:
+                        chats.setdefault(message.chat_id, []).append(message)
+                    await asyncio.gather(*(one(messages) for messages in chats.values()))
                     await asyncio.to_thread(self.take_lease)
                     continue
                 soon = await asyncio.to_thread(self._next_due, clock())
@@ -305,15 +311,16 @@ class Outbox:
             )
         return bool(done.rowcount == 1)
 
-    async def _send(self, message: Outgoing, deliver: Deliver, report: Drained) -> None:
+    async def _send(self, message: Outgoing, deliver: Deliver, report: Drained) -> Outcome | None:
         if not await asyncio.to_thread(self._claim, message.row_id):
-            return
+            return None
         try:
             delivered = await deliver(message)
         except Exception as error:  # a sender's bug must not stop the drain; the row is tried again
             log.exception("sending outbox row %s failed", message.row_id)
             delivered = Delivered(Outcome.RETRY, error=f"{type(error).__name__}: {error}"[:300])
         await asyncio.to_thread(self._finish, message, delivered, report)
+        return delivered.outcome
 
     def _finish(self, message: Outgoing, delivered: Delivered, report: Drained) -> None:
         at = now()
