@@ -9,6 +9,7 @@ import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -78,7 +79,7 @@ def _news(folder: Path, ticker: str, title: str, body: str) -> Path:
 
 def _bars(folder: Path, ticker: str, last_change: float) -> Path:
     """70 weekday sessions up to the last weekday, quiet until a last session that moves `last_change` %."""
-    day, sessions = date.today(), []
+    day, sessions = date.today(), list[date]()
     while len(sessions) < 70:
         if day.weekday() < 5:
             sessions.append(day)
@@ -165,7 +166,7 @@ async def test_limits_quiet_hours_alerts_off_and_a_blocked_chat_hold(
         await _said(api, chat, "/watch BABA")
     await _said(api, BEN, "/alerts off")
     quiet = await _said(api, ADMIN, "/timezone Europe/Berlin")
-    berlin_hour = datetime.now(UTC).astimezone(__import__("zoneinfo").ZoneInfo("Europe/Berlin")).hour
+    berlin_hour = datetime.now(ZoneInfo("Europe/Berlin")).hour
     span = f"{berlin_hour:02d}:00-{(berlin_hour + 2) % 24:02d}:00"
     await _said(api, ADMIN, f"/quiet {span}")
     api.refused.add(4006)
@@ -191,8 +192,8 @@ async def test_limits_quiet_hours_alerts_off_and_a_blocked_chat_hold(
     assert new[ANN][2].startswith("… and 2 more alerts this hour:")
     assert not new[BEN] and not new[ADMIN]
     assert tick.drained.held == 4 and tick.drained.folded == 4 and tick.drained.blocked == 1
-    chat = _pushing(application).watchlists.chat(4006)
-    assert isinstance(chat, PushChat) and chat.paused_at is not None
+    refused = _pushing(application).watchlists.chat(4006)
+    assert isinstance(refused, PushChat) and refused.paused_at is not None
     assert len(api.sent(chat_id=4006)) == 2  # the /watch reply, then one refused alert
     again = await _tick(application)
     assert again.drained.sent == 0 and again.drained.blocked == 0
