@@ -106,6 +106,8 @@ class Settings(BaseSettings):
     alerts_per_hour: int = Field(default=6, ge=1)
     alert_document_days: int = Field(default=3, ge=1)
     push_interval_seconds: float = Field(default=60.0, ge=1)
+    # A sender that stops (killed, lost) holds the outbox this long before another process may drain it.
+    push_lease_seconds: float = Field(default=60.0, ge=1)
 
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     metrics_listen: str = "127.0.0.1"

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -76,8 +78,14 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _pushing(settings: Settings) -> Pushing:
-    return Pushing(Answering(Core(settings)))
+@contextlib.contextmanager
+def _pushing(settings: Settings) -> Iterator[Pushing]:
+    """The push side on the catalog, closed (its connections released) when the command is done."""
+    core = Core(settings)
+    try:
+        yield Pushing(Answering(core))
+    finally:
+        core.close()
 
 
 def watch_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -89,11 +97,11 @@ def watch_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _change(args: argparse.Namespace, settings: Settings, *, add: bool) -> int:
-    pushing = _pushing(settings)
-    lists = pushing.watchlists
-    resolved = resolve(split_names(" ".join(args.names)), pushing.answering.companies, lists.known_tickers())
-    lists.ensure_chat(args.chat, "private" if args.chat > 0 else "group")
-    change = lists.add(args.chat, resolved) if add else lists.remove(args.chat, resolved)
+    with _pushing(settings) as pushing:
+        lists = pushing.watchlists
+        resolved = resolve(split_names(" ".join(args.names)), pushing.answering.companies, lists.known_tickers())
+        lists.ensure_chat(args.chat, "private" if args.chat > 0 else "group")
+        change = lists.add(args.chat, resolved) if add else lists.remove(args.chat, resolved)
     for line in describe(change, add=add, limit=lists.limit):
         print(line)
     return 2 if change.unknown or change.over_limit else 0
@@ -115,7 +123,8 @@ def describe(change: Change, *, add: bool, limit: int) -> list[str]:
 
 
 def watch_list(args: argparse.Namespace, settings: Settings) -> int:
-    tickers = _pushing(settings).watchlists.tickers(args.chat)
+    with _pushing(settings) as pushing:
+        tickers = pushing.watchlists.tickers(args.chat)
     if args.json:
         print(json.dumps({"chat": args.chat, "tickers": tickers}))
     else:
@@ -135,7 +144,8 @@ def _send(settings: Settings, at: datetime | None, as_json: bool) -> int:
     if not settings.telegram_bot_token.get_secret_value():
         err.print("investorbot: set TELEGRAM_BOT_TOKEN: the alerts and digests are sent through the Bot API.")
         return 2
-    tick = asyncio.run(_tick(_pushing(settings), settings, at))
+    with _pushing(settings) as pushing:
+        tick = asyncio.run(_tick(pushing, settings, at))
     if as_json:
         print(json.dumps(tick.as_json()))
     else:
@@ -162,7 +172,8 @@ async def _tick(pushing: Pushing, settings: Settings, at: datetime | None) -> Ti
 
 
 def alerts_list(args: argparse.Namespace, settings: Settings) -> int:
-    rows = _pushing(settings).outbox.rows(args.chat, args.limit)
+    with _pushing(settings) as pushing:
+        rows = pushing.outbox.rows(args.chat, args.limit)
     listed: list[dict[str, Any]] = [
         {
             "id": row.id,
@@ -185,14 +196,15 @@ def alerts_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def digest_preview(args: argparse.Namespace, settings: Settings) -> int:
-    pushing = _pushing(settings)
-    resolved = resolve(split_names(args.tickers), pushing.answering.companies, pushing.watchlists.known_tickers())
-    if resolved.unknown:
-        name, offers = next(iter(resolved.unknown.items()))
-        err.print(f"investorbot: unknown company {name}" + (f"; did you mean {', '.join(offers)}?" if offers else ""))
-        return 2
-    since = datetime.combine(args.since, time(), UTC) if args.since else now() - timedelta(days=1)
-    digest = pushing.digests.compose(list(resolved.tickers), since, args.language)
+    with _pushing(settings) as pushing:
+        resolved = resolve(split_names(args.tickers), pushing.answering.companies, pushing.watchlists.known_tickers())
+        if resolved.unknown:
+            name, offers = next(iter(resolved.unknown.items()))
+            hint = f"; did you mean {', '.join(offers)}?" if offers else ""
+            err.print(f"investorbot: unknown company {name}{hint}")
+            return 2
+        since = datetime.combine(args.since, time(), UTC) if args.since else now() - timedelta(days=1)
+        digest = pushing.digests.compose(list(resolved.tickers), since, args.language)
     if args.json:
         print(json.dumps(digest.as_json() if digest is not None else None, ensure_ascii=False))
     else:
@@ -212,16 +224,15 @@ def channel_add(args: argparse.Namespace, settings: Settings) -> int:
     from bot.channels import ChannelError, attach
     from bot.sender import push_bot
 
-    pushing = _pushing(settings)
-
-    async def attached() -> list[str]:
+    async def attached(pushing: Pushing) -> list[str]:
         async with push_bot(settings) as bot:
             return await attach(
                 bot, pushing, args.channel, tickers=args.tickers, wall=wall, timezone=args.timezone, alerts=args.alerts
             )
 
     try:
-        lines = asyncio.run(attached())
+        with _pushing(settings) as pushing:
+            lines = asyncio.run(attached(pushing))
     except ChannelError as error:
         err.print(f"investorbot: {error}")
         return 2

@@ -30,7 +30,11 @@ log = logging.getLogger(__name__)
 
 
 def host_on_queue(app: procrastinate.App, settings: Settings) -> bool:
-    """Have this worker's App defer the scheduled refresh on every tick; False when it is off."""
+    """Have this worker's App defer the push round every PUSH_INTERVAL_SECONDS (whole seconds of a
+    minute, at least every minute) and the scheduled refresh on every tick; False when that is off."""
+    seconds = max(1, min(59, round(settings.push_interval_seconds)))
+    push_cron = "* * * * *" if settings.push_interval_seconds >= 60 else f"* * * * * */{seconds}"
+    app.periodic(cron=push_cron, periodic_id="push")(app.tasks[PUSH])
     cron = settings.refresh_schedule
     if not cron:
         return False

@@ -10,7 +10,8 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
@@ -19,11 +20,12 @@ from knowledge.catalog import Catalog, now
 from knowledge.catalog.tables import DocumentRow, OutboxRow, PushChat, WatchRow
 from knowledge.index.embedder import Embedder
 from knowledge.index.serving import IndexView
+from knowledge.market.bars import Bar
 from knowledge.market.move import measure
 from knowledge.market.prices import Prices, sample
 from knowledge.prompts import render
 from knowledge.push import payload
-from knowledge.push.clock import last_occurrence, utc
+from knowledge.push.clock import last_occurrence, utc, wall_time
 from knowledge.push.outbox import Outbox
 from knowledge.push.quotes import quotes
 from knowledge.records import Answer, Citation
@@ -49,6 +51,9 @@ class Digests:
         self.catalog, self.prices, self.outbox = catalog, prices, outbox
         self.view, self.companies, self.embedder = view, companies, embedder
         self._quoted: dict[tuple[str, str], Citation | None] = {}
+        # Within one run, every chat's digest reads the same bars and the same new documents.
+        self._bars: dict[str, list[Bar]] = {}
+        self._since_rows: dict[datetime, list[DocumentRow]] = {}
 
     def compose(self, tickers: list[str], since: datetime, language: str = "en") -> Answer | None:
         """The digest of these tickers since `since`; None when there was neither a session nor news."""
@@ -94,7 +99,9 @@ class Digests:
     def _session(self, ticker: str, since: datetime, language: str, companies: Companies) -> tuple[str, str]:
         """The ticker's line, and the price source when it had a session since `since`."""
         name = companies.display(ticker)
-        bars = self.prices.book.bars(ticker)
+        if ticker not in self._bars:
+            self._bars[ticker] = self.prices.book.bars(ticker)
+        bars = self._bars[ticker]
         if not bars or bars[-1].session < since.date():
             return render(
                 "push_digest_no_session", language, company=name, ticker=ticker, day=day(since.date(), language)
@@ -114,8 +121,11 @@ class Digests:
 
     def _news(self, tickers: list[str], since: datetime) -> dict[str, list[DocumentRow]]:
         """Documents indexed since `since` about each ticker, newest first."""
-        with self.catalog.session() as session:
-            rows = list(session.exec(select(DocumentRow).where(col(DocumentRow.indexed_at) > since)))
+        if since not in self._since_rows:
+            with self.catalog.session() as session:
+                found = session.exec(select(DocumentRow).where(col(DocumentRow.indexed_at) > since))
+                self._since_rows[since] = list(found)
+        rows = self._since_rows[since]
         grouped: dict[str, list[DocumentRow]] = {}
         for ticker in tickers:
             about = [row for row in rows if ticker in row.tickers.split(",")]
@@ -137,19 +147,22 @@ class Digests:
     def run(self, at: datetime | None = None) -> int:
         """Queue every digest due by `at` that is not queued yet; the number queued."""
         at = at or now()
-        queued = 0
-        for chat, local_day, moment in self.due(at):
-            key = f"digest:{chat.chat_id}:{local_day.isoformat()}"
-            tickers = self._tickers(chat.chat_id)
-            digest = self.compose(tickers, self._since(chat.chat_id, moment), chat.language) if tickers else None
-            row = {"key": key, "chat_id": chat.chat_id, "kind": "digest", "due_at": now()}
+        self._bars, self._since_rows = {}, {}  # fresh for this run
+        due = self.due(at)
+        ids = [chat.chat_id for chat, _, _ in due]
+        watched, last = self._watchlists(ids), self._last_digests(ids)
+        rows = []
+        for chat, local_day, moment in due:
+            tickers = watched.get(chat.chat_id, [])
+            since = self._since(chat, last.get(chat.chat_id), moment)
+            digest = self.compose(tickers, since, chat.language) if tickers else None
+            row = {"key": f"digest:{chat.chat_id}:{local_day.isoformat()}", "chat_id": chat.chat_id, "kind": "digest"}
             if digest is None:  # nothing to say: marked done, so that the day is not weighed again
-                row |= {"status": "skipped", "payload": json.dumps({"text": ""})}
+                rows.append(row | {"status": "skipped", "payload": json.dumps({"text": ""})})
             else:
-                row |= {"payload": payload.dump(digest)}
-                queued += 1
-            self.outbox.enqueue([row])
-        return queued
+                rows.append(row | {"payload": payload.dump(digest)})
+        self.outbox.enqueue(rows)
+        return sum(1 for row in rows if "status" not in row)
 
     def due(self, at: datetime) -> list[tuple[PushChat, date, datetime]]:
         """Chats whose digest time has come on a local day they have no digest for yet."""
@@ -171,18 +184,37 @@ class Digests:
                 )
         return [item for item, key in zip(found, keys, strict=True) if key not in queued]
 
-    def _tickers(self, chat_id: int) -> list[str]:
+    def _watchlists(self, chat_ids: list[int]) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {}
         with self.catalog.session() as session:
-            return list(
-                session.exec(select(WatchRow.ticker).where(WatchRow.chat_id == chat_id).order_by(col(WatchRow.ticker)))
-            )
+            for start in range(0, len(chat_ids), 1000):
+                part = chat_ids[start : start + 1000]
+                query = select(WatchRow.chat_id, WatchRow.ticker).where(col(WatchRow.chat_id).in_(part))
+                for chat_id, ticker in session.exec(query.order_by(col(WatchRow.ticker))):
+                    found.setdefault(chat_id, []).append(ticker)
+        return found
 
-    def _since(self, chat_id: int, moment: datetime) -> datetime:
-        """Since the chat's last digest (a day before this one's time when it had none)."""
+    def _last_digests(self, chat_ids: list[int]) -> dict[int, str]:
+        """Each chat's last digest key (its local day), skipped days aside."""
+        found: dict[int, str] = {}
         with self.catalog.session() as session:
-            last = session.exec(
-                select(OutboxRow.created_at)
-                .where(OutboxRow.chat_id == chat_id, OutboxRow.kind == "digest", OutboxRow.status != "skipped")
-                .order_by(col(OutboxRow.id).desc())
-            ).first()
-        return utc(last) if last is not None else moment - timedelta(days=1)
+            for start in range(0, len(chat_ids), 1000):
+                query = (
+                    select(OutboxRow.chat_id, OutboxRow.key)
+                    .where(
+                        col(OutboxRow.chat_id).in_(chat_ids[start : start + 1000]),
+                        OutboxRow.kind == "digest",
+                        OutboxRow.status != "skipped",
+                    )
+                    .order_by(col(OutboxRow.id))
+                )
+                found.update(dict(session.exec(query).all()))
+        return found
+
+    @staticmethod
+    def _since(chat: PushChat, last: str | None, moment: datetime) -> datetime:
+        """Since the time of the chat's last digest (a day before this one's when it had none)."""
+        if last is None:
+            return moment - timedelta(days=1)
+        local_day = date.fromisoformat(last.rsplit(":", 1)[-1])
+        return datetime.combine(local_day, wall_time(chat.digest_at), tzinfo=ZoneInfo(chat.timezone)).astimezone(UTC)

@@ -97,8 +97,10 @@ class Drained:
 class Outbox:
     """Queues messages once and drains them through a `Deliver`."""
 
-    def __init__(self, catalog: Catalog, per_hour: int, holder: str | None = None) -> None:
-        self.catalog, self.per_hour = catalog, per_hour
+    def __init__(
+        self, catalog: Catalog, per_hour: int, holder: str | None = None, lease_seconds: float = LEASE_SECONDS
+    ) -> None:
+        self.catalog, self.per_hour, self.lease_seconds = catalog, per_hour, lease_seconds
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._alerts: dict[int, tuple[dict[str, Answer], bytes | None]] = {}
 
@@ -137,9 +139,9 @@ class Outbox:
             return {str(status): int(number) for status, number in found}
 
     # --- the lease -----------------------------------------------------------------------------
-    def take_lease(self, seconds: float = LEASE_SECONDS) -> bool:
-        """Hold the right to drain for `seconds` (renewed by calling again); False when another holds it."""
-        at = now()
+    def take_lease(self) -> bool:
+        """Hold the right to drain for `lease_seconds` (renewed by calling again); False when another holds it."""
+        at, seconds = now(), self.lease_seconds
         table = PushState.__table__  # type: ignore[attr-defined]
         dialect = postgresql if self.catalog.engine.dialect.name == "postgresql" else sqlite
         with self.catalog.engine.begin() as connection:

@@ -80,7 +80,7 @@ class Triggers:
                 if alert is None:
                     self._done(f"fanned:document:{row.id}", "0")
                     continue
-                self._fan_out(alert, tickers, row.indexed_at)
+                self.fan_out(alert, tickers, row.indexed_at)
                 fanned.append(alert)
         return fanned
 
@@ -128,7 +128,7 @@ class Triggers:
                 if move is not None and unusual(move, self.settings.alert_zscore, self.settings.alert_move_pct):
                     alert = self._move(key, ticker)
             if alert is not None:
-                self._fan_out(alert, [ticker], bar.fetched_at)
+                self.fan_out(alert, [ticker], bar.fetched_at)
                 fanned.append(alert)
             self._checked(ticker, bar.session.isoformat())
         return fanned
@@ -148,7 +148,7 @@ class Triggers:
         return self._save(AlertRow(key=key, kind="move", ticker=ticker, title=title, payload=texts, chart=chart))
 
     # --- shared ---------------------------------------------------------------------------------
-    def _fan_out(self, alert: AlertRow, tickers: list[str], happened: datetime) -> int:
+    def fan_out(self, alert: AlertRow, tickers: list[str], happened: datetime) -> int:
         """Queue the alert for every chat that watched one of `tickers` before it happened, once."""
         with self.catalog.session() as session:
             chats = set(

@@ -35,7 +35,7 @@ class Pushing:
         settings, catalog = answering.settings, answering.catalog
         self.answering = answering
         self.watchlists = Watchlists(catalog, settings.watchlist_max)
-        self.outbox = Outbox(catalog, settings.alerts_per_hour, holder)
+        self.outbox = Outbox(catalog, settings.alerts_per_hour, holder, settings.push_lease_seconds)
         core = answering.core
         sources = Sources(
             view=answering.serving.view,

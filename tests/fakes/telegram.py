@@ -53,6 +53,7 @@ class FakeBotAPI:
         self.members: dict[tuple[int, int], str] = {}  # (chat, user) -> status, for getChatMember
         self.refused: set[int] = set()  # chats that answer 403 (the bot was blocked or removed)
         self._held: dict[str, asyncio.Event] = {}
+        self._hold_after: dict[str, int] = {}
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -76,9 +77,11 @@ class FakeBotAPI:
         self._fail[method] = times
         self._fail_status[method] = status
 
-    def hold(self, method: str) -> asyncio.Event:
-        """Keep every call of `method` waiting until the returned event is set (a request in flight)."""
+    def hold(self, method: str, after: int = 0) -> asyncio.Event:
+        """Keep the calls of `method` after the first `after` waiting until the returned event is set
+        (requests in flight)."""
         self._held[method] = asyncio.Event()
+        self._hold_after[method] = after
         return self._held[method]
 
     def membership(self, chat: dict[str, Any], status: str, user_id: int = 1) -> None:
@@ -215,7 +218,7 @@ class FakeBotAPI:
             }
         call = Call(method, params)
         self.calls.append(call)
-        if method in self._held:
+        if method in self._held and len(self.sent(method)) > self._hold_after[method]:
             await self._held[method].wait()
         if method in ("sendMessage", "sendPhoto") and int(params.get("chat_id", 0)) in self.refused:
             return web.json_response(
