@@ -134,11 +134,11 @@ async def test_a_sender_killed_mid_drain_sends_nothing_twice(
     release.set()
     recovered = await _drained(pushing, settings)
     code, listed = await _command(monkeypatch, data, extra, "alerts", "list", "--chat", str(CHATS[0]), "--json")
+    statuses = pushing.outbox.counts()
     local.close()
 
     assert watched == (0, "Watching: BABA\n")
     assert [len(api.sent(chat_id=chat)) for chat in CHATS] == [1, 1, 1, 1, 1]  # once: in flight when killed, or after
-    statuses = pushing.outbox.counts()
     assert statuses == {"sent": 2, "uncertain": 3}
     assert recovered.drained.uncertain == statuses.get("uncertain", 0)
     assert code == 0 and json.loads(listed)[0]["key"].startswith("document:")
