@@ -55,8 +55,11 @@ class Digests:
         self._bars: dict[str, list[Bar]] = {}
         self._since_rows: dict[datetime, list[DocumentRow]] = {}
 
-    def compose(self, tickers: list[str], since: datetime, language: str = "en") -> Answer | None:
-        """The digest of these tickers since `since`; None when there was neither a session nor news."""
+    def compose(
+        self, tickers: list[str], since: datetime, language: str = "en", on: date | None = None
+    ) -> Answer | None:
+        """The digest of these tickers since `since` (dated `on`, the chat's local day; today by
+        default); None when there was neither a session nor news."""
         companies = self.companies()
         lines: list[str] = []
         sessions, sources = 0, set[str]()
@@ -83,7 +86,7 @@ class Digests:
                 news.extend(items)
         if not sessions and not news:
             return None
-        heading = render("push_digest_heading", language, day=day(now().date(), language))
+        heading = render("push_digest_heading", language, day=day(on or now().date(), language))
         blocks = [heading, "\n".join(lines)]
         blocks.append("\n".join(news) if news else render("push_digest_nothing_new", language))
         for source in sorted(sources):
@@ -155,7 +158,7 @@ class Digests:
         for chat, local_day, moment in due:
             tickers = watched.get(chat.chat_id, [])
             since = self._since(chat, last.get(chat.chat_id), moment)
-            digest = self.compose(tickers, since, chat.language) if tickers else None
+            digest = self.compose(tickers, since, chat.language, local_day) if tickers else None
             row = {"key": f"digest:{chat.chat_id}:{local_day.isoformat()}", "chat_id": chat.chat_id, "kind": "digest"}
             if digest is None:  # nothing to say: marked done, so that the day is not weighed again
                 rows.append(row | {"status": "skipped", "payload": json.dumps({"text": ""})})

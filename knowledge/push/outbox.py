@@ -167,9 +167,15 @@ class Outbox:
             )
 
     # --- draining ------------------------------------------------------------------------------
-    async def drain(self, deliver: Deliver, clock: Callable[[], datetime] = now, concurrency: int = 16) -> Drained:
-        """Send everything due, paced by the deliverer's rate limiter; one process at a time."""
+    async def drain(
+        self, deliver: Deliver, clock: Callable[[], datetime] = now, seconds: float | None = None
+    ) -> Drained:
+        """Send everything due (taking no new batch after `seconds`), paced by the deliverer's rate
+        limiter; one process at a time."""
         report = Drained()
+        # Each message is two short writes; SQLite takes one writer at a time, PostgreSQL many.
+        concurrency = 16 if self.catalog.shared else 4
+        stop = None if seconds is None else asyncio.get_running_loop().time() + seconds
         if not await asyncio.to_thread(self.take_lease):
             report.busy = True
             return report
@@ -184,7 +190,7 @@ class Outbox:
                         if await self._send(message, deliver, report) is Outcome.BLOCKED:
                             break
 
-            while True:
+            while stop is None or asyncio.get_running_loop().time() < stop:
                 batch = await asyncio.to_thread(self._next_batch, clock(), report)
                 if batch:
                     chats: dict[int, list[Outgoing]] = {}

@@ -166,6 +166,6 @@ async def test_digest_run_sends_each_local_day_once_across_the_clock_change(
 
     assert [json.loads(out)["digests"] for _, out in runs] == [1, 1, 0]
     assert [row["key"] for row in json.loads(listed)] == ["digest:5101:2026-03-29", "digest:5101:2026-03-28"]
-    assert str(api.sent(chat_id=5101)[0].params["text"]).startswith("📰 Your digest")
+    assert str(api.sent(chat_id=5101)[0].params["text"]).startswith("📰 Your digest, 28 Mar 2026")
     assert code == 0 and "Alibaba (BABA): no session since" in preview
     assert "Alibaba extends" not in preview and "Sample prices" not in preview
