@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 # Only what the bot handles: without this list Telegram sends every kind of update, including
 # some (a poll lacking a field) that the library cannot parse.
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
 
 class UpdatesRequest(HTTPXRequest):

@@ -102,6 +102,19 @@ class Settings(BaseSettings):
     job_stalled_seconds: float = Field(default=30.0, ge=2)
     refresh_cron: str = ""  # the scheduled refresh as a cron line; default from REFRESH_INTERVAL_MINUTES
 
+    # Watchlists, alerts and digests (knowledge/push): companies per chat; an alert for a session whose
+    # |z-score| or |change %| reaches these; alerts per chat and hour (the rest become one "and N
+    # more"); how old a newly indexed document may be and still be pushed; how often the process
+    # that drains the outbox (the bot with JOBS=inline, the worker with JOBS=queue) looks.
+    watchlist_max: int = Field(default=30, ge=1, le=500)
+    alert_zscore: float = Field(default=2.5, gt=0)
+    alert_move_pct: float = Field(default=5.0, gt=0)
+    alerts_per_hour: int = Field(default=6, ge=1)
+    alert_document_days: int = Field(default=3, ge=1)
+    push_interval_seconds: float = Field(default=60.0, ge=1)
+    # A sender that stops (killed, lost) holds the outbox this long before another process may drain it.
+    push_lease_seconds: float = Field(default=60.0, ge=1)
+
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     metrics_listen: str = "127.0.0.1"
     log_level: str = "INFO"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from apps.cli import asking, indexing, logs, prices, processes, sources
+from apps.cli import asking, indexing, logs, prices, processes, push, sources
 from apps.cli.logs import redact, secrets_of
 from apps.cli.output import err
 from knowledge.index.lock import IndexBusyError
@@ -81,6 +81,7 @@ def parser() -> argparse.ArgumentParser:
     processes.add_worker(commands)
     prices.add_prices(commands)
     sources.add_sources(commands)
+    push.add_push(commands)
     return command_line
 
 

@@ -59,6 +59,7 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     logging.getLogger("telegram.ext").addFilter(_DropRefusedToken())
     if not queued:  # scaled out, the workers run the schedule (once per tick however many replicas serve)
         schedule.host_in_bot(application, settings)
+        schedule.host_push_in_bot(application, settings)
     metrics.serve(settings, functools.partial(queue_counts, settings) if queued else None)
     try:
         if args.webhook:

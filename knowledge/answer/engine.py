@@ -189,6 +189,31 @@ class AnswerEngine:
         draft = compose(understood, found.passages, self.companies, around)
         return draft, self._evidence(understood, found, around)
 
+    def explain_move(self, ticker: str, language: str) -> Answer | None:
+        """The "why is it moving" answer for a ticker's latest session (for alerts), or None without bars."""
+        text = render("push_move_question", language, company=self.companies.display(ticker))
+        question = Question(text, text, language, (ticker,), "move")
+        move = self._move(question)
+        if move is None:
+            return None
+        view = self.serving.view()
+        draft, markers = self._explain_move(question, move, view)
+        answer = Answer(
+            question=text,
+            text=draft.text,
+            citations=draft.citations,
+            disclaimer="",
+            language=language,
+            advice_request=False,
+            grounded=True,
+            move=move,
+            catalysts=markers,
+            tickers=(ticker,),
+            topic=text,
+            generation=view.generation,
+        )
+        return guard(answer, self._policy)
+
     def _compose(self, question: Question, found: Retrieval, advice: bool, view: IndexView) -> Draft:
         if advice and question.tickers:
             # An advice request gets the facts about the company instead of a call.

@@ -1,7 +1,7 @@
 """The tables read from each indexed page, with their row-label vectors.
 
 Revision ID: 0005_page_tables
-Revises: 0003 (the coordinator re-chains it after 0004_watchlists at merge)
+Revises: 0004_watchlists
 
 Computed figures and structured rows read a page's tables back per question; the row labels are
 embedded once, at indexing. Rows go with their document.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_page_tables"
-down_revision = "0003"
+down_revision = "0004_watchlists"
 branch_labels = None
 depends_on = None
 
