@@ -48,7 +48,7 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     from apps.scheduler import schedule
     from bot.app import build_application
-    from bot.telegram_api import ALLOWED_UPDATES
+    from bot.telegram_api import allowed_updates
     from bot.webhook import serve
 
     queued = settings.jobs == "queue"
@@ -62,7 +62,7 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     if args.webhook:
         asyncio.run(serve(application, settings))
     else:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        application.run_polling(allowed_updates=allowed_updates(application))
     return 0
 
 
