@@ -21,7 +21,7 @@ from bot.telegram_api import allowed_updates
 from tests.conftest import make_settings
 
 
-async def _noop(update: object, context: object) -> None:
+async def _noop(update: object, context: Any) -> None:
     """A callback that does nothing."""
 
 
