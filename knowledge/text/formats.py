@@ -25,6 +25,11 @@ def percent(value: float, language: str, decimals: int = 1) -> str:
     return f"{shown} %" if shown.startswith(MINUS) else f"+{shown} %"
 
 
+def month(value: date, language: str) -> str:
+    """The month's short name: "Dec", "Dez."."""
+    return _MONTHS.get(language, _MONTHS["en"])[value.month - 1]
+
+
 def day(value: date, language: str, year: bool = True) -> str:
     month = _MONTHS.get(language, _MONTHS["en"])[value.month - 1]
     if language == "de":
