@@ -214,6 +214,10 @@ class FakeBotAPI:
                 status=429,
             )
         problem = _html_problem(params) if method in ("sendMessage", "editMessageText") else None
+        if method == "sendPhoto" and params.get("caption"):
+            caption = {"text": params["caption"], "parse_mode": params.get("parse_mode")}
+            too_long = len(_strip_tags(str(params["caption"]))) > 1024
+            problem = "message caption is too long" if too_long else _html_problem(caption)
         if method == "answerInlineQuery":
             problem = next(filter(None, (_html_problem(content) for content in inline_contents(params))), None)
         if problem:
