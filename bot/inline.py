@@ -91,7 +91,7 @@ def article(answer: Answer, query: str, *, bare: bool) -> Article:
     if bare and answer.move is not None:
         # The move line, then the first line citing a source: the newest own catalyst comes first.
         shown = lines[:1] + next(([line] for line in lines[1:] if MARKER.search(line)), [])
-        title = lines[0]
+        title = plain(lines[0])
     else:
         shown = lines[:FIRST_LINES]
         title = query
