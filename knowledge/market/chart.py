@@ -15,12 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display here; and the chart is drawn off the event loop, in a thread
-
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
@@ -72,13 +68,9 @@ class Flag:
 
 def draw(chart: Chart) -> bytes:
     """The chart as PNG bytes; raises ValueError when there are fewer than two sessions to draw."""
-    figure = plot(chart)
-    try:
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=DPI)
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+    buffer = io.BytesIO()
+    plot(chart).savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
 
 
 def flags(markers: Sequence[Marker], first: date, last: date) -> list[Flag]:
@@ -106,45 +98,46 @@ def rows(extents: Sequence[tuple[float, float]], gap: float = 6.0) -> list[int]:
 
 
 def plot(chart: Chart) -> Figure:
-    """The chart as a matplotlib figure (the caller closes it)."""
+    """The chart as a matplotlib figure.
+
+    Made without pyplot: pyplot keeps every open figure in process-wide state, which charts drawn
+    at once in several threads would share; a figure of its own with an Agg canvas is freed with it.
+    """
     shown = [bar for bar in chart.bars if chart.session - WINDOW <= bar.session <= chart.session]
     if len(shown) < 2:
         raise ValueError("fewer than two sessions to draw")
     language = chart.language
     volumes = [bar.volume for bar in shown if bar.volume is not None]
-    figure = plt.figure(figsize=SIZE, dpi=DPI)
-    try:
-        grid = figure.add_gridspec(2 if volumes else 1, 1, height_ratios=[3, 1] if volumes else [1], hspace=0.08)
-        footer = textwrap.wrap(chart.note, FOOTER_CHARS)
-        figure.subplots_adjust(left=0.13, right=0.975, top=0.81, bottom=0.085 + 0.04 * len(footer))
-        prices = figure.add_subplot(grid[0])
-        axes = [prices]
-        if volumes:
-            axes.append(figure.add_subplot(grid[1], sharex=prices))
-            _volume(axes[1], shown, chart, max(volumes))
-        asked = shown[-1]  # the window ends at the asked session (or the session before a non-trading day)
-        line = prices.plot([_x(b.session) for b in shown], [b.close for b in shown], color=INK, linewidth=1.3)[0]
-        handles: list[Any] = [line]
-        names = [shown[0].ticker]
-        benchmark = _rebased(chart.benchmark, shown)
-        if benchmark:
-            handles += prices.plot(
-                [_x(day) for day, _ in benchmark], [value for _, value in benchmark], color=BENCH, linewidth=1.0,
-                linestyle=(0, (4, 2)),
-            )  # fmt: skip
-            names.append(render("chart_benchmark", language, benchmark=chart.benchmark[0].ticker, ticker=asked.ticker))
-        handles.append(prices.scatter([_x(asked.session)], [asked.close], color=ASKED, s=16, zorder=4))
-        names.append(f"{format_day(asked.session, language)}: {number(asked.close, language)}")
-        for ax in axes:
-            ax.axvspan(_x(asked.session) - 0.5, _x(asked.session) + 0.5, color=ASKED, alpha=0.12, linewidth=0)
-        _price_axis(prices, chart, [b.close for b in shown] + [value for _, value in benchmark])
-        _time_axis(axes, shown[0].session, asked.session, language)
-        _flags(figure, axes, flags(chart.markers, shown[0].session, asked.session))
-        _frame(figure, chart, asked, handles, names, footer=footer)
-        return figure
-    except Exception:
-        plt.close(figure)
-        raise
+    figure = Figure(figsize=SIZE, dpi=DPI)
+    FigureCanvasAgg(figure)  # no display here: the chart is drawn off the event loop, in a thread
+    grid = figure.add_gridspec(2 if volumes else 1, 1, height_ratios=[3, 1] if volumes else [1], hspace=0.08)
+    footer = textwrap.wrap(chart.note, FOOTER_CHARS)
+    figure.subplots_adjust(left=0.13, right=0.975, top=0.81, bottom=0.085 + 0.04 * len(footer))
+    prices = figure.add_subplot(grid[0])
+    axes = [prices]
+    if volumes:
+        axes.append(figure.add_subplot(grid[1], sharex=prices))
+        _volume(axes[1], shown, chart, max(volumes))
+    asked = shown[-1]  # the window ends at the asked session (or the session before a non-trading day)
+    line = prices.plot([_x(b.session) for b in shown], [b.close for b in shown], color=INK, linewidth=1.3)[0]
+    handles: list[Any] = [line]
+    names = [shown[0].ticker]
+    benchmark = _rebased(chart.benchmark, shown)
+    if benchmark:
+        handles += prices.plot(
+            [_x(day) for day, _ in benchmark], [value for _, value in benchmark], color=BENCH, linewidth=1.0,
+            linestyle=(0, (4, 2)),
+        )  # fmt: skip
+        names.append(render("chart_benchmark", language, benchmark=chart.benchmark[0].ticker, ticker=asked.ticker))
+    handles.append(prices.scatter([_x(asked.session)], [asked.close], color=ASKED, s=16, zorder=4))
+    names.append(f"{format_day(asked.session, language)}: {number(asked.close, language)}")
+    for ax in axes:
+        ax.axvspan(_x(asked.session) - 0.5, _x(asked.session) + 0.5, color=ASKED, alpha=0.12, linewidth=0)
+    _price_axis(prices, chart, [b.close for b in shown] + [value for _, value in benchmark])
+    _time_axis(axes, shown[0].session, asked.session, language)
+    _flags(figure, axes, flags(chart.markers, shown[0].session, asked.session))
+    _frame(figure, chart, asked, handles, names, footer=footer)
+    return figure
 
 
 def _x(day: date) -> float:

@@ -67,6 +67,7 @@ async def test_webhook_mode_answers_an_update_and_keeps_the_token_out_of_logs(tm
                 headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-webhook-token"},
             )
         (sent,) = await api.wait_for("sendMessage", 1, 55)
+        (chart,) = await api.wait_for("sendPhoto", 1, 55)
     finally:
         process.terminate()
         output, _ = await asyncio.wait_for(process.communicate(), 30)
@@ -77,4 +78,4 @@ async def test_webhook_mode_answers_an_update_and_keeps_the_token_out_of_logs(tm
     assert "1.3%" in str(sent.params["text"])
     log = output.decode()
     assert TOKEN not in log and "s3cret-webhook-token" not in log
-    assert json.loads(str(sent.params["reply_markup"]))["inline_keyboard"]
+    assert json.loads(str(chart.params["reply_markup"]))["inline_keyboard"]  # under the move's chart

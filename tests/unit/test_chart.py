@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
-import matplotlib.pyplot as plt
 import pytest
 
 from knowledge.market.bars import Bar
@@ -31,11 +30,8 @@ def _bars(ticker: str, base: float, volume: int | None = 2_000_000) -> list[Bar]
 @contextmanager
 def _figure(chart: Chart) -> Iterator[Any]:
     figure = plot(chart)
-    try:
-        figure.canvas.draw()
-        yield figure
-    finally:
-        plt.close(figure)
+    figure.canvas.draw()
+    yield figure
 
 
 def test_markers_on_one_day_are_one_flag_and_those_outside_the_window_none() -> None:
