@@ -106,7 +106,6 @@ def plot(chart: Chart) -> Figure:
     shown = [bar for bar in chart.bars if chart.session - WINDOW <= bar.session <= chart.session]
     if len(shown) < 2:
         raise ValueError("fewer than two sessions to draw")
-    language = chart.language
     volumes = [bar.volume for bar in shown if bar.volume is not None]
     figure = Figure(figsize=SIZE, dpi=DPI)
     FigureCanvasAgg(figure)  # no display here: the chart is drawn off the event loop, in a thread
@@ -119,9 +118,23 @@ def plot(chart: Chart) -> Figure:
         axes.append(figure.add_subplot(grid[1], sharex=prices))
         _volume(axes[1], shown, chart, max(volumes))
     asked = shown[-1]  # the window ends at the asked session (or the session before a non-trading day)
+    handles, names, values = _lines(prices, chart, shown)
+    for ax in axes:
+        ax.axvspan(_x(asked.session) - 0.5, _x(asked.session) + 0.5, color=ASKED, alpha=0.12, linewidth=0)
+    _price_axis(prices, chart, values)
+    _time_axis(axes, shown[0].session, asked.session, chart.language)
+    _flags(figure, axes, flags(chart.markers, shown[0].session, asked.session))
+    _frame(figure, chart, asked, handles, names, footer=footer)
+    return figure
+
+
+def _lines(prices: Any, chart: Chart, shown: list[Bar]) -> tuple[list[Any], list[str], list[float]]:
+    """The closes, the benchmark rebased onto them, the asked session's dot: their legend handles
+    and names, and every value drawn (for the axis' range)."""
+    asked, language = shown[-1], chart.language
     line = prices.plot([_x(b.session) for b in shown], [b.close for b in shown], color=INK, linewidth=1.3)[0]
     handles: list[Any] = [line]
-    names = [shown[0].ticker]
+    names = [asked.ticker]
     benchmark = _rebased(chart.benchmark, shown)
     if benchmark:
         handles += prices.plot(
@@ -131,13 +144,7 @@ def plot(chart: Chart) -> Figure:
         names.append(render("chart_benchmark", language, benchmark=chart.benchmark[0].ticker, ticker=asked.ticker))
     handles.append(prices.scatter([_x(asked.session)], [asked.close], color=ASKED, s=16, zorder=4))
     names.append(f"{format_day(asked.session, language)}: {number(asked.close, language)}")
-    for ax in axes:
-        ax.axvspan(_x(asked.session) - 0.5, _x(asked.session) + 0.5, color=ASKED, alpha=0.12, linewidth=0)
-    _price_axis(prices, chart, [b.close for b in shown] + [value for _, value in benchmark])
-    _time_axis(axes, shown[0].session, asked.session, language)
-    _flags(figure, axes, flags(chart.markers, shown[0].session, asked.session))
-    _frame(figure, chart, asked, handles, names, footer=footer)
-    return figure
+    return handles, names, [b.close for b in shown] + [value for _, value in benchmark]
 
 
 def _x(day: date) -> float:
