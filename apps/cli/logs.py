@@ -32,7 +32,8 @@ def setup(settings: Settings, console: Console, verbose: bool, service: bool) ->
     else:
         handler = RichHandler(console=console, show_path=False, rich_tracebacks=True)
     logging.basicConfig(level=logging.DEBUG if verbose else level, format="%(name)s: %(message)s", handlers=[handler])
-    for noisy in ("httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s", "alembic"):
+    # matplotlib logs every font it weighs for each label at DEBUG: thousands of lines per chart.
+    for noisy in ("httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s", "alembic", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     protect(secrets_of(settings))
 
