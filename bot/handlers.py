@@ -12,14 +12,14 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot.addressing import question_in
 from bot.context import BotContext, Services
 from bot.conversation import context_for, record, remember
 from bot.messages import reply, user_language
-from bot.moves import caption, chart_for, send_chart
+from bot.moves import finish_with_chart
 from bot.ratelimiter import ChatRateLimiter
 from bot.render import escape, render_html, split_html
 from bot.streaming import LiveReply
@@ -103,19 +103,10 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     live = LiveReply(message, room=_room(context, message.chat_id))
     result = await services.answering.answer(question, live.update, follows)
     await remember(services, message, result)
-    # A move's chart closes the answer: a photo whose caption is the move line, with the vote
-    # buttons; drawn while the text is sent.
-    charted = result.move is not None and _room(context, message.chat_id)()
-    drawing = asyncio.ensure_future(chart_for(services, result)) if charted else None
-    sent = await live.finish(render_html(result), None if drawing else vote_buttons())
-    if drawing is not None:
-        png = await drawing
-        photo = await send_chart(message, png, caption(result), vote_buttons()) if png else None
-        if photo is not None:
-            sent.append(photo)
-        else:  # no chart after all: the buttons go under the text
-            with contextlib.suppress(TelegramError):
-                await sent[-1].edit_reply_markup(vote_buttons())
+    if result.move is not None and _room(context, message.chat_id)():
+        sent = await finish_with_chart(services, message, live, result, vote_buttons())
+    else:
+        sent = await live.finish(render_html(result), vote_buttons())
     await record(services, message, result, sent, ms=round((time.perf_counter() - started) * 1000))
 
 

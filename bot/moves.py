@@ -4,6 +4,7 @@ line, the vote buttons under it), and /move."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -13,6 +14,7 @@ from telegram.error import TelegramError
 from bot.context import BotContext, Services
 from bot.messages import user_language
 from bot.render import escape, render_html
+from bot.streaming import LiveReply
 from knowledge.answer.movement import line
 from knowledge.answer.question import Question
 from knowledge.market.when import Asked
@@ -57,6 +59,23 @@ async def send_chart(
     except TelegramError as error:
         log.warning("chart not sent to chat %s: %s", question.chat_id, error)
         return None
+
+
+async def finish_with_chart(
+    services: Services, question: Message, live: LiveReply, answer: Answer, buttons: InlineKeyboardMarkup
+) -> list[Message]:
+    """Finish a move's answer, then close it with its chart (drawn meanwhile): a photo captioned
+    with the move line that carries the buttons. Without a chart the buttons go under the text.
+    Returns the answer's messages."""
+    drawing = asyncio.ensure_future(chart_for(services, answer))
+    sent = await live.finish(render_html(answer), None)
+    png = await drawing
+    photo = await send_chart(question, png, caption(answer), buttons) if png else None
+    if photo is not None:
+        return [*sent, photo]
+    with contextlib.suppress(TelegramError):  # the answer stands without its buttons if this fails too
+        await sent[-1].edit_reply_markup(buttons)
+    return sent
 
 
 async def move_command(update: Update, context: BotContext) -> None:
