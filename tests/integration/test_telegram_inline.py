@@ -46,7 +46,7 @@ async def inline_bot(
         telegram_bot_token=TOKEN,
         telegram_api_url=api.url,
         inline_cache_seconds=CACHE_SECONDS,
-        inline_timeout_seconds=3,
+        inline_timeout_seconds=5,  # generous on a loaded machine; the stalled query waits it out
     )
     async with running(bot_application(settings, embedder, StalledAnswering)) as application:
         yield api, application
