@@ -17,12 +17,13 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
 
-from bot import admin, handlers, moves, watching
+from bot import admin, handlers, inline, moves, watching
 from bot.context import BotContext, BotData, Services
 from bot.messages import tell
 from bot.ratelimiter import ChatRateLimiter
@@ -57,6 +58,10 @@ ADMIN_COMMANDS = [
     ("channel", "Admin: post digests and alerts to a channel"),
 ]
 
+# Commands and questions come in new messages only: an edited one is not asked again, and channel
+# posts are never answered (the kinds asked of Telegram follow from this: `allowed_updates`).
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+
 BotApplication = Application[Any, BotContext, Any, Any, BotData, Any]
 RoleBuilder = Callable[[Tell], BotRole]
 """Builds this process's role, given how finished jobs are told to a chat (default: `bot_role`)."""
@@ -86,25 +91,24 @@ def build_application(settings: Settings, role: RoleBuilder | None = None) -> Bo
     )
     processor.on_group_queue = functools.partial(handlers.group_is_queued, application)
     processor.for_the_bot = functools.partial(handlers.for_the_bot, application)
-    application.add_handler(CommandHandler("start", handlers.start))
-    application.add_handler(CommandHandler("help", handlers.help_command))
-    application.add_handler(CommandHandler("ask", handlers.ask_command))
-    application.add_handler(CommandHandler("sources", handlers.sources))
-    application.add_handler(CommandHandler("move", moves.move_command))
-    application.add_handler(CommandHandler("reindex", admin.reindex))
-    application.add_handler(CommandHandler("status", admin.status))
-    application.add_handler(CommandHandler("addsource", admin.add_source))
-    application.add_handler(CommandHandler("removesource", admin.remove_source))
+    application.add_handler(CommandHandler("start", handlers.start, NEW_MESSAGES))
+    application.add_handler(CommandHandler("help", handlers.help_command, NEW_MESSAGES))
+    application.add_handler(CommandHandler("ask", handlers.ask_command, NEW_MESSAGES))
+    application.add_handler(CommandHandler("sources", handlers.sources, NEW_MESSAGES))
+    application.add_handler(CommandHandler("move", moves.move_command, NEW_MESSAGES))
+    application.add_handler(CommandHandler("reindex", admin.reindex, NEW_MESSAGES))
+    application.add_handler(CommandHandler("status", admin.status, NEW_MESSAGES))
+    application.add_handler(CommandHandler("addsource", admin.add_source, NEW_MESSAGES))
+    application.add_handler(CommandHandler("removesource", admin.remove_source, NEW_MESSAGES))
     watching.register(application)
 
     # After every command handler: only commands none of them took arrive here.
     application.add_handler(MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, handlers.unknown_command))
     application.add_handler(CallbackQueryHandler(handlers.vote, pattern=r"^vote:"))
     application.add_handler(CallbackQueryHandler(handlers.unknown_button))
+    application.add_handler(InlineQueryHandler(inline.inline_query))
     application.add_handler(
-        MessageHandler(
-            (filters.TEXT | filters.CAPTION) & ~filters.COMMAND & ~filters.UpdateType.EDITED, handlers.text_message
-        )
+        MessageHandler(NEW_MESSAGES & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, handlers.text_message)
     )
     application.add_error_handler(handlers.on_error)
     return application

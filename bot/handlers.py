@@ -21,7 +21,7 @@ from bot.addressing import unknown_command as unknown_command_in
 from bot.context import BotContext, Services
 from bot.conversation import context_for, record, remember
 from bot.messages import reply, user_language
-from bot.moves import send_chart
+from bot.moves import finish_with_chart
 from bot.ratelimiter import ChatRateLimiter
 from bot.render import escape, render_html, split_html
 from bot.streaming import LiveReply
@@ -105,10 +105,11 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     live = LiveReply(message, room=_room(context, message.chat_id))
     result = await services.answering.answer(question, live.update, follows)
     await remember(services, message, result)
-    sent = await live.finish(render_html(result), vote_buttons())
-    await record(services, message, result, sent, ms=round((time.perf_counter() - started) * 1000))
     if result.move is not None and _room(context, message.chat_id)():
-        await send_chart(services, message, result)
+        sent = await finish_with_chart(services, message, live, result, vote_buttons())
+    else:
+        sent = await live.finish(render_html(result), vote_buttons())
+    await record(services, message, result, sent, ms=round((time.perf_counter() - started) * 1000))
 
 
 def _room(context: BotContext, chat_id: int) -> Callable[[], bool]:

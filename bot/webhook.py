@@ -22,7 +22,7 @@ from telegram import Update
 from tornado.httpserver import HTTPServer
 
 from bot.app import BotApplication
-from bot.telegram_api import ALLOWED_UPDATES, parseable
+from bot.telegram_api import allowed_updates, parseable
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ async def serve(application: BotApplication, settings: Settings) -> None:
             await application.bot.set_webhook(
                 url=f"{settings.webhook_url.rstrip('/')}/{path}",
                 secret_token=secret,
-                allowed_updates=ALLOWED_UPDATES,
+                allowed_updates=allowed_updates(application),
             )
             log.info("webhook server listening on %s:%d", settings.webhook_listen, settings.webhook_port)
             try:

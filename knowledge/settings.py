@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     questions_per_minute: int = Field(default=5, ge=1)
     group_messages_per_minute: int = Field(default=20, ge=1)
     max_question_length: int = Field(default=1000, ge=10)
+    # Inline mode (`@bot BABA` in any chat): Telegram drops an answer that comes too late, so the
+    # answer there is the offline one, given up after INLINE_TIMEOUT_SECONDS; clients may reuse it
+    # for INLINE_CACHE_SECONDS.
+    inline_timeout_seconds: float = Field(default=5.0, gt=0, le=10)
+    inline_cache_seconds: int = Field(default=300, ge=0, le=86400)
     # A TLS-terminating proxy on the same machine forwards to the webhook server; a container
     # (deploy/compose.yaml) sets 0.0.0.0 to be reachable on its network.
     webhook_listen: str = "127.0.0.1"

@@ -36,7 +36,8 @@ def setup(settings: Settings, console: Console, verbose: bool, service: bool) ->
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.DEBUG if verbose else level, format="%(name)s: %(message)s", handlers=[handler])
-    for noisy in ("httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s", "alembic"):
+    # matplotlib logs every font it weighs for each label at DEBUG: thousands of lines per chart.
+    for noisy in ("httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s", "alembic", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # The PDF library's complaints about a file's internals: the file's one error line says what matters.
     logging.getLogger("pypdf").setLevel(logging.ERROR)

@@ -50,7 +50,7 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
 
     from apps.scheduler import schedule
     from bot.app import build_application
-    from bot.telegram_api import ALLOWED_UPDATES
+    from bot.telegram_api import allowed_updates
     from bot.webhook import serve
 
     queued = settings.jobs == "queue"
@@ -65,7 +65,7 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
         if args.webhook:
             asyncio.run(serve(application, settings))
         else:
-            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+            application.run_polling(allowed_updates=allowed_updates(application))
     except InvalidToken:  # its message holds the token: never printed
         err.print("investorbot: the Bot API refused TELEGRAM_BOT_TOKEN; copy it again from @BotFather", markup=False)
         return 2

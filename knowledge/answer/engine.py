@@ -78,6 +78,12 @@ class AnswerEngine:
             self._companies = (generation, _companies(self.catalog))
         return self._companies[1]
 
+    def warm(self) -> None:
+        """Load the embedding model and the advice examples now: the first question (an inline
+        query, with seconds to spare) must not wait for them."""
+        self._embedder()
+        self._advice.detect("warm-up")
+
     def understand(self, text: str, context: Context | None = None) -> Question:
         """The question read, with a follow-up's missing company or topic taken from the context."""
         text = normalize_question(text)
@@ -88,15 +94,25 @@ class AnswerEngine:
     def ask(self, question: str, context: Context | None = None) -> Answer:
         """Answer (blocking): offline at once, or through the model within its timeout."""
         if self.generator is None:
-            started = time.monotonic()
-            understood = self.understand(question, context)
-            if understood.kind == "help":
-                return _counted(_help(question, understood), started)
-            view = self.serving.view()  # one generation for the whole answer, never a mix
-            if view.building:
-                return _counted(_building(question, understood), started)
-            return _counted(self._offline_answer(question, understood, view)[1], started)
+            return self.brief(question, context=context)
         return asyncio.run(self._answer_once(question, context))
+
+    def brief(
+        self, question: str, *, move: bool = False, language: str | None = None, context: Context | None = None
+    ) -> Answer:
+        """The offline answer (blocking, never the model's): bounded work, for inline queries that
+        Telegram wants answered within seconds. With `move`, the question is read as asking how
+        the company it names moved (a bare ticker or name, answered in `language` if given)."""
+        started = time.monotonic()
+        understood = self.understand(question, context)
+        if move and understood.tickers:
+            understood = replace(understood, kind="move", language=language or understood.language)
+        if understood.kind == "help":
+            return _counted(_help(question, understood), started)
+        view = self.serving.view()  # one generation for the whole answer, never a mix
+        if view.building:
+            return _counted(_building(question, understood), started)
+        return _counted(self._offline_answer(question, understood, view)[1], started)
 
     async def _answer_once(self, question: str, context: Context | None) -> Answer:
         try:

@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.app import BotApplication, build_application
-from bot.telegram_api import ALLOWED_UPDATES
+from bot.telegram_api import allowed_updates
 from knowledge.index.embedder import Embedder
 from knowledge.settings import Settings
 from knowledge.wiring.answering import Answering
@@ -172,6 +172,13 @@ class FakeBotAPI:
             }
         )
 
+    def inline(self, user_id: int, query: str, language: str = "en") -> str:
+        """Play a user typing `@bot <query>` in some chat; returns the inline query's id."""
+        query_id = str(next(self._ids))
+        sender = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": language}
+        self._push({"inline_query": {"id": query_id, "from": sender, "query": query, "offset": ""}})
+        return query_id
+
     def sent(
         self, method: str = "sendMessage", chat_id: int | None = None, where: Callable[[Call], bool] | None = None
     ) -> list[Call]:
@@ -244,6 +251,12 @@ class FakeBotAPI:
                 status=429,
             )
         problem = _html_problem(params) if method in ("sendMessage", "editMessageText") else None
+        if method == "sendPhoto" and params.get("caption"):
+            caption = {"text": params["caption"], "parse_mode": params.get("parse_mode")}
+            too_long = len(_strip_tags(str(params["caption"]))) > 1024
+            problem = "message caption is too long" if too_long else _html_problem(caption)
+        if method == "answerInlineQuery":
+            problem = next(filter(None, (_html_problem(content) for content in inline_contents(params))), None)
         if problem:
             return web.json_response(
                 {"ok": False, "error_code": 400, "description": f"Bad Request: {problem}"}, status=400
@@ -261,7 +274,7 @@ class FakeBotAPI:
             "username": BOT_USERNAME,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,
         }
 
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: N802
@@ -348,6 +361,21 @@ def _member(user: dict[str, Any], status: str) -> dict[str, Any]:
     return member
 
 
+def inline_results(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The results of an answerInlineQuery call, as sent."""
+    results = params.get("results", [])
+    return list(json.loads(results) if isinstance(results, str) else results)
+
+
+def inline_contents(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """What each result of an answerInlineQuery call would send, as sendMessage params."""
+    contents = []
+    for result in inline_results(params):
+        content = result.get("input_message_content") or {}
+        contents.append({"text": content.get("message_text", ""), "parse_mode": content.get("parse_mode")})
+    return contents
+
+
 _ALLOWED_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote"}
 )
@@ -404,7 +432,7 @@ async def running(application: BotApplication) -> AsyncIterator[BotApplication]:
     await application.post_init(application)
     await application.start()
     assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+    await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=allowed_updates(application))
     try:
         yield application
     finally:
