@@ -31,7 +31,7 @@ import numpy as np
 
 from knowledge.index.embedder import Embedder, Vectors
 from knowledge.text.wording import entries as entries_of
-from knowledge.text.wording import every, languages
+from knowledge.text.wording import every, languages, table
 
 NEIGHBOURS = 7
 # The solicitations' similarity-weighted share among a sentence's nearest examples, above which a
@@ -85,6 +85,8 @@ def _patterns() -> _Patterns:
         # A language's entries are filled with that language's lists: German modals with German verbs.
         entries = []
         for language in languages():
+            if not table("policy", language):  # a language with only the question reader's words
+                continue
             slots = {
                 "{reader}": rf"(?<![\w-]){reader}(?!\w)",
                 "{trade}": "(?:" + "|".join(entries_of("policy", "trades", language)) + ")",

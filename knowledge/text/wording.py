@@ -10,6 +10,7 @@ fragments, joined across languages by `pattern`.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 import unicodedata
@@ -87,8 +88,15 @@ def entries(section: str, key: str, language: str) -> list[str]:
 
 
 def every(section: str, key: str) -> list[str]:
-    """The entries of `[section] key` in every language, in order."""
-    return [entry for language in languages() for entry in entries(section, key, language)]
+    """The entries of `[section] key` in every language that has them, in order (a language may
+    hold only the question reader's words); none anywhere is an error."""
+    found: list[str] = []
+    for language in languages():
+        with contextlib.suppress(WordingError):
+            found.extend(entries(section, key, language))
+    if not found:
+        raise WordingError(f"no language file has an entry {key!r} under [{section}]")
+    return found
 
 
 def alternation(section: str, key: str) -> str:
