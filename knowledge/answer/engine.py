@@ -112,7 +112,8 @@ class AnswerEngine:
         view = self.serving.view()  # one generation for the whole answer, never a mix
         if view.building:
             return _counted(_building(question, understood), started)
-        return _counted(self._offline_answer(question, understood, view)[1], started)
+        found, answer = self._offline_answer(question, understood, view)
+        return _counted(_noted(answer, found), started)
 
     async def _answer_once(self, question: str, context: Context | None) -> Answer:
         try:
@@ -142,8 +143,8 @@ class AnswerEngine:
             return _counted(_building(question, understood), started)
         found, offline = await asyncio.to_thread(self._offline_answer, question, understood, view)
         if self._writer is None or not found.covered or not offline.grounded:
-            return _counted(offline, started)
-        return _counted(await self._writer.write(understood, found, offline, on_text), started)
+            return _counted(_noted(offline, found), started)
+        return _counted(_noted(await self._writer.write(understood, found, offline, on_text), found), started)
 
     def retrieve(self, question: str | Question, top_k: int | None = None, view: IndexView | None = None) -> Retrieval:
         """The ranked passages for a question, as the answer would use them."""
@@ -280,7 +281,7 @@ class AnswerEngine:
             and start.isoformat() <= row.published
             and row.published <= end.isoformat()
         ]
-        chunks = view.store.get(view.keyword.ids_of(documents))
+        chunks = view.read(view.keyword.ids_of(documents))
         found = catalysts(question, move, chunks, self.companies)
         name = self.companies.display(move.ticker)
         draft = explain(question, move, name, found)
@@ -317,6 +318,14 @@ def _help(text: str, question: Question) -> Answer:
         topic=question.text,
         mode="help",
     )
+
+
+def _noted(answer: Answer, found: Retrieval) -> Answer:
+    """One line under an answer drawn from the keyword index alone (the vector store was down)."""
+    if not found.keyword_only:
+        return answer
+    note = render("keyword_only", answer.language)
+    return replace(answer, text=f"{answer.text}\n\n{note}", notes=(*answer.notes, note))
 
 
 def _building(text: str, question: Question) -> Answer:
@@ -358,7 +367,7 @@ class _Neighbours:
         return self._fetch([id_ for id_ in (chunk.sibling_id(1) for chunk in chunks) if id_])
 
     def _fetch(self, ids: list[str]) -> list[Chunk]:
-        return self._view.store.get([id_ for id_ in ids if id_ in self._view.keyword])
+        return self._view.read([id_ for id_ in ids if id_ in self._view.keyword])
 
 
 def _companies(catalog: Catalog) -> Companies:

@@ -37,6 +37,8 @@ class KeywordIndex:
 
     def __init__(self, chunks: Iterable[Chunk] = ()) -> None:
         self._ids: list[str] = []
+        self._texts: list[str] = []  # only until saved: then read from the snapshot's text file
+        self._text_file: TextFile | None = None
         self._labels = ChunkLabels()
         self._vocabulary: dict[str, int] = {}
         # All term ids in one flat buffer; each chunk's terms are a view into it (one allocation,
@@ -47,6 +49,7 @@ class KeywordIndex:
         for row, chunk in enumerate(chunks):
             self._ids.append(chunk.id)
             self._labels.append(chunk)
+            self._texts.append(chunk.text)
             words = terms(f"{chunk.title}\n{chunk.text}", chunk.language) or [""]
             flat.extend(self._vocabulary.setdefault(word, len(self._vocabulary)) for word in words)
             ends.append(len(flat))
@@ -81,8 +84,10 @@ class KeywordIndex:
             "labels": self._labels.state(),
         }
         (partial / "state.json").write_text(json.dumps(state), encoding="utf-8")
+        TextFile.write(partial, self._texts)
         shutil.rmtree(folder, ignore_errors=True)
         partial.rename(folder)  # a reader sees the old index or the new one, never half of one
+        self._texts, self._text_file = [], TextFile.open(folder)
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex | None:
@@ -95,6 +100,7 @@ class KeywordIndex:
             return None
         index = cls()
         index._ids, index._vocabulary = state["ids"], state["vocabulary"]
+        index._text_file = TextFile.open(folder)
         index._labels = ChunkLabels.from_state(state["labels"])
         index._by_ticker = {ticker: np.asarray(rows) for ticker, rows in state["tickers"].items()}
         index._statements = {
@@ -129,6 +135,13 @@ class KeywordIndex:
         """The chunk's metadata, with an empty text (KeyError if this generation does not list it)."""
         return self._labels.chunk(self._rows[chunk_id], chunk_id)
 
+    def text(self, chunk_id: str) -> str | None:
+        """The chunk's text from the snapshot (read when the vector store cannot be), if kept."""
+        row = self._rows[chunk_id]
+        if self._texts:
+            return self._texts[row]
+        return self._text_file.text(row) if self._text_file is not None else None
+
     def knows(self, term: str) -> bool:
         return term in self._vocabulary
 
@@ -158,6 +171,36 @@ class KeywordIndex:
             for row, chunk_tickers in self._statements.get(section, [])
             if wanted & set(chunk_tickers)
         ]
+
+
+class TextFile:
+    """Every chunk's text in one file beside the snapshot, read by row through a memory map: the
+    keyword index answers alone while the vector store is unreachable, without holding the texts
+    in memory."""
+
+    def __init__(self, data: NDArray[np.uint8], ends: NDArray[np.int64]) -> None:
+        self._data, self._ends = data, ends
+
+    @staticmethod
+    def write(folder: Path, texts: list[str]) -> None:
+        encoded = [text.encode("utf-8") for text in texts]
+        (folder / "texts.bin").write_bytes(b"".join(encoded))
+        np.save(folder / "text_ends.npy", np.cumsum([len(part) for part in encoded], dtype=np.int64))
+
+    @classmethod
+    def open(cls, folder: Path) -> TextFile | None:
+        """The folder's text file, or None (a snapshot from before texts were kept, or none yet)."""
+        try:
+            ends = np.load(folder / "text_ends.npy")
+            size = (folder / "texts.bin").stat().st_size
+            data = np.memmap(folder / "texts.bin", dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
+        except (OSError, ValueError):
+            return None
+        return cls(data, ends)
+
+    def text(self, row: int) -> str:
+        start = int(self._ends[row - 1]) if row else 0
+        return bytes(self._data[start : int(self._ends[row])]).decode("utf-8")
 
 
 def _release_freed_memory() -> None:

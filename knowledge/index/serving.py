@@ -12,15 +12,16 @@ import contextlib
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge import metrics
 from knowledge.catalog import Catalog
 from knowledge.catalog.tables import IndexState
 from knowledge.index.keyword import KeywordIndex
 from knowledge.index.snapshot import SnapshotShelf
-from knowledge.index.store import StoreOpener, VectorStore
+from knowledge.index.store import StoreError, StoreOpener, VectorStore
 from knowledge.index.writer import current_chunks
+from knowledge.records import Chunk
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,16 @@ class IndexView:
 
     def count(self) -> int:
         return len(self.keyword)
+
+    def read(self, ids: list[str]) -> list[Chunk]:
+        """The chunks with their texts: from the vector store, else (a Chroma server down) from the
+        keyword snapshot's text file, for the chunks this generation lists."""
+        try:
+            return self.store.get(ids)
+        except StoreError:
+            listed = [id_ for id_ in dict.fromkeys(ids) if id_ in self.keyword]
+            texts = [(id_, self.keyword.text(id_)) for id_ in listed]
+            return [replace(self.keyword.label(id_), text=text) for id_, text in texts if text]
 
     @property
     def building(self) -> bool:

@@ -82,7 +82,12 @@ class VectorStore:
         """
         if limit <= 0:  # (chromadb 1.5 returns fewer when asked for more than it holds: no count needed)
             return []
-        found = self._collection.query(query_embeddings=vector.reshape(1, -1), n_results=limit, include=["distances"])
+        try:
+            found = self._collection.query(
+                query_embeddings=vector.reshape(1, -1), n_results=limit, include=["distances"]
+            )
+        except Exception as error:  # a Chroma server down or unreachable
+            raise StoreError(_short(error)) from error
         distances = (found["distances"] or [[]])[0]
         return [(id_, 1.0 - float(distance)) for id_, distance in zip(found["ids"][0], distances, strict=True)]
 
@@ -90,7 +95,10 @@ class VectorStore:
         """The chunks with these ids (in no particular order; unknown ids are skipped)."""
         if not ids:
             return []
-        found = self._collection.get(ids=list(dict.fromkeys(ids)), include=["documents", "metadatas"])
+        try:
+            found = self._collection.get(ids=list(dict.fromkeys(ids)), include=["documents", "metadatas"])
+        except Exception as error:
+            raise StoreError(_short(error)) from error
         texts, metas = found["documents"] or [], found["metadatas"] or []
         return [_chunk(id_, text or "", meta) for id_, text, meta in zip(found["ids"], texts, metas, strict=True)]
 

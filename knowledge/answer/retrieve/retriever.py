@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -13,11 +14,14 @@ from knowledge.answer.understand.question import Question
 from knowledge.index.embedder import Embedder
 from knowledge.index.serving import IndexView
 from knowledge.index.statements import StatementHints, hints
+from knowledge.index.store import StoreError
 from knowledge.records import Chunk, Passage
 from knowledge.text.companies import Companies
 from knowledge.text.concepts import drivers_of
 from knowledge.text.lexicon import expand
 from knowledge.text.terms import terms
+
+log = logging.getLogger(__name__)
 
 _RRF_K = 60
 _CANDIDATES = 100
@@ -51,15 +55,17 @@ class Retrieval:
     language: str
     covered: bool
     generation: int = 0  # the index generation every passage comes from
+    keyword_only: bool = False  # the vector store could not be reached: keyword search alone
 
 
 class Retriever:
     """Finds the passages that answer a question, in one generation of the index."""
 
     def __init__(self, view: IndexView, embedder: Embedder, companies: Companies, top_k: int = 6) -> None:
-        self._store, self._embedder, self._keyword = view.store, embedder, view.keyword
+        self._view, self._store, self._embedder, self._keyword = view, view.store, embedder, view.keyword
         self._generation = view.generation
         self._companies, self._top_k = companies, top_k
+        self._unreachable = False  # set when the vector store fails during this retrieval
 
     def retrieve(self, question: Question) -> Retrieval:
         language, named, core = question.language, question.tickers, question.core
@@ -89,16 +95,27 @@ class Retriever:
         covered = bool(boosted) and self._covers(question, boosted)
         # A "why" is answered from more places: the metric's own row, then the pages on its drivers.
         shown = self._top_k + (_CAUSE_EXTRA if question.kind == "cause" else 0)
-        return Retrieval(self._with_texts(boosted[:shown]), named, language, covered, self._generation)
+        passages = self._with_texts(boosted[:shown])
+        return Retrieval(passages, named, language, covered, self._generation, keyword_only=self._unreachable)
 
     def _dense(self, query: str) -> list[tuple[Chunk, float]]:
         """Nearest chunks of this generation: others in the store (unpublished, superseded) are dropped."""
-        found = self._store.nearest(self._embedder.embed([query])[0], _CANDIDATES + _DENSE_HEADROOM)
+        try:
+            found = self._store.nearest(self._embedder.embed([query])[0], _CANDIDATES + _DENSE_HEADROOM)
+        except StoreError as error:  # the Chroma server is down: keyword search answers alone meanwhile
+            log.warning("vector store unreachable, answering from the keyword index: %s", error)
+            self._unreachable = True
+            return []
         return [(self._keyword.label(id_), score) for id_, score in found if id_ in self._keyword][:_CANDIDATES]
 
     def _with_texts(self, passages: list[Passage]) -> tuple[Passage, ...]:
         """The passages shown, their texts fetched from the store (ranking used labels only)."""
-        texts = {chunk.id: chunk for chunk in self._store.get([passage.chunk.id for passage in passages])}
+        try:
+            found = self._store.get([passage.chunk.id for passage in passages])
+        except StoreError:
+            self._unreachable = True
+            found = self._view.read([passage.chunk.id for passage in passages])
+        texts = {chunk.id: chunk for chunk in found}
         return tuple(Passage(texts[p.chunk.id], p.score, p.dense, p.keyword) for p in passages if p.chunk.id in texts)
 
     def _statement_ids(self, wanted: StatementHints, named: tuple[str, ...]) -> list[str]:
