@@ -54,6 +54,7 @@ class Digests:
         # Within one run, every chat's digest reads the same bars and the same new documents.
         self._bars: dict[str, list[Bar]] = {}
         self._since_rows: dict[datetime, list[DocumentRow]] = {}
+        self._lines: dict[tuple[str, date, str], tuple[str, str]] = {}
 
     def compose(
         self, tickers: list[str], since: datetime, language: str = "en", on: date | None = None
@@ -64,7 +65,10 @@ class Digests:
         lines: list[str] = []
         sessions, sources = 0, set[str]()
         for ticker in tickers:
-            line, source = self._session(ticker, since, language, companies)
+            wanted = (ticker, since.date(), language)
+            if wanted not in self._lines:
+                self._lines[wanted] = self._session(ticker, since, language, companies)
+            line, source = self._lines[wanted]
             lines.append(line)
             if source:
                 sessions, sources = sessions + 1, sources | {source}
@@ -150,7 +154,7 @@ class Digests:
     def run(self, at: datetime | None = None) -> int:
         """Queue every digest due by `at` that is not queued yet; the number queued."""
         at = at or now()
-        self._bars, self._since_rows = {}, {}  # fresh for this run
+        self._bars, self._since_rows, self._lines = {}, {}, {}  # fresh for this run
         due = self.due(at)
         ids = [chat.chat_id for chat, _, _ in due]
         watched, last = self._watchlists(ids), self._last_digests(ids)

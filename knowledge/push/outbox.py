@@ -1,9 +1,10 @@
 """The outbox: one row per message owed to a chat, under a unique key, so that an alert or a digest
 is queued once however often its trigger is evaluated (a restarted or second process included).
 
-Draining takes a lease in the catalog, so one process sends at a time. A row is marked `sending`
-(committed) before its request and `sent` after; a row a stopped sender left `sending` may or may
-not have reached the chat, and is marked `uncertain`, never sent again: nothing goes out twice.
+Draining takes a lease in the catalog, so one process sends at a time. Rows are marked `sending`
+(committed) before their requests, a wave at a time, and `sent` after; a row a stopped sender left
+`sending` may or may not have reached the chat, and is marked `uncertain`, never sent again:
+nothing goes out twice.
 429 puts the row back for retry_after, 5xx and network errors back with a growing pause, 403
 pauses the chat (nothing more is sent to it until it is resumed) and is logged.
 """
@@ -173,30 +174,20 @@ class Outbox:
         """Send everything due (taking no new batch after `seconds`), paced by the deliverer's rate
         limiter; one process at a time."""
         report = Drained()
-        # Each message is two short writes; SQLite takes one writer at a time, PostgreSQL many.
-        concurrency = 16 if self.catalog.shared else 4
+        # Rows are claimed and recorded a wave at a time (one write each): SQLite takes one writer at
+        # a time, and PostgreSQL need not commit twice per message either.
+        wave = 32 if self.catalog.shared else 16
         stop = None if seconds is None else asyncio.get_running_loop().time() + seconds
         if not await asyncio.to_thread(self.take_lease):
             report.busy = True
             return report
         try:
             report.uncertain = await asyncio.to_thread(self._settle_abandoned)
-            slots = asyncio.Semaphore(concurrency)
-
-            async def one(messages: list[Outgoing]) -> None:
-                """A chat's messages in order; after a refusal (403) nothing more goes to it."""
-                async with slots:
-                    for message in messages:
-                        if await self._send(message, deliver, report) is Outcome.BLOCKED:
-                            break
-
             while stop is None or asyncio.get_running_loop().time() < stop:
                 batch = await asyncio.to_thread(self._next_batch, clock(), report)
                 if batch:
-                    chats: dict[int, list[Outgoing]] = {}
-                    for message in batch:
-                        chats.setdefault(message.chat_id, []).append(message)
-                    await asyncio.gather(*(one(messages) for messages in chats.values()))
+                    for start in range(0, len(batch), wave):
+                        await self._wave(batch[start : start + wave], deliver, report)
                     await asyncio.to_thread(self.take_lease)
                     continue
                 soon = await asyncio.to_thread(self._next_due, clock())
@@ -206,6 +197,26 @@ class Outbox:
         finally:
             await asyncio.to_thread(self.release_lease)
         return report
+
+    async def _wave(self, messages: list[Outgoing], deliver: Deliver, report: Drained) -> None:
+        """Claim the rows (committed before any request), send them, each chat's in order and the
+        chats side by side, then record every outcome. A sender stopped in between leaves the
+        wave `sending`: those rows become `uncertain`, never sent again."""
+        await asyncio.to_thread(self._claim, [message.row_id for message in messages])
+        chats: dict[int, list[Outgoing]] = {}
+        for message in messages:
+            chats.setdefault(message.chat_id, []).append(message)
+        results: list[tuple[Outgoing, Delivered | None]] = []
+
+        async def one(queued: list[Outgoing]) -> None:
+            refused = False
+            for message in queued:
+                delivered = None if refused else await self._deliver(message, deliver)
+                results.append((message, delivered))  # None: not tried after a refusal
+                refused = refused or (delivered is not None and delivered.outcome is Outcome.BLOCKED)
+
+        await asyncio.gather(*(one(queued) for queued in chats.values()))
+        await asyncio.to_thread(self._finish, results, report)
 
     def _settle_abandoned(self) -> int:
         """Rows a stopped sender left mid-request: they may have arrived, so they are never sent again."""
@@ -308,52 +319,55 @@ class Outbox:
             self._alerts[alert_id] = ({lang: payload.load(text) for lang, text in texts.items()}, alert.chart)
         return self._alerts[alert_id]
 
-    def _claim(self, row_id: int) -> bool:
-        """pending -> sending, committed before the request; False when the row is no longer pending."""
+    def _claim(self, row_ids: list[int]) -> None:
+        """pending -> sending, committed before the requests (the lease keeps other drains away)."""
         with self.catalog.engine.begin() as connection:
             table = OutboxRow.__table__  # type: ignore[attr-defined]
-            done = connection.execute(
+            connection.execute(
                 update(table)
-                .where(table.c.id == row_id, table.c.status == "pending")
+                .where(table.c.id.in_(row_ids), table.c.status == "pending")
                 .values(status="sending", attempts=table.c.attempts + 1)
             )
-        return bool(done.rowcount == 1)
 
-    async def _send(self, message: Outgoing, deliver: Deliver, report: Drained) -> Outcome | None:
-        if not await asyncio.to_thread(self._claim, message.row_id):
-            return None
+    @staticmethod
+    async def _deliver(message: Outgoing, deliver: Deliver) -> Delivered:
         try:
-            delivered = await deliver(message)
+            return await deliver(message)
         except Exception as error:  # a sender's bug must not stop the drain; the row is tried again
             log.exception("sending outbox row %s failed", message.row_id)
-            delivered = Delivered(Outcome.RETRY, error=f"{type(error).__name__}: {error}"[:300])
-        await asyncio.to_thread(self._finish, message, delivered, report)
-        return delivered.outcome
+            return Delivered(Outcome.RETRY, error=f"{type(error).__name__}: {error}"[:300])
 
-    def _finish(self, message: Outgoing, delivered: Delivered, report: Drained) -> None:
+    def _finish(self, results: list[tuple[Outgoing, Delivered | None]], report: Drained) -> None:
         at = now()
         with self.catalog.session() as session:
-            row = session.get(OutboxRow, message.row_id)
-            assert row is not None
-            row.error = delivered.error[:500]
-            if delivered.outcome is Outcome.SENT:
-                row.status, row.sent_at, row.message_id = "sent", at, delivered.message_id
-                report.sent += 1
-            elif delivered.outcome is Outcome.RETRY and row.attempts < MAX_ATTEMPTS:
-                pause = max(delivered.retry_after, float(2 ** (row.attempts - 1)))
-                row.status, row.due_at = "pending", at + timedelta(seconds=pause)
-                report.retried += 1
-            elif delivered.outcome is Outcome.BLOCKED:
-                row.status, row.attempts = "pending", row.attempts - 1  # kept for when the chat is resumed
-                self._pause(session, row.chat_id, delivered.error, at)
-                report.blocked += 1
-                report.chats_paused.append(row.chat_id)
-            else:
-                row.status = "failed"
-                report.failed += 1
-                log.warning("outbox row %s to chat %s failed: %s", row.id, row.chat_id, delivered.error)
-            session.add(row)
+            for message, delivered in results:
+                row = session.get(OutboxRow, message.row_id)
+                assert row is not None
+                if delivered is None:  # its chat refused an earlier message: kept for when it is resumed
+                    row.status, row.attempts = "pending", row.attempts - 1
+                else:
+                    self._record(session, row, delivered, report, at)
+                session.add(row)
             session.commit()
+
+    def _record(self, session: Any, row: OutboxRow, delivered: Delivered, report: Drained, at: datetime) -> None:
+        row.error = delivered.error[:500]
+        if delivered.outcome is Outcome.SENT:
+            row.status, row.sent_at, row.message_id = "sent", at, delivered.message_id
+            report.sent += 1
+        elif delivered.outcome is Outcome.RETRY and row.attempts < MAX_ATTEMPTS:
+            pause = max(delivered.retry_after, float(2 ** (row.attempts - 1)))
+            row.status, row.due_at = "pending", at + timedelta(seconds=pause)
+            report.retried += 1
+        elif delivered.outcome is Outcome.BLOCKED:
+            row.status, row.attempts = "pending", row.attempts - 1  # kept for when the chat is resumed
+            self._pause(session, row.chat_id, delivered.error, at)
+            report.blocked += 1
+            report.chats_paused.append(row.chat_id)
+        else:
+            row.status = "failed"
+            report.failed += 1
+            log.warning("outbox row %s to chat %s failed: %s", row.id, row.chat_id, delivered.error)
 
     @staticmethod
     def _pause(session: Any, chat_id: int, reason: str, at: datetime) -> None:
