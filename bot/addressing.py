@@ -31,3 +31,15 @@ def question_in(message: Message, bot_username: str, bot_id: int) -> str | None:
         return None
     without = re.sub(rf"@{re.escape(bot_username)}\b[,:]?", " ", text, flags=re.IGNORECASE)
     return " ".join(without.split()).strip(" ,:")
+
+
+def unknown_command(message: Message, bot_username: str) -> str | None:
+    """The name of a command this bot does not have, when it is meant for this bot: any command in
+    a private chat; in a group only `/name@ThisBot` (a bare `/name` may be for another bot)."""
+    command = next((entity for entity in message.entities if entity.type == MessageEntity.BOT_COMMAND), None)
+    if command is None or command.offset != 0:
+        return None
+    name, _, addressee = message.parse_entity(command).lstrip("/").partition("@")
+    if addressee:
+        return name if addressee.lower() == bot_username.lower() else None
+    return name if message.chat.type == "private" else None

@@ -16,6 +16,7 @@ from bot.render import escape
 from knowledge.jobs.interface import Accepted
 from knowledge.prompts import render
 from knowledge.sources import registry
+from knowledge.sources.address import scrub, shown
 from knowledge.sources.registry import SourceSpec, SourceSpecError
 from knowledge.wiring.answering import Answering
 
@@ -64,7 +65,7 @@ async def add_source(update: Update, context: BotContext) -> None:
     except SourceSpecError as error:
         await reply(message, escape(render("bot_addsource_usage", language, error=str(error))))
         return
-    added = render("bot_source_added", language, id=source.id, kind=source.kind, location=source.location)
+    added = render("bot_source_added", language, id=source.id, kind=source.kind, location=shown(source.location))
     accepted = await services.jobs.refresh([source.id or 0], message.chat_id, language)
     await reply(message, escape(acknowledgement(accepted, language, added, lead=added)))
 
@@ -137,7 +138,7 @@ def status_text(answering: Answering, language: str) -> str:
             f"{run.chunks_embedded} chunks"
         )
         errors = json.loads(run.errors)
-    error_lines = "\n".join(f"• {escape(e['source'])}: {escape(e['error'])}" for e in errors[:10]) or "–"
+    error_lines = "\n".join(f"• {escape(scrub(e['source']))}: {escape(scrub(e['error']))}" for e in errors[:10]) or "–"
     return render(
         "bot_status",
         language,

@@ -17,12 +17,13 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
 
-from bot import admin, handlers, moves
+from bot import admin, handlers, inline, moves, watching
 from bot.context import BotContext, BotData, Services
 from bot.messages import tell
 from bot.ratelimiter import ChatRateLimiter
@@ -31,6 +32,7 @@ from knowledge.catalog.chatlog import ChatLog
 from knowledge.jobs.interface import Tell
 from knowledge.settings import Settings
 from knowledge.wiring.bot_role import BotRole, bot_role
+from knowledge.wiring.pushing import Pushing
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,13 @@ COMMANDS = [
     ("ask", "Ask a question about a company or market"),
     ("sources", "What is indexed and when it was refreshed"),
     ("move", "A share's latest move and its chart"),
+    ("watch", "Watch companies: alerts and digests"),
+    ("unwatch", "Stop watching companies"),
+    ("watchlist", "This chat's watchlist and alert settings"),
+    ("alerts", "Alerts on or off"),
+    ("quiet", "Quiet hours, e.g. 22:00-07:00"),
+    ("timezone", "This chat's time zone"),
+    ("digest", "A daily digest at a time, or off"),
     ("help", "What the bot does and its commands"),
     ("start", "Start"),
 ]
@@ -46,7 +55,12 @@ ADMIN_COMMANDS = [
     ("status", "Admin: index status and errors"),
     ("addsource", "Admin: add an rss, url or edgar source"),
     ("removesource", "Admin: remove a source by its number"),
+    ("channel", "Admin: post digests and alerts to a channel"),
 ]
+
+# Commands and questions come in new messages only: an edited one is not asked again, and channel
+# posts are never answered (the kinds asked of Telegram follow from this: `allowed_updates`).
+NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 BotApplication = Application[Any, BotContext, Any, Any, BotData, Any]
 RoleBuilder = Callable[[Tell], BotRole]
@@ -77,21 +91,24 @@ def build_application(settings: Settings, role: RoleBuilder | None = None) -> Bo
     )
     processor.on_group_queue = functools.partial(handlers.group_is_queued, application)
     processor.for_the_bot = functools.partial(handlers.for_the_bot, application)
-    application.add_handler(CommandHandler("start", handlers.start))
-    application.add_handler(CommandHandler("help", handlers.help_command))
-    application.add_handler(CommandHandler("ask", handlers.ask_command))
-    application.add_handler(CommandHandler("sources", handlers.sources))
-    application.add_handler(CommandHandler("move", moves.move_command))
-    application.add_handler(CommandHandler("reindex", admin.reindex))
-    application.add_handler(CommandHandler("status", admin.status))
-    application.add_handler(CommandHandler("addsource", admin.add_source))
-    application.add_handler(CommandHandler("removesource", admin.remove_source))
+    application.add_handler(CommandHandler("start", handlers.start, NEW_MESSAGES))
+    application.add_handler(CommandHandler("help", handlers.help_command, NEW_MESSAGES))
+    application.add_handler(CommandHandler("ask", handlers.ask_command, NEW_MESSAGES))
+    application.add_handler(CommandHandler("sources", handlers.sources, NEW_MESSAGES))
+    application.add_handler(CommandHandler("move", moves.move_command, NEW_MESSAGES))
+    application.add_handler(CommandHandler("reindex", admin.reindex, NEW_MESSAGES))
+    application.add_handler(CommandHandler("status", admin.status, NEW_MESSAGES))
+    application.add_handler(CommandHandler("addsource", admin.add_source, NEW_MESSAGES))
+    application.add_handler(CommandHandler("removesource", admin.remove_source, NEW_MESSAGES))
+    watching.register(application)
+
+    # After every command handler: only commands none of them took arrive here.
+    application.add_handler(MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, handlers.unknown_command))
     application.add_handler(CallbackQueryHandler(handlers.vote, pattern=r"^vote:"))
     application.add_handler(CallbackQueryHandler(handlers.unknown_button))
+    application.add_handler(InlineQueryHandler(inline.inline_query))
     application.add_handler(
-        MessageHandler(
-            (filters.TEXT | filters.CAPTION) & ~filters.COMMAND & ~filters.UpdateType.EDITED, handlers.text_message
-        )
+        MessageHandler(NEW_MESSAGES & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, handlers.text_message)
     )
     application.add_error_handler(handlers.on_error)
     return application
@@ -101,7 +118,8 @@ async def prepare(settings: Settings, role: RoleBuilder, application: BotApplica
     """Build the services for this process's role and start them (seeding an empty index when
     this process writes it), then register the command menus."""
     built = await asyncio.to_thread(role, functools.partial(tell, application.bot))
-    application.bot_data.services = Services(settings, built, ChatLog(built.answering.catalog))
+    chat_log = ChatLog(built.answering.catalog)
+    application.bot_data.services = Services(settings, built, chat_log, Pushing(built.answering))
     await built.start()
     commands = [BotCommand(name, description) for name, description in COMMANDS]
     await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())

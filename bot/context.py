@@ -12,6 +12,7 @@ from knowledge.jobs.interface import Jobs
 from knowledge.settings import Settings
 from knowledge.wiring.answering import Answering
 from knowledge.wiring.bot_role import BotRole
+from knowledge.wiring.pushing import Pushing
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Services:
     settings: Settings
     role: BotRole
     chat: ChatLog
+    pushing: Pushing  # watchlists and chat preferences; the outbox where this process drains it
 
     @property
     def answering(self) -> Answering:

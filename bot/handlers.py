@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -16,14 +17,15 @@ from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot.addressing import question_in
+from bot.addressing import unknown_command as unknown_command_in
 from bot.context import BotContext, Services
 from bot.conversation import context_for, record, remember
 from bot.messages import reply, user_language
-from bot.moves import send_chart
+from bot.moves import finish_with_chart
 from bot.ratelimiter import ChatRateLimiter
 from bot.render import escape, render_html, split_html
 from bot.streaming import LiveReply
-from knowledge.catalog import QuestionRow
+from knowledge.catalog import DocumentRow, QuestionRow, Source
 from knowledge.catalog.chatlog import ChatLog, Votes
 from knowledge.prompts import render
 from knowledge.sources.registry import describe
@@ -103,10 +105,11 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     live = LiveReply(message, room=_room(context, message.chat_id))
     result = await services.answering.answer(question, live.update, follows)
     await remember(services, message, result)
-    sent = await live.finish(render_html(result), vote_buttons())
-    await record(services, message, result, sent, ms=round((time.perf_counter() - started) * 1000))
     if result.move is not None and _room(context, message.chat_id)():
-        await send_chart(services, message, result)
+        sent = await finish_with_chart(services, message, live, result, vote_buttons())
+    else:
+        sent = await live.finish(render_html(result), vote_buttons())
+    await record(services, message, result, sent, ms=round((time.perf_counter() - started) * 1000))
 
 
 def _room(context: BotContext, chat_id: int) -> Callable[[], bool]:
@@ -162,6 +165,16 @@ def _voted(chat: ChatLog, data: str, message: MaybeInaccessibleMessage) -> tuple
     return value, chat.question_for_message(message.chat.id, message.message_id)
 
 
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """A command the bot does not have (/watch, /foo): one line pointing to /help."""
+    message = update.effective_message
+    if message is None:
+        return
+    name = unknown_command_in(message, context.bot.username or "")
+    if name is not None:
+        await reply(message, escape(render("bot_unknown_command", user_language(update), command=name)))
+
+
 async def unknown_button(update: Update, context: BotContext) -> None:
     """Answer any other button press, so the client stops its spinner."""
     if update.callback_query is not None:
@@ -194,22 +207,34 @@ async def group_is_queued(application: Application[Any, Any, Any, Any, Any, Any]
 
 
 async def sources(update: Update, context: BotContext) -> None:
-    """What is indexed, how much of it, and when it was last refreshed."""
-    message = update.effective_message
+    """What is indexed, how much of it, and when it was last refreshed (the addresses and errors
+    of each source only for an admin in a private chat)."""
+    message, user = update.effective_message, update.effective_user
     if message is not None:
-        text = await asyncio.to_thread(sources_text, context, user_language(update))
+        admin = (
+            user is not None
+            and user.id in context.services.settings.admin_user_ids
+            and message.chat.type == ChatType.PRIVATE
+        )
+        text = await asyncio.to_thread(sources_text, context, user_language(update), admin)
         for part in split_html(text):
             await reply(message, part)
 
 
-def sources_text(context: BotContext, language: str) -> str:
+def sources_text(context: BotContext, language: str, admin: bool = False) -> str:
     answering = context.services.answering
     documents = answering.catalog.documents()
     run = answering.catalog.last_run()
     refreshed = run.finished_at.strftime("%Y-%m-%d %H:%M UTC") if run and run.finished_at else "–"
-    lines = "\n".join(f"• {escape(describe(source))}" for source in answering.catalog.sources())
+    listed = answering.catalog.sources()
+    if admin:
+        shown = [describe(source) for source in listed]
+    else:
+        shown = [summary(source, documents, language) for source in listed]
+    lines = "\n".join(f"• {escape(line)}" for line in shown)
     lines += "\n\n" + "\n".join(
         f"• {escape(row.published or '–')} · {escape(row.tickers or '–')} · {escape(row.title)}"
+        + (f" · {escape(row.publisher)}" if row.publisher else "")
         for row in documents[:30]
     )
     if len(documents) > 30:
@@ -222,6 +247,15 @@ def sources_text(context: BotContext, language: str) -> str:
         last_refresh=refreshed,
         lines=lines,
     )
+
+
+def summary(source: Source, documents: list[DocumentRow], language: str) -> str:
+    """A source as anyone may see it: its kind, its publishers and how many documents it gave;
+    never its address (a local path, an internal host, a key in a query string) or its errors."""
+    own = [row for row in documents if row.source_id == source.id]
+    publishers = Counter(row.publisher for row in own if row.publisher)
+    named = ", ".join(name for name, _ in publishers.most_common(3)) or "–"
+    return render("bot_source_line", language, kind=source.kind, publishers=named, documents=len(own))
 
 
 async def on_error(update: object, context: BotContext) -> None:

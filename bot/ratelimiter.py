@@ -64,7 +64,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
             except RetryAfter as error:
                 if attempt == retries:
                     raise
-                wait = _seconds(error.retry_after)
+                wait = seconds(error.retry_after)
                 log.info("Telegram asked to wait %.0f s before the next %s to chat %s", wait, endpoint, chat_id)
                 await asyncio.sleep(wait + 0.1)
         raise AssertionError("unreachable")
@@ -101,6 +101,6 @@ def _chat_of(data: dict[str, Any]) -> int | str | None:
     return str(chat_id)
 
 
-def _seconds(retry_after: Any) -> float:
+def seconds(retry_after: Any) -> float:
     """retry_after as seconds (a timedelta with PTB_TIMEDELTA set, else an int)."""
     return float(retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else retry_after)

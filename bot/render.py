@@ -40,7 +40,7 @@ def render_text(answer: Answer) -> str:
     blocks = [answer.text]
     lines = [source_line(c) for c in answer.citations]
     if answer.move is not None:
-        lines.append(f"[P] {_price_source(answer)}")
+        lines.append(f"[P] {price_source(answer)}")
     if lines:
         blocks.append("\n".join([render_prompt("sources_heading", answer.language), *lines]))
     blocks.append(answer.disclaimer)
@@ -50,10 +50,10 @@ def render_text(answer: Answer) -> str:
 def render_html(answer: Answer) -> str:
     """The same for Telegram's HTML parse mode: all source and user text escaped, links clickable."""
     by_number = {citation.n: citation for citation in answer.citations}
-    blocks = [_linked(escape(answer.text), by_number)]
+    blocks = [linked(escape(answer.text), by_number)]
     entries = [_html_source(c) for c in answer.citations]
     if answer.move is not None:
-        entries.append(f"[P] {escape(_price_source(answer))}")
+        entries.append(f"[P] {escape(price_source(answer))}")
     if entries:
         heading = escape(render_prompt("sources_heading", answer.language))
         blocks.append(f"<blockquote expandable><b>{heading}</b>\n" + "\n".join(entries) + "</blockquote>")
@@ -61,7 +61,7 @@ def render_html(answer: Answer) -> str:
     return "\n\n".join(blocks)
 
 
-def _linked(text: str, citations: dict[int, Citation]) -> str:
+def linked(text: str, citations: dict[int, Citation]) -> str:
     """Each [n] marker a link to its source, where it has a web address."""
 
     def link(match: re.Match[str]) -> str:
@@ -89,7 +89,7 @@ def _html_source(citation: Citation) -> str:
     return f"{line}\n<i>{escape(excerpt)}</i>" if excerpt else line
 
 
-def _price_source(answer: Answer) -> str:
+def price_source(answer: Answer) -> str:
     assert answer.move is not None
     if sample(answer.move.source):
         return render_prompt("move_sample", answer.language).removeprefix("[P] ")

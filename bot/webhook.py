@@ -12,6 +12,7 @@ import asyncio
 import hmac
 import json
 import logging
+import re
 import signal
 from http import HTTPStatus
 from typing import Any
@@ -21,12 +22,16 @@ from telegram import Update
 from tornado.httpserver import HTTPServer
 
 from bot.app import BotApplication
-from bot.telegram_api import ALLOWED_UPDATES, parseable
+from bot.telegram_api import allowed_updates, parseable
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Anyone who can reach the server and guess the secret can post updates "from" an admin.
+MIN_SECRET_LENGTH = 32
+# What Telegram accepts as a secret_token (setWebhook).
+_SECRET_FORM = re.compile(rf"[A-Za-z0-9_-]{{{MIN_SECRET_LENGTH},256}}")
 
 
 class UpdateHandler(tornado.web.RequestHandler):
@@ -36,8 +41,9 @@ class UpdateHandler(tornado.web.RequestHandler):
         self._application, self._secret = bot_application, secret
 
     async def post(self) -> None:
-        given = self.request.headers.get(SECRET_HEADER, "")
-        if self._secret and not hmac.compare_digest(given, self._secret):
+        given = self.request.headers.get(SECRET_HEADER, "").encode()
+        # Always checked, in constant time; bytes, since compare_digest refuses non-ASCII text.
+        if not hmac.compare_digest(given, self._secret.encode()):
             log.warning("refused a webhook request without the right secret from %s", self.request.remote_ip)
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         try:
@@ -67,6 +73,21 @@ class HealthHandler(tornado.web.RequestHandler):
         self.write({"running": self._application.running})
 
 
+class WebhookSecretError(ValueError):
+    """WEBHOOK_SECRET is missing or too short to keep forged updates out."""
+
+
+def check_secret(settings: Settings) -> str:
+    """The webhook secret, or WebhookSecretError saying in one line how to make one."""
+    secret = settings.webhook_secret.get_secret_value()
+    if not _SECRET_FORM.fullmatch(secret):
+        raise WebhookSecretError(
+            f"webhook mode needs WEBHOOK_SECRET: {MIN_SECRET_LENGTH} to 256 characters of A-Z, a-z, 0-9, _ and - "
+            """(make one with `python -c "import secrets; print(secrets.token_urlsafe(32))"`)"""
+        )
+    return secret
+
+
 def url_path(settings: Settings) -> str:
     """An unguessable-enough path: the bot id part of the token, never the secret part."""
     return settings.telegram_bot_token.get_secret_value().split(":")[0]
@@ -74,8 +95,8 @@ def url_path(settings: Settings) -> str:
 
 async def serve(application: BotApplication, settings: Settings) -> None:
     """Run the application behind the webhook server until SIGINT or SIGTERM."""
+    secret = check_secret(settings)  # refused before anything listens
     path = url_path(settings)
-    secret = settings.webhook_secret.get_secret_value()
     web = tornado.web.Application(
         [
             (rf"/{path}/?", UpdateHandler, {"bot_application": application, "secret": secret}),
@@ -96,8 +117,8 @@ async def serve(application: BotApplication, settings: Settings) -> None:
             server.listen(settings.webhook_port, settings.webhook_listen)
             await application.bot.set_webhook(
                 url=f"{settings.webhook_url.rstrip('/')}/{path}",
-                secret_token=secret or None,
-                allowed_updates=ALLOWED_UPDATES,
+                secret_token=secret,
+                allowed_updates=allowed_updates(application),
             )
             log.info("webhook server listening on %s:%d", settings.webhook_listen, settings.webhook_port)
             try:

@@ -129,6 +129,7 @@ class Answer:
     topic: str = ""  # the question as understood (a follow-up's topic)
     generation: int = 0  # the index generation the answer was drawn from (one, never a mix)
     nearest: bool = False  # not covered: `text` is the one closest passage, shown labelled as such
+    computed: str = ""  # figures computed from cited table rows, one a line: a model may state them
 
     def as_json(self) -> dict[str, object]:
         return {

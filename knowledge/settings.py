@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     chunk_size: int = Field(default=900, ge=200)
     chunk_overlap: int = Field(default=120, ge=0)
     top_k: int = Field(default=6, ge=1, le=20)
+    # How near (embedding similarity, words boosted) a retrieved line must come to the question's
+    # focus for the sources to count as answering it: fitted by `benchmarks/coverage.py` on half of
+    # the labelled questions (0.517 on 2026-12-04), the error rates reported on the other half.
+    coverage_threshold: float = Field(default=0.52, ge=0, le=2)
 
     llm_base_url: str = ""
     llm_api_key: SecretStr = SecretStr("")
@@ -50,7 +54,14 @@ class Settings(BaseSettings):
     questions_per_minute: int = Field(default=5, ge=1)
     group_messages_per_minute: int = Field(default=20, ge=1)
     max_question_length: int = Field(default=1000, ge=10)
-    webhook_listen: str = "0.0.0.0"
+    # Inline mode (`@bot BABA` in any chat): Telegram drops an answer that comes too late, so the
+    # answer there is the offline one, given up after INLINE_TIMEOUT_SECONDS; clients may reuse it
+    # for INLINE_CACHE_SECONDS.
+    inline_timeout_seconds: float = Field(default=5.0, gt=0, le=10)
+    inline_cache_seconds: int = Field(default=300, ge=0, le=86400)
+    # A TLS-terminating proxy on the same machine forwards to the webhook server; a container
+    # (deploy/compose.yaml) sets 0.0.0.0 to be reachable on its network.
+    webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_url: str = ""
     webhook_secret: SecretStr = SecretStr("")
@@ -96,10 +107,39 @@ class Settings(BaseSettings):
     job_stalled_seconds: float = Field(default=30.0, ge=2)
     refresh_cron: str = ""  # the scheduled refresh as a cron line; default from REFRESH_INTERVAL_MINUTES
 
+    # Watchlists, alerts and digests (knowledge/push): companies per chat; an alert for a session whose
+    # |z-score| or |change %| reaches these; alerts per chat and hour (the rest become one "and N
+    # more"); how old a newly indexed document may be and still be pushed; how often the process
+    # that drains the outbox (the bot with JOBS=inline, the worker with JOBS=queue) looks.
+    watchlist_max: int = Field(default=30, ge=1, le=500)
+    alert_zscore: float = Field(default=2.5, gt=0)
+    alert_move_pct: float = Field(default=5.0, gt=0)
+    alerts_per_hour: int = Field(default=6, ge=1)
+    alert_document_days: int = Field(default=3, ge=1)
+    push_interval_seconds: float = Field(default=60.0, ge=1)
+    # A sender that stops (killed, lost) holds the outbox this long before another process may drain it.
+    push_lease_seconds: float = Field(default=60.0, ge=1)
+
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     metrics_listen: str = "127.0.0.1"
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_driver(cls, value: str) -> str:
+        """postgres:// and postgresql:// (what hosting providers hand out) mean PostgreSQL through
+        psycopg, the driver installed; anything but PostgreSQL or SQLite is refused in one line."""
+        scheme, separator, rest = value.strip().partition("://")
+        if not value.strip():
+            return ""
+        if not separator:
+            raise ValueError("not a database URL; use postgresql://user:password@host/db or sqlite:///path")
+        if scheme in ("postgres", "postgresql"):
+            return f"postgresql+psycopg://{rest}"
+        if scheme not in ("postgresql+psycopg", "sqlite"):
+            raise ValueError(f"{scheme}:// is not supported; use postgresql://user:password@host/db or sqlite:///path")
+        return value.strip()
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from knowledge.settings import Settings
+from knowledge.sources.address import scrub
 
 
 def setup(settings: Settings, console: Console, verbose: bool, service: bool) -> None:
@@ -29,11 +30,17 @@ def setup(settings: Settings, console: Console, verbose: bool, service: bool) ->
     if settings.log_format == "json":  # one object per line for log shippers
         handler: logging.Handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s", timestamp=False))
-    else:
+    elif console.is_terminal:
         handler = RichHandler(console=console, show_path=False, rich_tracebacks=True)
+    else:  # a file or a journal: one line per record, never wrapped at the console's width
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.DEBUG if verbose else level, format="%(name)s: %(message)s", handlers=[handler])
-    for noisy in ("httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s", "alembic"):
+    # matplotlib logs every font it weighs for each label at DEBUG: thousands of lines per chart.
+    for noisy in ("httpcore", "chromadb", "sentence_transformers", "transformers", "bm25s", "alembic", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # The PDF library's complaints about a file's internals: the file's one error line says what matters.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     protect(secrets_of(settings))
 
 
@@ -50,24 +57,27 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 
 
 class RedactSecrets(logging.Filter):
-    """Replaces every occurrence of the given secrets in a record's message with ***."""
+    """Replaces every occurrence of the given secrets in a record's message with ***, and reduces
+    every URL in it to scheme, host and path (a feed's query string may hold its API key)."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
         self._secrets = [secret for secret in secrets if len(secret) >= 6]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self._secrets:
-            message = record.getMessage()
-            redacted = redact(message, self._secrets)
-            if redacted != message:
-                record.msg, record.args = redacted, None
-            if record.exc_info and record.exc_info[1] is not None:
-                # Tracebacks are formatted later from the exception itself: redact them too.
-                text = redact(logging.Formatter().formatException(record.exc_info), self._secrets)
-                record.msg, record.args = f"{redacted}\n{text}", None
-                record.exc_info, record.exc_text = None, None
+        message = record.getMessage()
+        redacted = self._clean(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if record.exc_info and record.exc_info[1] is not None:
+            # Tracebacks are formatted later from the exception itself: redact them too.
+            text = self._clean(logging.Formatter().formatException(record.exc_info))
+            record.msg, record.args = f"{redacted}\n{text}", None
+            record.exc_info, record.exc_text = None, None
         return True
+
+    def _clean(self, text: str) -> str:
+        return scrub(redact(text, self._secrets))
 
 
 def protect(secrets: Iterable[str]) -> None:

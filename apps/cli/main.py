@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import sys
+from collections.abc import Callable
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from apps.cli import asking, indexing, logs, prices, processes, sources
+from apps.cli import asking, indexing, logs, prices, processes, push, sources
 from apps.cli.logs import redact, secrets_of
 from apps.cli.output import err
 from knowledge.index.lock import IndexBusyError
 from knowledge.index.store import StoreError
 from knowledge.index.writer import RebuildError
 from knowledge.settings import Settings
+from knowledge.sources.address import scrub
 
 log = logging.getLogger("investorbot")
+
+Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,10 +39,20 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None:
         parser().print_help()
         return 2
+    return _run(handler, args, settings)
+
+
+def _run(handler: Handler, args: argparse.Namespace, settings: Settings) -> int:
+    """The command's exit status; what it failed on, in one line."""
     try:
-        return int(handler(args, settings))
+        status = int(handler(args, settings))
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return status
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `investorbot … | head`: the reader has what it wanted
+        _silence_stdout()
+        return 0
     except (IndexBusyError, RebuildError) as error:
         err.print(f"investorbot: {error}", markup=False)
         return 1
@@ -65,18 +81,26 @@ def parser() -> argparse.ArgumentParser:
     processes.add_worker(commands)
     prices.add_prices(commands)
     sources.add_sources(commands)
+    push.add_push(commands)
     return command_line
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit does not fail on the closed pipe again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _one_line(error: BaseException) -> str:
     """What went wrong, in one line a user can act on (no SQL, no traceback)."""
     if isinstance(error, SQLAlchemyError):
         cause = getattr(error, "orig", None) or error
-        text = f"the catalog database failed: {str(cause).splitlines()[0] if str(cause) else type(cause).__name__}"
+        reason = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+        text = f"the catalog database (DATABASE_URL) failed: {reason}"
     elif isinstance(error, StoreError):
         text = f"the vector store failed: {error}"
     elif isinstance(error, OSError) and error.strerror:
         text = f"{error.strerror}: {error.filename}" if error.filename else error.strerror
     else:
         text = str(error) or type(error).__name__
-    return " ".join(text.split())[:300]
+    return scrub(" ".join(text.split()))[:300]

@@ -17,7 +17,8 @@ from sqlmodel import SQLModel
 
 from knowledge.index.indexer import Progress as ProgressCallback
 
-err = Console(stderr=True)
+# soft_wrap: a message is one line however long, so that it can be grepped and copied whole.
+err = Console(stderr=True, soft_wrap=True)
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 """Where each module adds its commands."""

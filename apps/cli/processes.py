@@ -6,11 +6,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import logging
 
+from apps.cli.logs import redact, secrets_of
 from apps.cli.output import Commands, err
 from knowledge import metrics
 from knowledge.jobs.queue import counts as queue_counts
 from knowledge.settings import Settings
+from knowledge.sources.address import shown
 
 
 def add_run(commands: Commands) -> None:
@@ -39,31 +42,56 @@ def add_worker(commands: Commands) -> None:
 
 
 def run_bot(args: argparse.Namespace, settings: Settings) -> int:
-    token = settings.telegram_bot_token.get_secret_value()
-    if not token:
-        err.print("investorbot: set TELEGRAM_BOT_TOKEN (from @BotFather) in .env or the environment.")
+    refusal = _refusal(args, settings)
+    if refusal:
+        err.print(f"investorbot: {refusal}", markup=False)
         return 2
-    if args.webhook and not settings.webhook_url:
-        err.print("investorbot: --webhook needs WEBHOOK_URL, the public https address Telegram should call.")
-        return 2
+    from telegram.error import InvalidToken, NetworkError
+
     from apps.scheduler import schedule
     from bot.app import build_application
-    from bot.telegram_api import ALLOWED_UPDATES
+    from bot.telegram_api import allowed_updates
     from bot.webhook import serve
 
     queued = settings.jobs == "queue"
-    if queued and not settings.database_url.startswith("postgresql"):
-        err.print("investorbot: JOBS=queue needs a PostgreSQL DATABASE_URL.", markup=False)
-        return 2
     application = build_application(settings)
+    # PTB logs a refused token with a traceback before raising it; the one line below says it all.
+    logging.getLogger("telegram.ext").addFilter(_DropRefusedToken())
     if not queued:  # scaled out, the workers run the schedule (once per tick however many replicas serve)
         schedule.host_in_bot(application, settings)
+        schedule.host_push_in_bot(application, settings)
     metrics.serve(settings, functools.partial(queue_counts, settings) if queued else None)
-    if args.webhook:
-        asyncio.run(serve(application, settings))
-    else:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    try:
+        if args.webhook:
+            asyncio.run(serve(application, settings))
+        else:
+            application.run_polling(allowed_updates=allowed_updates(application))
+    except InvalidToken:  # its message holds the token: never printed
+        err.print("investorbot: the Bot API refused TELEGRAM_BOT_TOKEN; copy it again from @BotFather", markup=False)
+        return 2
+    except NetworkError as error:
+        api, reason = shown(settings.telegram_api_url), _clean(error.message, settings)
+        err.print(f"investorbot: cannot reach the Bot API at TELEGRAM_API_URL={api}: {reason}", markup=False)
+        return 1
     return 0
+
+
+def _refusal(args: argparse.Namespace, settings: Settings) -> str:
+    """Why the bot cannot start with these settings, in one line; "" when it can."""
+    if not settings.telegram_bot_token.get_secret_value():
+        return "set TELEGRAM_BOT_TOKEN (from @BotFather) in .env or the environment."
+    if args.webhook and not settings.webhook_url:
+        return "--webhook needs WEBHOOK_URL, the public https address Telegram should call."
+    if args.webhook:
+        from bot.webhook import WebhookSecretError, check_secret
+
+        try:
+            check_secret(settings)
+        except WebhookSecretError as error:
+            return str(error)
+    if settings.jobs == "queue" and not settings.database_url.startswith("postgresql"):
+        return "JOBS=queue needs a PostgreSQL DATABASE_URL."
+    return ""
 
 
 def run_worker(args: argparse.Namespace, settings: Settings) -> int:
@@ -74,3 +102,20 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
 
     asyncio.run(work(settings))
     return 0
+
+
+def _clean(text: str, settings: Settings) -> str:
+    """An error text without the settings' secrets (the token is part of every Bot API URL)."""
+    return redact(text, secrets_of(settings))
+
+
+class _DropRefusedToken(logging.Filter):
+    """Drops PTB's own report of a refused token (`run_bot` reports it in one line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        while error is not None:
+            if type(error).__name__ == "InvalidToken":
+                return False
+            error = error.__cause__
+        return True

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 
 from apps.cli.output import Commands, err, json_flag, print_rows, waiting
+from knowledge.catalog import Source
 from knowledge.settings import Settings
+from knowledge.sources.address import scrub, shown
 from knowledge.sources.registry import SourceSpec, SourceSpecError, describe
 from knowledge.wiring.answering import Answering
 from knowledge.wiring.core import Core
@@ -57,7 +59,7 @@ def add_source(args: argparse.Namespace, settings: Settings) -> int:
     except SourceSpecError as error:
         err.print(f"investorbot: {error}")
         return 2
-    print(f"Source #{source.id} added: {source.kind} {source.location}. Run `investorbot refresh` to fetch it.")
+    print(f"Source #{source.id} added: {source.kind} {shown(source.location)}. Run `investorbot refresh` to fetch it.")
     return 0
 
 
@@ -66,12 +68,18 @@ def list_sources(args: argparse.Namespace, settings: Settings) -> int:
     indexing.librarian.import_sources_file()
     rows = indexing.catalog.sources()
     if args.json:
-        print_rows(rows)
+        print_rows([_shown(row) for row in rows])
     elif not rows:
         print("No sources yet. Add one with `investorbot source add …` or index files with `investorbot ingest`.")
     for row in [] if args.json else rows:
         print(describe(row))
     return 0
+
+
+def _shown(row: Source) -> Source:
+    """The row as it may be printed: no credentials or query string in its location or error."""
+    error = scrub(row.last_error) if row.last_error else row.last_error
+    return row.model_copy(update={"location": shown(row.location), "last_error": error})
 
 
 def remove_source(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,6 +10,7 @@ and runs it in its own process; a tick that comes while another index change run
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import procrastinate
@@ -23,10 +24,17 @@ if TYPE_CHECKING:  # the worker hosts the schedule too, and needs nothing of the
     from bot.context import BotContext
 
 TASK = "scheduled_refresh"
+PUSH = "push"
+
+log = logging.getLogger(__name__)
 
 
 def host_on_queue(app: procrastinate.App, settings: Settings) -> bool:
-    """Have this worker's App defer the scheduled refresh on every tick; False when it is off."""
+    """Have this worker's App defer the push round every PUSH_INTERVAL_SECONDS (whole seconds of a
+    minute, at least every minute) and the scheduled refresh on every tick; False when that is off."""
+    seconds = max(1, min(59, round(settings.push_interval_seconds)))
+    push_cron = "* * * * *" if settings.push_interval_seconds >= 60 else f"* * * * * */{seconds}"
+    app.periodic(cron=push_cron, periodic_id="push")(app.tasks[PUSH])
     cron = settings.refresh_schedule
     if not cron:
         return False
@@ -45,3 +53,21 @@ def host_in_bot(application: BotApplication, settings: Settings) -> Job[Any] | N
 async def tick(context: BotContext) -> None:
     """One tick: the refresh runs in this process (and is done when this returns)."""
     await context.services.jobs.scheduled_refresh()
+
+
+def host_push_in_bot(application: BotApplication, settings: Settings) -> Job[Any] | None:
+    """Evaluate the alert triggers, queue due digests and drain the outbox on the bot's JobQueue
+    (JOBS=inline: this process is the only one sending)."""
+    if application.job_queue is None:
+        return None
+    seconds = settings.push_interval_seconds
+    return application.job_queue.run_repeating(push_tick, interval=seconds, first=1.0, name=PUSH)
+
+
+async def push_tick(context: BotContext) -> None:
+    """One round of pushing, through this bot's client and its rate limiter."""
+    from bot.sender import Sender
+
+    tick = await context.services.pushing.tick(Sender(context.bot))
+    if tick.alerts or tick.digests or tick.drained.sent:
+        log.info("push: %s", tick.as_json())

@@ -17,7 +17,10 @@ from datetime import date, timedelta
 from knowledge import metrics
 from knowledge.answer.check.guard import guard
 from knowledge.answer.compose.composer import Draft, compose, nearest
+from knowledge.answer.compose.evidence import Evidence, weigh
+from knowledge.answer.compose.meaning import Meaning
 from knowledge.answer.compose.movement import catalysts, explain, window
+from knowledge.answer.compute.facts import Facts, facts_text
 from knowledge.answer.generate.generator import Generator
 from knowledge.answer.generate.writer import ModelWriter
 from knowledge.answer.retrieve.retriever import Retrieval, Retriever
@@ -37,6 +40,7 @@ from knowledge.sources.reader import params_of
 from knowledge.text.companies import Companies
 from knowledge.text.language import detect
 from knowledge.text.normalizer import normalize_question
+from knowledge.text.policy import Policy
 from knowledge.text.wording import everywhere
 
 log = logging.getLogger(__name__)
@@ -57,11 +61,14 @@ class AnswerEngine:
         self._embedder, self.generator = embedder, generator
         self.prices = Prices(settings, catalog)
         self._advice = AdviceDetector(embedder)
+        self._meaning = Meaning(embedder)
+        self._policy = Policy(embedder, settings.models_dir)
         # The advice check embeds the question while retrieval embeds its expanded query: two model
         # runs, one per core, instead of one after the other (~3 ms of every answer).
         self._beside = ThreadPoolExecutor(max_workers=2, thread_name_prefix="advice-check")
         self._companies: tuple[int, Companies] | None = None
-        self._writer = ModelWriter(settings, generator) if generator is not None else None
+        self._writer = ModelWriter(settings, generator, self._policy) if generator is not None else None
+        self._facts = Facts(catalog, embedder)
 
     @property
     def companies(self) -> Companies:
@@ -70,6 +77,12 @@ class AnswerEngine:
         if self._companies is None or self._companies[0] != generation:
             self._companies = (generation, _companies(self.catalog))
         return self._companies[1]
+
+    def warm(self) -> None:
+        """Load the embedding model and the advice examples now: the first question (an inline
+        query, with seconds to spare) must not wait for them."""
+        self._embedder()
+        self._advice.detect("warm-up")
 
     def understand(self, text: str, context: Context | None = None) -> Question:
         """The question read, with a follow-up's missing company or topic taken from the context."""
@@ -81,13 +94,25 @@ class AnswerEngine:
     def ask(self, question: str, context: Context | None = None) -> Answer:
         """Answer (blocking): offline at once, or through the model within its timeout."""
         if self.generator is None:
-            started = time.monotonic()
-            understood = self.understand(question, context)
-            if understood.kind == "help":
-                return _counted(_help(question, understood), started)
-            view = self.serving.view()  # one generation for the whole answer, never a mix
-            return _counted(self._offline_answer(question, understood, view)[1], started)
+            return self.brief(question, context=context)
         return asyncio.run(self._answer_once(question, context))
+
+    def brief(
+        self, question: str, *, move: bool = False, language: str | None = None, context: Context | None = None
+    ) -> Answer:
+        """The offline answer (blocking, never the model's): bounded work, for inline queries that
+        Telegram wants answered within seconds. With `move`, the question is read as asking how
+        the company it names moved (a bare ticker or name, answered in `language` if given)."""
+        started = time.monotonic()
+        understood = self.understand(question, context)
+        if move and understood.tickers:
+            understood = replace(understood, kind="move", language=language or understood.language)
+        if understood.kind == "help":
+            return _counted(_help(question, understood), started)
+        view = self.serving.view()  # one generation for the whole answer, never a mix
+        if view.building:
+            return _counted(_building(question, understood), started)
+        return _counted(self._offline_answer(question, understood, view)[1], started)
 
     async def _answer_once(self, question: str, context: Context | None) -> Answer:
         try:
@@ -113,6 +138,8 @@ class AnswerEngine:
         if understood.kind == "help":
             return _counted(_help(question, understood), started)
         view = self.serving.view()  # one generation for the whole answer, never a mix
+        if view.building:
+            return _counted(_building(question, understood), started)
         found, offline = await asyncio.to_thread(self._offline_answer, question, understood, view)
         if self._writer is None or not found.covered or not offline.grounded:
             return _counted(offline, started)
@@ -134,10 +161,16 @@ class AnswerEngine:
 
     def _offline(self, text: str, question: Question, found: Retrieval, view: IndexView, advice: bool) -> Answer:
         move = self._move(question) if question.kind == "move" and question.tickers else None
+        computed = ""
         if move is not None:
             draft, markers = self._explain_move(question, move, view)
         else:
             draft, markers = self._compose(question, found, advice, view), ()
+            # Computed figures and rows read by structure go first, each input cited.
+            names = tuple(name for ticker in question.tickers for name in self.companies.names(ticker))
+            figures = self._facts.figures(question, found.passages, names) if not advice else []
+            draft = self._facts.add(self._facts.restate_rows(draft, question.language), figures, found.passages)
+            computed = facts_text(figures)
             if question.kind == "move" and question.tickers and draft.covered:
                 company = self.companies.display(question.tickers[0])
                 missing = render("move_no_prices", question.language, company=company)
@@ -157,8 +190,45 @@ class AnswerEngine:
                 tickers=question.tickers,
                 topic=question.text,
                 generation=view.generation,
-            )
+                computed=computed,
+            ),
+            self._policy,
         )
+
+    def weigh(self, question: str) -> tuple[Draft, Evidence | None]:
+        """The word-matched draft and the evidence by meaning, both as an answer would weigh them
+        (for fitting and checking the coverage threshold: `benchmarks/coverage.py`)."""
+        understood = self.understand(question)
+        view = self.serving.view()
+        found = self.retrieve(understood, view=view)
+        around = _Neighbours(view)
+        draft = compose(understood, found.passages, self.companies, around)
+        return draft, self._evidence(understood, found, around)
+
+    def explain_move(self, ticker: str, language: str) -> Answer | None:
+        """The "why is it moving" answer for a ticker's latest session (for alerts), or None without bars."""
+        text = render("push_move_question", language, company=self.companies.display(ticker))
+        question = Question(text, text, language, (ticker,), "move")
+        move = self._move(question)
+        if move is None:
+            return None
+        view = self.serving.view()
+        draft, markers = self._explain_move(question, move, view)
+        answer = Answer(
+            question=text,
+            text=draft.text,
+            citations=draft.citations,
+            disclaimer="",
+            language=language,
+            advice_request=False,
+            grounded=True,
+            move=move,
+            catalysts=markers,
+            tickers=(ticker,),
+            topic=text,
+            generation=view.generation,
+        )
+        return guard(answer, self._policy)
 
     def _compose(self, question: Question, found: Retrieval, advice: bool, view: IndexView) -> Draft:
         if advice and question.tickers:
@@ -167,10 +237,25 @@ class AnswerEngine:
         # One fetch per page for the whole answer: two passages of a page, or the closest-passage
         # pass after the composer, would otherwise ask the store for it again.
         around = _Neighbours(view)
-        draft = compose(question, found.passages, self.companies, around)
-        if draft.covered or advice or not found.covered:
+        draft = compose(question, found.passages, self.companies, around, self._policy)
+        if advice or not found.covered:
             return draft
-        return nearest(question, found.passages, self.companies, around)
+        # Lines the words matched answer in the asked period; else the nearest lines by meaning may.
+        evidence = self._evidence(question, found, around, by_meaning=not draft.covered)
+        if draft.covered and (evidence is None or evidence.period):
+            return draft
+        if evidence is not None and evidence.answers(self.settings.coverage_threshold):
+            return evidence.draft
+        return nearest(question, found.passages, self.companies, around, self._policy)
+
+    def _evidence(
+        self, question: Question, found: Retrieval, around: _Neighbours, by_meaning: bool = True
+    ) -> Evidence | None:
+        """The evidence, for a question that names something to find (not a bare "why?"); its
+        nearness by meaning only where asked (the embedding of each line costs)."""
+        if not question.focus or question.kind == "move" or not found.passages:
+            return None
+        return weigh(question, found.passages, self.companies, self._meaning if by_meaning else None, around)
 
     def _move(self, question: Question) -> Move | None:
         sessions = ((t, self.prices.book.last_session(t)) for t in question.tickers)
@@ -234,16 +319,17 @@ def _help(text: str, question: Question) -> Answer:
     )
 
 
+def _building(text: str, question: Question) -> Answer:
+    """Before the first index is published: "ask again in a minute", not "not covered"."""
+    language = question.language
+    notice = render("index_building", language)
+    return Answer(text, notice, (), render("disclaimer", language), language, False, False, mode="building")
+
+
 def _counted(answer: Answer, started: float) -> Answer:
-    outcome = (
-        "help"
-        if answer.mode == "help"
-        else "advice"
-        if answer.advice_request
-        else "answered"
-        if answer.grounded
-        else "not_covered"
-    )
+    outcome = "advice" if answer.advice_request else "answered" if answer.grounded else "not_covered"
+    if answer.mode in ("building", "help"):
+        outcome = answer.mode
     metrics.record_answer(answer.mode, outcome, time.monotonic() - started, answer.dropped_sentences)
     return answer
 

@@ -27,6 +27,15 @@ WINDOW = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
+class Asker:
+    """Whose follow-up context: a user in a chat, in a forum topic (0 outside topics)."""
+
+    chat_id: int
+    thread_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
 class Votes:
     up: int
     down: int
@@ -129,12 +138,13 @@ class ChatLog:
             session.commit()
         return given
 
-    def remember(self, chat_id: int, thread_id: int, tickers: tuple[str, ...], topic: str, language: str) -> None:
-        """What this chat (or forum topic) just asked about."""
+    def remember(self, where: Asker, tickers: tuple[str, ...], topic: str, language: str) -> None:
+        """What this user just asked about in this chat (or forum topic)."""
         values = {"tickers": ",".join(tickers), "topic": topic, "language": language, "updated_at": now()}
+        keys = {"chat_id": where.chat_id, "thread_id": where.thread_id, "user_id": where.user_id}
         with self._catalog.session() as session:
-            # One statement, so that two answers in the same chat at once cannot both insert.
-            session.execute(self._upsert(Conversation, {"chat_id": chat_id, "thread_id": thread_id}, values))
+            # One statement, so that two answers for the same user at once cannot both insert.
+            session.execute(self._upsert(Conversation, keys, values))
             session.commit()
 
     def _upsert(self, table: type[SQLModel], keys: dict[str, Any], values: dict[str, Any]) -> Any:
@@ -142,8 +152,8 @@ class ChatLog:
         statement = insert(table).values(**keys, **values)
         return statement.on_conflict_do_update(index_elements=list(keys), set_=values)
 
-    def recall(self, chat_id: int, thread_id: int, within: timedelta) -> Conversation | None:
-        """What this chat last asked about, if it was within `within`."""
+    def recall(self, where: Asker, within: timedelta) -> Conversation | None:
+        """What this user last asked about in this chat (or topic), if it was within `within`."""
         with self._catalog.session() as session:
-            found = session.get(Conversation, (chat_id, thread_id))
+            found = session.get(Conversation, (where.chat_id, where.thread_id, where.user_id))
         return found if found is not None and now() - found.updated_at <= within else None

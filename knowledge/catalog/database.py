@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, and_, delete, event, or_, text
 from sqlmodel import Session, col, create_engine, func, select
 
 from knowledge.catalog.migrator import upgrade
-from knowledge.catalog.tables import DocumentRow, IndexRun, QuestionRow, Source, now
+from knowledge.catalog.tables import DocumentRow, IndexRun, PageTable, QuestionRow, Source, now
 
 
 class Catalog:
@@ -33,8 +33,12 @@ class Catalog:
     def source_for(
         self, kind: str, location: str, tickers: str = "", params: dict[str, object] | None = None
     ) -> Source:
-        """The source with this kind and location, created if new."""
+        """The source with this kind and location, created if new (once, however many processes
+        add it at the same moment: on PostgreSQL they take turns by a lock on the pair)."""
         with self.session() as session:
+            if self.shared:
+                key = f"source:{kind}:{location}"
+                session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
             found = session.exec(select(Source).where(Source.kind == kind, Source.location == location)).first()
             if found is None:
                 found = Source(kind=kind, location=location, tickers=tickers, params=json.dumps(params or {}))
@@ -64,6 +68,7 @@ class Catalog:
         with self.session() as session:
             rows = list(session.exec(select(DocumentRow).where(DocumentRow.source_id == source_id)))
             for row in rows:
+                _delete_page_tables(session, row.id)
                 session.delete(row)
             source = session.get(Source, source_id)
             if source is not None:
@@ -107,10 +112,38 @@ class Catalog:
 
     def remove_document(self, document_id: str) -> None:
         with self.session() as session:
+            _delete_page_tables(session, document_id)
             row = session.get(DocumentRow, document_id)
             if row is not None:
                 session.delete(row)
-                session.commit()
+            session.commit()
+
+    def save_page_tables(self, document_id: str, pages: list[PageTable]) -> None:
+        """Replace a document's page tables with these (an updated document may have lost pages)."""
+        with self.session() as session:
+            _delete_page_tables(session, document_id)
+            session.add_all(pages)
+            session.commit()
+
+    def page_tables(
+        self, document_ids: set[str], pages: set[tuple[str, int]], sections: bool = True
+    ) -> list[PageTable]:
+        """The page tables of these (document, page) pairs and, with `sections`, every statement
+        page of these documents (a ratio may need the balance sheet beside the income statement)."""
+        wanted = [
+            and_(
+                col(PageTable.document_id) == document,
+                col(PageTable.page).in_(sorted({p for d, p in pages if d == document})),
+            )
+            for document in sorted({d for d, _ in pages})
+        ]
+        if sections and document_ids:
+            wanted.append(and_(col(PageTable.document_id).in_(sorted(document_ids)), col(PageTable.section) != ""))
+        if not wanted:
+            return []
+        with self.session() as session:
+            query = select(PageTable).where(or_(*wanted))
+            return list(session.exec(query.order_by(col(PageTable.document_id), col(PageTable.page))))
 
     def document_count(self) -> int:
         with self.session() as session:
@@ -134,6 +167,10 @@ class Catalog:
     def questions(self, limit: int = 100) -> list[QuestionRow]:
         with self.session() as session:
             return list(session.exec(select(QuestionRow).order_by(col(QuestionRow.id).desc()).limit(limit)))
+
+
+def _delete_page_tables(session: Session, document_id: str) -> None:
+    session.execute(delete(PageTable).where(col(PageTable.document_id) == document_id))
 
 
 @event.listens_for(Session, "before_flush")

@@ -156,10 +156,12 @@ class PriceBar(SQLModel, table=True):
 
 
 class Conversation(SQLModel, table=True):
-    """What a chat (or forum topic) last asked about, so a short follow-up can inherit it."""
+    """What a user last asked about in a chat (or forum topic), so their short follow-up can inherit
+    it; per user, so that in a group one member's follow-up never leans on another's question."""
 
     chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
     thread_id: int = Field(default=0, sa_column=Column(BigInteger, primary_key=True))
+    user_id: int = Field(default=0, sa_column=Column(BigInteger, primary_key=True))
     tickers: str = ""
     topic: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     language: str = "en"
@@ -193,3 +195,97 @@ class EmbeddingCacheRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class PageTable(SQLModel, table=True):
+    """The tables read from one page of a document, and a vector per row label (the same order).
+
+    Written when the document is indexed (knowledge/index/tabulator.py) and removed with it, so
+    that a question compares its line items with row labels without embedding any label again.
+    """
+
+    __tablename__ = "page_table"
+
+    document_id: str = Field(primary_key=True)
+    page: int = Field(primary_key=True)
+    section: str = ""  # the financial statement on the page ("income", "balance_sheet", …) or ""
+    tables: str = Field(sa_column=Column(Text, nullable=False))  # JSON: [Table.as_json(), …]
+    vectors: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # float32, rows × dimensions
+
+
+class PushChat(SQLModel, table=True):
+    """A chat (private, group or channel) that gets alerts or digests, and how it wants them."""
+
+    __tablename__ = "push_chat"
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    kind: str = "private"  # private, group, supergroup or channel
+    title: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    language: str = "en"
+    timezone: str = "UTC"
+    alerts: bool = True
+    quiet_from: str = ""  # "22:00" in the chat's time zone; "" for no quiet hours
+    quiet_until: str = ""
+    digest_at: str = ""  # "08:00" in the chat's time zone; "" when the chat takes no digest
+    digest_set_at: datetime | None = None  # a digest is due from this moment on, never for earlier days
+    paused_at: datetime | None = None  # Telegram refused (403: blocked, removed): nothing is sent until resumed
+    paused_reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=now)
+
+
+class WatchRow(SQLModel, table=True):
+    """One company on a chat's watchlist."""
+
+    __tablename__ = "watch"
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    ticker: str = Field(primary_key=True)
+    added_at: datetime = Field(default_factory=now)
+
+
+class AlertRow(SQLModel, table=True):
+    """What one trigger (a new document, an unusual session) says, once for every chat it goes to."""
+
+    __tablename__ = "alert"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(Text, nullable=False, unique=True))  # "document:ID", "move:BABA:2025-12-18"
+    kind: str  # document or move
+    ticker: str = Field(index=True)
+    title: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # the guarded answer, as JSON
+    chart: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    created_at: datetime = Field(default_factory=now)
+
+
+class OutboxRow(SQLModel, table=True):
+    """One message owed to one chat. The unique key makes every trigger and digest go out once."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    kind: str  # alert, digest or more (the overflow of the hourly limit)
+    alert_id: int | None = Field(default=None, foreign_key="alert.id", index=True)
+    payload: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # a message of its own
+    # pending -> sending -> sent; or folded (into a "more" message), dropped (alerts off), failed,
+    # uncertain (a sender stopped mid-request: never sent again, so never twice)
+    status: str = Field(default="pending", index=True)
+    due_at: datetime = Field(default_factory=now, index=True)
+    attempts: int = 0
+    created_at: datetime = Field(default_factory=now)
+    sent_at: datetime | None = Field(default=None, index=True)
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class PushState(SQLModel, table=True):
+    """Named marks the push keeps: how far triggers have looked, and who drains the outbox (a lease)."""
+
+    __tablename__ = "push_state"
+
+    name: str = Field(primary_key=True)
+    value: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    holder: str = ""
+    until: datetime | None = None

@@ -9,6 +9,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from knowledge.index.cleaner import clean
 from knowledge.index.statements import section_of
 from knowledge.records import Chunk, Document
+from knowledge.text.policy import Policy
 
 # A page longer than this (a huge text file is one "page") is cleaned and split a block at a
 # time, at paragraph breaks, so memory stays bounded however large the document.
@@ -18,7 +19,8 @@ BLOCK_CHARS = 200_000
 class Chunker:
     """Cleans each page and splits it on paragraph, line and sentence boundaries."""
 
-    def __init__(self, size: int = 900, overlap: int = 120) -> None:
+    def __init__(self, size: int = 900, overlap: int = 120, policy: Policy | None = None) -> None:
+        self._policy = policy or Policy()
         self._splitter = RecursiveCharacterTextSplitter(
             chunk_size=size,
             chunk_overlap=overlap,
@@ -33,7 +35,7 @@ class Chunker:
         for page in document.pages:
             section = ""
             for number, block in enumerate(_blocks(page.text)):
-                text = clean(block)
+                text = clean(block, self._policy)
                 if number == 0:
                     section = section_of(text)
                 for piece in self._splitter.split_text(text):

@@ -1,60 +1,51 @@
-"""Clean extracted text: PDF noise, boilerplate, clickbait calls to action, planted instructions."""
+"""Clean extracted text: PDF noise, boilerplate, clickbait calls to action, and every sentence the
+sentence policy forbids (planted instructions, buy/sell exhortations, urgency pitches, promised
+prices; see knowledge/text/policy.py). The wording of each language is in knowledge/text/language/."""
 
 from __future__ import annotations
 
 import re
 
-# Calls to action and clickbait that news portals append ("Buy or sell?! Read our free analysis").
-_CALL_TO_ACTION = re.compile(
-    r"kaufen\s+oder\s+verkaufen|buy\s+or\s+sell|sell\s+or\s+buy|gratis[- ]analyse|kostenlose[n]?\s+analyse"
-    r"|free\s+(?:analysis|report|stock\s+report)|hier\s+weiterlesen|jetzt\s+weiterlesen|read\s+more\s+here"
-    r"|click\s+here|klicken\s+sie\s+hier|sign\s+up\s+(?:now|today|for\s+free)|subscribe\s+(?:now|today)"
-    r"|jetzt\s+(?:abonnieren|anmelden)|sollten\s+anleger\s+(?:sofort|jetzt)\s+(?:verkaufen|kaufen)"
-    r"|lohnt\s+sich\s+(?:doch\s+)?(?:der|ein)\s+einstieg|dringende[rn]?\s+handlungsbedarf"
-    r"|should\s+investors\s+(?:sell|buy)\s+(?:now|immediately)|was\s+jetzt\s+zu\s+tun\s+ist"
-    r"|what\s+to\s+do\s+now",
-    re.IGNORECASE,
-)
-# Text that tries to instruct a model that reads it (prompt injection planted in a source).
-_PLANTED_INSTRUCTION = re.compile(
-    r"ignor(?:e|iere)\s+(?:all\s+|alle\s+)?(?:the\s+|die\s+)?(?:previous|prior|above|earlier|vorherigen|bisherigen)"
-    r"|disregard\s+(?:all\s+|the\s+)?(?:previous|prior|above|earlier)|(?:new|neue)\s+(?:instructions|anweisungen)\s*:"
-    r"|you\s+are\s+now\s+(?:a|an|in)\b|system\s+prompt|tell\s+the\s+(?:reader|user)s?\s+to\s+(?:buy|sell)"
-    r"|sage?\s+(?:dem\s+)?(?:leser|nutzer)\w*,?\s+(?:er|sie)\s+soll\w*\s+(?:kaufen|verkaufen)",
-    re.IGNORECASE,
-)
-_BOILERPLATE_LINE = re.compile(
-    r"^\s*(?:table\s+of\s+contents|inhaltsverzeichnis|page\s+\d+(?:\s+of\s+\d+)?|seite\s+\d+|\d{1,4}"
-    r"|advertisement|anzeige|share\s+this\s+article|cookie\s+settings|all\s+rights\s+reserved\.?)\s*$",
-    re.IGNORECASE,
-)
+from knowledge.text.policy import Policy
+from knowledge.text.wording import pattern
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ\"„(0-9])")
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# A line of its own that is page furniture: a page number, "Table of contents", "Anzeige".
+_FURNITURE = r"^\s*(?:\d{1,4}|{})\s*$"
 
 
-def clean(text: str) -> str:
-    """Return the text without noise, calls to action or planted instructions."""
+def clean(text: str, policy: Policy | None = None) -> str:
+    """Return the text without noise, calls to action or sentences the policy forbids.
+
+    Without a policy object the policy's patterns still apply; with one (and its embedder) the
+    meaning of the doubtful sentences is judged too.
+    """
     paragraphs = _drop_tail(_normalise_whitespace(text).split("\n\n"))
-    cleaned = (_clean_paragraph(paragraph) for paragraph in paragraphs)
+    split = [_SENTENCE_END.split(paragraph) for paragraph in paragraphs]
+    verdicts = iter((policy or Policy()).breaches([sentence for pieces in split for sentence in pieces]))
+    cleaned = []
+    for paragraph, pieces in zip(paragraphs, split, strict=True):
+        kept = [piece for piece in pieces if not next(verdicts) and not is_call_to_action(piece)]
+        # Only the offending sentences go; an untouched paragraph keeps its line breaks (PDF tables).
+        cleaned.append(" ".join(kept).strip() if len(kept) != len(pieces) else paragraph.strip())
     return "\n\n".join(paragraph for paragraph in cleaned if paragraph)
 
 
 def is_call_to_action(text: str) -> bool:
-    return bool(_CALL_TO_ACTION.search(text))
-
-
-def is_planted_instruction(text: str) -> bool:
-    return bool(_PLANTED_INSTRUCTION.search(text))
+    """Clickbait a portal appends ("Buy or sell?! Read our free analysis")."""
+    return bool(pattern("cleaner", "calls_to_action").search(text))
 
 
 def _normalise_whitespace(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     text = _HYPHEN_BREAK.sub(r"\1\2", text)
     text = _SPACES.sub(" ", text)
+    furniture = pattern("cleaner", "boilerplate_lines", _FURNITURE)
     lines = [line.strip() for line in text.split("\n")]
-    lines = [line for line in lines if not _BOILERPLATE_LINE.match(line)]
+    lines = [line for line in lines if not furniture.match(line)]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
@@ -67,10 +58,3 @@ def _drop_tail(paragraphs: list[str]) -> list[str]:
         if is_call_to_action(paragraphs[index]):
             return paragraphs[:index]
     return paragraphs
-
-
-def _clean_paragraph(paragraph: str) -> str:
-    # Only the offending sentences go; an untouched paragraph keeps its line breaks (PDF tables).
-    sentences = _SENTENCE_END.split(paragraph)
-    kept = [s for s in sentences if not is_call_to_action(s) and not is_planted_instruction(s)]
-    return " ".join(kept).strip() if len(kept) != len(sentences) else paragraph.strip()

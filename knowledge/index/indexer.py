@@ -20,8 +20,10 @@ from knowledge.index.chunker import Chunker
 from knowledge.index.embedcache import EmbeddingCache
 from knowledge.index.embedder import Embedder
 from knowledge.index.store import StoreError, VectorStore
+from knowledge.index.tabulator import Tabulator
 from knowledge.index.writer import Writing, version_of
 from knowledge.records import Chunk, Document
+from knowledge.sources.address import scrub, shown
 from knowledge.sources.fetcher import FetchError
 from knowledge.sources.limits import RunDeadline
 from knowledge.sources.loader import MAX_TEXT_CHARS, LoadError, content_hash, document_id, load
@@ -55,7 +57,8 @@ class IndexReport:
         return bool(self.documents_added or self.documents_updated or self.documents_removed)
 
     def fail(self, source: str, error: str) -> None:
-        self.errors.append({"source": source, "error": error})
+        """One error entry; URLs in it keep their scheme, host and path only (no keys, no queries)."""
+        self.errors.append({"source": scrub(source), "error": scrub(error)})
 
 
 class Indexer:
@@ -71,6 +74,7 @@ class Indexer:
     ) -> None:
         self._catalog, self._embedder, self._chunker = catalog, embedder, chunker
         self.cache = EmbeddingCache(catalog, embedder)
+        self._tabulator = Tabulator(catalog, self.cache.embed)
         self._max_bytes = int(max_document_mb * 1024 * 1024)
         self._max_chars = max_text_chars
         self._force = False  # a rebuild: every document embedded again, changed or not
@@ -151,7 +155,7 @@ class Indexer:
         source.params = json.dumps(params)
         source.last_fetched_at = now()
         if not unchanged:
-            source.last_error = f"{len(failures)} item(s) failed, first: {failures[0]}" if failures else None
+            source.last_error = scrub(f"{len(failures)} item(s) failed, first: {failures[0]}") if failures else None
         self._catalog.save_source(source)
 
     def _store_item(self, item: Item, source: Source, writing: Writing, report: IndexReport) -> None:
@@ -170,9 +174,9 @@ class Indexer:
         return row.fingerprint if row is not None else None
 
     def _fail(self, source: Source, error: str, report: IndexReport) -> None:
-        log.warning("source %s failed: %s", source.location, error)
+        log.info("source %s failed: %s", shown(source.location), scrub(error))  # the report carries it
         report.fail(source.location, error)
-        self._catalog.mark_source(source.id or 0, error)
+        self._catalog.mark_source(source.id or 0, scrub(error))
 
     def index_file(self, path: Path, source: Source, writing: Writing, report: IndexReport) -> None:
         """Index one file unless its content is already indexed; a failure is one error entry."""
@@ -188,7 +192,8 @@ class Indexer:
                 return
             self.index_document(load(path, data, max_chars=self._max_chars), source.id, writing, report, known is None)
         except (LoadError, OSError) as error:
-            log.warning("could not index %s: %s", path, error)
+            # Reported once, by whoever shows the report (the CLI's summary, the admin's message).
+            log.info("could not index %s: %s", path, error)
             report.fail(str(path), _reason(error))
 
     def index_document(
@@ -213,6 +218,7 @@ class Indexer:
             if not stored:
                 raise LoadError("no text left after cleaning")
             self._catalog.save_document(_row(document, source_id, len(stored), fingerprint))
+            self._tabulate(document)
         except (StoreError, SQLAlchemyError, OSError) as error:
             self._undo(stored, writing)
             report.fail(document.uri, f"could not be stored: {_short(error)}")
@@ -224,6 +230,13 @@ class Indexer:
             report.documents_added += 1
         else:
             report.documents_updated += 1
+
+    def _tabulate(self, document: Document) -> None:
+        """The document's page tables; a page the table reader trips on costs its tables, not the document."""
+        try:
+            self._tabulator.tabulate(document)
+        except Exception:  # the document stays indexed; its figures are then not computed
+            log.exception("could not store the tables of %s", document.uri)
 
     def _store(self, batch: Iterable[Chunk], writing: Writing) -> None:
         chunks = list(batch)
@@ -285,6 +298,7 @@ class _Files:
             catalog.mark_source(self._source.id or 0, reason)
             return
         walk = discover(root)
+        before = len(self._report.errors)
         for place, problem in walk.problems:
             self._report.fail(place, problem)
         present = set()
@@ -300,7 +314,10 @@ class _Files:
             if row.id not in present and presence(Path(row.uri))[0] is Presence.MISSING:
                 self._indexer.remove(row.id, self._writing)
                 self._report.documents_removed += 1
-        catalog.mark_source(self._source.id or 0, walk.problems[0][1] if walk.problems else None)
+        # The folder's status says whether anything in it failed, not only whether it could be walked.
+        failed = self._report.errors[before:]
+        first = f"{failed[0]['source']}: {failed[0]['error']}" if failed else ""
+        catalog.mark_source(self._source.id or 0, f"{len(failed)} file(s) failed, first: {first}" if failed else None)
 
 
 def _batched(chunks: Iterator[Chunk], size: int) -> Iterator[list[Chunk]]:

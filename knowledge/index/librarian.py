@@ -18,6 +18,7 @@ from knowledge.index.writer import IndexWriter
 from knowledge.settings import Settings
 from knowledge.sources import registry
 from knowledge.sources.limits import RunDeadline
+from knowledge.text.policy import Policy
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,9 @@ class Librarian:
         self, settings: Settings, catalog: Catalog, writer: IndexWriter, embedder: Callable[[], Embedder]
     ) -> None:
         self._settings, self._catalog, self._writer = settings, catalog, writer
-        chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
+        # The sentence policy's patterns at ingestion (every sentence of every page); its judgement by
+        # meaning, a model run per doubtful sentence, is made where sentences are shown (composer, guard).
+        chunker = Chunker(settings.chunk_size, settings.chunk_overlap, Policy())
         self.indexer = Indexer(catalog, embedder, chunker, settings.max_document_mb, settings.max_text_chars)
 
     def ingest(
@@ -99,8 +102,16 @@ class Librarian:
         return len(removed)
 
     def ensure_seeded(self, progress: Progress | None = None) -> IndexReport | None:
-        """Index SEEDS_DIR when nothing is indexed yet; None when there was nothing to do."""
+        """Index SEEDS_DIR when nothing is indexed yet; None when there was nothing to do.
+
+        Once in the whole deployment: processes starting together queue for the writer lock, and
+        each looks again once it holds it, so only the first one builds the first index."""
         if self._catalog.document_count():
             return None
-        log.info("the index is empty: indexing %s first", self._settings.seeds_dir)
-        return self.ingest([self._settings.seeds_dir], progress, wait=self._settings.index_lock_wait_seconds)
+        seeds = self._catalog.source_for("path", str(self._settings.seeds_dir.resolve()))
+        with self._writer.session("seeding", self._settings.index_lock_wait_seconds) as writing:
+            if self._catalog.document_count():
+                log.info("another process indexed the seeds while this one waited")
+                return None
+            log.info("the index is empty: indexing %s first", self._settings.seeds_dir)
+            return self.indexer.run([seeds], writing, progress)

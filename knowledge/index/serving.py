@@ -36,6 +36,12 @@ class IndexView:
     def count(self) -> int:
         return len(self.keyword)
 
+    @property
+    def building(self) -> bool:
+        """No generation has been published yet and nothing is indexed: the first index is being
+        built (an index from before generations has chunks under generation 0, and serves)."""
+        return self.generation == 0 and not len(self.keyword)
+
 
 class ServingIndex:
     """Keeps the newest published view; checks the catalog at most every `poll_seconds`."""

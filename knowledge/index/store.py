@@ -18,6 +18,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from knowledge.index.embedder import Vectors
 from knowledge.records import Chunk
+from knowledge.sources.address import shown
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +147,12 @@ class StoreOpener:
         The embedded client keeps the vector index of the moment it was opened and does not see
         another process's later writes: each open makes a new client.
         """
-        return VectorStore(self._client(), collection)
+        try:
+            return VectorStore(self._client(), collection)
+        except Exception as error:  # chromadb raises ValueError, ConnectError, …: one sentence naming the setting
+            where = f"the Chroma server at CHROMA_URL={shown(self._url)}" if self._url else f"the folder {self._path}"
+            reason = str(error) if isinstance(error, StoreError) else _short(error)
+            raise StoreError(f"{where} cannot be opened: {reason}") from error
 
     def _client(self) -> ClientAPI:
         settings = ChromaSettings(anonymized_telemetry=False)

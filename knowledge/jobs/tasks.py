@@ -27,6 +27,7 @@ REFRESH_ALL = "refresh-all"  # at most one admin's full refresh waiting in the q
 SCHEDULED = "scheduled-refresh"  # at most one scheduled refresh waiting
 RUNNER = "runner"  # the key of the worker's Runner in the job context
 STALLED_SECONDS = "stalled_seconds"  # the key of the worker's stalled-job timeout in the job context
+PUSHER = "pusher"  # the key of the worker's push round (triggers, digests, the outbox) in the job context
 
 
 def register(app: procrastinate.App) -> None:
@@ -36,6 +37,7 @@ def register(app: procrastinate.App) -> None:
     app.task(name="refresh_prices", retry=2, pass_context=True)(refresh_prices)
     app.task(name="rebuild", lock=INDEX_LOCK, queueing_lock="rebuild", retry=1, pass_context=True)(rebuild)
     app.task(name="scheduled_refresh", lock=INDEX_LOCK, queueing_lock=SCHEDULED, pass_context=True)(scheduled_refresh)
+    app.task(name="push", queueing_lock="push", pass_context=True)(push)
     stalled = app.task(name="recover_stalled", pass_context=True, queueing_lock="recover")(recover_stalled)
     app.periodic(cron="* * * * * */10", periodic_id="recover")(stalled)  # sixth field: seconds
 
@@ -64,6 +66,16 @@ async def scheduled_refresh(context: JobContext, timestamp: int) -> None:
     """Deferred once per tick of the schedule, however many workers run (procrastinate records each
     periodic defer under a unique key); see `apps.scheduler`."""
     await _runner(context).scheduled_refresh(timestamp)
+
+
+async def push(context: JobContext, timestamp: int) -> None:
+    """Evaluate the alert triggers, queue the digests due and drain the outbox (one tick of the push
+    schedule, run once cluster-wide; the outbox's lease keeps a second drain from overlapping)."""
+    pusher = context.additional_context.get(PUSHER)
+    if pusher is None:  # a worker without TELEGRAM_BOT_TOKEN sends nothing
+        log.debug("push tick %d skipped: this worker has no Bot API client", timestamp)
+        return
+    await pusher()
 
 
 async def recover_stalled(context: JobContext, timestamp: int) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, func, select
 
 from knowledge.catalog import Catalog
@@ -30,6 +31,9 @@ class Bar:
 EARLIEST = date(1970, 1, 1)
 MAX_PRICE = 1e9  # no share trades near a billion in any currency; a larger figure is an error
 MAX_VOLUME = 10**15  # shares in one session: far above any market's day, far below a 64-bit column
+
+
+_BATCH = 500  # bars per statement: ten values each, well under SQLite's limit on bound variables
 
 
 class BarError(ValueError):
@@ -87,25 +91,19 @@ class PriceBook:
         """Insert or update bars (a session already stored is overwritten); returns how many."""
         if not bars:
             return 0
+        insert = postgresql.insert if self._catalog.engine.dialect.name == "postgresql" else sqlite.insert
+        fetched = now()
         with self._catalog.session() as session:
             if replace_all:  # a fresh adjusted history: older adjusted closes are no longer right
                 for ticker in {bar.ticker for bar in bars}:
                     session.exec(delete(PriceBar).where(col(PriceBar.ticker) == ticker))
-            for bar in bars:
-                session.merge(
-                    PriceBar(
-                        ticker=bar.ticker,
-                        session=bar.session,
-                        open=bar.open,
-                        high=bar.high,
-                        low=bar.low,
-                        close=bar.close,
-                        adj_close=bar.adj_close,
-                        volume=bar.volume,
-                        source=bar.source,
-                        fetched_at=now(),
-                    )
-                )
+            for start in range(0, len(bars), _BATCH):
+                rows = [{**asdict(bar), "fetched_at": fetched} for bar in bars[start : start + _BATCH]]
+                statement = insert(PriceBar).values(rows)
+                # An upsert, not a read then a write: two processes importing the same bars at once
+                # (replicas starting together) both succeed instead of one hitting the primary key.
+                updated = {name: statement.excluded[name] for name in rows[0] if name not in ("ticker", "session")}
+                session.execute(statement.on_conflict_do_update(index_elements=["ticker", "session"], set_=updated))
             session.commit()
         return len(bars)
 

@@ -14,6 +14,7 @@ from typing import Protocol
 from knowledge.catalog import Catalog
 from knowledge.market.bars import PriceBook
 from knowledge.market.csvfile import CsvFormatError, read_csv
+from knowledge.market.currency import currency
 from knowledge.market.move import Move, measure
 from knowledge.market.plotconfig import ensure_config_dir
 from knowledge.market.tiingo import Delivery, PriceError, TiingoProvider
@@ -22,7 +23,6 @@ from knowledge.prompts import render
 from knowledge.records import Answer
 from knowledge.settings import Settings
 from knowledge.sources.limits import Limits
-from knowledge.text.formats import day as format_day
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class Prices:
             return None
         ensure_config_dir(self._settings.data_dir / "matplotlib")
         try:
-            from knowledge.market.chart import Marker, draw  # matplotlib: loaded only when a chart is drawn
+            from knowledge.market.chart import Chart, Marker, draw  # matplotlib: loaded only when a chart is drawn
         except (OSError, ImportError) as error:
             log.warning("no chart for %s: matplotlib cannot start (%s)", move.ticker, _first_line(error))
             return None
@@ -163,15 +163,22 @@ class Prices:
             if document in numbers
         )
         language = answer.language
-        title = render(
-            "chart_title", language, company=company, ticker=move.ticker, day=format_day(move.session, language)
-        )
         if sample(move.source):
             note = render("chart_note_sample", language)
         else:
             note = render("chart_note", language, source=move.source)
+        chart = Chart(
+            self.book.bars(move.ticker),
+            move.session,
+            markers,
+            self.book.bars(move.benchmark) if move.benchmark else (),
+            company,
+            currency(move.ticker),
+            note,
+            language,
+        )
         try:
-            return draw(self.book.bars(move.ticker), move.session, markers, title, note)
+            return draw(chart)
         except OSError as error:
             log.warning("no chart for %s: %s", move.ticker, _first_line(error))
             return None

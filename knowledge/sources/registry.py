@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from knowledge.catalog import Catalog, Source
 from knowledge.settings import Settings
+from knowledge.sources.address import scrub, shown
 from knowledge.sources.articles import ArticleReader
 from knowledge.sources.edgar import DEFAULT_FORMS, EdgarReader
 from knowledge.sources.feeds import FeedReader
@@ -148,10 +149,11 @@ def fetchers(settings: Settings, run: RunDeadline | None = None) -> tuple[Fetche
 
 def describe(source: Source) -> str:
     """One line for listings: id, kind, location, tickers, last fetch, last error."""
-    fetched = source.last_fetched_at.strftime("%Y-%m-%d %H:%M") if source.last_fetched_at else "never"
+    fetched = source.last_fetched_at.strftime("%Y-%m-%d %H:%M") if source.last_fetched_at else ""
     params = json.loads(source.params or "{}")
     extra = f" forms={','.join(params['forms'])}" if params.get("forms") else ""
     extra += f" since={params['since']}" if params.get("since") else ""
-    status = f"error: {source.last_error}" if source.last_error else "ok"
+    status = f"error: {scrub(source.last_error)}" if source.last_error else "ok"
     tickers = f" [{source.tickers}]" if source.tickers else ""
-    return f"#{source.id} {source.kind} {source.location}{tickers}{extra} — fetched {fetched}, {status}"
+    state = f"fetched {fetched}, {status}" if fetched else "not fetched yet"
+    return f"#{source.id} {source.kind} {shown(source.location)}{tickers}{extra} — {state}"

@@ -23,8 +23,13 @@ def percent(value: float, language: str, decimals: int = 1) -> str:
     return f"{shown} %" if shown.startswith(MINUS) else f"+{shown} %"
 
 
+def month(value: date, language: str) -> str:
+    """The month's short name: "Dec", "Dez."."""
+    return (words("formats", "months_short", language) or words("formats", "months_short", "en"))[value.month - 1]
+
+
 def day(value: date, language: str, year: bool = True) -> str:
-    month = (words("formats", "months_short", language) or words("formats", "months_short", "en"))[value.month - 1]
+    name = month(value, language)
     if language == "de":
-        return f"{value.day}. {month} {value.year}" if year else f"{value.day}. {month}"
-    return f"{value.day} {month} {value.year}" if year else f"{value.day} {month}"
+        return f"{value.day}. {name} {value.year}" if year else f"{value.day}. {name}"
+    return f"{value.day} {name} {value.year}" if year else f"{value.day} {name}"

@@ -3,11 +3,14 @@ language (`knowledge/text/language/<code>.toml`, one top-level table per module 
 each file read once.
 
 A language is supported by adding its file; modules ask for their table in one language, or for
-one list from every language (a question may be asked in any of them).
+one list from every language (a question may be asked in any of them, and a German sentence can
+sit in an English page). The checks that read text (policy, advice, cleaner) keep regular-expression
+fragments, joined across languages by `pattern`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 import unicodedata
@@ -72,3 +75,36 @@ def cues(phrases: tuple[str, ...]) -> re.Pattern[str]:
         spaced = not any(unicodedata.name(char, "").startswith(_UNSPACED) for char in phrase)
         parts.append(rf"(?<!\w){body}(?!\w)" if spaced else body)
     return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+
+
+def entries(section: str, key: str, language: str) -> list[str]:
+    """One language's entries under `[section] key` (a dotted section for a sub-table); missing is an error."""
+    found: Any = _file(language)
+    for part in section.split("."):
+        found = found.get(part, {}) if isinstance(found, dict) else {}
+    if key not in found:
+        raise WordingError(f"{language}.toml has no entry {key!r} under [{section}]")
+    return list(found[key])
+
+
+def every(section: str, key: str) -> list[str]:
+    """The entries of `[section] key` in every language that has them, in order (a language may
+    hold only the question reader's words); none anywhere is an error."""
+    found: list[str] = []
+    for language in languages():
+        with contextlib.suppress(WordingError):
+            found.extend(entries(section, key, language))
+    if not found:
+        raise WordingError(f"no language file has an entry {key!r} under [{section}]")
+    return found
+
+
+def alternation(section: str, key: str) -> str:
+    """The entries of every language as one regular-expression group."""
+    return "(?:" + "|".join(every(section, key)) + ")"
+
+
+@cache
+def pattern(section: str, key: str, template: str = "{}") -> re.Pattern[str]:
+    """Every language's entries joined, put into `template` and compiled, case-insensitive."""
+    return re.compile(template.replace("{}", alternation(section, key)), re.IGNORECASE)

@@ -57,6 +57,10 @@ class Answering:
     def ask(self, question: str, context: Context | None = None) -> Answer:
         return self.answers.ask(question, context)
 
+    def brief(self, question: str, *, move: bool = False, language: str | None = None) -> Answer:
+        """The offline answer alone, never the model's (bounded work: inline queries)."""
+        return self.answers.brief(question, move=move, language=language)
+
     async def answer(
         self, question: str, on_text: Callable[[str], None] | None = None, context: Context | None = None
     ) -> Answer:

@@ -33,11 +33,12 @@ class BotRole:
 
     async def start(self) -> None:
         """Open the jobs, seed an empty index (a replica leaves that to the workers), and load the
-        keyword index before the first question."""
+        keyword index, the embedding model and the advice examples before the first question."""
         await self.jobs.open()
         if self.indexing is not None:
             await asyncio.to_thread(self.indexing.prepare)
         await asyncio.to_thread(lambda: self.answering.keyword)
+        await asyncio.to_thread(self.answering.answers.warm)
 
     async def stop(self) -> None:
         """Let a job running here finish (its report is still due), and leave the queue."""

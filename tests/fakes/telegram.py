@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.app import BotApplication, build_application
-from bot.telegram_api import ALLOWED_UPDATES
+from bot.telegram_api import allowed_updates
 from knowledge.index.embedder import Embedder
 from knowledge.settings import Settings
 from knowledge.wiring.answering import Answering
@@ -50,8 +50,13 @@ class FakeBotAPI:
         self._fail: dict[str, int] = {}
         self._fail_status: dict[str, int] = {}
         self._chats: dict[int, dict[str, Any]] = {}
+        self.members: dict[tuple[int, int], str] = {}  # (chat, user) -> status, for getChatMember
+        self.refused: set[int] = set()  # chats that answer 403 (the bot was blocked or removed)
+        self._held: dict[str, asyncio.Event] = {}
+        self._hold_after: dict[str, int] = {}
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.refused_token = ""  # a token this server answers 401 Unauthorized, as Telegram does a wrong one
 
     async def start(self) -> None:
         app = web.Application()
@@ -73,13 +78,37 @@ class FakeBotAPI:
         self._fail[method] = times
         self._fail_status[method] = status
 
-    def chat(self, chat_id: int, kind: str = "private", title: str = "") -> dict[str, Any]:
+    def hold(self, method: str, after: int = 0) -> asyncio.Event:
+        """Keep the calls of `method` after the first `after` waiting until the returned event is set
+        (requests in flight)."""
+        self._held[method] = asyncio.Event()
+        self._hold_after[method] = after
+        return self._held[method]
+
+    def membership(self, chat: dict[str, Any], status: str, user_id: int = 1) -> None:
+        """Play Telegram telling the bot its status in a chat changed (added, removed, blocked)."""
+        bot = {"id": BOT_ID, "is_bot": True, "first_name": "Investor", "username": BOT_USERNAME}
+        self._push(
+            {
+                "my_chat_member": {
+                    "chat": chat,
+                    "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
+                    "date": int(time.time()),
+                    "old_chat_member": _member(bot, "administrator"),
+                    "new_chat_member": _member(bot, status),
+                }
+            }
+        )
+
+    def chat(self, chat_id: int, kind: str = "private", title: str = "", username: str = "") -> dict[str, Any]:
         chat: dict[str, Any] = {"id": chat_id, "type": kind}
         if kind == "private":
             chat["first_name"] = "Ann"
         else:
             chat["title"] = title or "Investors"
-            chat["is_forum"] = True
+            chat["is_forum"] = kind != "channel"
+        if username:
+            chat["username"] = username
         self._chats[chat_id] = chat
         return chat
 
@@ -143,6 +172,13 @@ class FakeBotAPI:
             }
         )
 
+    def inline(self, user_id: int, query: str, language: str = "en") -> str:
+        """Play a user typing `@bot <query>` in some chat; returns the inline query's id."""
+        query_id = str(next(self._ids))
+        sender = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": language}
+        self._push({"inline_query": {"id": query_id, "from": sender, "query": query, "offset": ""}})
+        return query_id
+
     def sent(
         self, method: str = "sendMessage", chat_id: int | None = None, where: Callable[[Call], bool] | None = None
     ) -> list[Call]:
@@ -180,6 +216,8 @@ class FakeBotAPI:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        if self.refused_token and request.match_info["token"] == self.refused_token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         if request.content_type == "application/json":
             params = await request.json()
         else:
@@ -190,6 +228,12 @@ class FakeBotAPI:
             }
         call = Call(method, params)
         self.calls.append(call)
+        if method in self._held and len(self.sent(method)) > self._hold_after[method]:
+            await self._held[method].wait()
+        if method in ("sendMessage", "sendPhoto") and int(params.get("chat_id", 0)) in self.refused:
+            return web.json_response(
+                {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}, status=403
+            )
         if self._fail.get(method):
             self._fail[method] -= 1
             if self._fail_status.get(method, 429) != 429:
@@ -207,6 +251,12 @@ class FakeBotAPI:
                 status=429,
             )
         problem = _html_problem(params) if method in ("sendMessage", "editMessageText") else None
+        if method == "sendPhoto" and params.get("caption"):
+            caption = {"text": params["caption"], "parse_mode": params.get("parse_mode")}
+            too_long = len(_strip_tags(str(params["caption"]))) > 1024
+            problem = "message caption is too long" if too_long else _html_problem(caption)
+        if method == "answerInlineQuery":
+            problem = next(filter(None, (_html_problem(content) for content in inline_contents(params))), None)
         if problem:
             return web.json_response(
                 {"ok": False, "error_code": 400, "description": f"Bad Request: {problem}"}, status=400
@@ -224,7 +274,7 @@ class FakeBotAPI:
             "username": BOT_USERNAME,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,
         }
 
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: N802
@@ -247,6 +297,21 @@ class FakeBotAPI:
             except TimeoutError:
                 return []
         return pending()
+
+    async def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        wanted = str(params.get("chat_id", ""))
+        for chat in self._chats.values():
+            if str(chat["id"]) == wanted or f"@{chat.get('username', '')}" == wanted:
+                return {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": _GIFTS}
+        raise web.HTTPBadRequest(
+            text=json.dumps({"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}),
+            content_type="application/json",
+        )
+
+    async def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        user_id = int(params["user_id"])
+        user = {"id": user_id, "is_bot": user_id == BOT_ID, "first_name": f"User{user_id}"}
+        return _member(user, self.members.get((int(params["chat_id"]), user_id), "member"))
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         return self._message(params)
@@ -272,6 +337,43 @@ class FakeBotAPI:
             markup = params["reply_markup"]
             message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
         return message
+
+
+_GIFTS = dict.fromkeys(
+    "unlimited_gifts limited_gifts unique_gifts premium_subscription gifts_from_channels".split(), False
+)
+
+
+def _member(user: dict[str, Any], status: str) -> dict[str, Any]:
+    """A ChatMember as Telegram sends it, with the fields its status requires."""
+    member: dict[str, Any] = {"status": status, "user": user}
+    if status == "administrator":
+        rights = (
+            "can_be_edited is_anonymous can_manage_chat can_delete_messages can_manage_video_chats "
+            "can_restrict_members can_promote_members can_change_info can_invite_users can_post_messages "
+            "can_post_stories can_edit_stories can_delete_stories"
+        )
+        member |= dict.fromkeys(rights.split(), True)
+    elif status == "creator":
+        member["is_anonymous"] = False
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
+
+
+def inline_results(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The results of an answerInlineQuery call, as sent."""
+    results = params.get("results", [])
+    return list(json.loads(results) if isinstance(results, str) else results)
+
+
+def inline_contents(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """What each result of an answerInlineQuery call would send, as sendMessage params."""
+    contents = []
+    for result in inline_results(params):
+        content = result.get("input_message_content") or {}
+        contents.append({"text": content.get("message_text", ""), "parse_mode": content.get("parse_mode")})
+    return contents
 
 
 _ALLOWED_TAGS = frozenset(
@@ -330,7 +432,7 @@ async def running(application: BotApplication) -> AsyncIterator[BotApplication]:
     await application.post_init(application)
     await application.start()
     assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+    await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=allowed_updates(application))
     try:
         yield application
     finally:

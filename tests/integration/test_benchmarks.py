@@ -99,3 +99,10 @@ def test_seeds_benchmark_prints_ingestion_and_latency() -> None:
     out = _run("benchmarks/seeds.py", "--rounds", "1", cwd=ROOT)
 
     assert re.search(r"ingestion\s+[\d.]+ chunks/s", out) and re.search(r"ask latency p95\s+[\d.]+ ms", out)
+
+
+def test_coverage_benchmark_fits_a_threshold_and_prints_both_error_rates() -> None:
+    out = _run("benchmarks/coverage.py", "--seeds-only", "--limit", "6", cwd=ROOT)
+
+    assert re.search(r"threshold fitted on \d+: [\d.]+", out)
+    assert re.search(r"report half, fitted threshold +answerable refused +[\d.]+ .*unanswerable answered +[\d.]+", out)

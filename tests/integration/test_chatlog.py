@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from knowledge.catalog import Catalog, QuestionRow
-from knowledge.catalog.chatlog import ChatLog
+from knowledge.catalog.chatlog import Asker, ChatLog
 
 SUPERGROUP = -1001234567890
 BIG_USER = 2**31 + 12345
@@ -49,6 +49,20 @@ def test_big_ids_and_nul_bytes_are_stored_and_found_again(replicas: Callable[[],
     assert found is not None and found.id == question_id
     assert found.chat_id == SUPERGROUP and found.user_id == BIG_USER
     assert found.question == "Why is Alibaba down?"
+
+
+def test_follow_up_context_is_kept_per_user_in_a_chat_and_topic(replicas: Callable[[], ChatLog]) -> None:
+    replica_a, replica_b = replicas(), replicas()
+    first, second = Asker(SUPERGROUP, 7, BIG_USER), Asker(SUPERGROUP, 7, BIG_USER + 2**32)
+
+    replica_a.remember(first, ("BABA",), "down", "en")
+    replica_b.remember(second, ("JD",), "margins", "de")
+    replica_a.remember(first, ("BABA", "JD"), "down", "en")  # the same user again: replaced
+
+    mine, theirs = replica_b.recall(first, timedelta(minutes=10)), replica_a.recall(second, timedelta(minutes=10))
+    assert mine is not None and (mine.tickers, mine.user_id) == ("BABA,JD", BIG_USER)
+    assert theirs is not None and (theirs.tickers, theirs.language) == ("JD", "de")
+    assert replica_a.recall(Asker(SUPERGROUP, 0, BIG_USER), timedelta(minutes=10)) is None  # another topic
 
 
 def test_the_question_limit_is_per_user_and_shared_by_every_process(replicas: Callable[[], ChatLog]) -> None:

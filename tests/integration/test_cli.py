@@ -75,3 +75,27 @@ def test_console_script_is_installed() -> None:
 
     assert script.exists(), "pip install -e . creates the investorbot command"
     assert ROOT.joinpath("apps", "__main__.py").exists()
+
+
+def test_ingest_reports_each_error_once_and_source_list_tells_the_truth(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "note.md").write_text("---\ntitle: A note\n---\nKestrel Robotics opened a plant in Ohio.\n")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer garbage\n")
+
+    ingested = _run(tmp_path, "ingest", str(folder))
+    _run(tmp_path, "source", "add", "rss", "https://news.example.com/feed.xml?apikey=k3y")
+    listed = _run(tmp_path, "source", "list")
+
+    errors = [line for line in ingested.stderr.splitlines() if "broken.pdf" in line]
+    assert ingested.returncode == 1 and len(errors) == 1, ingested.stderr
+    assert "pypdf" not in ingested.stderr and "Traceback" not in ingested.stderr
+    folder_line, feed_line = (line for line in listed.stdout.splitlines() if line.startswith("#"))
+    assert "1 file(s) failed, first:" in folder_line and "broken.pdf" in folder_line
+    assert feed_line.endswith("https://news.example.com/feed.xml — not fetched yet") and "k3y" not in listed.stdout
+
+
+def test_a_reader_that_stops_early_gets_no_broken_pipe_message(tmp_path: Path) -> None:
+    piped = run_cli(tmp_path / "data", "source", "list", prefix=["sh", "-c", '"$@" | head -n 0', "sh"])
+
+    assert piped.returncode == 0 and piped.stderr == "", piped.stderr

@@ -21,6 +21,7 @@ from knowledge.index.store import StoreOpener
 from tests.commandline import COMMAND, environment, run_cli
 from tests.conftest import SEEDS, make_settings
 from tests.fakes.openai_server import FakeOpenAI
+from tests.servers import free_port
 
 ROOT_USER = os.geteuid() == 0
 # Root reads everything; without these two capabilities, file permissions apply to it as well.
@@ -208,3 +209,25 @@ async def asyncio_subprocess(command: list[str], env: dict[str, str], cwd: Path)
     )
     out, err = await asyncio.wait_for(process.communicate(), 240)
     return process.returncode or 0, out.decode(), err.decode()
+
+
+def test_a_chroma_server_that_is_not_there_is_one_line_naming_chroma_url(tmp_path: Path) -> None:
+    asked = run_cli(tmp_path / "data", "ask", "Why is Alibaba down?", CHROMA_URL=f"http://127.0.0.1:{free_port()}")
+
+    assert asked.returncode == 1
+    *progress, line = asked.stderr.strip().splitlines()  # ("The index is empty: indexing … first.")
+    assert "CHROMA_URL=http://127.0.0.1:" in line and len(progress) <= 1 and "Traceback" not in asked.stderr
+
+
+@pytest.mark.postgres
+def test_database_urls_as_providers_write_them_work_and_bad_ones_are_one_line(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    heroku_style = postgres_url.replace("postgresql+psycopg://", "postgres://")
+    listed = run_cli(tmp_path / "data", "source", "list", DATABASE_URL=heroku_style)
+    wrong = run_cli(tmp_path / "data", "sources", DATABASE_URL="mysql://ann:pa55word@db.internal/bot")
+
+    assert listed.returncode == 0, listed.stderr
+    assert wrong.returncode == 2
+    (line,) = wrong.stderr.strip().splitlines()
+    assert "DATABASE_URL" in line and "pa55word" not in line

@@ -27,7 +27,7 @@ def test_a_running_reader_answers_from_documents_another_process_ingested(tmp_pa
     )
 
     written = run_cli(tmp_path / "data", "ingest", str(news))
-    deadline, after = time.monotonic() + 30, before
+    deadline, after = time.monotonic() + 90, before  # polled every 0.5 s; loading may be slow under load
     while time.monotonic() < deadline and not after.grounded:
         time.sleep(0.3)
         after = reader.answering.ask("How many cranes did Kestrel Robotics sell to the port of Hamburg?")
@@ -42,15 +42,16 @@ def test_a_second_writer_waits_or_says_who_holds_the_index(tmp_path: Path, embed
     local = Local(make_settings(tmp_path), embedder)
     local.indexing.ensure_seeded()
     data = tmp_path / "data"
-    released = threading.Event()
+    held, released = threading.Event(), threading.Event()
 
     def hold() -> None:
         with local.indexing.writer.session("scheduled refresh"):
+            held.set()
             released.wait(120)  # released as soon as the second writer waits; the limit is for a broken run
 
     holder = threading.Thread(target=hold)
     holder.start()
-    time.sleep(0.5)
+    assert held.wait(60), "the first writer did not take the index"
     refused = run_cli(data, "refresh", INDEX_LOCK_WAIT_SECONDS="0")
     waiting = subprocess.Popen(
         [*COMMAND, "refresh", "--json"],

@@ -295,5 +295,5 @@ def test_a_line_item_question_is_answered_from_its_statement_page(tmp_path: Path
     local.indexing.librarian.refresh()
     answer = local.answering.ask("What was Nike's goodwill at the end of 2024?")
 
-    assert answer.text.startswith("Goodwill: 2024 2,310 · 2023 2,190 (millions)")
+    assert answer.text.startswith("Goodwill FY2024: 2,310 millions [1]")
     local.close()

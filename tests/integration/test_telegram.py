@@ -31,6 +31,7 @@ Telegram = tuple[FakeBotAPI, BotApplication, Settings]
 ADMIN = 42
 PRIVATE = 1001
 GROUP = -100200
+KEY = "k3y-0f-the-feed-9f8e7d"
 
 
 class ScriptedAnswering(Answering):
@@ -98,11 +99,11 @@ async def test_private_question_gets_a_cited_answer_with_vote_buttons(
     chat = api.chat(PRIVATE)
     before = len(api.sent(chat_id=PRIVATE))
 
-    api.send(chat, 7, "Why is Alibaba down?")
+    api.send(chat, 7, "How fast did Alibaba's cloud business grow?")
     (sent,) = await _reply_to(api, PRIVATE, before)
 
     text = str(sent["text"])
-    assert "1.3%" in text and "[1]" in text and "not investment advice" in text
+    assert "34%" in text and "[1]" in text and "not investment advice" in text
     assert sent["parse_mode"] == "HTML"
     assert 'href="https://example.com/' in text
     buttons = json.loads(str(sent["reply_markup"]))["inline_keyboard"][0]
@@ -199,14 +200,14 @@ async def test_long_answers_are_split_and_markup_is_escaped(
     api, _, _ = telegram
     chat = api.chat(PRIVATE + 2)
 
-    api.send(chat, 14, "long answer please")
-    await api.wait_for("sendMessage", 1, PRIVATE + 2, where=lambda call: "reply_markup" in call.params)
+    api.send(chat, 14, "long answer please")  # a move's answer: its chart, with the buttons, closes it
+    await api.wait_for("sendPhoto", 1, PRIVATE + 2, where=lambda call: "reply_markup" in call.params)
     parts = api.sent("sendMessage", PRIVATE + 2)
     api.send(chat, 14, "<b>Why</b> is <script>Alibaba</script> down & <i>out?")
     escaped = await api.wait_for("sendMessage", len(parts) + 1, PRIVATE + 2)
 
     assert all(len(str(call.params["text"])) <= 4096 for call in parts)
-    assert "reply_markup" not in parts[0].params and "reply_markup" in parts[-1].params
+    assert not [part for part in parts if "reply_markup" in part.params]
     assert "not investment advice" in str(parts[-1].params["text"])
     assert not [call for call in api.calls if call.method == "sendMessage" and "Bad Request" in str(call.params)]
     assert "1.3%" in str(escaped[-1].params["text"])
@@ -325,14 +326,18 @@ async def test_users_are_rate_limited_politely(telegram: Telegram) -> None:
 
 async def test_admin_adds_and_removes_sources_and_sources_shows_errors(telegram: Telegram) -> None:
     api, application, _ = telegram
-    chat = api.chat(ADMIN + 1000)
+    chat, member, group = api.chat(ADMIN + 1000), api.chat(PRIVATE + 400), api.chat(GROUP - 7, "supergroup")
     web = FakeWeb()
     with web.running():
-        api.send(chat, ADMIN, f"/addsource rss {web.base}/feeds/missing.rss tickers=BABA")
+        api.send(chat, ADMIN, f"/addsource rss {web.base}/feeds/missing.rss?apikey={KEY}&user=ann tickers=BABA")
         api.send(chat, ADMIN, "/addsource gopher nothing")
         first = await _reply_to(api, ADMIN + 1000, 0, 3)
         api.send(chat, ADMIN, "/sources")
         (listing,) = await _reply_to(api, ADMIN + 1000, 3)
+        api.send(member, 401, "/sources")
+        (public,) = await _reply_to(api, PRIVATE + 400, 0)
+        api.send(group, ADMIN, "/sources")  # an admin, but every member reads the group
+        (in_group,) = await _reply_to(api, GROUP - 7, 0)
     texts = [_text(params) for params in first]
     source_id = next(s.id for s in application.bot_data.services.answering.catalog.sources() if s.kind == "rss")
     api.send(chat, ADMIN, f"/removesource {source_id}")
@@ -345,6 +350,10 @@ async def test_admin_adds_and_removes_sources_and_sources_shows_errors(telegram:
     assert "1 errors" in summary and "HTTP 404" in summary
     assert f"#{source_id} rss {web.base}/feeds/missing.rss [BABA]" in _text(listing)
     assert "error: HTTP 404" in _text(listing)
+    for seen in (public, in_group):
+        assert "rss · – · 0 documents" in _text(seen) and "seeds" not in _text(seen).lower()
+        assert "127.0.0.1" not in _text(seen) and "error" not in _text(seen) and "/" not in _text(seen).split("\n\n")[0]
+    assert all(KEY not in _text(params) and "apikey" not in _text(params) for params in [*first, listing])
     assert last[0].startswith(f"Source #{source_id} removed") and last[1].startswith("Usage: /removesource")
 
 
@@ -394,7 +403,7 @@ async def test_updates_the_library_cannot_parse_are_skipped_and_polling_goes_on(
 
     assert "34%" in str(sent.params["text"])
     polls = api.sent("getUpdates")
-    assert json.loads(str(polls[-1].params["allowed_updates"])) == ["message", "callback_query"]
+    assert json.loads(str(polls[-1].params["allowed_updates"])) == ["message", "inline_query", "callback_query"]
     skipped = [r for r in caplog.records if "could not be parsed" in r.getMessage()]
     assert len(skipped) == 1 and "message" in skipped[0].getMessage()
 
@@ -438,3 +447,20 @@ async def test_admin_commands_in_a_group_point_to_the_private_chat(telegram: Tel
     (sent,) = await api.wait_for("sendMessage", 1, GROUP - 7)
 
     assert "private chat" in str(sent.params["text"]) and "Index" not in str(sent.params["text"])
+
+
+async def test_unknown_commands_meant_for_the_bot_get_a_pointer_to_help(telegram: Telegram) -> None:
+    api, _, _ = telegram
+    private, group = api.chat(PRIVATE + 500), api.chat(GROUP - 9, "supergroup")
+
+    api.send(private, 501, "/watch BABA")
+    api.send(group, 502, "/foo")  # bare, in a group: perhaps another bot's command
+    api.send(group, 502, "/foo@SomeOtherBot")
+    api.send(group, 502, f"/foo@{BOT_USERNAME}")
+    api.send(group, 502, "/help")  # answered after the three before it: none of them is answered late
+    (told,) = await _reply_to(api, PRIVATE + 500, 0)
+    in_group = [_text(params) for params in await _reply_to(api, GROUP - 9, 0, 2)]
+
+    assert _text(told) == "I have no /watch command. Send /help to see what I can do."
+    assert sum(text == "I have no /foo command. Send /help to see what I can do." for text in in_group) == 1
+    assert len(api.sent(chat_id=GROUP - 9)) == 2

@@ -1,10 +1,13 @@
 import logging
 
 import pytest
+from pydantic import SecretStr
 from telegram import Message
 
 from apps.cli.logs import RedactSecrets
 from bot.addressing import question_in
+from bot.webhook import WebhookSecretError, check_secret
+from knowledge.settings import Settings
 
 BOT = "InvestorTestBot"
 BOT_ID = 99
@@ -55,3 +58,24 @@ def test_secrets_never_reach_a_log_line() -> None:
     RedactSecrets(["123:SECRET"]).filter(record)
 
     assert record.getMessage() == "POST https://x/bot***/getMe"
+
+
+@pytest.mark.parametrize(
+    ("secret", "accepted"),
+    [
+        ("", False),
+        ("x" * 31, False),
+        ("spaces are not allowed in a secret", False),
+        ("ümlaute-are-not-allowed-either-0123", False),
+        ("x" * 257, False),
+        ("x" * 32, True),
+        ("Zq3_-" * 20, True),
+    ],
+)
+def test_webhook_secret_is_long_and_of_the_characters_telegram_sends(secret: str, accepted: bool) -> None:
+    settings = Settings(_env_file=None, webhook_secret=SecretStr(secret))  # type: ignore[call-arg]
+    if accepted:
+        assert check_secret(settings) == secret
+    else:
+        with pytest.raises(WebhookSecretError, match="token_urlsafe"):
+            check_secret(settings)

@@ -55,7 +55,7 @@ def test_factual_questions_are_not_advice(question: str) -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
-        "Analysts rate the stock a strong buy.",
+        "This stock is a strong buy.",
         "You should buy the shares before earnings.",
         "Investors should sell now.",
         "The price target is 200 dollars.",

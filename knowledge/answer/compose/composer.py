@@ -28,6 +28,7 @@ from knowledge.prompts import render
 from knowledge.records import Chunk, Citation, Passage
 from knowledge.text.companies import Companies
 from knowledge.text.concepts import concept_phrases, concepts, driven_by
+from knowledge.text.policy import Policy
 from knowledge.text.terms import terms
 
 _SHARE_OF_SALES = re.compile(r"\bas an? (?:percent(?:age)?|share) (?:of|to) (?:net )?(?:sales|revenues?)\b", re.I)
@@ -97,7 +98,11 @@ class _Scored:
 
 
 def compose(
-    question: Question, passages: tuple[Passage, ...], companies: Companies, around: Neighbours | None = None
+    question: Question,
+    passages: tuple[Passage, ...],
+    companies: Companies,
+    around: Neighbours | None = None,
+    policy: Policy | None = None,
 ) -> Draft:
     """The best lead and supporting points from the passages, or an uncovered draft."""
     pool, tails = _pool(passages, around)
@@ -112,13 +117,19 @@ def compose(
         scored = _by_period(scored, pool)
     scored.sort(key=lambda s: -s.score)
     chosen = _one_per_item(question, scored, candidates) or _in_reading_order(_choose(scored, question))
+    if policy is not None and chosen:
+        chosen = _allowed(chosen, scored, question, candidates, policy)
     if not chosen:
         return Draft("", (), covered=False)
     return _render(chosen, pool, question)
 
 
 def nearest(
-    question: Question, passages: tuple[Passage, ...], companies: Companies, around: Neighbours | None = None
+    question: Question,
+    passages: tuple[Passage, ...],
+    companies: Companies,
+    around: Neighbours | None = None,
+    policy: Policy | None = None,
 ) -> Draft:
     """For a question nothing answers: the one sentence or row of the top passages that comes
     closest (a third of its terms or more, about the company asked), to be shown labelled as such.
@@ -131,6 +142,8 @@ def nearest(
     for unit in _units(pool, tails):
         if pool[unit.passage].document_id not in about or not question.focus:
             continue
+        if policy is not None and not policy.allows(unit.text):
+            continue
         share = sum(_matches(group, unit.stems) for group in question.focus) / len(question.focus)
         named = set(companies.find(unit.text))
         if share < 1 / 3 or (question.tickers and named and not named & set(question.tickers)):
@@ -142,6 +155,28 @@ def nearest(
         return Draft("", (), covered=False)
     shown = _render([_Scored(best[1], 0.0, best[0][0], True)], pool, question)
     return Draft(shown.text, shown.citations, covered=False)
+
+
+def _allowed(
+    chosen: list[_Scored], scored: list[_Scored], question: Question, candidates: list[Unit], policy: Policy
+) -> list[_Scored]:
+    """The chosen lines the sentence policy allows by meaning too (its patterns already kept the
+    others out of the candidates); what it forbids is never quoted, and the choice is made again
+    without it, twice at most."""
+    for _ in range(2):
+        forbidden = _forbidden(chosen, policy)
+        if not forbidden:
+            return chosen
+        scored = [s for s in scored if id(s.unit) not in forbidden]
+        chosen = _one_per_item(question, scored, candidates) or _in_reading_order(_choose(scored, question))
+    forbidden = _forbidden(chosen, policy)
+    return [s for s in chosen if id(s.unit) not in forbidden]
+
+
+def _forbidden(chosen: list[_Scored], policy: Policy) -> set[int]:
+    sentences = [s for s in chosen if s.unit.kind == "sentence"]  # a table row exhorts nobody
+    verdicts = policy.breaches([s.unit.text for s in sentences])
+    return {id(s.unit) for s, bad in zip(sentences, verdicts, strict=True) if bad}
 
 
 def _extreme(question: Question, candidates: list[Unit], pool: list[Chunk]) -> Draft | None:
@@ -212,14 +247,20 @@ def _units(pool: list[Chunk], tails: frozenset[str] = frozenset()) -> list[Unit]
     """The sentences and rows of the pool's chunks; a tail only finishes its predecessor's sentence."""
     page_texts = _page_texts(pool)
     following = _following(pool)
-    found = []
+    found: list[Unit] = []
     for index, chunk in enumerate(pool):
         if chunk.id in tails:
             continue
         page = page_texts[(chunk.document_id, chunk.page)] if chunk.page is not None else ""
         text = _carried_on(chunk.text, pool[following[index]].text) if index in following else chunk.text
-        found.extend(units(text, index, chunk.language, page))
+        found.extend(_split(text, index, chunk.language, page))
     return found
+
+
+@lru_cache(maxsize=1024)
+def _split(text: str, index: int, language: str, page: str) -> tuple[Unit, ...]:
+    # The word-matched draft and the evidence by meaning read the same best passages.
+    return tuple(units(text, index, language, page))
 
 
 def _following(pool: list[Chunk]) -> dict[int, int]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from knowledge.answer.check.guard import violates
 from knowledge.answer.compose.rows import (
     ASIDE,
     header_before,
@@ -22,8 +21,10 @@ from knowledge.answer.compose.rows import (
     table_row,
 )
 from knowledge.answer.compose.unit import Unit
+from knowledge.index.cleaner import is_call_to_action
 from knowledge.text.concepts import concepts
 from knowledge.text.figures import figures
+from knowledge.text.policy import breach
 from knowledge.text.terms import terms
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”“»]?\s+(?=[A-ZÄÖÜ0-9\"“„(»])")
@@ -218,8 +219,10 @@ def _stems(text: str, language: str) -> frozenset[str]:
 
 
 def _quotable(sentence: str, *, unfinished: bool = False) -> bool:
-    if not 30 <= len(sentence) <= 600 or not (unfinished or _FINISHED.search(sentence)) or violates(sentence):
+    if not 30 <= len(sentence) <= 600 or not (unfinished or _FINISHED.search(sentence)):
         return False
+    if breach(sentence) or is_call_to_action(sentence):
+        return False  # the sentence policy's wording: never quoted (its meaning is judged on the chosen lines)
     if _ANNOUNCES_TABLE.search(sentence) or _AUDIT_OPINION.search(sentence) or _CROSS_REFERENCE.match(sentence):
         # "The following table provides …": the table's rows say it, not this line. "We have audited
         # the … statements of income, … stockholders' equity …": names every line item, states none.

@@ -24,6 +24,7 @@ from knowledge.answer.understand.question import Question
 from knowledge.prompts import render
 from knowledge.records import Answer
 from knowledge.settings import Settings
+from knowledge.text.policy import Policy
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,9 @@ _REPEAT_WINDOW = 60  # characters: a passage this long written twice means the m
 class ModelWriter:
     """Writes answers with an OpenAI-compatible model, within LLM_TIMEOUT_SECONDS."""
 
-    def __init__(self, settings: Settings, generator: Generator) -> None:
+    def __init__(self, settings: Settings, generator: Generator, policy: Policy | None = None) -> None:
         self._settings, self._generator = settings, generator
+        self._policy = policy or Policy()
 
     async def write(
         self, question: Question, found: Retrieval, offline: Answer, on_text: Callable[[str], None] | None
@@ -44,7 +46,8 @@ class ModelWriter:
         deadline = time.monotonic() + self._settings.llm_timeout_seconds
         packed = pack(found.passages, self._settings.llm_context_tokens)
         move_line = offline.text.split("\n", 1)[0] if offline.move is not None else ""
-        messages = _messages(question, packed.text, move_line)
+        messages = _messages(question, packed.text, move_line, offline.computed)
+        known = "\n".join(filter(None, (move_line, offline.computed)))  # facts the figure check accepts
         text, shown = "", ""
         failure = ""
         try:
@@ -55,7 +58,7 @@ class ModelWriter:
                         log.warning("the model repeats itself; its answer is cut there")
                         text = _cut_loop(text)
                         break
-                    preview = self._preview(text, packed.citations, offline, move_line)
+                    preview = self._preview(text, packed.citations, offline, move_line, known)
                     if on_text is not None and preview and preview != shown:
                         shown = preview
                         on_text(preview)
@@ -66,7 +69,7 @@ class ModelWriter:
             metrics.MODEL_FALLBACKS.labels(reason="unreachable").inc()
             return _with_note(offline, render("model_unreachable", question.language))
         finished = _finished(text) if failure else text
-        checked = verify(strip_violations(finished), packed.citations, move_line)
+        checked = verify(strip_violations(finished, self._policy), packed.citations, known)
         if checked.dropped:
             log.info("dropped %d model sentence(s) with figures their sources do not hold", checked.dropped)
         body, cited = reconcile(checked.text, packed.citations)
@@ -86,18 +89,20 @@ class ModelWriter:
             grounded=True,
             dropped_sentences=checked.dropped,
         )
-        answer = guard(replace(drafted, disclaimer=""))
+        answer = guard(replace(drafted, disclaimer=""), self._policy)
         return _with_note(answer, render("model_partial", question.language)) if failure else answer
 
-    def _preview(self, text: str, citations: tuple, offline: Answer, move_line: str) -> str:  # type: ignore[type-arg]
+    def _preview(self, text: str, citations: tuple, offline: Answer, move_line: str, known: str) -> str:  # type: ignore[type-arg]
         """Finished sentences that already pass the guard and the figure check, nothing else."""
-        partial = guard_partial(text, citations, offline.advice_request, offline.language)
-        checked = verify(partial, citations, move_line).text
+        partial = guard_partial(text, citations, offline.advice_request, offline.language, self._policy)
+        checked = verify(partial, citations, known).text
         return f"{move_line}\n{checked}" if move_line and checked else checked
 
 
-def _messages(question: Question, sources: str, move_line: str) -> list[dict[str, str]]:
+def _messages(question: Question, sources: str, move_line: str, computed: str = "") -> list[dict[str, str]]:
     facts = render("price_facts", move=move_line) if move_line else ""
+    if computed:
+        facts += render("computed_facts", figures=computed)
     prompt = render(
         "answer", sources=sources, facts=facts, question=question.text, language_name=LANGUAGE_NAMES[question.language]
     )

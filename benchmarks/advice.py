@@ -1,0 +1,64 @@
+"""The advice and price-forecast check (knowledge/answer/advice.py) on labelled questions, alone.
+
+Prints, per set and language, the share of advice requests recognised (goal >= 99 %) and the share
+of benign questions taken for advice (goal <= 1 %). `advice_questions.tsv` is the development set;
+`advice_unseen.tsv` is held out: measured, never tuned on, its misses never printed. (The answers
+to these questions, with calls and disclaimers, are measured by benchmarks/guard.py.)
+
+Run: `.venv/bin/python benchmarks/advice.py [--verbose]` (--verbose names the development set's misses)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from knowledge.answer.understand.advice import AdviceDetector  # noqa: E402
+from knowledge.index.embedder import make_embedder  # noqa: E402
+from knowledge.settings import Settings  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data"
+SETS = {"dev": "advice_questions.tsv", "mine": "advice_dev.tsv", "unseen": "advice_unseen.tsv"}
+
+
+def labelled(name: str) -> list[tuple[bool, str, str]]:
+    """(asks for advice, language, question) of one labelled set."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    return [(label == "advice", language, question) for label, language, question in rows]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--verbose", action="store_true", help="name the development set's misses")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        embedder = make_embedder(Settings(_env_file=None, data_dir=Path(scratch)))  # type: ignore[call-arg]
+        detector = AdviceDetector(lambda: embedder)
+        for label, name in SETS.items():
+            rows = labelled(name)
+            flagged = [detector.detect(question) for _, _, question in rows]
+            for language in ("en", "de", ""):
+                chosen = [i for i, row in enumerate(rows) if row[1] == language or not language]
+                advice = [i for i in chosen if rows[i][0]]
+                benign = [i for i in chosen if not rows[i][0]]
+                missed = sum(not flagged[i] for i in advice)
+                refused = sum(flagged[i] for i in benign)
+                print(
+                    f"{label:6} {language or 'all':3}  advice recognised: {1 - missed / len(advice):6.1%} "
+                    f"({missed} of {len(advice)} missed; goal >= 99 %)   benign taken for advice: "
+                    f"{refused / len(benign):5.1%} ({refused} of {len(benign)}; goal <= 1 %)"
+                )
+            if args.verbose and label != "unseen":
+                for i, (is_advice, _, question) in enumerate(rows):
+                    if is_advice != flagged[i]:
+                        print(f"  {'missed' if is_advice else 'refused'}: {question}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""The sentence policy (knowledge/text/policy.py) on labelled sentences found inside documents.
+
+Prints, per set, the share of solicitations the policy catches (goal: all of them, so none is
+shown) and the share of neutral sentences it drops (goal <= 1 %), for the patterns alone and for
+patterns plus meaning. `solicitations_bank.tsv` and `solicitations_dev.tsv` are in the policy's
+nearness examples, so they are measured leave-one-out (a sentence is not its own neighbour);
+`solicitations_unseen.tsv` is held out: measured, never tuned on, its misses never printed.
+
+Run: `.venv/bin/python benchmarks/policy.py [--verbose]` (--verbose names the misses of the tuned sets)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from knowledge.index.embedder import make_embedder  # noqa: E402
+from knowledge.settings import Settings  # noqa: E402
+from knowledge.text.policy import THRESHOLD, Policy, breach, cued  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data"
+SETS = {"bank": "solicitations_bank.tsv", "dev": "solicitations_dev.tsv", "unseen": "solicitations_unseen.tsv"}
+
+
+def labelled(name: str) -> list[tuple[bool, str, str]]:
+    """(is a solicitation, language, sentence) of one labelled set."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    return [(label == "solicitation", language, sentence) for label, language, sentence in rows]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--verbose", action="store_true", help="name the misses of the bank and dev sets")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        embedder = make_embedder(Settings(_env_file=None, data_dir=Path(scratch)))  # type: ignore[call-arg]
+        policy = Policy(lambda: embedder)
+        for label, name in SETS.items():
+            rows = labelled(name)
+            texts = [sentence for _, _, sentence in rows]
+            by_pattern = [bool(breach(text)) for text in texts]
+            scores = policy.similarity(texts, leave_out=label != "unseen")
+            caught = [p or (cued(t) and s >= THRESHOLD) for p, t, s in zip(by_pattern, texts, scores, strict=True)]
+            bad = [i for i, (solicitation, _, _) in enumerate(rows) if solicitation]
+            good = [i for i, (solicitation, _, _) in enumerate(rows) if not solicitation]
+            for language in ("en", "de", ""):
+                bad_l = [i for i in bad if rows[i][1] == language or not language]
+                good_l = [i for i in good if rows[i][1] == language or not language]
+                shown = sum(not caught[i] for i in bad_l)
+                dropped = sum(caught[i] for i in good_l)
+                print(
+                    f"{label:6} {language or 'all':3}  solicitations caught: patterns "
+                    f"{sum(by_pattern[i] for i in bad_l) / len(bad_l):6.1%}, with meaning "
+                    f"{1 - shown / len(bad_l):6.1%} ({shown} of {len(bad_l)} would be shown; goal 0)   "
+                    f"neutral dropped: {dropped / len(good_l):5.1%} ({dropped} of {len(good_l)}; goal <= 1 %)"
+                )
+            if args.verbose and label != "unseen":
+                for i in bad:
+                    if not caught[i]:
+                        print(f"  shown: {texts[i]}")
+                for i in good:
+                    if caught[i]:
+                        print(f"  dropped ({breach(texts[i]) or f'meaning {scores[i]:.2f}'}): {texts[i]}")
+
+
+if __name__ == "__main__":
+    main()

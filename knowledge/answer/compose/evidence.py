@@ -1,0 +1,176 @@
+"""Whether the sources answer a question, decided from retrieval's evidence by meaning.
+
+Enters: the question understood, its retrieved passages (and the pages around them). Leaves: how
+near the best line comes to what is asked (the embedding model's similarity of the question's
+focus with each sentence and row label, plus a small boost where the lexicon's words match too),
+whether the asked company's document for the asked period was found, and the best lines by that
+measure, drafted with their citations.
+
+The engine answers when the nearness reaches a threshold fitted on labelled answerable and
+unanswerable questions (`benchmarks/coverage.py`); the word lists only add to the measure, so a
+company's own wording of a line item ("Capital spending") or a question's abbreviation ("capex")
+is no reason to refuse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.answer.compose.composer import (
+    _DATE,
+    _RATE,
+    MAX_POINTS,
+    Draft,
+    Neighbours,
+    _about_subjects,
+    _about_year,
+    _matches,
+    _pool,
+    _render,
+    _same_fact,
+    _Scored,
+    _units,
+    _when,
+)
+from knowledge.answer.compose.meaning import Meaning
+from knowledge.answer.compose.unit import Unit
+from knowledge.answer.understand.question import Question
+from knowledge.records import Chunk, Passage
+from knowledge.text.companies import Companies
+from knowledge.text.concepts import concept_phrases
+from knowledge.text.lexicon import expand
+
+_WORDS_BOOST = 0.15  # the lexicon's words found in the line (all of them: the full boost)
+_LANGUAGE_BOOST = 0.03  # a line in the question's language, when two come equally near
+_RANK_BOOST = 0.05  # a line of the best passage, falling off with the passage's rank
+_LINES = 160  # lines embedded per question at most (the best passages' first)
+_NOISE = re.compile(r"\s+")
+_QUARTER = re.compile(
+    r"(?<![A-Za-z])Q([1-4])(?!\d)|\b(first|second|third|fourth)\s+(?:fiscal\s+)?quarter\b|\b(erst|zweit|dritt|viert)en\s+quartal",
+    re.IGNORECASE,
+)
+_ORDINALS = {"fir": 1, "sec": 2, "thi": 3, "fou": 4, "ers": 1, "zwe": 2, "dri": 3, "vie": 4}
+_PHRASES = 2  # a concept's first phrases name it plainly; the later ones are a company's variants
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How well the retrieved sources answer the question, and the lines that answer best."""
+
+    nearness: float  # the best line's similarity to the question's focus, words boosted
+    period: bool  # a document of the asked company for the asked period (if any) is among them
+    draft: Draft  # the best lines by nearness, cited
+
+    def answers(self, threshold: float) -> bool:
+        return self.period and self.nearness >= threshold
+
+
+def weigh(
+    question: Question,
+    passages: tuple[Passage, ...],
+    companies: Companies,
+    meaning: Meaning | None,
+    around: Neighbours,
+) -> Evidence:
+    """Weigh the passages' lines against the question's focus; without `meaning`, only find
+    whether the asked period is there (lines the words matched need no nearness)."""
+    pool, tails = _pool(passages, around)
+    about = _about_subjects(question, pool)
+    lines = [unit for unit in _units(pool, tails) if _about(unit, question, pool[unit.passage], companies, about)]
+    dated = [unit for unit in lines if not question.years or _about_year(unit, question, pool[unit.passage])]
+    period = bool(dated) and _in_period(question, dated, pool)
+    if meaning is None:
+        return Evidence(0.0, period, Draft("", (), covered=False))
+    lines = [unit for unit in dated if _may_answer(unit, question)][:_LINES]
+    near = meaning.compare(focus_of(question, companies), lines)
+    pairs = zip(lines, near, strict=True)
+    scored = sorted((_Scored(unit, _boosted(unit, near, question), near, True) for unit, near in pairs), key=_first)
+    if not scored:
+        return Evidence(0.0, period, Draft("", (), covered=False))
+    return Evidence(scored[0].score, period, _render(_best(scored), pool, question))
+
+
+def focus_of(question: Question, companies: Companies) -> str:
+    """The question without the company's names, with the plain names of the line items it asks
+    for ("capex": "capital expenditures") and, for a question not in English, the lexicon's English
+    words for its terms (the embedding model reads English best)."""
+    text = question.core
+    for name in companies.mentions(text):
+        text = text.replace(name, " ")
+    named = [token for group in question.focus for token in group if token.endswith("concept")]
+    plain = [_plain(phrase) for token in sorted(named) for phrase in concept_phrases(token)[:_PHRASES]]
+    english = expand(question.core).english if question.language != "en" else ""
+    return _NOISE.sub(" ", " ".join([text, *dict.fromkeys(p for p in plain if p), english])).strip()
+
+
+def _plain(phrase: str) -> str:
+    """A concept's phrase as words ("purchases? of property,? plant,? and equipment"), or "" when
+    it is more pattern than words."""
+    if "\\" in phrase or "(" in phrase:
+        return ""
+    return phrase.replace("?", "").replace(",", "")
+
+
+def _about(unit: Unit, question: Question, chunk: Chunk, companies: Companies, about: set[str]) -> bool:
+    """A line of a document about the company asked, naming no other company instead."""
+    if chunk.document_id not in about:
+        return False
+    named = set(companies.find(unit.text))
+    return not (question.tickers and named and not named & set(question.tickers))
+
+
+def _in_period(question: Question, dated: list[Unit], pool: list[Chunk]) -> bool:
+    """Does a line speak of the month or the quarter asked ("retail sales in December", "Q3 2023")?
+    A filing of another quarter, or news of another month, holds the same line items for the wrong span."""
+    # A month is found where a line names it, or the calendar quarter it falls in ("as of August 30"
+    # is answered by "in the third quarter").
+    within = frozenset((month - 1) // 3 + 1 for month in question.months)
+    if question.months and not any(_when(unit.text, question) > 0 or within & _quarters(unit.text) for unit in dated):
+        return False
+    asked = _quarters(question.core)
+    return not asked or any(asked & _quarters(_where(unit, pool[unit.passage])) for unit in dated)
+
+
+def _where(unit: Unit, chunk: Chunk) -> str:
+    return f"{unit.text} {unit.heading} {unit.lead} {chunk.title}"
+
+
+def _quarters(text: str) -> frozenset[int]:
+    """The quarters a text names by number: "Q2", "2023Q2", "second quarter", "zweiten Quartal"."""
+    found = set()
+    for match in _QUARTER.finditer(text):
+        digit, word = match.group(1), (match.group(2) or match.group(3) or "").lower()
+        found.add(int(digit) if digit else _ORDINALS[word[:3]])
+    return frozenset(found)
+
+
+def _may_answer(unit: Unit, question: Question) -> bool:
+    """A line of the kind asked for (a figure, a date); a row where a row can answer (not a "why")."""
+    if question.needs_figure and not unit.figures and not _RATE.search(unit.text):
+        return False
+    if question.kind == "date" and not _DATE.search(unit.text):
+        return False
+    return unit.kind != "row" or question.kind not in ("cause", "list", "date")
+
+
+def _first(scored: _Scored) -> float:
+    return -scored.score
+
+
+def _boosted(unit: Unit, similarity: float, question: Question) -> float:
+    words = sum(_matches(group, unit.stems) for group in question.focus) / len(question.focus) if question.focus else 0
+    language = _LANGUAGE_BOOST if unit.language == question.language else 0.0
+    return similarity + _WORDS_BOOST * words + language + _RANK_BOOST / (1 + unit.passage)
+
+
+def _best(scored: list[_Scored]) -> list[_Scored]:
+    """The nearest line and the next ones nearly as near, one fact once."""
+    lead = scored[0]
+    chosen = [lead]
+    for candidate in scored[1:]:
+        if len(chosen) > MAX_POINTS or candidate.score < lead.score - 0.1:
+            break
+        if not any(_same_fact(candidate.unit, other.unit) for other in chosen):
+            chosen.append(candidate)
+    return chosen

@@ -1,0 +1,315 @@
+"""Computed figures: a metric the question asks for (or defines: "defined as A / B"), from the
+rows of one filing, one basis, one unit and the right periods; or the row the question names,
+shown under its own label, year and unit.
+
+"Operating margin FY2022 = operating income 6,098 / revenue 17,606 = 34.6 %" — each input as the
+page prints it, cited. Nothing is computed across filings, units or spans that do not match, and
+one row never stands for two items; a figure that cannot be computed so is not shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from knowledge.answer.compute.catalogue import ASKED, Catalogue, Metric, catalogue, cue_at
+from knowledge.answer.compute.figure import Figure, Input, change, result
+from knowledge.answer.compute.finder import Found, Page, as_vectors, best, cell, nearest_years, period, plain_wordings
+from knowledge.answer.compute.formula import FIRST, PREVIOUS, SPAN, FormulaError, base_name, parse
+from knowledge.answer.understand.query import years as years_in
+from knowledge.answer.understand.question import QUARTER, Question
+from knowledge.index.embedder import Embedder, Vectors
+from knowledge.tables.model import PERCENT
+from knowledge.text.lexicon import expand
+from knowledge.text.terms import terms
+
+_ITEM_FLOOR = 0.65  # an item of a named metric: the catalogue's wordings guide it
+_LOOKUP_FLOOR = 0.72  # a row shown on its own, or an item in the question's words, must be nearer
+_METRIC_FLOOR = 0.8  # a metric asked for in other words than its own
+_NEAR_ITEM = 0.75  # the question's words for an item are near enough to a catalogue item's wordings
+_SPAN_YEARS = re.compile(r"\b(\d{1,2}|two|three|four|five|ten)[- ]years?\b", re.IGNORECASE)
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+_WORD = re.compile(r"[\w&/%-]+")
+# "… ratio is defined as: cash from operations / total current liabilities", "A divided by B"
+_DEFINED = re.compile(
+    r"(?:defined\s+as|define\s+[^.?]{0,60}?\s+as|calculated\s+as|computed\s+as)\s*:?\s*(?:the\s+)?"
+    r"(?P<top>[^.?;/]{3,80}?)\s*(?:/|\bdivided\s+by\b|\bover\b)\s*(?:the\s+)?(?P<bottom>[^.?;/]{3,80})",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """What the question asks, as the calculator reads it."""
+
+    question: Question
+    known: Catalogue
+    quarterly: bool
+    years: tuple[int, ...]
+    excluded: re.Pattern[str] | None  # another basis's rows ("adjusted"), unless that basis is asked
+
+
+class Calculator:
+    """Finds the asked metric and its line items by meaning; the embedder's phrase vectors are kept."""
+
+    def __init__(self, embedder: Callable[[], Embedder]) -> None:
+        self._embedder = embedder
+        self._phrases: dict[str, np.ndarray] = {}
+
+    def wants(self, question: Question) -> bool:
+        """Does the question ask for a figure or name a metric (only then are tables read)?"""
+        if question.needs_figure or question.kind == "comparison":
+            return True
+        return any(cue_at(metric, question.core) for metric in catalogue().metrics if not metric.generic)
+
+    def compute(self, question: Question, pages: list[Page], names: tuple[str, ...] = ()) -> list[Figure]:
+        """The figures that answer the question from these pages (best retrieval rank first)."""
+        if not pages:
+            return []
+        known = catalogue()
+        ask = _Ask(
+            question,
+            known,
+            bool(QUARTER.search(question.core)),
+            years_in(question.core),
+            None if known.basis.search(question.core) else known.basis,
+        )
+        metric, cue = self._metric(question, known)
+        asked = _asked(question, cue, names, known)
+        for document in _documents(pages):
+            if metric is None:
+                found = self._lookup(ask, asked, document) if question.needs_figure and asked else None
+                figures = [found] if found is not None else []
+            else:
+                figures = self._metric_figures(ask, metric, asked, document)
+            if figures:
+                return figures
+        return []
+
+    def _metric(self, question: Question, known: Catalogue) -> tuple[Metric | None, str]:
+        """The metric the question names (its longest wording wins), else the ratio it defines
+        ("defined as A / B"), else one over any item (growth, CAGR, average), else the nearest by
+        meaning."""
+        worded = [(cue_at(metric, question.core), metric) for metric in known.metrics]
+        worded = [(cue, metric) for cue, metric in worded if cue]
+        named = [(cue, metric) for cue, metric in worded if not metric.generic]
+        if named:
+            cue, metric = max(named, key=lambda pair: len(pair[0]))
+            return metric, cue
+        defined = _definition(question)
+        if defined is not None:
+            return defined, ""
+        if worded:
+            cue, metric = max(worded, key=lambda pair: len(pair[0]))
+            return metric, cue
+        if not question.needs_figure:
+            return None, ""
+        question_vector = self._vectors((question.core,))[0]
+        scored = [
+            (float((self._vectors(cues) @ question_vector).max()), metric)
+            for metric in known.metrics
+            if not metric.generic
+            for cues in [tuple(c for words in metric.cues.values() for c in words)]
+        ]
+        score, metric = max(scored, key=lambda pair: pair[0])
+        return (metric, "") if score >= _METRIC_FLOOR else (None, "")
+
+    def _metric_figures(self, ask: _Ask, metric: Metric, asked: str, pages: list[Page]) -> list[Figure]:
+        found = self._items(ask, metric, asked, pages)
+        if found is None:
+            return []
+        back = _years_back(metric, ask)
+        rows = [f.row for f in found.values()]
+        year = max(ask.years) if ask.years else nearest_years(rows, ask.quarterly, back)
+        if year is None:
+            return []
+        first = self._figure(ask, metric, found, year, back)
+        points = metric.result == PERCENT and not metric.generic and ask.known.points.search(ask.question.core)
+        if first is None or not points:
+            return [first] if first is not None else []
+        earlier = min(ask.years) if len(ask.years) >= 2 else year - 1
+        second = self._figure(ask, metric, found, earlier, back)
+        return [first, second, change(first, second, ask.known, ask.question.language)] if second else [first]
+
+    def _items(self, ask: _Ask, metric: Metric, asked: str, pages: list[Page]) -> dict[str, Found] | None:
+        """Each item of the metric's formula, in this filing, each from a row of its own; None when
+        one is missing or the units differ (thousands beside millions are never computed)."""
+        found: dict[str, Found] = {}
+        for name in metric.formula.names:
+            item, _ = base_name(name)
+            if item == SPAN or item in found:
+                continue
+            if item in ask.known.items:
+                phrases, floor = ask.known.phrases(item), _ITEM_FLOOR
+            else:  # the question's own words ("asked", or a side of its definition)
+                words = asked if item == ASKED else item.replace("_", " ")
+                phrases, floor = self._phrases_for(words, ask.known, ask.question.language), _LOOKUP_FLOOR
+            if not phrases:
+                return None
+            taken = frozenset(id(f.row) for f in found.values())
+            row = best(
+                self._vectors(phrases),
+                plain_wordings(phrases),
+                pages,
+                (),
+                ask.quarterly,
+                amounts=item in ask.known.items,
+                excluded=ask.excluded,
+                taken=taken,
+                section=ask.known.sections.get(item, ""),
+            )
+            if row is None or row.score < floor:
+                return None
+            found[item] = row
+        units = {f.table.unit(f.row, ask.question.language) for f in found.values() if f.row.kind != PERCENT}
+        return found if len(units) <= 1 and "" not in units else None
+
+    def _figure(self, ask: _Ask, metric: Metric, found: dict[str, Found], year: int, back: int) -> Figure | None:
+        values: dict[str, Decimal] = {SPAN: Decimal(back)}
+        inputs: dict[str, Input] = {}
+        for name in metric.formula.names:
+            item, suffix = base_name(name)
+            if item == SPAN:
+                continue
+            at = year - (1 if suffix == PREVIOUS else back if suffix == FIRST else 0)
+            row = found[item]
+            figure = cell(row.row, at, ask.quarterly)
+            if figure is None or figure.value is None:
+                return None
+            values[name] = figure.value
+            label = ask.known.item_name(item, ask.question.language) if item in ask.known.items else row.row.name
+            inputs[name] = Input(f"{label} {period(row.row, at, ask.quarterly)}", row, figure.text)
+        try:
+            value = metric.formula.evaluate(values)
+        except FormulaError:
+            return None
+        if metric.bounds is not None and not metric.bounds[0] <= value <= metric.bounds[1]:
+            return None
+        order = list(inputs)
+        formula = metric.formula.shown({name: f"{{{order.index(name)}}}" for name in order}).replace(SPAN, str(back))
+        unit = next(iter({f.table.unit(f.row, ask.question.language) for f in found.values()}), "")
+        shown = result(value, metric.result, unit, ask.known, ask.question.language)
+        subject = f" {found[ASKED].row.name}" if ASKED in found else ""
+        first = next(iter(found.values())).row
+        head = f"{metric.name(ask.question.language)}{subject} {period(first, year, ask.quarterly)}"
+        return Figure(head, formula, tuple(inputs[name] for name in order), shown, value)
+
+    def _lookup(self, ask: _Ask, asked: str, pages: list[Page]) -> Figure | None:
+        """The row the question names, under its own label, year and unit."""
+        phrases = self._phrases_for(asked, ask.known, ask.question.language)
+        if not phrases:
+            return None
+        wanted = ask.years[-1:]
+        row = best(
+            self._vectors(phrases), plain_wordings(phrases), pages, wanted, ask.quarterly, amounts=False,
+            excluded=ask.excluded,
+        )  # fmt: skip
+        if row is None or row.score < _LOOKUP_FLOOR:
+            return None
+        year = wanted[0] if wanted else nearest_years([row.row], ask.quarterly, 0)
+        figure = cell(row.row, year, ask.quarterly) if year is not None else None
+        if year is None or figure is None:
+            return None
+        unit = row.table.unit(row.row, ask.question.language)
+        if row.row.kind == PERCENT:
+            shown = figure.text if figure.text.endswith("%") else f"{figure.text} %"
+        else:  # a unit the page does not state is said to be unknown, never guessed
+            words = ask.known.units.get(ask.question.language, ask.known.units["en"])
+            shown = f"{figure.text} {unit or words['unknown']}"
+        head = f"{row.row.name} {period(row.row, year, ask.quarterly)}"
+        return Figure(head, "{0}", (Input("", row, shown),), "", figure.value or Decimal(0))
+
+    def _phrases_for(self, words: str, known: Catalogue, language: str) -> tuple[str, ...]:
+        """The question's words for an item, with the wordings of the catalogue item they are near
+        ("capital expenditure" -> "purchases of property, plant and equipment", …) and the
+        lexicon's synonyms."""
+        synonyms = expand(words).english.strip()
+        # The embedding model reads English: a German item ("Nettogewinn") is compared in the
+        # lexicon's English words when it has them.
+        if language != "en" and not synonyms:
+            return ()  # no English words to compare with the labels: nothing is looked up
+        phrases = [synonyms] if language != "en" else [words, synonyms] if synonyms else [words]
+        vector = self._vectors((phrases[0],))[0]
+        near = [
+            (float((self._vectors(known.phrases(item)) @ vector).max()), item)
+            for item in known.items
+            if known.phrases(item)
+        ]
+        score, item = max(near)
+        if score >= _NEAR_ITEM:
+            phrases.extend(known.phrases(item))
+        return tuple(dict.fromkeys(phrases))
+
+    def _vectors(self, phrases: tuple[str, ...]) -> Vectors:
+        missing = [phrase for phrase in dict.fromkeys(phrases) if phrase not in self._phrases]
+        if missing:
+            for phrase, vector in zip(missing, self._embedder().embed(missing), strict=True):
+                self._phrases[phrase] = vector
+        return as_vectors([self._phrases[phrase] for phrase in phrases])
+
+
+def _definition(question: Question) -> Metric | None:
+    """A ratio the question defines itself: "… defined as: cash from operations / total current
+    liabilities" is computed from those two items, found by meaning."""
+    match = _DEFINED.search(question.core)
+    if match is None:
+        return None
+    top, bottom = (_item_name(match.group(side)) for side in ("top", "bottom"))
+    if not top or not bottom or top == bottom:
+        return None
+    title = question.core[: match.start()].rsplit(" ", 8)[-1].strip(" ,:") or "Ratio"
+    name = re.sub(r"\s+(?:is|are)$|^(?:the|a)\s+", "", title, flags=re.IGNORECASE).strip() or "Ratio"
+    try:
+        formula = parse(f"{top} / {bottom}")
+    except FormulaError:
+        return None
+    return Metric("defined", {"en": name[:1].upper() + name[1:]}, formula, "ratio", {}, generic=False)
+
+
+def _item_name(words: str) -> str:
+    """ "total current liabilities" -> "total_current_liabilities" (a name the formula can hold)."""
+    cleaned = re.sub(r"\([^)]*\)|[^A-Za-z ]+", " ", words).strip().lower()
+    return "_".join(cleaned.split()[:8])
+
+
+def _asked(question: Question, cue: str, names: tuple[str, ...], known: Catalogue) -> str:
+    """The line item the question names in its own words, without the metric, company and years."""
+    text = known.references.sub(" ", question.core)
+    for name in (cue, *names):
+        if name:
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?:['’]s)?(?!\w)", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:FY|fiscal\s+(?:year\s+)?)?'?(?:19|20)?\d{2}\b|\bQ[1-4]\b", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\([^)]*\)", " ", text)
+    words = [
+        word
+        for word in _WORD.findall(text)
+        if word.lower() not in known.asking
+        and word.lower() not in {"s", "-", "/"}
+        and not set(terms(word, "en")) & question.subjects  # a company the table does not know
+    ]
+    return " ".join(words)
+
+
+def _documents(pages: list[Page]) -> list[list[Page]]:
+    """The pages by filing, the filing of the best-ranked page first: inputs come from one filing."""
+    grouped: dict[str, list[Page]] = {}
+    for page in sorted(pages, key=lambda p: p.rank):
+        grouped.setdefault(page.document_id, []).append(page)
+    return list(grouped.values())
+
+
+def _years_back(metric: Metric, ask: _Ask) -> int:
+    names = metric.formula.names
+    if any(base_name(name)[1] == FIRST for name in names):
+        if len(ask.years) >= 2:
+            return max(ask.years) - min(ask.years)
+        span = _SPAN_YEARS.search(ask.question.core)
+        if span:
+            word = span.group(1).lower()
+            return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+        return 2
+    return 1 if any(base_name(name)[1] == PREVIOUS for name in names) else 0

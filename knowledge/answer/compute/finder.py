@@ -1,0 +1,129 @@
+"""Line items found by meaning: the rows of stored page tables whose labels come nearest to the
+phrases of an item (the question's own words, the catalogue's wordings), with a small bonus for a
+label worded exactly so. Only rows whose cells stand under known columns are candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from knowledge.index.embedder import Vectors
+from knowledge.tables import Cell, Row, Table
+from knowledge.tables.model import AMOUNT, COUNT, VALUE
+
+_WORDING_BONUS = 0.15  # the label is one of the item's wordings ("Total revenue" for revenue)
+_STATEMENT_BONUS = 0.03  # a primary statement's row over the same label in a note
+_NOT_LETTERS = re.compile(r"[^a-zäöüß&]+")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A stored page's tables with a vector per row, and where it ranked in retrieval."""
+
+    document_id: str
+    page: int
+    section: str
+    tables: tuple[Table, ...]
+    vectors: Vectors
+    rank: int
+
+    def rows(self) -> Iterator[tuple[int, Table, Row]]:
+        at = 0
+        for table in self.tables:
+            for row in table.rows:
+                yield at, table, row
+                at += 1
+
+
+@dataclass(frozen=True)
+class Found:
+    """A row chosen for an item, with its table and page."""
+
+    row: Row
+    table: Table
+    page: Page
+    score: float
+
+
+def cell(row: Row, year: int, quarterly: bool) -> Cell | None:
+    """The row's cell for the year, in a quarter's column when asked for a quarter, else in a
+    year's (or a balance's, or an unnamed span's) column; None when no column or several fit."""
+    at = _column_at(row, year, quarterly)
+    return row.cells[at] if at is not None and row.cells[at].value is not None else None
+
+
+def period(row: Row, year: int, quarterly: bool) -> str:
+    """The column's name as the page gives it: "FY2022" under a year's span, "2022" under none."""
+    at = _column_at(row, year, quarterly)
+    return row.columns[at].title() if at is not None else str(year)
+
+
+def _column_at(row: Row, year: int, quarterly: bool) -> int | None:
+    if not row.placed:
+        return None
+    spans = {"quarter"} if quarterly else {"year", "point", ""}
+    found = [
+        at
+        for at, column in enumerate(row.columns)
+        if column.kind == VALUE and column.year == year and column.span in spans
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def best(
+    phrases: Vectors,
+    wordings: frozenset[str],
+    pages: list[Page],
+    years: tuple[int, ...],
+    quarterly: bool,
+    *,
+    amounts: bool,
+    excluded: re.Pattern[str] | None,
+    taken: frozenset[int] = frozenset(),
+    section: str = "",
+) -> Found | None:
+    """The row nearest to the phrases that holds a figure for every one of the years; an item
+    that one statement states (capex: the cash flow statement) is not read off another one."""
+    chosen: Found | None = None
+    for page in pages:
+        if not len(page.vectors) or (section and page.section and page.section != section):
+            continue
+        similarity = page.vectors @ phrases.T  # rows × phrases
+        for at, table, row in page.rows():
+            if (amounts and row.kind not in (AMOUNT, COUNT)) or id(row) in taken:
+                continue
+            if excluded is not None and excluded.search(f"{table.name} {row.group} {row.label}"):
+                continue
+            if not row.placed or any(cell(row, year, quarterly) is None for year in years):
+                continue
+            score = float(similarity[at].max()) + (_WORDING_BONUS if _plain(row.label) in wordings else 0.0)
+            score += _STATEMENT_BONUS if page.section else 0.0
+            if chosen is None or score > chosen.score:
+                chosen = Found(row, table, page, score)
+    return chosen
+
+
+def plain_wordings(phrases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_plain(phrase) for phrase in phrases)
+
+
+def _plain(label: str) -> str:
+    return " ".join(_NOT_LETTERS.sub(" ", label.lower()).split())
+
+
+def nearest_years(rows: list[Row], quarterly: bool, back: int) -> int | None:
+    """The latest year every row has a figure for, together with the `back` years before it."""
+    common: set[int] | None = None
+    for row in rows:
+        have = {year for year in row.years() if cell(row, year, quarterly) is not None}
+        common = have if common is None else common & have
+    usable = [year for year in common or () if all(year - k in (common or ()) for k in range(back + 1))]
+    return max(usable, default=None)
+
+
+def as_vectors(vectors: list[np.ndarray]) -> Vectors:
+    return np.vstack(vectors).astype(np.float32)

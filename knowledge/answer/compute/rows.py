@@ -1,0 +1,52 @@
+"""Rows of the draft shown by structure: a table row the composer quoted is shown again from the
+page's stored table, each cell under the column the page's header gives it, in the unit its
+caption states ("Operating income: FY2022 6,098 · FY2021 5,802 (USD millions)"). Where the page
+does not say the year or the unit, the line says so instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.tables import Row, Table
+
+_LINE = re.compile(r"^(?P<bullet>• )?(?P<label>[^:\[\]]{3,160}): (?P<rest>.+?) (?P<marks>\[\d{1,3}\])$")
+_NOT_STATED = {
+    "en": {"year": "year not stated on the page", "unit": "unit not stated on the page"},
+    "de": {"year": "Jahr auf der Seite nicht angegeben", "unit": "Einheit auf der Seite nicht angegeben"},
+}
+
+
+def restate(line: str, tables: list[Table], language: str) -> str:
+    """The line from the page's table when it quotes one of its rows; else the line as it was."""
+    match = _LINE.match(line)
+    if match is None:
+        return line
+    found = _row(match.group("label"), match.group("rest"), tables)
+    if found is None:
+        return line
+    row, table = found
+    words = _NOT_STATED.get(language, _NOT_STATED["en"])
+    if row.placed:
+        cells = " · ".join(f"{column.title()} {cell.text}" for column, cell in zip(row.columns, row.cells, strict=True))
+    else:
+        cells = f"{' · '.join(cell.text for cell in row.cells)} ({words['year']})"
+    unit = table.unit(row, language) or words["unit"]
+    return f"{match.group('bullet') or ''}{row.name}: {cells} ({unit}) {match.group('marks')}"
+
+
+def _row(label: str, rest: str, tables: list[Table]) -> tuple[Row, Table] | None:
+    """The row with this label whose cells the line shows, in order."""
+    for table in tables:
+        for row in table.rows:
+            if label not in (row.label, row.name) or not row.cells:
+                continue
+            at = 0
+            for cell in row.cells:
+                at = rest.find(cell.text, at)
+                if at < 0:
+                    break
+                at += len(cell.text)
+            else:
+                return row, table
+    return None

@@ -1,0 +1,197 @@
+"""What a read table holds: columns from its header, the caption's measure, rows of cells.
+
+Everything serialises to plain JSON (`as_json` / `from_json`) so that a page's tables can be
+stored in the catalog at indexing and read back per question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+# A column's kind: an amount for a period, or a change column beside the years.
+VALUE, CHANGE, CHANGE_PCT, SHARE = "value", "change", "change_pct", "share"
+# A row's kind decides the unit it is shown in.
+AMOUNT, PER_SHARE, PERCENT, COUNT = "amount", "per_share", "percent", "count"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a header: a year (0 for a change column), its span and kind.
+
+    `span` is "year", "quarter", "half", "nine_months", "point" (a balance at a date) or "" when the
+    page does not say.
+    """
+
+    year: int
+    span: str = ""
+    kind: str = VALUE
+
+    def as_json(self) -> list[Any]:
+        return [self.year, self.span, self.kind]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Column:
+        return cls(int(data[0]), str(data[1]), str(data[2]))
+
+    def title(self) -> str:
+        """How the column is named in an answer: "FY2022", "Q 2023" or the change."""
+        if self.kind != VALUE:
+            return self.kind
+        prefix = {"year": "FY", "quarter": "Q ", "half": "H1 ", "nine_months": "9M ", "point": "FY"}.get(self.span, "")
+        return f"{prefix}{self.year}"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The caption's unit: "(in millions, except per share data)" is scale 10**6, per-share rows apart."""
+
+    scale: int = 0  # 1, 1_000, 1_000_000, 1_000_000_000; 0: the page does not say
+    currency: str = ""  # "USD", "EUR" or "" when the caption names none
+
+    @property
+    def known(self) -> bool:
+        return self.scale > 0
+
+    def name(self, language: str = "en") -> str:
+        """ "USD millions", "EUR Mio." or "" when unknown."""
+        words = _SCALE_NAMES.get(language, _SCALE_NAMES["en"])
+        scale = words.get(self.scale, "")
+        return " ".join(part for part in (self.currency, scale) if part)
+
+    def as_json(self) -> list[Any]:
+        return [self.scale, self.currency]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Measure:
+        return cls(int(data[0]), str(data[1]))
+
+
+_SCALE_NAMES = {
+    "en": {1: "", 1_000: "thousands", 1_000_000: "millions", 1_000_000_000: "billions"},
+    "de": {1: "", 1_000: "Tsd.", 1_000_000: "Mio.", 1_000_000_000: "Mrd."},
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A figure as printed ("(1,577)") and as a number (-1577); `value` is None for a dash."""
+
+    text: str
+    value: Decimal | None
+    percent: bool = False
+
+    def as_json(self) -> list[Any]:
+        return [self.text, None if self.value is None else str(self.value), self.percent]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Cell:
+        return cls(str(data[0]), None if data[1] is None else Decimal(str(data[1])), bool(data[2]))
+
+
+@dataclass(frozen=True)
+class Row:
+    """A labelled row. `columns` is empty when its cells could not be put under the header's columns."""
+
+    label: str
+    cells: tuple[Cell, ...]
+    columns: tuple[Column, ...] = ()
+    kind: str = AMOUNT
+    group: str = ""  # the sub-table title above it ("Earnings per share:", "Current assets")
+    line: str = ""  # the page's line, as printed
+    scale: int = 0  # the label's own unit ("Shares outstanding (in millions)"), over the caption's
+    qualified: bool = False  # the label says little alone ("Diluted", "Total"): shown with its group
+
+    @property
+    def placed(self) -> bool:
+        return bool(self.columns) and len(self.columns) == len(self.cells)
+
+    def value(self, year: int, span: str = "", kind: str = VALUE) -> Cell | None:
+        """The cell of that year (and span, when given); None when no column or several match."""
+        if not self.placed:
+            return None
+        found = [
+            cell
+            for column, cell in zip(self.columns, self.cells, strict=True)
+            if column.year == year and column.kind == kind and (not span or column.span in (span, ""))
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def years(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(c.year for c in self.columns if c.kind == VALUE)) if self.placed else ()
+
+    @property
+    def name(self) -> str:
+        """The label with its sub-table title where the label alone says little ("Diluted", "Total")."""
+        return f"{self.group.rstrip(':')} — {self.label}" if self.group and self.qualified else self.label
+
+    @property
+    def context(self) -> str:
+        """What the row is about, for finding it by meaning: "Cost of revenue: Subscription"."""
+        return f"{self.group.rstrip(':')}: {self.label}" if self.group else self.label
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "cells": [cell.as_json() for cell in self.cells],
+            "columns": [column.as_json() for column in self.columns],
+            "kind": self.kind,
+            "group": self.group,
+            "line": self.line,
+            "scale": self.scale,
+            "qualified": self.qualified,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Row:
+        return cls(
+            label=str(data["label"]),
+            cells=tuple(Cell.from_json(cell) for cell in data["cells"]),
+            columns=tuple(Column.from_json(column) for column in data["columns"]),
+            kind=str(data["kind"]),
+            group=str(data.get("group", "")),
+            line=str(data.get("line", "")),
+            scale=int(data.get("scale", 0)),
+            qualified=bool(data.get("qualified", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows under one header on one page, with the measure the caption gives."""
+
+    rows: tuple[Row, ...]
+    measure: Measure = field(default_factory=Measure)
+    name: str = ""  # the title line above the header, if any
+    section: str = ""  # the financial statement of the page ("income", "balance_sheet", …) or ""
+
+    def unit(self, row: Row, language: str = "en") -> str:
+        """The unit a row is shown in: the caption's for amounts, per share and percent apart; ""
+        when unknown."""
+        if row.kind == PERCENT:
+            return "%"
+        if row.kind == PER_SHARE:
+            return f"{self.measure.currency} per share".strip() if self.measure.currency else "per share"
+        if row.kind == COUNT:  # a count is in the caption's scale only when its label says so
+            return _SCALE_NAMES.get(language, _SCALE_NAMES["en"]).get(row.scale, "") if row.scale else ""
+        if row.scale:
+            return Measure(row.scale, self.measure.currency).name(language)
+        return self.measure.name(language) if self.measure.known else ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rows": [row.as_json() for row in self.rows],
+            "measure": self.measure.as_json(),
+            "name": self.name,
+            "section": self.section,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Table:
+        return cls(
+            rows=tuple(Row.from_json(row) for row in data["rows"]),
+            measure=Measure.from_json(data["measure"]),
+            name=str(data.get("name", "")),
+            section=str(data.get("section", "")),
+        )

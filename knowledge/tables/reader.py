@@ -1,0 +1,348 @@
+"""Read the tables of one page's raw text: header columns by position, the caption's measure,
+sub-table titles, and rows whose cells are put under the columns only when they fit.
+
+"(Millions) 2018 2017 2016" opens a table whose columns are the three years; the span comes from
+the lines above it ("Years ended December 31"), so "Three Months Ended … Six Months Ended … 2023
+2022 2023 2022" puts each half under its span. A row whose cells do not fit the columns keeps its
+cells without columns: its year cannot be read, and nothing later pretends it can.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from knowledge.tables.model import (
+    AMOUNT,
+    COUNT,
+    PER_SHARE,
+    PERCENT,
+    SHARE,
+    VALUE,
+    Cell,
+    Column,
+    Measure,
+    Row,
+    Table,
+)
+from knowledge.tables.words import Words, words
+
+_YEAR = re.compile(r"(?<![\d.,$])((?:19|20)\d{2})(?![\d,%])")
+_FISCAL_YEAR = re.compile(r"\bF(?:Y|iscal\s+)'?(\d{2})\b", re.IGNORECASE)  # "FY23", "Fiscal '22"
+# A cell: "1,577", "(1,577)", "$5,363", "12.5%", "(0.6)%", "-3.2", a dash, "n/m".
+_CELL = re.compile(r"\(?[-−–]?[$€]?\d[\d,]*(?:\.\d+)?\)?%?\)?|[—–-]{1,2}|n/?m|NM", re.IGNORECASE)
+_DASH = re.compile(r"[—–-]{1,2}")
+_FOOTNOTE = re.compile(r"\(\d\)|\d\)|\*+")  # "(1)", "1)", "*": never a value
+_SIGNS = frozenset({"$", "€", "US$", "USD", "EUR"})
+_MONTH = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^(?:due|through|ended|ending|maturing)$", re.I
+)
+_LETTERS = re.compile(r"[A-Za-zÄÖÜäöüß]{2,}")
+_CUT_PARENTHESIS = re.compile(r"(\(\S*\d)\s+\)")  # "(8,695 )": the PDF set the closing parenthesis apart
+_MAYBE_YEAR = re.compile(r"(?:19|20)\d\d|F[Yi]")
+_DATE_LINE = re.compile(r"(?:[A-Z][a-z]+\.?\s+\d{1,2},?|\d{1,2}\.?\s+[A-Z][a-z]+)")
+_GLUED_NOTE = re.compile(r"(?<=[a-z)])\d(?:,\d)*$")  # "Operational Sales1,2": footnotes set as superscripts
+_SHARES = re.compile(r"\bshares?\b(?![- ]based)", re.IGNORECASE)  # "Supplemental share information"
+_MAX_LABEL_WORDS = 18
+_SPAN_REACH = 6  # lines above a header whose span words still name its columns
+
+
+@dataclass
+class _State:
+    """What the reader knows at a line of the page."""
+
+    measure: Measure = field(default_factory=Measure)
+    columns: tuple[Column, ...] = ()
+    spans: list[tuple[int, str]] = field(default_factory=list)  # (line number, span) marks since the last header
+    rows: list[Row] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    name: str = ""
+    group: str = ""
+    pending: str = ""  # a text line that may be the label of a figures-only line below it
+    lone_years: list[int] = field(default_factory=list)  # years printed one per line
+    signs: set[str] = field(default_factory=set)  # currency signs the table's rows print
+
+
+def read(text: str, language: str = "en", section: str = "") -> list[Table]:
+    """The tables of a page's raw text, in reading order (tables without rows are left out)."""
+    vocabulary = words(language)
+    state = _State()
+    for number, raw in enumerate(text.replace("\r", "\n").split("\n")):
+        line = _CUT_PARENTHESIS.sub(r"\1)", " ".join(raw.split()))
+        if line:
+            _line(number, line, state, vocabulary, section)
+    _close(state, section)
+    return state.tables
+
+
+def _line(number: int, line: str, state: _State, vocabulary: Words, section: str) -> None:
+    measure = _measure(line, vocabulary)
+    if measure is not None:
+        state.measure = measure
+    state.spans.extend((number, span) for span in _spans(line, vocabulary))
+    if re.fullmatch(r"(?:19|20)\d{2}", line):  # a year alone on its line: part of a header printed one per line
+        state.lone_years.append(int(line))
+        return
+    if state.lone_years and _DATE_LINE.fullmatch(line):
+        return  # "December 1," / "2017" / "December 2," / "2016": the dates of the columns
+    if len(state.lone_years) >= 2:
+        _header(state, [(str(year), VALUE, year) for year in state.lone_years], number, section)
+    state.lone_years = []
+    marks = _header_marks(line, vocabulary)
+    if marks is not None:
+        _header(state, marks, number, section)
+        title = _title(line, vocabulary)  # "Supplemental share information 2018 2017 2016"
+        state.name = title or state.name
+        return
+    _content(line, state, vocabulary)
+
+
+def _content(line: str, state: _State, vocabulary: Words) -> None:
+    split = _split(line, state.signs)
+    if split is None:
+        if _LETTERS.search(line) and len(line) <= 90 and not line.endswith("."):
+            if state.pending and not state.rows:
+                state.name = state.pending
+            state.group, state.pending = line, line
+        else:
+            state.pending = ""
+        return
+    label, cells = split
+    label = _GLUED_NOTE.sub("", label)
+    if not label:  # figures alone: the text line above names them ("… net of cash sold" / "846 1,065 142")
+        label, state.pending = state.pending, ""
+        if not label:
+            return
+    elif label[0].islower() and state.pending:
+        label = f"{state.pending} {label}"  # a label wrapped onto a second line
+    state.pending = ""
+    row = _row(label, cells, state, vocabulary)
+    if row is not None:
+        state.rows.append(row)
+
+
+def _header(state: _State, marks: list[tuple[str, str, int]], number: int, section: str) -> None:
+    name = state.name if not state.rows else ""
+    _close(state, section)
+    spans = [span for at, span in state.spans if number - at <= _SPAN_REACH]
+    state.columns = _columns(marks, spans, section)
+    state.spans, state.group, state.pending = [], "", ""
+    state.name = name or state.pending
+
+
+def _title(line: str, vocabulary: Words) -> str:
+    """The words of a header line that are neither years, spans, changes nor the caption."""
+    text = _YEAR.sub(" ", _FISCAL_YEAR.sub(" ", line))
+    for pattern in (*(p for _, p in vocabulary.spans), *(p for _, p in vocabulary.change), vocabulary.scale):
+        text = pattern.sub(" ", text)
+    text = re.sub(r"\([^)]*\)|\b(?:except|per|share|data|amounts?|dollars|in|and|[A-Z][a-z]+\s+\d{1,2},?)\b", " ", text)
+    words_ = _LETTERS.findall(text)
+    return " ".join(text.split()).strip(" ,:") if len(words_) >= 2 else ""
+
+
+def _close(state: _State, section: str) -> None:
+    if state.rows:
+        measure = state.measure
+        if measure.known and not measure.currency and len(state.signs) == 1:
+            # "(Millions)" over rows printed "$ 5,363": the caption's figures are in that currency.
+            measure = Measure(measure.scale, "USD" if "$" in state.signs else "EUR")
+        state.tables.append(Table(tuple(state.rows), measure, state.name, section))
+    state.rows, state.name, state.signs = [], "", set()
+
+
+def _measure(line: str, vocabulary: Words) -> Measure | None:
+    """The caption's unit: "(in millions, except per share data)", "(Millions)", "in Mio. €"."""
+    lowered = line.lower()
+    found = vocabulary.scale.search(line)
+    if found is None or len(line) > 160:
+        return None
+    caption = "(" in line or lowered.startswith(("in ", "$ in", "dollars in", "amounts in")) or len(line.split()) <= 6
+    if not caption or re.search(r"\d[\d,.]*\s+(?:million|billion|thousand)", lowered):
+        return None  # "$1.2 billion of notes …" is a figure in a sentence, not a caption
+    currency = next((code for code, pattern in vocabulary.currencies if pattern.search(line)), "")
+    return Measure(vocabulary.scales[found.group(1).lower()], currency)
+
+
+def _spans(line: str, vocabulary: Words) -> list[str]:
+    """The span titles a line names, in order ("Three Months Ended … Six Months Ended …")."""
+    lowered = line.lower()
+    if len(line) > 120 or not any(key in lowered for key in vocabulary.span_keys):
+        return []
+    return [match.lastgroup or "" for match in vocabulary.any_span.finditer(line)]
+
+
+def _header_marks(line: str, vocabulary: Words) -> list[tuple[str, str, int]] | None:
+    """The columns a header line names, by position: (text, kind, year); None when it is no header."""
+    if len(line) > 200 or not _MAYBE_YEAR.search(line):
+        return None
+    marks: list[tuple[int, str, str, int]] = []
+    for match in _YEAR.finditer(line):
+        marks.append((match.start(), match.group(0), VALUE, int(match.group(1))))
+    for match in _FISCAL_YEAR.finditer(line):
+        marks.append((match.start(), match.group(0), VALUE, 2000 + int(match.group(1))))
+    years = sum(1 for mark in marks if mark[2] == VALUE)
+    if years < 2 and not (years == 1 and re.fullmatch(r"(?:FY\s?|Fiscal\s+)?(?:19|20)\d{2}", line, re.I)):
+        return None
+    taken = [(start, start + len(text)) for start, text, _, _ in marks]
+    for kind, pattern in vocabulary.change:
+        for match in pattern.finditer(line):
+            if not any(a <= match.start() < b or match.start() <= a < match.end() for a, b in taken):
+                marks.append((match.start(), match.group(0), kind, 0))
+                taken.append((match.start(), match.end()))
+    if _has_figures(line, taken):
+        return None  # a row that names years in its label, or a sentence
+    return [(text, kind, year) for _, text, kind, year in sorted(marks)]
+
+
+def _has_figures(line: str, taken: list[tuple[int, int]]) -> bool:
+    """Does the line hold a figure that is not one of its header marks (a day "31," is not a figure)?"""
+    for match in re.finditer(r"\(?\$?\d[\d,.]*\)?%?", line):
+        inside = any(a <= match.start() < b for a, b in taken)
+        day = re.fullmatch(r"\d{1,2},?", match.group(0))
+        if not inside and not day:
+            return True
+    return False
+
+
+def _columns(marks: list[tuple[str, str, int]], spans: list[str], section: str) -> tuple[Column, ...]:
+    """Columns with their spans: one span for all, or two spans over two halves of repeated years."""
+    years = [year for _, kind, year in marks if kind == VALUE]
+    distinct = list(dict.fromkeys(spans))
+    default = "point" if section == "balance_sheet" else ""
+    half = len(years) // 2
+    repeated = len(years) >= 2 and len(years) % 2 == 0 and years[:half] == years[half:]
+    columns, seen = [], 0
+    for _, kind, year in marks:
+        if kind != VALUE:
+            columns.append(Column(0, "", kind))
+            continue
+        if repeated and len(spans) >= 2:
+            span = spans[-2] if seen < half else spans[-1]
+        elif len(distinct) == 1:
+            span = distinct[0]
+        else:
+            span = "" if distinct else default
+        columns.append(Column(year, span, VALUE))
+        seen += 1
+    return tuple(columns)
+
+
+def _split(line: str, signs: set[str]) -> tuple[str, list[str]] | None:
+    """(label, cell tokens) when the line ends in two or more cells, or one beside a label; read from
+    the end in one pass."""
+    tokens = line.split()
+    cells: list[str] = []
+    while tokens:
+        token = tokens[-1]
+        if token in _SIGNS:
+            signs.add("$" if "$" in token or token == "USD" else "€")
+            tokens.pop()
+        elif token == "%" and len(tokens) > 1 and _CELL.fullmatch(tokens[-2]):
+            tokens.pop()
+            cells.append(f"{tokens.pop()}%")  # "56.2 %": the PDF set the sign apart
+        elif _CELL.fullmatch(token):
+            signs.update(sign for sign in "$€" if sign in token)
+            cells.append(tokens.pop())
+        else:
+            break
+    cells.reverse()
+    _give_back(tokens, cells)
+    label = " ".join(tokens).strip(" :.$€")
+    numeric = sum(any(ch.isdigit() for ch in cell) for cell in cells)
+    if numeric == 0 or (label and not _LETTERS.search(label)):
+        return None
+    if label and (len(label.split()) > _MAX_LABEL_WORDS or re.search(r"[a-z]\.\s+[A-Z]", label)):
+        return None  # prose that ends in a figure
+    if not label and numeric < 2:
+        return None
+    return label, cells
+
+
+def _give_back(tokens: list[str], cells: list[str]) -> None:
+    """Figures that belong to the label: a year after "due" or a month, those inside its open parenthesis."""
+    while cells and tokens and _MONTH.match(tokens[-1]) and re.fullmatch(r"\d{1,4},?", cells[0]):
+        tokens.append(cells.pop(0))
+    while cells and " ".join(tokens).count("(") > " ".join(tokens).count(")"):
+        tokens.append(cells.pop(0))
+
+
+def _row(label: str, texts: list[str], state: _State, vocabulary: Words) -> Row | None:
+    columns = state.columns
+    texts = _without_footnote(texts, columns)
+    extra = len(texts) - len(columns)
+    if columns and extra > 0 and re.fullmatch(r"[a-z]+", label.rsplit(maxsplit=1)[-1]):
+        # "… net of allowances of $95 and $103 5,020 4,911": the first figures end the label's words.
+        label, texts = f"{label} {' '.join(texts[:extra])}", texts[extra:]
+    if not texts or not any(any(ch.isdigit() for ch in text) for text in texts):
+        return None
+    cells = tuple(_cell(text) for text in texts)
+    placed = _placed(cells, columns)
+    group = state.group if state.group != label else ""
+    kind = _kind(label, state.group, state.name, cells, vocabulary)
+    scale = vocabulary.scale.search(label) if "(" in label or " in " in label.lower() else None
+    scaled = vocabulary.scales[scale.group(1).lower()] if scale else 0
+    qualified = _qualified(label, vocabulary)
+    return Row(label, cells, placed, kind, group, " ".join([label, *texts]), scaled, qualified)
+
+
+def _without_footnote(texts: list[str], columns: tuple[Column, ...]) -> list[str]:
+    """A footnote marker right after the label ("Net sales (1) 1,200 1,100") is no value."""
+    if len(texts) > 1 and _FOOTNOTE.fullmatch(texts[0]):
+        lone_digit = re.fullmatch(r"\(?\d\)", texts[0]) is not None
+        if len(texts) == len(columns) + 1 or (lone_digit and len(texts) - 1 >= 2 and not columns):
+            return texts[1:]
+        if lone_digit and columns and len(texts) - 1 == len([c for c in columns if c.kind == VALUE]):
+            return texts[1:]
+    return texts
+
+
+def _cell(text: str) -> Cell:
+    if _DASH.fullmatch(text) or re.fullmatch(r"n/?m", text, re.IGNORECASE):
+        return Cell(text, None, False)
+    percent = text.endswith("%") or text.endswith("%)")
+    digits = re.sub(r"[^\d.]", "", text)
+    negative = text.startswith("(") or text.lstrip("$€")[:1] in "-−–"
+    try:
+        value = Decimal(digits)
+    except InvalidOperation:
+        return Cell(text, None, percent)
+    return Cell(text, -value if negative else value, percent)
+
+
+def _placed(cells: tuple[Cell, ...], columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """The columns the cells stand under, or () when that cannot be read."""
+    if not columns:
+        return ()
+    if len(cells) == len(columns):
+        return columns
+    values = tuple(column for column in columns if column.kind == VALUE)
+    if len(cells) == len(values):
+        return values  # the change columns are blank on this row
+    if len(cells) == 2 * len(values) and all(cell.percent for cell in cells[1::2]):
+        # "3,226,773 100.0% 2,729,388 100.0%": each year's amount, then its share of sales.
+        return tuple(c for column in values for c in (column, Column(column.year, column.span, SHARE)))
+    return ()
+
+
+def _kind(label: str, group: str, name: str, cells: tuple[Cell, ...], vocabulary: Words) -> str:
+    """Per share, percent, a count or an amount: by the label, and by the titles above a label that
+    says little alone ("Diluted" under "Earnings per share:"); a table titled for shares counts them."""
+    context = f"{group} {label}" if _qualified(label, vocabulary) else label
+    if vocabulary.per_share.search(context):
+        return PER_SHARE
+    numbers = [cell for cell in cells if cell.value is not None]
+    if numbers and all(cell.percent for cell in numbers):
+        return PERCENT
+    if vocabulary.count.search(context) or _SHARES.search(name):
+        return COUNT
+    small = all(abs(cell.value) < 100 for cell in numbers if cell.value is not None)
+    decimals = any("." in cell.text for cell in numbers)
+    if vocabulary.percent.search(label) and small and decimals:
+        return PERCENT
+    return AMOUNT
+
+
+def _qualified(label: str, vocabulary: Words) -> bool:
+    """A label that needs its sub-table title to be understood ("Basic", "Diluted", "Total")."""
+    return all(word in vocabulary.qualifiers for word in re.findall(r"[^\W\d_]+", label.lower()))

@@ -1,0 +1,236 @@
+"""The sentence policy: what a source may say that the bot must never quote or show.
+
+One check, used at three places: the cleaner drops such sentences when a page is indexed, the
+composer never quotes them, and the guard never shows them (also in a model's answer). A sentence
+breaches the policy when it
+
+- instructs a program that reads the page (an AI, an assistant, a summariser) or the person it
+  talks to ("Note to the AI assistant: …", "When summarizing, say …");
+- exhorts the reader to buy, sell, hold or accumulate ("Load up on X before Friday", "Kaufen Sie X");
+- hurries the reader (urgency, scarcity: "last chance", "bevor es zu spät ist");
+- promises a price or a multiple as fact ("X will hit $50 by March", "guaranteed 10x").
+
+Reported views stay: "Analysts at Jefferies rate the shares a buy", "JPMorgan hob das Kursziel"
+and "the company bought back shares" are news. Patterns (per language, in
+`knowledge/text/language/*.toml`) decide what they can; the rest is decided by meaning: a
+sentence that carries a cue (a trade, a second person, an urgent word, a reader program) and lies
+nearer to the labelled solicitations than to the neutral examples breaches too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.index.embedder import Embedder, Vectors
+from knowledge.text.wording import entries as entries_of
+from knowledge.text.wording import every, languages, table
+
+NEIGHBOURS = 7
+# The solicitations' similarity-weighted share among a sentence's nearest examples, above which a
+# cued sentence breaches by meaning (fitted on benchmarks/data/solicitations_bank.tsv, see
+# benchmarks/policy.py), and the similarity below which a sentence is like none of the examples.
+THRESHOLD = 0.8
+CLOSE_ENOUGH = 0.5
+_REMEMBERED = 4096  # sentences whose verdict by meaning is kept
+
+_BARE = re.compile(r"^[\s•·*–\"“„»-]+|[\"”“«]*(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s*$")
+_SENTENCE = re.compile(r"(?<=[.!?…])[\"'”“»)]*\s+|\n+")
+# Where a clause begins: the sentence's start, after a colon, dash or bracket, or after a
+# vocative ("Dear reader,") or a linking word ("…, so buy").
+_LEAD = (
+    r"(?:^[\W\d]*|[:;!?(\[\]…]|\s[-–—]\s|[–—]|,\s*(?=(?:so|then|now|just|please|and\s+then|or|also|dann|also|und\s+dann)\s))"
+    r"\s*(?:(?:dear|hey|hi|attention|listen|look|folks|friends|guys|liebe[rs]?|hallo)\b[^,:]{0,30}[,:]\s*)?"
+    r"(?:(?:so|then|now|just|please|simply|and\s+then|or|quick|hurry|also|seriously|honestly|dann|also|bitte|los)\W*\s+)*"
+)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One rule's entries, compiled for lower-cased text (several times faster than IGNORECASE),
+    with the few entries that need case ("Sie", "$TICKER") compiled apart."""
+
+    plain: re.Pattern[str]
+    cased: re.Pattern[str] | None
+
+    def search(self, text: str, lowered: str) -> bool:
+        return bool(self.plain.search(lowered) or (self.cased is not None and self.cased.search(text)))
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    addressed: _Rule
+    injections: _Rule
+    exhortations: _Rule
+    imperatives: _Rule
+    urgency: _Rule
+    promises: _Rule
+    forecasts: _Rule
+    attributions: _Rule
+    cues: _Rule
+
+
+@cache
+def _patterns() -> _Patterns:
+    reader = "(?:" + "|".join(every("policy", "machine_readers")) + ")"
+
+    def joined(key: str, template: str = "{}") -> _Rule:
+        # A language's entries are filled with that language's lists: German modals with German verbs.
+        entries = []
+        for language in languages():
+            if not table("policy", language):  # a language with only the question reader's words
+                continue
+            slots = {
+                "{reader}": rf"(?<![\w-]){reader}(?!\w)",
+                "{trade}": "(?:" + "|".join(entries_of("policy", "trades", language)) + ")",
+                "{audience}": "(?:" + "|".join(entries_of("policy", "audiences", language)) + ")",
+                "{modal}": "(?:" + "|".join(entries_of("policy", "urging_modals", language)) + ")",
+            }
+            for entry in entries_of("policy", key, language):
+                filled = entry
+                for slot, value in slots.items():
+                    filled = filled.replace(slot, value)
+                entries.append(filled)
+        plain = [entry for entry in entries if "(?-i:" not in entry]
+        cased = [entry for entry in entries if "(?-i:" in entry]
+        return _Rule(
+            re.compile(template.replace("{}", "(?:" + "|".join(plain) + ")")),
+            re.compile(template.replace("{}", "(?:" + "|".join(cased) + ")"), re.IGNORECASE) if cased else None,
+        )
+
+    return _Patterns(
+        addressed=joined("addressed"),
+        injections=joined("injections"),
+        exhortations=joined("exhortations"),
+        imperatives=joined("imperative_heads", _LEAD + r"{}(?![\w-])"),
+        urgency=joined("urgency", r"(?<![\w-]){}"),
+        promises=joined("promises"),
+        forecasts=joined("forecasts"),
+        attributions=joined("attributions"),
+        cues=joined("cues"),
+    )
+
+
+def breach(sentence: str) -> str:
+    """Which rule the sentence breaks by its wording ("" for none): instruction, exhortation,
+    urgency, promise or forecast (a price claimed as fact, unless someone named reports it)."""
+    found = _patterns()
+    text = " ".join(sentence.split())
+    lowered = text.lower()
+    if found.addressed.search(text, lowered) or found.injections.search(text, lowered):
+        return "instruction"
+    if found.exhortations.search(text, lowered) or found.imperatives.search(text, lowered):
+        return "exhortation"
+    if found.urgency.search(text, lowered):
+        return "urgency"
+    if found.promises.search(text, lowered):
+        return "promise"
+    if found.forecasts.search(text, lowered) and not found.attributions.search(text, lowered):
+        return "forecast"
+    return ""
+
+
+def cued(sentence: str) -> bool:
+    """Does the sentence carry a word a solicitation needs (so its meaning is worth a look)?"""
+    return _patterns().cues.search(sentence, sentence.lower())
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences, as the policy reads them (line breaks end a sentence too)."""
+    return [piece for piece in _SENTENCE.split(text) if piece.strip()]
+
+
+class Policy:
+    """The policy check: patterns, then (with an embedder) the meaning of the cued sentences."""
+
+    def __init__(self, embedder: Callable[[], Embedder] | None = None, vectors_dir: Path | None = None) -> None:
+        self._embedder = embedder
+        self._vectors_dir = vectors_dir  # where the examples' vectors are kept, once per model
+        # The composer and then the guard look at the same sentences: judge each once.
+        self._judged: dict[str, bool] = {}  # a cache: an entry lost to a race is only judged again
+
+    @cached_property
+    def _bank(self) -> tuple[Vectors, np.ndarray]:
+        bad, good = every("policy.examples", "solicitation"), every("policy.examples", "neutral")
+        labels = np.array([1.0] * len(bad) + [0.0] * len(good))
+        return self._vectors(bad + good), labels
+
+    def _vectors(self, texts: list[str]) -> Vectors:
+        """The examples' vectors: embedded once per model and set of examples, then read from disk
+        (a few hundred sentences take seconds to embed, too long for the first answer to wait)."""
+        assert self._embedder is not None
+        embedder = self._embedder()
+        if self._vectors_dir is None:
+            return embedder.embed(texts)
+        key = hashlib.sha256("\n".join([embedder.name, *texts]).encode()).hexdigest()[:16]
+        path = self._vectors_dir / f"policy-examples-{key}.npy"
+        if path.is_file():
+            return np.asarray(np.load(path), dtype=np.float32)
+        vectors = embedder.embed(texts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            np.save(handle, vectors)
+        partial.replace(path)
+        return vectors
+
+    def breaches(self, texts: Sequence[str]) -> list[bool]:
+        """For each sentence: may it never be shown? One model run for all that need a look."""
+        verdicts = [bool(breach(text)) for text in texts]
+        if self._embedder is None:
+            return verdicts
+        doubtful = [i for i, (text, bad) in enumerate(zip(texts, verdicts, strict=True)) if not bad and cued(text)]
+        # The composer's line and the same line in the answer ("• … [1]") are one sentence.
+        bare = {i: _BARE.sub("", texts[i]) for i in doubtful}
+        known = {bare[i]: self._judged.get(bare[i]) for i in doubtful}
+        unknown = [text for text, verdict in known.items() if verdict is None]
+        if unknown:
+            judged = {text: score >= THRESHOLD for text, score in zip(unknown, self.similarity(unknown), strict=True)}
+            if len(self._judged) + len(judged) > _REMEMBERED:
+                self._judged.clear()
+            self._judged.update(judged)
+            known.update(judged)
+        for i in doubtful:
+            verdicts[i] = bool(known[bare[i]])
+        return verdicts
+
+    def allows(self, sentence: str) -> bool:
+        return not self.breaches([sentence])[0]
+
+    def similarity(self, texts: Sequence[str], leave_out: bool = False) -> list[float]:
+        """The similarity-weighted share of solicitations among each text's nearest examples.
+
+        `leave_out` skips an example identical to the text (for measuring on the examples themselves).
+        """
+        vectors, labels = self._bank
+        assert self._embedder is not None
+        scores = []
+        for similarities in self._embedder().embed(list(texts)) @ vectors.T:
+            row = np.where(similarities > 0.9999, -1.0, similarities) if leave_out else similarities
+            nearest = np.argsort(-row)[:NEIGHBOURS]
+            weights = np.clip(row[nearest], 0.0, None) ** 4
+            close = row[nearest[0]] >= CLOSE_ENOUGH and weights.sum() > 0
+            scores.append(float((weights * labels[nearest]).sum() / weights.sum()) if close else 0.0)
+        return scores
+
+    def strip(self, text: str, also: Callable[[str], bool] | None = None) -> str:
+        """The text without the sentences that breach the policy (or that `also` rejects); untouched
+        lines keep their form."""
+        lines = text.split("\n")
+        split = [sentences(line) for line in lines]
+        verdicts = iter(self.breaches([sentence for pieces in split for sentence in pieces]))
+        kept_lines = []
+        for line, pieces in zip(lines, split, strict=True):
+            kept = [piece for piece in pieces if not next(verdicts) and not (also and also(piece))]
+            if len(kept) == len(pieces):
+                kept_lines.append(line)
+            elif kept:
+                kept_lines.append(" ".join(kept))
+        return "\n".join(kept_lines).strip()

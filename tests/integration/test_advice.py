@@ -1,0 +1,48 @@
+"""Advice and price-forecast requests against look-alikes (issue 19, item 1), with the real model.
+
+A price asked of the future is a forecast request; a question why a stock moved, one about a
+company whose name holds "Buy", or one with a misspelt name asks for facts.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.answer.understand.advice import AdviceDetector
+from knowledge.index.embedder import Embedder
+
+
+@pytest.fixture(scope="module")
+def detector(embedder: Embedder) -> AdviceDetector:
+    return AdviceDetector(lambda: embedder)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What price will Alibaba stock reach by the end of 2026?",
+        "Where will Siemens shares trade next spring?",
+        "Welchen Kurs erreicht die Alibaba-Aktie bis Ende 2026?",
+        "Is Best Buy a buy after the holiday quarter?",
+    ],
+)
+def test_price_forecasts_and_calls_are_advice_requests(detector: AdviceDetector, question: str) -> None:
+    assert detector.detect(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why is Rheinmetall stock down?",
+        "Warum ist die Rheinmetall-Aktie gefallen?",
+        "What was Best Buy's revenue in fiscal 2023?",
+        "How much inventory did Best Buy hold at the end of fiscal 2023?",
+        "Did Best Buy buy back shares in fiscal 2023?",
+        "What is Best Buy's gross margin?",
+        "Why is Alibaab down?",
+        "Warum fällt Alibaab?",
+        "What price target did Morgan Stanley set for Alibaba?",
+    ],
+)
+def test_look_alikes_are_answered(detector: AdviceDetector, question: str) -> None:
+    assert not detector.detect(question)

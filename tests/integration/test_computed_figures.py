@@ -1,0 +1,69 @@
+"""Page tables stored at indexing and computed figures, with the real model, Chroma and catalog.
+
+The statement below is made up for the test (no filing's text)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from fpdf import FPDF
+
+from knowledge.index.embedder import Embedder
+from knowledge.index.tabulator import stored
+from knowledge.wiring.local import Local
+from tests.conftest import make_settings
+
+STATEMENT = """Widget Works Inc.
+Consolidated Statements of Income
+(In millions, except per share data)
+Years Ended June 30, 2024 2023 2022
+Revenue $ 9,120 $ 8,400 $ 7,950
+Cost of revenue 4,010 3,900 3,700
+Operating income (1) 2,210 1,980 1,805
+Earnings per share:
+Diluted 3.05 2.70 2.36"""
+
+NARRATIVE = "Widget Works Inc. makes industrial widgets. Demand for widgets grew in fiscal 2024 in every region."
+
+
+def _pdf(path: Path, pages: list[str]) -> Path:
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=10)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 5, text)
+    pdf.output(str(path))
+    return path
+
+
+def test_operating_margin_is_computed_from_stored_rows_and_goes_with_the_document(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    folder = tmp_path / "filings"
+    folder.mkdir()
+    report = _pdf(folder / "widget-works-annual-report.pdf", [NARRATIVE, STATEMENT])
+    local = Local(make_settings(tmp_path), embedder)
+    local.indexing.librarian.ingest([folder])
+    catalog = local.core.catalog
+    document = catalog.documents()[0].id
+
+    pages = catalog.page_tables({document}, set())
+    tables, vectors = stored(pages[0])
+    rows = [row for table in tables for row in table.rows]
+    revenue = next(at for at, row in enumerate(rows) if row.label == "Revenue")
+    assert (pages[0].page, pages[0].section) == (2, "income")
+    assert np.isclose(np.linalg.norm(vectors[revenue]), 1.0, atol=1e-3)  # embedded at indexing
+
+    answer = local.answering.ask("What was Widget Works' operating margin in fiscal 2024?")
+    first = answer.text.split("\n", 1)[0]
+    assert first == "Operating margin FY2024 = operating income FY2024 2,210 / revenue FY2024 9,120 = 24.2 % [1]"
+    assert answer.citations[0].page == 2 and "2,210" in answer.citations[0].quote
+
+    per_share = local.answering.ask("What were Widget Works' diluted earnings per share in fiscal 2023?")
+    assert per_share.text.startswith("Earnings per share — Diluted FY2023: 2.70 USD per share [1]")
+
+    report.unlink()
+    local.indexing.librarian.refresh()
+    assert catalog.page_tables({document}, {(document, 2)}) == []
+    local.close()

@@ -1,0 +1,84 @@
+"""Computed figures: the formula language, Decimal results, periods and units kept apart."""
+
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+from knowledge.answer.compute.catalogue import catalogue
+from knowledge.answer.compute.figure import Figure, Input, number, result
+from knowledge.answer.compute.finder import Found, Page, best, cell, nearest_years
+from knowledge.answer.compute.formula import FormulaError, parse
+from knowledge.answer.compute.rows import restate
+from knowledge.tables import read
+
+
+def test_formula_is_evaluated_with_decimal_and_shown_with_its_inputs() -> None:
+    formula = parse("365 * ((inventory + inventory_prev) / 2) / cost_of_sales")
+    value = formula.evaluate({"inventory": Decimal(120), "inventory_prev": Decimal(100), "cost_of_sales": Decimal(730)})
+    assert value == Decimal(55)
+    assert formula.names == ("inventory", "inventory_prev", "cost_of_sales")
+    assert formula.shown({"inventory": "A", "inventory_prev": "B", "cost_of_sales": "C"}) == "365 * ((A + B) / 2) / C"
+
+
+@pytest.mark.parametrize("text", ["__import__('os').system('x')", "a.b", "[1, 2]", "open(1)", "a if b else c"])
+def test_nothing_but_arithmetic_parses(text: str) -> None:
+    with pytest.raises(FormulaError):
+        parse(text)
+
+
+def test_a_zero_divisor_is_an_error_not_a_figure() -> None:
+    with pytest.raises(FormulaError):
+        parse("a / b").evaluate({"a": Decimal(1), "b": Decimal(0)})
+
+
+def test_results_in_their_units_and_languages() -> None:
+    known = catalogue()
+    assert result(Decimal("0.34636"), "percent", "", known, "en") == "34.6 %"
+    assert result(Decimal("1234.5"), "amount", "USD millions", known, "en") == "1,235 USD millions"
+    assert number(Decimal("1234.56"), 1, "de") == "1.234,6"
+
+
+PAGE = """(in millions)
+Three Months Ended Six Months Ended
+2024 2023 2024 2023
+Net sales 510 480 1,020 950
+"""
+
+
+def test_a_quarter_is_never_read_as_the_year() -> None:
+    row = read(PAGE)[0].rows[0]
+    assert cell(row, 2024, quarterly=True) is not None
+    assert cell(row, 2024, quarterly=False) is None  # no year's column: nothing to compute from
+    assert nearest_years([row], quarterly=True, back=1) == 2024
+
+
+def test_the_nearest_label_wins_and_a_taken_row_is_not_used_twice() -> None:
+    tables = read("(in millions)\n2024 2023\nRevenue 900 800\nCost of revenue 400 350\n")
+    vectors = np.eye(2, dtype=np.float32)  # stand-ins for the two labels' vectors
+    page = Page("doc", 3, "income", tuple(tables), vectors, 0)
+    asked = np.array([[0.9, 0.1]], dtype=np.float32)
+    found = best(asked, frozenset(), [page], (2024,), False, amounts=True, excluded=None)
+    assert found is not None and found.row.label == "Revenue"
+    again = best(
+        asked, frozenset(), [page], (2024,), False, amounts=True, excluded=None, taken=frozenset({id(found.row)})
+    )
+    assert again is not None and again.row.label == "Cost of revenue"
+
+
+def test_each_input_is_cited_when_they_come_from_two_pages() -> None:
+    tables = read("(in millions)\n2024 2023\nRevenue 900 800\n")
+    row = tables[0].rows[0]
+    one = Found(row, tables[0], Page("doc", 3, "income", tuple(tables), np.zeros((1, 2), dtype=np.float32), 0), 1.0)
+    two = Found(row, tables[0], Page("doc", 5, "", tuple(tables), np.zeros((1, 2), dtype=np.float32), 0), 1.0)
+    figure = Figure("Ratio FY2024", "{0} / {1}", (Input("a", one, "900"), Input("b", two, "800")), "1.13", Decimal(1))
+    assert figure.line({("doc", 3): 1, ("doc", 5): 2}) == "Ratio FY2024 = a 900 [1] / b 800 [2] = 1.13"
+
+
+def test_a_quoted_row_is_shown_under_its_columns_and_unit_or_says_what_is_missing() -> None:
+    tables = read("(in thousands)\nYears Ended March 31, 2024 2023\nLicence fees 1,200 1,100\nServices 300\n")
+    assert restate("• Licence fees: 1,200 · 1,100 (USD millions) [2]", tables, "en") == (
+        "• Licence fees: FY2024 1,200 · FY2023 1,100 (thousands) [2]"
+    )
+    assert restate("Services: 300 [1]", tables, "en") == "Services: 300 (year not stated on the page) (thousands) [1]"
+    assert restate("Revenue rose: a lot [1]", tables, "en") == "Revenue rose: a lot [1]"  # no such row

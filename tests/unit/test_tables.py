@@ -1,0 +1,122 @@
+"""Tables read by structure: columns, spans, the caption's unit, per-share and percent rows,
+footnote markers. Every excerpt here is made up for the test (no filing's text)."""
+
+from decimal import Decimal
+
+from knowledge.tables import Table, read
+from knowledge.tables.model import PER_SHARE, PERCENT, Row
+
+STATEMENT = """Widget Works Inc.
+Consolidated Statements of Income
+(In millions, except per share data)
+Years Ended June 30, 2024 2023 2022
+Revenue $ 9,120 $ 8,400 $ 7,950
+Cost of revenue 4,010 3,900 3,700
+Operating income (1) 2,210 1,980 1,805
+Other expense, net (35) — 12
+Earnings per share:
+Basic $ 3.10 $ 2.75 $ 2.40
+Diluted 3.05 2.70 2.36
+Gross margin 56.0 % 53.6 % 53.5 %
+"""
+
+
+def _rows(text: str, section: str = "") -> dict[str, tuple[Row, Table]]:
+    return {row.name: (row, table) for table in read(text, "en", section) for row in table.rows}
+
+
+def test_cells_stand_under_their_years_with_the_caption_unit() -> None:
+    rows = _rows(STATEMENT)
+    revenue, table = rows["Revenue"]
+    assert [c.title() for c in revenue.columns] == ["FY2024", "FY2023", "FY2022"]
+    cell = revenue.value(2023, "year")
+    assert cell is not None and cell.value == Decimal(8400)
+    assert table.unit(revenue) == "USD millions"  # "$" on the rows names the caption's currency
+
+
+def test_footnote_marker_is_never_a_value_and_parentheses_are_negative() -> None:
+    rows = _rows(STATEMENT)
+    operating = rows["Operating income"][0]
+    assert [c.text for c in operating.cells] == ["2,210", "1,980", "1,805"]
+    other = rows["Other expense, net"][0]
+    assert other.cells[0].value == Decimal(-35) and other.cells[1].value is None
+
+
+def test_per_share_rows_keep_their_title_and_are_never_millions() -> None:
+    rows = _rows(STATEMENT)
+    diluted, table = rows["Earnings per share — Diluted"]
+    assert diluted.kind == PER_SHARE
+    assert table.unit(diluted) == "USD per share"
+
+
+def test_percent_rows_are_percent() -> None:
+    margin, table = _rows(STATEMENT)["Gross margin"]
+    assert margin.kind == PERCENT and table.unit(margin) == "%"
+    cell = margin.value(2024)
+    assert cell is not None and cell.value == Decimal("56.0")
+
+
+def test_two_spans_over_repeated_years() -> None:
+    text = """(in thousands)
+Three Months Ended Six Months Ended
+March 31, March 31,
+2024 2023 2024 2023
+Net sales 510 480 1,020 950
+"""
+    row = _rows(text)["Net sales"][0]
+    quarter, half = row.value(2024, "quarter"), row.value(2024, "half")
+    assert quarter is not None and quarter.value == 510
+    assert half is not None and half.value == 1020
+    assert row.value(2024) is None  # ambiguous without the span
+
+
+def test_change_columns_and_a_row_that_does_not_fit() -> None:
+    text = """(Dollars in millions)
+2024 2023 % Change
+Subscriptions 1,200 1,000 20 %
+Services 300
+"""
+    rows = _rows(text)
+    subscriptions = rows["Subscriptions"][0]
+    assert [c.kind for c in subscriptions.columns] == ["value", "value", "change_pct"]
+    change = subscriptions.value(0, kind="change_pct")
+    assert change is not None and change.percent
+    services = rows["Services"][0]
+    assert not services.placed and services.value(2024) is None  # its year cannot be read
+
+
+def test_years_one_per_line_and_a_label_wrapped_onto_its_figures() -> None:
+    text = """(In thousands)
+December 29,
+2024
+December 31,
+2023
+Proceeds from the sale of a product line, net of cash
+1,500 700
+Inventories 2,000 1,800
+"""
+    rows = _rows(text, "balance_sheet")
+    inventories = rows["Inventories"][0]
+    assert [c.year for c in inventories.columns] == [2024, 2023]
+    assert inventories.columns[0].span == "point"
+    assert "Proceeds from the sale of a product line, net of cash" in rows
+
+
+def test_no_caption_means_no_unit() -> None:
+    text = "2024 2023\nRevenue 91 84\n"
+    revenue, table = _rows(text)["Revenue"]
+    assert table.unit(revenue) == ""
+
+
+def test_german_caption_and_round_trip() -> None:
+    text = "in Mio. €\n2024 2023 Veränderung\nUmsatzerlöse 4.210 3.980 230\n"
+    tables = read(text, "de")
+    assert tables[0].measure.scale == 1_000_000 and tables[0].measure.currency == "EUR"
+    assert Table.from_json(tables[0].as_json()) == tables[0]
+
+
+def test_a_closing_parenthesis_set_apart_still_makes_a_negative_cell() -> None:
+    row = _rows("(in millions)\n2024 2023 2022\nPurchases of equipment (8,120 ) (4,310 ) 95\n")[
+        "Purchases of equipment"
+    ][0]
+    assert [c.value for c in row.cells] == [Decimal(-8120), Decimal(-4310), Decimal(95)] and row.placed
