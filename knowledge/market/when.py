@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from knowledge.text.wording import everywhere, languages, table
 
@@ -44,6 +44,7 @@ def month_numbers() -> dict[str, int]:
     return found
 
 
+@lru_cache(maxsize=1024)
 def asked(question: str, reference: date) -> Asked:
     """Read the session and period a question asks about. A date without a year, and a relative
     one, is read as the last such day before `reference`; `reference` itself (and later) means
@@ -75,6 +76,8 @@ def _phrases(key: str) -> re.Pattern[str]:
 
 def _day(question: str, reference: date) -> Asked:
     text = _FIGURE.sub(lambda match: " " * len(match.group(0)), _undotted(question))
+    if not _may_date(text):
+        return Asked()  # dateparser takes milliseconds per question: only for text that may hold a date
     settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": datetime.combine(reference, datetime.min.time())}
     from dateparser.date import DateDataParser  # loaded with the first question about a date
     from dateparser.search import search_dates
@@ -95,6 +98,17 @@ def _day(question: str, reference: date) -> Asked:
             return Asked(on=None if this_week else week_start(day + timedelta(days=7)), period="week", said=said)
         return Asked(on=day if day < reference else None, said=said)
     return Asked()
+
+
+def _may_date(text: str) -> bool:
+    """A figure, a month or a day word ("Friday", "gestern"): worth dateparser's reading."""
+    return any(char.isdigit() for char in text) or bool(_day_words().search(text))
+
+
+@cache
+def _day_words() -> re.Pattern[str]:
+    found = [*month_numbers(), *everywhere("dates", "day_words")]
+    return re.compile(r"\b(?:" + "|".join(re.escape(word) for word in found) + r")\b", re.IGNORECASE)
 
 
 def _dated() -> list[str]:
