@@ -12,7 +12,7 @@ from datetime import datetime
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import Application, ChatMemberHandler, CommandHandler
+from telegram.ext import Application, ChatMemberHandler, CommandHandler, filters
 
 from bot import admin
 from bot.channels import ChannelError, attach, membership
@@ -43,7 +43,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         ("digest", digest),
         ("channel", channel),
     ):
-        application.add_handler(CommandHandler(name, callback))
+        # New messages only: an edited /watch is not a second command.
+        application.add_handler(CommandHandler(name, callback, filters.UpdateType.MESSAGE))
     application.add_handler(ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER))
 
 

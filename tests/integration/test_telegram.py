@@ -403,7 +403,7 @@ async def test_updates_the_library_cannot_parse_are_skipped_and_polling_goes_on(
 
     assert "34%" in str(sent.params["text"])
     polls = api.sent("getUpdates")
-    assert json.loads(str(polls[-1].params["allowed_updates"])) == ["message", "inline_query", "callback_query"]
+    assert json.loads(str(polls[-1].params["allowed_updates"])) == ["message", "inline_query", "callback_query", "my_chat_member"]
     skipped = [r for r in caplog.records if "could not be parsed" in r.getMessage()]
     assert len(skipped) == 1 and "message" in skipped[0].getMessage()
 
@@ -441,10 +441,10 @@ async def test_invisible_characters_and_nul_in_a_question_change_nothing(telegra
 
 async def test_admin_commands_in_a_group_point_to_the_private_chat(telegram: Telegram) -> None:
     api, _, _ = telegram
-    group = api.chat(GROUP - 7, "supergroup")
+    group = api.chat(GROUP - 17, "supergroup")
 
     api.send(group, ADMIN, f"/status@{BOT_USERNAME}")
-    (sent,) = await api.wait_for("sendMessage", 1, GROUP - 7)
+    (sent,) = await api.wait_for("sendMessage", 1, GROUP - 17)
 
     assert "private chat" in str(sent.params["text"]) and "Index" not in str(sent.params["text"])
 
@@ -453,7 +453,7 @@ async def test_unknown_commands_meant_for_the_bot_get_a_pointer_to_help(telegram
     api, _, _ = telegram
     private, group = api.chat(PRIVATE + 500), api.chat(GROUP - 9, "supergroup")
 
-    api.send(private, 501, "/watch BABA")
+    api.send(private, 501, "/frobnicate BABA")
     api.send(group, 502, "/foo")  # bare, in a group: perhaps another bot's command
     api.send(group, 502, "/foo@SomeOtherBot")
     api.send(group, 502, f"/foo@{BOT_USERNAME}")
@@ -461,6 +461,6 @@ async def test_unknown_commands_meant_for_the_bot_get_a_pointer_to_help(telegram
     (told,) = await _reply_to(api, PRIVATE + 500, 0)
     in_group = [_text(params) for params in await _reply_to(api, GROUP - 9, 0, 2)]
 
-    assert _text(told) == "I have no /watch command. Send /help to see what I can do."
+    assert _text(told) == "I have no /frobnicate command. Send /help to see what I can do."
     assert sum(text == "I have no /foo command. Send /help to see what I can do." for text in in_group) == 1
     assert len(api.sent(chat_id=GROUP - 9)) == 2

@@ -32,7 +32,7 @@ def _bare() -> Application[Any, Any, Any, Any, Any, Any]:
 def test_the_bot_asks_for_exactly_what_its_handlers_take(tmp_path: Any) -> None:
     application = build_application(make_settings(tmp_path, telegram_bot_token="1:test"))
 
-    assert allowed_updates(application) == ["message", "inline_query", "callback_query"]
+    assert allowed_updates(application) == ["message", "inline_query", "callback_query", "my_chat_member"]
 
 
 @pytest.mark.parametrize(
