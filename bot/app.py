@@ -103,7 +103,7 @@ def build_application(settings: Settings, role: RoleBuilder | None = None) -> Bo
     watching.register(application)
 
     # After every command handler: only commands none of them took arrive here.
-    application.add_handler(MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, handlers.unknown_command))
+    application.add_handler(MessageHandler(filters.COMMAND & NEW_MESSAGES, handlers.unknown_command))
     application.add_handler(CallbackQueryHandler(handlers.vote, pattern=r"^vote:"))
     application.add_handler(CallbackQueryHandler(handlers.unknown_button))
     application.add_handler(InlineQueryHandler(inline.inline_query))
