@@ -1,6 +1,7 @@
-"""A source address as it may be shown: scheme, host and path. Feed and page URLs may carry API
-keys in their query string or user and password before the host; neither belongs in a listing, an
-error, a log line or a chat message, and the host and path are enough to tell sources apart."""
+"""A source address as it may be shown: scheme, host and path (and a fragment naming an item).
+Feed and page URLs may carry API keys in their query string, or a user and password before the
+host; neither belongs in a listing, an error, a log line or a chat message, and the host and path
+are enough to tell sources apart."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>()\[\]{}]+")
 
 
 def shown(location: str) -> str:
-    """`location` without credentials, query string or fragment; anything not a URL unchanged."""
+    """`location` without credentials or query string; anything not a URL unchanged. The fragment
+    stays: it never reaches a server, and names a feed's items ("feed.xml#untitled")."""
     if "://" not in location:
         return location
     try:
@@ -20,11 +22,11 @@ def shown(location: str) -> str:
         host = parts.hostname or ""
         port = parts.port
     except ValueError:  # not parseable as a URL: keep only what precedes its first "?"
-        return location.split("?", 1)[0].split("#", 1)[0]
+        return location.split("?", 1)[0]
     if ":" in host:
         host = f"[{host}]"  # an IPv6 literal
     netloc = f"{host}:{port}" if port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    return urlunsplit((parts.scheme, netloc, parts.path, "", parts.fragment))
 
 
 def scrub(text: str) -> str:

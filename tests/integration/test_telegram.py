@@ -326,7 +326,7 @@ async def test_users_are_rate_limited_politely(telegram: Telegram) -> None:
 
 async def test_admin_adds_and_removes_sources_and_sources_shows_errors(telegram: Telegram) -> None:
     api, application, _ = telegram
-    chat, member, group = api.chat(ADMIN + 1000), api.chat(PRIVATE + 400), api.chat(GROUP - 7, "supergroup")
+    chat, member, group = api.chat(ADMIN + 1000), api.chat(PRIVATE + 400), api.chat(GROUP - 8, "supergroup")
     web = FakeWeb()
     with web.running():
         api.send(chat, ADMIN, f"/addsource rss {web.base}/feeds/missing.rss?apikey={KEY}&user=ann tickers=BABA")
@@ -337,7 +337,7 @@ async def test_admin_adds_and_removes_sources_and_sources_shows_errors(telegram:
         api.send(member, 401, "/sources")
         (public,) = await _reply_to(api, PRIVATE + 400, 0)
         api.send(group, ADMIN, "/sources")  # an admin, but every member reads the group
-        (in_group,) = await _reply_to(api, GROUP - 7, 0)
+        (in_group,) = await _reply_to(api, GROUP - 8, 0)
     texts = [_text(params) for params in first]
     source_id = next(s.id for s in application.bot_data.services.answering.catalog.sources() if s.kind == "rss")
     api.send(chat, ADMIN, f"/removesource {source_id}")

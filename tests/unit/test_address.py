@@ -16,7 +16,7 @@ from knowledge.sources.registry import describe
     ("location", "expected"),
     [
         ("https://news.example.com/feed.xml?apikey=abc123&x=1", "https://news.example.com/feed.xml"),
-        ("https://ann:pa55@intra.example.com:8080/a/b#top", "https://intra.example.com:8080/a/b"),
+        ("https://ann:pa55@intra.example.com:8080/a/b?k=1#item-3", "https://intra.example.com:8080/a/b#item-3"),
         ("http://[::1]:9000/rss?token=t", "http://[::1]:9000/rss"),
         ("/srv/reports/q3.pdf", "/srv/reports/q3.pdf"),
         ("BABA", "BABA"),
