@@ -6,8 +6,8 @@ embedder: the meaning check is measured with the embedding in benchmarks/ingest.
 characters the cleaning removed. Issue 19 allows ingestion to get 10 % slower; embedding a 10-K's
 chunks takes ~14 s of CPU here, so the cleaner should stay well under a second per filing.
 
-Run: `.venv/bin/python benchmarks/cleaning.py /work/shared/financebench-dev/pdfs [--limit 3] [--repeat 3]`
-(largest PDFs first; each is cleaned `--repeat` times and the fastest run printed)
+Run: `.venv/bin/python benchmarks/cleaning.py /work/shared/financebench-dev/pdfs/3M_2018_10K.pdf [--repeat 3]`
+(or a folder: its `--limit` largest PDFs; each is cleaned `--repeat` times and the fastest run printed)
 """
 
 from __future__ import annotations
@@ -35,13 +35,19 @@ def cleaned(blocks: list[str], policy: Policy) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folder", type=Path, help="a folder of PDFs (e.g. FinanceBench's pdfs/)")
-    parser.add_argument("--limit", type=int, default=3, help="how many PDFs (largest first: 10-Ks)")
+    parser.add_argument("pdfs", type=Path, nargs="+", help="PDFs, or a folder of them (e.g. FinanceBench's pdfs/)")
+    parser.add_argument("--limit", type=int, default=3, help="how many PDFs of a folder (largest files first)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per PDF; the fastest is printed")
     args = parser.parse_args()
     policy = Policy()
     clean("Warm-up: the patterns compile once per process.", policy)
-    paths = sorted(args.folder.glob("*.pdf"), key=lambda path: -path.stat().st_size)[: args.limit]
+    paths = [
+        path
+        for given in args.pdfs
+        for path in (
+            sorted(given.glob("*.pdf"), key=lambda p: -p.stat().st_size)[: args.limit] if given.is_dir() else [given]
+        )
+    ]
     total = 0.0
     for path in paths:
         document = load(path)

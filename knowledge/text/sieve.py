@@ -21,9 +21,18 @@ _Needs = frozenset[str]  # a text that matches holds at least one of these strin
 _CHARSET = 4  # a class of up to this many plain characters ("[:,]") counts as a set of strings
 
 
+_COMMON = frozenset(" ,.;:-'\"()")  # single characters in nearly every sentence: no use as a sign
+
+
 def needs(pattern: str) -> list[_Needs]:
-    """Sets of strings of which a match of `pattern` holds at least one member each (none known: [])."""
-    return _sequence(list(sre_parse.parse(pattern)))
+    """Sets of strings of which a match of `pattern` holds at least one member each (none known: []);
+    sets with a single letter, digit or common punctuation mark are left out, as nearly every text
+    passes them."""
+    return [found for found in _sequence(list(sre_parse.parse(pattern))) if _telling(found)]
+
+
+def _telling(strings: _Needs) -> bool:
+    return all(len(string) > 1 or not (string.isalnum() or string in _COMMON) for string in strings)
 
 
 def _sequence(items: list[tuple[Any, Any]]) -> list[_Needs]:
@@ -87,17 +96,17 @@ class _Group:
         self._entries = [re.compile(entry) for entry in entries]
         self._needs = [needs(entry) for entry in entries]
         self._always = [i for i, found in enumerate(self._needs) if not found]
-        self._by_string: dict[str, list[int]] = {}
+        by_string: dict[str, set[int]] = {}
         for i, found in enumerate(self._needs):
             if found:
                 for string in _best(found):
-                    self._by_string.setdefault(string, []).append(i)
+                    by_string.setdefault(string, set()).add(i)
+        self._by_string = {string: frozenset(entries) for string, entries in by_string.items()}
         self.strings = {string for found in self._needs for strings in found for string in strings}
 
     def search(self, text: str, present: frozenset[str]) -> bool:
-        candidates = set(self._always)
-        for string in present:
-            candidates.update(self._by_string.get(string, ()))
+        by_string = self._by_string
+        candidates = frozenset(self._always).union(*(by_string[string] for string in present if string in by_string))
         return any(
             all(not present.isdisjoint(found) for found in self._needs[i]) and self._entries[i].search(text)
             for i in sorted(candidates)
@@ -117,7 +126,7 @@ class _Strings:
     def present(self, text: str) -> frozenset[str]:
         if self._scan is None:
             return frozenset()
-        longest = {match.group(1) for match in self._scan.finditer(text)}
+        longest = set(self._scan.findall(text))
         return frozenset().union(*(self._prefixes[string] for string in longest))
 
 
