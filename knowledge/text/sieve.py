@@ -90,10 +90,14 @@ class Sieve:
     def search(self, group: str, text: str, present: frozenset[str] | None = None) -> bool:
         return self._groups[group].search(text, self.strings(text) if present is None else present)
 
+    def entries(self) -> dict[str, list[str]]:
+        """Each group's entries, as given."""
+        return {name: [entry.pattern for entry in group.entries] for name, group in self._groups.items()}
+
 
 class _Group:
     def __init__(self, entries: Sequence[str]) -> None:
-        self._entries = [re.compile(entry) for entry in entries]
+        self.entries = [re.compile(entry) for entry in entries]
         self._needs = [needs(entry) for entry in entries]
         self._always = [i for i, found in enumerate(self._needs) if not found]
         by_string: dict[str, set[int]] = {}
@@ -108,7 +112,7 @@ class _Group:
         by_string = self._by_string
         candidates = frozenset(self._always).union(*(by_string[string] for string in present if string in by_string))
         return any(
-            all(not present.isdisjoint(found) for found in self._needs[i]) and self._entries[i].search(text)
+            all(not present.isdisjoint(found) for found in self._needs[i]) and self.entries[i].search(text)
             for i in sorted(candidates)
         )
 
