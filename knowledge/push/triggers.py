@@ -25,7 +25,7 @@ from knowledge.market.when import Asked
 from knowledge.push import payload
 from knowledge.push.alerts import document_alert, unusual
 from knowledge.push.outbox import Outbox
-from knowledge.records import Answer
+from knowledge.records import Answer, Chunk
 from knowledge.settings import Settings
 from knowledge.text.companies import Companies
 
@@ -76,7 +76,12 @@ class Triggers:
         for row in candidates:
             tickers = [ticker for ticker in row.tickers.split(",") if ticker in watched]
             if tickers:
-                alert = self._document(row, tickers[0])
+                alert = self._alert(f"document:{row.id}")
+                if alert is None:
+                    chunks = self._served(row)
+                    if chunks is None:
+                        continue  # weighed again on a later round, once the served index lists it
+                    alert = self._document(row, tickers[0], chunks)
                 if alert is None:
                     self._done(f"fanned:document:{row.id}", "0")
                     continue
@@ -84,13 +89,18 @@ class Triggers:
                 fanned.append(alert)
         return fanned
 
-    def _document(self, row: DocumentRow, ticker: str) -> AlertRow | None:
-        key = f"document:{row.id}"
-        found = self._alert(key)
-        if found is not None:
-            return found
+    def _served(self, row: DocumentRow) -> list[Chunk] | None:
+        """The document's chunks in the served index; None while it does not list them yet (a writer
+        records documents before it publishes them, and a process that did not write them serves
+        them once it has loaded the new generation)."""
         view = self.sources.view()
-        chunks = view.store.get(view.keyword.ids_of([row.id]))
+        ids = view.keyword.ids_of([row.id])
+        if not ids and row.chunk_count:
+            return None
+        return view.store.get(ids)
+
+    def _document(self, row: DocumentRow, ticker: str, chunks: list[Chunk]) -> AlertRow | None:
+        key = f"document:{row.id}"
         answers = {}
         for language in self._languages([ticker]):
             answer = document_alert(

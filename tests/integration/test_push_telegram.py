@@ -17,6 +17,8 @@ from bot.app import BotApplication
 from bot.sender import Sender
 from knowledge.catalog.tables import PushChat
 from knowledge.index.embedder import Embedder
+from knowledge.wiring.core import Core
+from knowledge.wiring.indexing import Indexing
 from knowledge.wiring.pushing import Pushing, Tick
 from tests.conftest import SEEDS, make_settings
 from tests.fakes.telegram import BOT_ID, TOKEN, FakeBotAPI, bot_application, running
@@ -156,6 +158,34 @@ async def test_a_new_document_alerts_each_watching_chat_once_and_an_unusual_sess
     assert moved.alerts == 1 and moved.drained.sent == 1
     assert _text(message.params).startswith("Tencent (TCEHY) +9.0 %")
     assert bytes(photo.params["photo"]).startswith(b"\x89PNG")
+
+
+async def test_a_document_another_process_published_alerts_once_this_one_serves_it(
+    bot: tuple[FakeBotAPI, BotApplication], tmp_path: Path, embedder: Embedder
+) -> None:
+    """As on a worker, whose push reads the served index beside the writer: a document published by
+    a writer this side has not heard from waits for the new generation to be served, not lost."""
+    api, application = bot
+    await _said(api, ANN, "/watch Alibaba")
+    pushing = _pushing(application)
+    serving = pushing.answering.serving
+    await asyncio.to_thread(serving.reload)
+    writer = Indexing(Core(pushing.answering.settings, embedder))  # publishes without telling this side
+    body = "Alibaba opened its third data centre in Seoul on Monday, the company said, to serve cloud customers."
+    try:
+        news = _news(tmp_path / "news", "BABA", "Alibaba opens a Seoul data centre", body)
+        await asyncio.to_thread(writer.librarian.ingest, [news])
+    finally:
+        writer.core.close()
+    before = len(api.sent(chat_id=ANN))
+
+    stale = await _tick(application)  # the served view is the generation before the new document
+    await asyncio.to_thread(serving.reload)
+    served = await _tick(application)
+
+    assert stale.alerts == 0 and served.alerts == 1 and served.drained.sent == 1
+    (alert,) = api.sent(chat_id=ANN)[before:]
+    assert "third data centre in Seoul" in _text(alert.params)
 
 
 async def test_limits_quiet_hours_alerts_off_and_a_blocked_chat_hold(

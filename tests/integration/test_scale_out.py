@@ -4,7 +4,9 @@ replicas and workers as separate processes, the fake Bot API, a web server for s
 One scenario, in the order an operator meets it: both replicas answer; a source added through one
 is answered from by the other; a reindex while both serve loses no question; a worker killed
 mid-job is replaced and the job finishes with catalog and store in agreement; two workers run the
-schedule once per tick; a user's question limit holds across replicas; /metrics carries the figures.
+schedule once per tick; a new document about a watched company is pushed by a worker, once, to the
+chat watching it and to no other; a user's question limit holds across replicas; /metrics carries
+the figures.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from tests.servers import Role, chroma_server, free_port
 ADMIN = 4_100_000_001  # a user id above 2**31, as new Telegram users have
 SECRET = "replica-webhook-secret-0123456789abcdef"
 KESTREL = "How many new customers did Kestrel Robotics sign up in November?"
+WATCHER, OTHER = 900, 901  # private chats: one watches the company the new source is about, one another
 
 
 class Cluster:
@@ -103,6 +106,8 @@ async def test_replicas_and_workers_share_one_index_queue_and_limits(tmp_path: P
             "ALLOW_PRIVATE_URLS": "true",  # the sources are served on loopback
             "INDEX_POLL_SECONDS": "0.5",
             "STALE_CHUNK_GRACE_SECONDS": "5",
+            "PUSH_INTERVAL_SECONDS": "2",  # the workers' push round: evaluate the triggers, drain the outbox
+            "ALERT_DOCUMENT_DAYS": "3650",  # the fixtures' pages are dated 2025: still news here
             "LOG_LEVEL": "INFO",
             "LOG_FORMAT": "json",  # one object per line: the test reads the workers' logs
             "HF_HUB_OFFLINE": "1",
@@ -135,9 +140,17 @@ async def _scenario(cluster: Cluster, url: str, chroma_url: str, web: FakeWeb) -
     await _asked_once_built(cluster, "replica-b", 502, "How fast did Alibaba's cloud business grow?", "34%")
     assert cluster.sql(url, "SELECT count(*) FROM source")[0][0] == 1  # the seeds, registered once
 
-    # A source added through replica A: the worker fetches it; replica B answers from it.
+    # Two chats watch a company each, through either replica (the seeds, indexed before, alert no one).
+    await cluster.ask("replica-a", WATCHER, "/watch Amazon")
+    assert "(AMZN)" in await cluster.answer(WATCHER)
+    await cluster.ask("replica-b", OTHER, "/watch Apple")
+    assert "(AAPL)" in await cluster.answer(OTHER)
+
+    # A source added through replica A: the worker fetches it; replica B answers from it. (Kestrel has
+    # no listing the bot knows: the admin files the page under a company a chat can watch.)
     admin = api.chat(ADMIN)
-    await cluster.post("replica-a", api.update(admin, ADMIN, f"/addsource url {web.base}/news/kestrel-robots"))
+    page = f"{web.base}/news/kestrel-robots"
+    await cluster.post("replica-a", api.update(admin, ADMIN, f"/addsource url {page} tickers=AMZN"))
     assert "Queued for the worker" in await cluster.answer(ADMIN, 1)
     # (A scheduled refresh may have fetched the new source first: then this one finds it unchanged.)
     assert (await cluster.answer(ADMIN, 2, limit=90)).startswith("Reindex finished")
@@ -153,6 +166,10 @@ async def _scenario(cluster: Cluster, url: str, chroma_url: str, web: FakeWeb) -
     while not await answered_from_new_source():  # polled every 0.5 s, loaded beside the served one
         assert time.monotonic() - reported < 90, "replica B did not answer from the new source within 90 s"
         await asyncio.sleep(1)
+
+    # A worker's push round sends the watching chat one alert about the new page, and no one else any.
+    alert = await cluster.answer(WATCHER, 2, limit=30)
+    assert "Kestrel Robotics widens" in alert, alert
 
     # A reindex while both replicas serve: every question is answered, none with an apology.
     await cluster.post("replica-a", api.update(admin, ADMIN, "/reindex"))
@@ -179,6 +196,11 @@ async def _scenario(cluster: Cluster, url: str, chroma_url: str, web: FakeWeb) -
     await _until(lambda: len(_ticks(second, third)) >= 2, 90, "two scheduled ticks", every=1)
     ticks = _ticks(second, third)
     assert len(ticks) == len(set(ticks)), ticks
+
+    # Across the reindex, the killed worker and the new workers' push rounds: still that one alert,
+    # and nothing for the chat watching another company.
+    assert len(api.sent(chat_id=WATCHER)) == 2 and len(api.sent(chat_id=OTHER)) == 1
+    assert cluster.sql(url, "SELECT chat_id, status FROM outbox") == [(WATCHER, "sent")]
 
     # A user's question limit (4 a minute) holds across replicas: the fifth question is asked once
     # the four are counted, not once they are answered (four answers may take a minute under load).
