@@ -28,8 +28,9 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: E402
 
+from benchmarks.grading import Amount, computed_correct, faults, gold_amount, shown_rows  # noqa: E402
 from knowledge.index.embedder import Embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.sources.loader import load  # noqa: E402
@@ -55,6 +57,7 @@ class Question:
     evidence: frozenset[tuple[str, int]]
     gold: frozenset[float] = frozenset()  # the answer's figures, where an evidence page prints them
     id: str = ""
+    amount: Amount | None = None  # the gold answer's number, when the answer is one
 
     @property
     def documents(self) -> frozenset[str]:
@@ -87,7 +90,8 @@ def questions(folder: Path, limit: int | None, file: Path | None = None) -> list
                           [(e["doc_name"], int(e["evidence_page_num"]))]]  # fmt: skip
             printed = figures(" ".join(page_texts), skip_years=False)
             answer = _ASSUMPTION.sub("", str(row["answer"]))
-            found.append(Question(row["question"], evidence, figures(answer) & printed, row["financebench_id"]))
+            amount = gold_amount(answer, row["question"])
+            found.append(Question(row["question"], evidence, figures(answer) & printed, row["financebench_id"], amount))
     return found[:limit]
 
 
@@ -162,30 +166,90 @@ class Graded:
     quoted: int = 0
     unanswerable: int = 0
     answered: int = 0  # unanswerable, answered anyway
+    numeric: int = 0  # answerable, the gold answer is one number
+    computed: int = 0  # … and the answer computed a figure
+    computed_correct: int = 0  # … which is the gold's, within rounding
+    rows: int = 0  # rows the answers show (table rows and looked-up figures)
+    rows_wrong: int = 0  # … under a wrong label, year or unit, or with a value the page lacks
+    wrong_by: dict[str, int] = field(default_factory=dict)
 
 
-def answers(answering: Answering, asked: Sequence[Question], dump: Path | None = None) -> Graded:
+def answers(answering: Answering, asked: Sequence[Question], pages: _PageTexts, dump: Path | None = None) -> Graded:
     """Ask every question and grade the offline answer against its evidence."""
     graded = Graded()
     lines = []
     for question in asked:
-        answer = answering.ask(question.text)
-        lines.append(json.dumps({"id": question.id, "question": question.text, **answer.as_json()}, ensure_ascii=False))
-        if not question.evidence:
-            graded.unanswerable += 1
-            graded.answered += answer.grounded
-            continue
-        graded.answerable += 1
-        pages = {(c.title, (c.page or 1) - 1) for c in answer.citations}
-        graded.cited += bool(pages & question.evidence)
-        graded.documents += bool({title for title, _ in pages} & question.documents)
-        graded.refused += not answer.grounded and not answer.advice_request
-        if question.gold:
-            graded.with_figure += 1
-            graded.quoted += bool(question.gold & figures(answer.text, skip_years=False))
+        answer = {"id": question.id, "question": question.text, **answering.ask(question.text).as_json()}
+        lines.append(json.dumps(answer, ensure_ascii=False))
+        grade(graded, question, answer, pages)
     if dump is not None:
         dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return graded
+
+
+def grade(graded: Graded, question: Question, answer: dict[str, Any], pages: _PageTexts) -> None:
+    """Add one answer (as `Answer.as_json()` gives it) to the grades."""
+    text = str(answer["answer"])
+    cited = {n["n"]: (n["title"], (n.get("page") or 1) - 1) for n in answer["citations"]}
+    for row in shown_rows(text):
+        graded.rows += 1
+        page = " ".join(pages.text(*cited[mark]) for mark in row.marks if mark in cited)
+        wrong = faults(row, page)
+        graded.rows_wrong += bool(wrong)
+        for kind in wrong:
+            graded.wrong_by[kind] = graded.wrong_by.get(kind, 0) + 1
+    if not question.evidence:
+        graded.unanswerable += 1
+        graded.answered += bool(answer["grounded"])
+        return
+    graded.answerable += 1
+    keys = set(cited.values())
+    graded.cited += bool(keys & question.evidence)
+    graded.documents += bool({title for title, _ in keys} & question.documents)
+    graded.refused += not answer["grounded"] and not answer["advice_request"]
+    if question.gold:
+        graded.with_figure += 1
+        graded.quoted += bool(question.gold & figures(text, skip_years=False))
+    if question.amount is not None:
+        graded.numeric += 1
+        correct = computed_correct(text, question.amount)
+        graded.computed += correct is not None
+        graded.computed_correct += bool(correct)
+
+
+def graded_dump(dump: Path, asked: Sequence[Question], pages: _PageTexts) -> Graded:
+    """Grade the answers a `--dump` wrote, without indexing or asking again."""
+    by_id = {question.id: question for question in asked}
+    graded = Graded()
+    for line in dump.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            answer = json.loads(line)
+            if answer["id"] in by_id:
+                grade(graded, by_id[answer["id"]], answer, pages)
+    return graded
+
+
+def print_grades(g: Graded) -> None:
+    n = max(1, g.answerable)
+    print(f"\nevidence page cited by the answer: {g.cited / n:.2f}")
+    print(f"evidence document cited by the answer: {g.documents / n:.2f}")
+    print(f"answerable answered 'not covered': {g.refused / n:.2f} ({g.refused} of {g.answerable})")
+    print(
+        f"figure quoted (of {g.with_figure} questions whose figure an evidence page prints): "
+        f"{g.quoted / max(1, g.with_figure):.2f}"
+    )
+    print(
+        f"computed figure correct (within rounding): {g.computed_correct / max(1, g.computed):.2f} of the "
+        f"{g.computed} answers that computed one, {g.computed_correct / max(1, g.numeric):.2f} of all "
+        f"{g.numeric} questions whose gold is one number"
+    )
+    kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(g.wrong_by.items())) or "none"
+    print(
+        f"shown rows under a wrong label, year or unit (checked against the cited page): {g.rows_wrong} of "
+        f"{g.rows} ({g.rows_wrong / max(1, g.rows):.2f}; by check: {kinds})"
+    )
+    if g.unanswerable:
+        print(f"unanswerable answered anyway: {g.answered / g.unanswerable:.2f} ({g.answered} of {g.unanswerable})")
 
 
 def main() -> None:
@@ -198,7 +262,12 @@ def main() -> None:
     parser.add_argument("--dump", type=Path, help="write every answer as one JSON line to this file")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
     parser.add_argument("--chroma-server", action="store_true", help="keep the vectors in a `chroma run` server")
+    parser.add_argument("--grade", type=Path, help="grade the answers a --dump wrote (no indexing, no asking)")
     args = parser.parse_args()
+    if args.grade is not None:
+        asked = questions(args.path, args.limit, args.questions)
+        print_grades(graded_dump(args.grade, asked, _PageTexts(args.path / "pdfs")))
+        return
     with contextlib.ExitStack() as stack:
         chroma_url = ""
         if args.chroma_server:
@@ -248,17 +317,7 @@ def run(args: argparse.Namespace, chroma_url: str) -> None:
         )
     if "naive baseline" in results and results["naive baseline"].recall_5:
         print(f"recall@5 ratio: {results['investorbot'].recall_5 / results['naive baseline'].recall_5:.1f}x")
-    g = answers(local.answering, asked, args.dump)
-    n = max(1, g.answerable)
-    print(f"\nevidence page cited by the answer: {g.cited / n:.2f}")
-    print(f"evidence document cited by the answer: {g.documents / n:.2f}")
-    print(f"answerable answered 'not covered': {g.refused / n:.2f} ({g.refused} of {g.answerable})")
-    print(
-        f"figure quoted (of {g.with_figure} questions whose figure an evidence page prints): "
-        f"{g.quoted / max(1, g.with_figure):.2f}"
-    )
-    if g.unanswerable:
-        print(f"unanswerable answered anyway: {g.answered / g.unanswerable:.2f} ({g.answered} of {g.unanswerable})")
+    print_grades(answers(local.answering, asked, _PageTexts(pdfs), args.dump))
     local.close()
 
 

@@ -70,7 +70,10 @@ def test_financebench_benchmark_prints_recall_for_both_systems(tmp_path: Path) -
         )
     )
 
-    out = _run("benchmarks/financebench.py", str(tmp_path), "--data-dir", str(tmp_path / "data"), cwd=ROOT)
+    dump = tmp_path / "answers.jsonl"
+    out = _run(
+        "benchmarks/financebench.py", str(tmp_path), "--data-dir", str(tmp_path / "data"), "--dump", str(dump), cwd=ROOT
+    )
 
     assert re.search(r"ingested 2 PDFs, \d+ chunks", out)
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.startswith(("investorbot", "naive"))}
@@ -78,6 +81,11 @@ def test_financebench_benchmark_prints_recall_for_both_systems(tmp_path: Path) -
     assert 0.0 <= float(rows["investorbot"][1]) <= 1.0
     assert re.search(r"evidence page cited by the answer: [01]\.\d\d", out)
     assert "figure quoted (of 3 questions whose figure an evidence page prints)" in out
+    assert re.search(r"computed figure correct \(within rounding\): [01]\.\d\d .* of all 3 questions", out)
+    assert re.search(r"shown rows under a wrong label, year or unit .*: \d+ of \d+", out)
+    # A dump is graded again without indexing: the same grades.
+    graded = _run("benchmarks/financebench.py", str(tmp_path), "--grade", str(dump), cwd=ROOT)
+    assert graded.strip() and graded.strip() in out
 
 
 def test_guard_benchmark_prints_its_three_shares(tmp_path: Path) -> None:
