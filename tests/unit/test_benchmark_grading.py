@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from benchmarks.grading import computed_correct, faults, gold_amount, shown_rows
+from benchmarks.grading import Amount, computed_correct, faults, shown_rows
+from benchmarks.grading import gold_amount as read_gold
 
 _PAGE = """WIDGET CO
 STATEMENTS OF EARNINGS
@@ -12,6 +13,14 @@ Widget sales 1,234 1,100
 Less: Gadget costs (456) (400)
 Earnings from widgets 778 700
 """
+
+
+def gold_amount(answer: str, question: str) -> Amount:
+    """The gold's amount, which every gold here has."""
+    amount = read_gold(answer, question)
+    assert amount is not None, answer
+    return amount
+
 
 _ANSWER = """Widget margin FY2031 = earnings FY2031 778 / sales FY2031 1,234 = 63.0 % [1]
 Widget sales: FY2031 1,234 · FY2030 1,100 (USD millions) [1]
@@ -34,10 +43,10 @@ def test_a_computed_figure_is_graded_at_the_gold_precision_and_scale() -> None:
 
 
 def test_only_an_answer_that_is_one_number_has_a_gold_amount() -> None:
-    assert gold_amount("$1,234 million (up 12% from $1,100 million)", "") is not None
-    assert gold_amount("59.5 days", "") is not None
-    assert gold_amount("Yes. Sales rose 12% to $1,234 million.", "") is None
-    assert gold_amount("not covered", "") is None
+    assert read_gold("$1,234 million (up 12% from $1,100 million)", "") is not None
+    assert read_gold("59.5 days", "") is not None
+    assert read_gold("Yes. Sales rose 12% to $1,234 million.", "") is None
+    assert read_gold("not covered", "") is None
 
 
 def test_shown_rows_are_read_from_tables_and_looked_up_figures_not_sentences() -> None:
