@@ -34,6 +34,7 @@ from knowledge.push import payload
 from knowledge.push.clock import utc
 from knowledge.push.policy import plan
 from knowledge.records import Answer
+from knowledge.text.policy import breach
 
 log = logging.getLogger(__name__)
 
@@ -293,9 +294,11 @@ class Outbox:
             row.status = "folded"
             session.add(row)
             alert = session.get(AlertRow, row.alert_id) if row.alert_id else None
-            if alert is not None:
+            # A headline is a source's words: one the sentence policy forbids is not repeated here.
+            if alert is not None and not breach(alert.title):
                 titles.append(f"• {alert.ticker}: {alert.title}")
-        text = render("push_more", language, count=len(rows), titles="\n".join(titles))
+        listed = render("push_more", language, count=len(rows), titles="\n".join(titles))
+        text = f"{listed}\n\n{render('disclaimer_short', language)}"
         key = f"more:{chat_id}:{rows[0].id}"
         session.add(OutboxRow(key=key, chat_id=chat_id, kind="more", payload=json.dumps({"text": text})))
 

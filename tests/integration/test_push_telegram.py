@@ -17,6 +17,7 @@ from bot.app import BotApplication
 from bot.sender import Sender
 from knowledge.catalog.tables import PushChat
 from knowledge.index.embedder import Embedder
+from knowledge.prompts import render
 from knowledge.wiring.core import Core
 from knowledge.wiring.indexing import Indexing
 from knowledge.wiring.pushing import Pushing, Tick
@@ -220,6 +221,7 @@ async def test_limits_quiet_hours_alerts_off_and_a_blocked_chat_hold(
     assert quiet.startswith("Time zone: Europe/Berlin")
     assert len(new[ANN]) == 3  # ALERTS_PER_HOUR=2, then one "and 2 more"
     assert new[ANN][2].startswith("… and 2 more alerts this hour:")
+    assert new[ANN][2].rstrip().endswith(render("disclaimer_short", "en").strip())  # every push carries it
     assert not new[BEN] and not new[ADMIN]
     assert tick.drained.held == 4 and tick.drained.folded == 4 and tick.drained.blocked == 1
     refused = _pushing(application).watchlists.chat(4006)
