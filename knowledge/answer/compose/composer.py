@@ -301,7 +301,7 @@ def _score(unit: Unit, question: Question, pool: list[Chunk], companies: Compani
     chunk = pool[unit.passage]
     focus = question.focus or (_overview_focus() if question.kind in ("overview", "move", "cause", "other") else ())
     # The paragraph's opening, the section heading and the document's title say what a sentence
-    # is about, too ("Apple fiscal 2025 highlights": every line of the highlights document).
+    # is about, too (a title such as "fiscal 2031 highlights" covers every line of that document).
     context = f"{unit.lead} {unit.heading} {chunk.title} {unit.previous if unit.refers_back else ''}"
     around = frozenset(terms(context, unit.language)) | concepts(context)[1] if context.strip() else frozenset()
     stems = unit.stems
@@ -368,7 +368,7 @@ def _by_period(scored: list[_Scored], pool: list[Chunk]) -> list[_Scored]:
 
 
 def _names_item(question: Question) -> bool:
-    """Does the question name a statement's line item ("Has MGM reduced its long-term debt?")?"""
+    """Does the question name a statement's line item ("Has the company reduced its long-term debt?")?"""
     return any(group & line_items() for group in question.focus)
 
 

@@ -85,7 +85,7 @@ _AS_A_RESULT = _patterns("connectives")
 # "Kenvue (formerly Consumer Health business segment)", "Block (formerly known as Square)": an aside
 # that helps find the source, but no answering sentence need repeat it.
 _PARENTHESES = re.compile(r"\([^()]*\)")
-# With a line item named, these say what to compute from its figures ("Has MGM reduced its
+# With a line item named, these say what to compute from its figures ("Has the company reduced its
 # long-term debt?": the row's two years answer which way it went); the rows answer without them.
 _COMPUTING = _stems("computing")
 # With a line item named, these only link the company to it ("How much did Nike pay in dividends?").
