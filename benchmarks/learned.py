@@ -103,16 +103,21 @@ class Labelled:
 
 def out_of_fold(
     data: Labelled, folds: int, features: Features, knn_args: tuple[int, float]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each text's nearest-neighbour and regression scores from models fitted on the other folds."""
-    by_knn, by_lr = np.zeros(len(data.texts)), np.zeros(len(data.texts))
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each text's nearest-neighbour, regression and n-grams-only regression scores, from models
+    fitted on the other folds."""
+    by_knn, by_lr, by_grams = (np.zeros(len(data.texts)) for _ in range(3))
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=0)
+    nothing = np.zeros_like(data.vectors)
     for train, test in splitter.split(data.vectors, data.labels, data.groups()):
         by_knn[test] = knn(data.vectors[test], data.vectors[train], data.labels[train], *knn_args)
-        chosen = [data.texts[i] for i in train]
-        model = Classifier.fit(chosen, data.vectors[train], data.labels[train].astype(bool).tolist(), features)
-        by_lr[test] = model.scores([data.texts[i] for i in test], data.vectors[test])
-    return by_knn, by_lr
+        chosen, labels = [data.texts[i] for i in train], data.labels[train].astype(bool).tolist()
+        tested = [data.texts[i] for i in test]
+        model = Classifier.fit(chosen, data.vectors[train], labels, features)
+        by_lr[test] = model.scores(tested, data.vectors[test])
+        grams = Classifier.fit(chosen, nothing[train], labels, policy.GATE_FEATURES)
+        by_grams[test] = grams.scores(tested, nothing[test])
+    return by_knn, by_lr, by_grams
 
 
 def report(name: str, rows: Sequence[Row], verdicts: Sequence[bool], what: tuple[str, str]) -> None:
@@ -129,6 +134,7 @@ def report(name: str, rows: Sequence[Row], verdicts: Sequence[bool], what: tuple
         )
 
 
+GATES = (0.2, 0.3, 0.4, 0.5)  # the n-grams-only reading's bars tried as a gate beside the cues
 # Feature variants tried with --sweep (each against the checks' own FEATURES).
 VARIANTS = {
     "embedding only": Features(grams_scale=0.0),
@@ -155,18 +161,35 @@ def run_policy(embedder: Embedder, folds: int, thresholds: Sequence[float], swee
     print(f"sentence policy: {len(rows)} visible sentences, {folds}-fold, grouped by text")
     what = ("solicitations", "neutral")
 
-    def decided(scores: np.ndarray, threshold: float, gated: bool = True) -> list[bool]:
-        return [p or ((c or not gated) and s >= threshold) for p, c, s in zip(patterns, cued, scores, strict=True)]
+    def decided(scores: np.ndarray, threshold: float, gate: np.ndarray | None = None) -> list[bool]:
+        looked = cued if gate is None else [c or g for c, g in zip(cued, gate, strict=True)]
+        return [p or (c and s >= threshold) for p, c, s in zip(patterns, looked, scores, strict=True)]
 
+    fresh = {text for _, _, text in tsv("solicitations_train.tsv", "solicitation")}
     for name, features in {"": policy.FEATURES, **(VARIANTS if sweep else {})}.items():
-        by_knn, by_lr = out_of_fold(data, folds, features, POLICY_KNN[:2])
+        by_knn, by_lr, by_grams = out_of_fold(data, folds, features, POLICY_KNN[:2])
         if not name:
             report("patterns", rows, patterns, what)
             report(f"patterns + neighbours >= {POLICY_KNN[2]}", rows, decided(by_knn, POLICY_KNN[2]), what)
         for threshold in thresholds:
             report(f"{name or 'patterns'} + regression >= {threshold}", rows, decided(by_lr, threshold), what)
-            if not name:
-                report("  (uncued sentences too)", rows, decided(by_lr, threshold, gated=False), what)
+            if name:
+                continue
+            for gate in GATES:
+                passed = by_grams >= gate
+                share = np.mean([cued[i] or passed[i] for i, row in enumerate(rows) if not row[0]])
+                report(f"  cued or n-grams >= {gate} ({share:.0%} read)", rows, decided(by_lr, threshold, passed), what)
+        if not name:
+            print("  the new training set alone (solicitations_train.tsv), out of fold:")
+            mine = [i for i, text in enumerate(data.texts) if text in fresh]
+            pick = [rows[i] for i in mine]
+            report("    patterns", pick, [patterns[i] for i in mine], what)
+            report(
+                f"    + neighbours >= {POLICY_KNN[2]}", pick, [decided(by_knn, POLICY_KNN[2])[i] for i in mine], what
+            )
+            for threshold in thresholds:
+                verdicts = decided(by_lr, threshold, by_grams >= policy.GATE)
+                report(f"    + regression >= {threshold}, gate {policy.GATE}", pick, [verdicts[i] for i in mine], what)
 
 
 def run_advice(embedder: Embedder, folds: int, thresholds: Sequence[float], sweep: bool) -> None:
@@ -186,12 +209,24 @@ def run_advice(embedder: Embedder, folds: int, thresholds: Sequence[float], swee
         ]
 
     for name, features in {"": advice.FEATURES, **(VARIANTS if sweep else {})}.items():
-        by_knn, by_lr = out_of_fold(data, folds, features, ADVICE_KNN[:2])
+        by_knn, by_lr, _ = out_of_fold(data, folds, features, ADVICE_KNN[:2])
         if not name:
             report("patterns", rows, patterns, what)
             report(f"patterns + neighbours >= {ADVICE_KNN[2]}", rows, decided(by_knn, ADVICE_KNN[2]), what)
         for threshold in thresholds:
             report(f"{name or 'patterns'} + regression >= {threshold}", rows, decided(by_lr, threshold), what)
+        if name:
+            continue
+        for subset in ("dev", "train"):
+            print(f"  advice_{subset}.tsv alone, out of fold:")
+            inside = {advice.masked(text, companies).lower() for _, _, text in tsv(f"advice_{subset}.tsv", "advice")}
+            mine = [i for i, text in enumerate(data.texts) if text.lower() in inside]
+            pick = [rows[i] for i in mine]
+            report(
+                f"    + neighbours >= {ADVICE_KNN[2]}", pick, [decided(by_knn, ADVICE_KNN[2])[i] for i in mine], what
+            )
+            for threshold in thresholds:
+                report(f"    + regression >= {threshold}", pick, [decided(by_lr, threshold)[i] for i in mine], what)
 
 
 def run_filings(embedder: Embedder, folder: Path, limit: int) -> None:
@@ -207,28 +242,36 @@ def run_filings(embedder: Embedder, folder: Path, limit: int) -> None:
         for page in load(path).pages:
             for block in _blocks(page.text):
                 found += [s for s in policy.sentences(" ".join(clean(block).split())) if len(s.split()) >= 4]
-    cued = [s for s in found if not policy.breach(s) and policy.cued(s)]
+    left = [s for s in found if not policy.breach(s)]
+    cued = [s for s in left if policy.cued(s)]
     checker = policy.Policy(lambda: embedder)
     checker.scores(["Warm-up: the regression is fitted once."])
     start = time.perf_counter()
-    vectors = embedder.embed(cued)
+    read = [s for s, looked in zip(left, checker.read(left), strict=True) if looked]
+    gated = time.perf_counter()
+    vectors = embedder.embed(read)
     embedded = time.perf_counter()
-    scores = checker._classifier.scores(cued, vectors)
+    scores = checker._classifier.scores(read, vectors)
     scored = time.perf_counter()
-    # The former vote, with the examples it had (those of solicitations_train.tsv came with the regression).
+    # The former vote (cued sentences only), with the examples it had: those of
+    # solicitations_train.tsv came with the regression.
     new = {text for _, _, text in tsv("solicitations_train.tsv", "solicitation")}
     bad, good = ([t for t in texts if t not in new] for texts in policy.examples())
     bank, labels = embedder.embed(bad + good), np.array([1.0] * len(bad) + [0.0] * len(good))
-    former = knn(vectors, bank, labels, *POLICY_KNN[:2])
+    former = knn(embedder.embed(cued), bank, labels, *POLICY_KNN[:2])
     print(f"filings: {', '.join(p.name for p in paths)}: {len(found)} sentences of 4 words or more")
-    print(f"  patterns drop {sum(bool(policy.breach(s)) for s in found)}; of the {len(cued)} cued sentences left,")
-    print(f"  the former neighbours >= {POLICY_KNN[2]} would drop {int((former >= POLICY_KNN[2]).sum())}")
-    print(f"  the regression >= {policy.THRESHOLD} drops {int((scores >= policy.THRESHOLD).sum())}")
-    each = 1000 / max(1, len(cued))
+    print(f"  patterns drop {len(found) - len(left)}; of the rest, {len(cued)} have a cue")
     print(
-        f"  per sentence: embedding {(embedded - start) * each:.2f} ms, regression {(scored - embedded) * each:.3f} ms"
+        f"  the former neighbours >= {POLICY_KNN[2]} (cued sentences) would drop {int((former >= POLICY_KNN[2]).sum())}"
     )
-    for sentence, score in sorted(zip(cued, scores, strict=True), key=lambda pair: -pair[1])[:12]:
+    print(
+        f"  the regression reads {len(read)} (cued, or wording >= {policy.GATE}) and drops {int((scores >= policy.THRESHOLD).sum())} (>= {policy.THRESHOLD})"
+    )
+    print(
+        f"  per sentence: wording gate {(gated - start) / max(1, len(left)) * 1e6:.0f} µs, embedding "
+        f"{(embedded - gated) / max(1, len(read)) * 1000:.2f} ms, regression {(scored - embedded) / max(1, len(read)) * 1000:.3f} ms"
+    )
+    for sentence, score in sorted(zip(read, scores, strict=True), key=lambda pair: -pair[1])[:12]:
         print(f"    {score:.2f} {sentence[:150]}")
 
 

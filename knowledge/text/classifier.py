@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,48 +27,58 @@ from knowledge.index.embedder import Embedder, Vectors
 
 if TYPE_CHECKING:
     from scipy import sparse
-    from sklearn.feature_extraction.text import HashingVectorizer
 
-_LAYOUT = 1  # bump when the features change, so cached weights of another layout are not read
+_LAYOUT = 2  # bump when the features change, so cached weights of another layout are not read
 
 
 @dataclass(frozen=True)
 class Features:
-    """How a text becomes a row: its embedding (scaled) beside its hashed character n-grams."""
+    """How a text becomes a row: its embedding (scaled) beside its hashed character n-grams (of each
+    word with a space either side, lower-cased), each part of unit length."""
 
     shortest: int = 2
     longest: int = 5
     buckets: int = 2**18
-    embedding_scale: float = 1.0  # the parts' weights (each part of a row is unit length)
+    embedding_scale: float = 1.0  # 0: a reading of the wording alone, no embedding needed
     grams_scale: float = 1.0
     strength: float = 4.0  # inverse regularisation (C) of the regression
 
-    @cached_property
-    def _hasher(self) -> HashingVectorizer:
-        # scikit-learn is imported here, not with the module: the cleaner reads the patterns only.
-        from sklearn.feature_extraction.text import HashingVectorizer
+    def grams(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The text's n-gram buckets and their weights. Hashed here rather than by scikit-learn,
+        whose fixed cost per call (~1 ms) would be paid on every answer."""
+        crc32, hashes = zlib.crc32, []
+        for word in text.lower().split():
+            padded = f" {word} ".encode()  # n-grams of bytes: an umlaut is two, the same every time
+            for n in range(self.shortest, min(self.longest, len(padded)) + 1):
+                hashes += [crc32(padded[i : i + n]) for i in range(len(padded) - n + 1)]
+        buckets, counts = np.unique(np.asarray(hashes, dtype=np.int64) % self.buckets, return_counts=True)
+        weights = counts.astype(np.float32)
+        norm = float(np.linalg.norm(weights)) or 1.0
+        return buckets, weights * (self.grams_scale / norm)
 
-        return HashingVectorizer(
-            analyzer="char_wb",
-            ngram_range=(self.shortest, self.longest),
-            n_features=self.buckets,
-            alternate_sign=False,
-            norm="l2",
-            lowercase=True,
-            dtype=np.float32,
-        )
+    def width(self, vectors: Vectors) -> int:
+        return vectors.shape[1] if self.embedding_scale else 0
 
     def rows(self, texts: Sequence[str], vectors: Vectors) -> sparse.csr_matrix:
+        """The texts as a sparse matrix (for fitting)."""
         from scipy import sparse
 
-        grams = self._hasher.transform([" ".join(text.split()) for text in texts]) * self.grams_scale
+        width = self.width(vectors)
+        found = [self.grams(text) for text in texts]
+        ends = np.cumsum([0] + [len(buckets) for buckets, _ in found])
+        columns = np.concatenate([buckets for buckets, _ in found]) if found else np.zeros(0, dtype=np.int64)
+        values = np.concatenate([weights for _, weights in found]) if found else np.zeros(0, dtype=np.float32)
+        grams = sparse.csr_matrix((values, columns, ends), shape=(len(texts), self.buckets), dtype=np.float32)
+        if not width:
+            return grams
         dense = sparse.csr_matrix(np.asarray(vectors, dtype=np.float32) * self.embedding_scale)
         return sparse.hstack([dense, grams], format="csr")
 
 
 @dataclass(frozen=True, eq=False)
 class Classifier:
-    """Fitted weights: one per embedding dimension and n-gram bucket, and a bias."""
+    """Fitted weights: one per embedding dimension (none for a reading of the wording alone) and
+    n-gram bucket, and a bias."""
 
     features: Features
     weights: np.ndarray
@@ -76,6 +86,7 @@ class Classifier:
 
     @classmethod
     def fit(cls, texts: Sequence[str], vectors: Vectors, labels: Sequence[bool], features: Features) -> Classifier:
+        # scikit-learn is imported here, not with the module: scoring needs numpy only.
         from sklearn.linear_model import LogisticRegression
 
         model = LogisticRegression(C=features.strength, solver="liblinear", class_weight="balanced", max_iter=1000)
@@ -83,10 +94,18 @@ class Classifier:
         return cls(features, np.asarray(model.coef_[0], dtype=np.float32), float(model.intercept_[0]))
 
     def scores(self, texts: Sequence[str], vectors: Vectors) -> np.ndarray:
-        """For each text, the probability that it is of the positive kind."""
+        """For each text, the probability that it is of the positive kind (`vectors` unused by a
+        reading of the wording alone)."""
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        margins = self.features.rows(texts, vectors) @ self.weights + self.bias
+        width = len(self.weights) - self.features.buckets
+        margins = np.full(len(texts), self.bias, dtype=np.float64)
+        if width:
+            margins += (np.asarray(vectors, dtype=np.float32) @ self.weights[:width]) * self.features.embedding_scale
+        grams = self.weights[width:]
+        for row, text in enumerate(texts):
+            buckets, weights = self.features.grams(text)
+            margins[row] += float(grams[buckets] @ weights)
         return np.asarray(1.0 / (1.0 + np.exp(-margins)), dtype=np.float32)
 
 
@@ -115,7 +134,8 @@ def fitted(
     if path is not None and path.is_file():
         with np.load(path) as stored:
             return Classifier(features, np.asarray(stored["weights"], dtype=np.float32), float(stored["bias"]))
-    found = Classifier.fit(texts, embedder.embed(list(texts)), labels, features)
+    vectors = embedder.embed(list(texts)) if features.embedding_scale else np.zeros((len(texts), 0), dtype=np.float32)
+    found = Classifier.fit(texts, vectors, labels, features)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")

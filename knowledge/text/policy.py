@@ -14,9 +14,10 @@ Reported views stay: "Analysts at Jefferies rate the shares a buy", "JPMorgan ho
 and "the company bought back shares" are news. Patterns (per language, in
 `knowledge/text/language/*.toml`) decide what they can, with high precision; the rest is decided
 by a learned reading (knowledge/text/classifier.py): a sentence that carries a cue (a trade, a
-second person, an urgent word, a reader program) breaches too when a logistic regression over its
-embedding and character n-grams, fitted on the labelled examples in the language files, gives it a
-probability of being a solicitation of at least THRESHOLD.
+second person, an urgent word, a reader program), or whose wording alone looks like a
+solicitation's, breaches too when a logistic regression over its embedding and character n-grams,
+fitted on the labelled examples in the language files, gives it a probability of being a
+solicitation of at least THRESHOLD.
 """
 
 from __future__ import annotations
@@ -35,11 +36,15 @@ from knowledge.text.sieve import Sieve
 from knowledge.text.wording import entries as entries_of
 from knowledge.text.wording import every, languages, table
 
-# The learned reading's probability above which a cued sentence breaches (chosen by k-fold
-# cross-validation on the visible examples, benchmarks/learned.py: it kept the neutral sentences
-# flagged under 1 %), and its features.
-THRESHOLD = 0.5
-FEATURES = Features()
+# The learned reading's probability from which a sentence breaches, and its features (both chosen
+# by k-fold cross-validation on the visible examples, benchmarks/learned.py).
+THRESHOLD = 0.8
+FEATURES = Features(strength=16.0)
+# Which sentences are read: those with a cue, and those a reading of the wording alone (character
+# n-grams, no model run: some microseconds) gives at least GATE; solicitations come in more words
+# than the cues name, and a model run for every sentence of an answer would double its time.
+GATE = 0.3
+GATE_FEATURES = Features(embedding_scale=0.0, strength=16.0)
 _REMEMBERED = 4096  # sentences whose verdict by meaning is kept
 
 _BARE = re.compile(r"^[\s•·*–\"“„»-]+|[\"”“«]*(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s*$")
@@ -159,7 +164,8 @@ def sentences(text: str) -> list[str]:
 
 
 class Policy:
-    """The policy check: patterns, then (with an embedder) the learned reading of the cued sentences."""
+    """The policy check: patterns, then (with an embedder) the learned reading of the sentences with a
+    cue or a wording like the solicitations'."""
 
     def __init__(self, embedder: Callable[[], Embedder] | None = None, cache_dir: Path | None = None) -> None:
         self._embedder = embedder
@@ -171,17 +177,35 @@ class Policy:
     def _classifier(self) -> Classifier:
         """Fitted on the examples once per model and set of examples, then read from disk (embedding
         and fitting a thousand sentences takes seconds, too long for the first answer to wait)."""
+        return self._fitted("policy", FEATURES)
+
+    @cached_property
+    def _gate(self) -> Classifier:
+        return self._fitted("policy-wording", GATE_FEATURES)
+
+    def _fitted(self, name: str, features: Features) -> Classifier:
         assert self._embedder is not None
         bad, good = examples()
         labels = [True] * len(bad) + [False] * len(good)
-        return fitted("policy", bad + good, labels, self._embedder(), features=FEATURES, cache_dir=self._cache_dir)
+        return fitted(name, bad + good, labels, self._embedder(), features=features, cache_dir=self._cache_dir)
+
+    def read(self, texts: Sequence[str]) -> list[bool]:
+        """Which of the sentences (none caught by a pattern) the learned reading looks at."""
+        uncued = [i for i, text in enumerate(texts) if not cued(text)]
+        looked = [True] * len(texts)
+        if uncued:
+            wording = self._gate.scores([texts[i] for i in uncued], np.zeros((len(uncued), 0), dtype=np.float32))
+            for i, score in zip(uncued, wording, strict=True):
+                looked[i] = bool(score >= GATE)
+        return looked
 
     def breaches(self, texts: Sequence[str]) -> list[bool]:
         """For each sentence: may it never be shown? One model run for all that need a look."""
         verdicts = [bool(breach(text)) for text in texts]
         if self._embedder is None:
             return verdicts
-        doubtful = [i for i, (text, bad) in enumerate(zip(texts, verdicts, strict=True)) if not bad and cued(text)]
+        left = [i for i, bad in enumerate(verdicts) if not bad]
+        doubtful = [i for i, looked in zip(left, self.read([texts[i] for i in left]), strict=True) if looked]
         # The composer's line and the same line in the answer ("• … [1]") are one sentence.
         bare = {i: _BARE.sub("", texts[i]) for i in doubtful}
         known = {bare[i]: self._judged.get(bare[i]) for i in doubtful}

@@ -28,7 +28,7 @@ _BANK = Path(__file__).with_name("advice_examples.json")
 # The learned reading's probability from which a question asks for advice (chosen by k-fold
 # cross-validation on the visible questions, benchmarks/learned.py), and its features.
 THRESHOLD = 0.5
-FEATURES = Features()
+FEATURES = Features(strength=16.0)
 MASK = "the company"
 
 # A word of a name: capitalised ("Best", "Buy", "Target's", "Alibaab"), or a joining word inside one.
