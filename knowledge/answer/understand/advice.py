@@ -27,7 +27,7 @@ from knowledge.text.wording import pattern
 _BANK = Path(__file__).with_name("advice_examples.json")
 # The learned reading's probability from which a question asks for advice (chosen by k-fold
 # cross-validation on the visible questions, benchmarks/learned.py), and its features.
-THRESHOLD = 0.5
+THRESHOLD = 0.65
 FEATURES = Features(strength=16.0)
 MASK = "the company"
 
