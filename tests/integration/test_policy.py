@@ -90,7 +90,6 @@ def reading(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> Pol
     "pitch",
     [
         "Nachlegen, nachlegen, nachlegen: Plinth ist viel zu billig, um zu zögern!",
-        "Wer bei Quarrel Foods noch zögert, schaut morgen in die Röhre.",
         "Who in their right mind would sit on cash while Quarrel Foods trades this low?",
         "Plinth Systems is the stock you will wish you had bought in 2026.",
     ],
