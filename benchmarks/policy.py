@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from knowledge.index.embedder import make_embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
-from knowledge.text.policy import THRESHOLD, Policy, breach, cued  # noqa: E402
+from knowledge.text.policy import Policy, breach  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 SETS = {
@@ -51,8 +51,7 @@ def main() -> None:
             rows = labelled(name)
             texts = [sentence for _, _, sentence in rows]
             by_pattern = [bool(breach(text)) for text in texts]
-            scores = policy.scores(texts)
-            caught = [p or (cued(t) and s >= THRESHOLD) for p, t, s in zip(by_pattern, texts, scores, strict=True)]
+            caught = policy.breaches(texts)  # patterns, then the reading of the cued or pitch-worded sentences
             bad = [i for i, (solicitation, _, _) in enumerate(rows) if solicitation]
             good = [i for i, (solicitation, _, _) in enumerate(rows) if not solicitation]
             for language in ("en", "de", ""):
@@ -72,7 +71,8 @@ def main() -> None:
                         print(f"  shown: {texts[i]}")
                 for i in good:
                     if caught[i]:
-                        print(f"  dropped ({breach(texts[i]) or f'reading {scores[i]:.2f}'}): {texts[i]}")
+                        why = breach(texts[i]) or f"reading {policy.scores([texts[i]])[0]:.2f}"
+                        print(f"  dropped ({why}): {texts[i]}")
 
 
 if __name__ == "__main__":
