@@ -264,13 +264,12 @@ def run_filings(embedder: Embedder, folder: Path, limit: int) -> None:
     print(
         f"  the former neighbours >= {POLICY_KNN[2]} (cued sentences) would drop {int((former >= POLICY_KNN[2]).sum())}"
     )
-    print(
-        f"  the regression reads {len(read)} (cued, or wording >= {policy.GATE}) and drops {int((scores >= policy.THRESHOLD).sum())} (>= {policy.THRESHOLD})"
-    )
-    print(
-        f"  per sentence: wording gate {(gated - start) / max(1, len(left)) * 1e6:.0f} µs, embedding "
-        f"{(embedded - gated) / max(1, len(read)) * 1000:.2f} ms, regression {(scored - embedded) / max(1, len(read)) * 1000:.3f} ms"
-    )
+    dropped = int((scores >= policy.THRESHOLD).sum())
+    print(f"  the regression reads {len(read)} (cued, or wording >= {policy.GATE}), drops {dropped} (>= {policy.THRESHOLD})")
+    gate = (gated - start) / max(1, len(left)) * 1e6
+    embedding = (embedded - gated) / max(1, len(read)) * 1000
+    regression = (scored - embedded) / max(1, len(read)) * 1000
+    print(f"  per sentence: wording gate {gate:.0f} µs, embedding {embedding:.2f} ms, regression {regression:.3f} ms")
     for sentence, score in sorted(zip(read, scores, strict=True), key=lambda pair: -pair[1])[:12]:
         print(f"    {score:.2f} {sentence[:150]}")
 
