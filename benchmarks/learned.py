@@ -265,7 +265,7 @@ def run_filings(embedder: Embedder, folder: Path, limit: int) -> None:
         f"  the former neighbours >= {POLICY_KNN[2]} (cued sentences) would drop {int((former >= POLICY_KNN[2]).sum())}"
     )
     dropped = int((scores >= policy.THRESHOLD).sum())
-    print(f"  the regression reads {len(read)} (cued, or wording >= {policy.GATE}), drops {dropped} (>= {policy.THRESHOLD})")
+    print(f"  the regression reads {len(read)} (cue or wording >= {policy.GATE}) and drops {dropped}")
     gate = (gated - start) / max(1, len(left)) * 1e6
     embedding = (embedded - gated) / max(1, len(read)) * 1000
     regression = (scored - embedded) / max(1, len(read)) * 1000
