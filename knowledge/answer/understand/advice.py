@@ -138,7 +138,9 @@ class AdviceDetector:
             return False
         if is_advice_request(text):
             return True
-        return not _explains_a_move(text) and self._score(text) >= THRESHOLD
+        # A message without a word (a row of emoji) asks for nothing the reading could judge.
+        worded = any(char.isalpha() for char in text)
+        return worded and not _explains_a_move(text) and self._score(text) >= THRESHOLD
 
     def score(self, question: str) -> float:
         """The learned reading's probability that the question asks for advice."""
