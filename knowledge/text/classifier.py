@@ -6,9 +6,10 @@ score); what leaves: for each text the probability that it is of the positive ki
 carries meaning, but the English MiniLM model places German sentences by their surface; the
 character n-grams carry the wording it blurs ("zugreifen", "nachkaufen", "Sie", "!") in any language.
 
-Fitting is deterministic (liblinear, fixed order) and takes a second; the weights are written once
-per model, feature layout and example set, as the examples' vectors were, so no process refits and
-scoring a text costs one sparse dot product beside its embedding.
+Fitting (scikit-learn's liblinear, fixed order) is deterministic and takes a few seconds; the
+weights are written once per model, feature layout and example set, as the examples' vectors
+were, so no process refits. Scoring needs numpy only: hashing a sentence's n-grams and summing
+their weights costs a fraction of a millisecond beside its embedding.
 """
 
 from __future__ import annotations
