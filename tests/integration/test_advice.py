@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.answer.understand.advice import AdviceDetector
+from knowledge.answer.understand.advice import MASK, AdviceDetector, masked
 from knowledge.index.embedder import Embedder
+from knowledge.text.companies import Companies
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +47,16 @@ def test_price_forecasts_and_calls_are_advice_requests(detector: AdviceDetector,
 )
 def test_look_alikes_are_answered(detector: AdviceDetector, question: str) -> None:
     assert not detector.detect(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("What hit Quillstone's stock in December 2025?", "December"),
+        ("Why did Quillstone fall on Friday?", "Friday"),
+        ("Warum fiel die Alibaba-Aktie am Freitag im März?", "Freitag im März"),
+    ],
+)
+def test_month_and_day_names_are_not_masked_as_company_names(question: str, kept: str) -> None:
+    text = masked(question, Companies.default())
+    assert kept in text and MASK in text and "Quillstone" not in text and "Alibaba" not in text
