@@ -286,14 +286,12 @@ class Outbox:
             )
             if renewed.rowcount != 1:
                 raise LeaseLostError(self.holder)
-            for step in steps:
-                if step.done is None:
-                    continue
-                row_id, delivered = step.done
-                row = session.get(OutboxRow, row_id)
-                if row is not None and row.status == "sending":  # else settled meanwhile: left as it is
-                    self._record(session, row, delivered, report, at)
-                    session.add(row)
+            outcomes = dict(step.done for step in steps if step.done is not None)
+            if outcomes:
+                for row in session.exec(select(OutboxRow).where(col(OutboxRow.id).in_(outcomes))):
+                    if row.status == "sending":  # else settled meanwhile: left as it is
+                        self._record(session, row, outcomes[row.id or 0], report, at)
+                        session.add(row)
             starting = [step.start for step in steps if step.start is not None]
             started: set[int] = set()
             if starting:
