@@ -288,7 +288,7 @@ class Outbox:
                 raise LeaseLostError(self.holder)
             outcomes = dict(step.done for step in steps if step.done is not None)
             if outcomes:
-                for row in session.exec(select(OutboxRow).where(col(OutboxRow.id).in_(outcomes))):
+                for row in session.exec(select(OutboxRow).where(col(OutboxRow.id).in_(list(outcomes)))):
                     if row.status == "sending":  # else settled meanwhile: left as it is
                         self._record(session, row, outcomes[row.id or 0], report, at)
                         session.add(row)
