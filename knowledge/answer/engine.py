@@ -29,6 +29,7 @@ from knowledge.answer.understand.followup import Context, resolve
 from knowledge.answer.understand.question import Question, understand
 from knowledge.catalog import Catalog
 from knowledge.index.embedder import Embedder
+from knowledge.index.recent import remembering
 from knowledge.index.serving import IndexView, ServingIndex
 from knowledge.market.move import Move
 from knowledge.market.prices import Prices
@@ -59,6 +60,9 @@ class AnswerEngine:
     ) -> None:
         self.settings, self.catalog, self.serving = settings, catalog, serving
         self._embedder, self.generator = embedder, generator
+        # The stages below embed the same lines (coverage weighs a sentence, then the policy judges
+        # it): they share one memory of recent vectors.
+        embedder = remembering(embedder)
         self.prices = Prices(settings, catalog)
         self._advice = AdviceDetector(embedder, cache_dir=settings.models_dir)
         self._meaning = Meaning(embedder)

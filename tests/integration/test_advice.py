@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.answer.understand.advice import AdviceDetector, is_advice_request, masked
+from knowledge.answer.understand.advice import MASK, AdviceDetector, is_advice_request, masked
 from knowledge.index.embedder import Embedder
 from knowledge.text.companies import Companies
 
@@ -75,3 +75,16 @@ def test_the_learned_reading_recognises_requests_no_pattern_names(detector: Advi
 )
 def test_the_learned_reading_answers_questions_with_trade_words(detector: AdviceDetector, question: str) -> None:
     assert not detector.detect(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("What hit Quillstone's stock in December 2025?", "December"),
+        ("Why did Quillstone fall on Friday?", "Friday"),
+        ("Warum fiel die Alibaba-Aktie am Freitag im März?", "Freitag im März"),
+    ],
+)
+def test_month_and_day_names_are_not_masked_as_company_names(question: str, kept: str) -> None:
+    text = masked(question, Companies.default())
+    assert kept in text and MASK in text and "Quillstone" not in text and "Alibaba" not in text

@@ -22,7 +22,7 @@ from knowledge.index.embedder import Embedder
 from knowledge.text.classifier import Classifier, Features, fitted
 from knowledge.text.companies import Companies
 from knowledge.text.language import detect
-from knowledge.text.wording import pattern
+from knowledge.text.wording import everywhere, pattern
 
 _BANK = Path(__file__).with_name("advice_examples.json")
 # The learned reading's probability from which a question asks for advice (chosen by k-fold
@@ -37,6 +37,10 @@ _CAPITALISED = re.compile(r"^[\"'“„(]*[A-Z]")
 _JOINERS = frozenset({"&", "of", "and", "de", "und"})
 _PRONOUNS = frozenset({"I", "I'm", "I've", "I'd", "I’m", "I’ve", "I’d"})
 _ENDS_SENTENCE = re.compile(r"[.!?:]$")
+# Month and day names are capitalised too, and name no company ("in December", "am Freitag").
+_CALENDAR = frozenset(
+    word for key in ("months", "month_abbreviations", "day_words") for word in everywhere("dates", key)
+)
 
 
 def _rule(key: str) -> re.Pattern[str]:
@@ -103,6 +107,8 @@ def _name_word(token: str, opening: bool) -> bool:
         return not opening
     if any(char.isdigit() for char in token):
         return False  # "FY2023", "Q3", "10-K": a period or a form, not a name
+    if token.strip("\"'“„(?!.,:;").lower() in _CALENDAR:
+        return False
     return bool(_CAPITALISED.match(token)) and token.strip("\"'“„(?!.,:;") not in _PRONOUNS
 
 
