@@ -16,7 +16,8 @@ from datetime import date, timedelta
 
 from knowledge import metrics
 from knowledge.answer.check.guard import guard
-from knowledge.answer.compose.composer import Draft, compose, nearest
+from knowledge.answer.compose.composer import compose, nearest
+from knowledge.answer.compose.draft import Draft
 from knowledge.answer.compose.evidence import Evidence, weigh
 from knowledge.answer.compose.meaning import Meaning
 from knowledge.answer.compose.movement import catalysts, explain, window

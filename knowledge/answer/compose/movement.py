@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from knowledge.answer.compose.composer import Draft
+from knowledge.answer.compose.draft import Draft
 from knowledge.answer.compose.sentences import units
 from knowledge.answer.compose.unit import Unit
 from knowledge.answer.understand.question import Question

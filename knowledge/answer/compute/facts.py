@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from knowledge.answer.compose.composer import Draft
+from knowledge.answer.compose.draft import Draft
 from knowledge.answer.compute.calculator import Calculator
 from knowledge.answer.compute.figure import Figure
 from knowledge.answer.compute.finder import Page
