@@ -11,9 +11,9 @@ import html
 import re
 
 from knowledge.answer.check.citations import MARKER
+from knowledge.answer.record import Answer, Citation
 from knowledge.market.prices import sample
 from knowledge.prompts import render as render_prompt
-from knowledge.records import Answer, Citation
 
 TELEGRAM_LIMIT = 4096
 QUOTE_CHARS = 280  # of each quoted passage shown in the sources block

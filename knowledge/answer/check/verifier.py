@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from knowledge.answer.check.citations import markers
-from knowledge.records import Citation
+from knowledge.answer.record import Citation
 from knowledge.text.figures import figures
 
 _SENTENCE = re.compile(r"(?<=[.!?])(?:\s*\[[\dP](?:[\d,\sP]*)\])*\s+|\n+")

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from knowledge.answer.compose.pool import link_following
 from knowledge.answer.compose.scoring import Scored
 from knowledge.answer.compose.unit import Unit
+from knowledge.answer.record import Citation
 from knowledge.answer.understand.question import Question
 from knowledge.prompts import render
-from knowledge.records import Chunk, Citation
+from knowledge.records import Chunk
 
 _LANGUAGE_NAMES = {"en": {"en": "English", "de": "German"}, "de": {"en": "englischen", "de": "deutschen"}}
 
