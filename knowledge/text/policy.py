@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.index.embedder import Embedder, Vectors
+from knowledge.text import sentences
 from knowledge.text.sieve import Sieve
 from knowledge.text.wording import entries as entries_of
 from knowledge.text.wording import every, languages, table
@@ -43,7 +44,6 @@ CLOSE_ENOUGH = 0.5
 _REMEMBERED = 4096  # sentences whose verdict by meaning is kept
 
 _BARE = re.compile(r"^[\s•·*–\"“„»-]+|[\"”“«]*(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s*$")
-_SENTENCE = re.compile(r"(?<=[.!?…])[\"'”“»)]*\s+|\n+")
 # Where a clause begins: the sentence's start, after a colon, dash or bracket, or after a
 # vocative ("Dear reader,") or a linking word ("…, so buy").
 _LEAD = (
@@ -148,11 +148,6 @@ def cued(sentence: str) -> bool:
     return found.search("cues", sentence, lowered, found.plain.strings(lowered))
 
 
-def sentences(text: str) -> list[str]:
-    """The text's sentences, as the policy reads them (line breaks end a sentence too)."""
-    return [piece for piece in _SENTENCE.split(text) if piece.strip()]
-
-
 class Policy:
     """The policy check: patterns, then (with an embedder) the meaning of the cued sentences."""
 
@@ -230,7 +225,7 @@ class Policy:
         """The text without the sentences that breach the policy (or that `also` rejects); untouched
         lines keep their form."""
         lines = text.split("\n")
-        split = [sentences(line) for line in lines]
+        split = [[piece for piece in sentences.split(line) if piece.strip()] for line in lines]
         verdicts = iter(self.breaches([sentence for pieces in split for sentence in pieces]))
         kept_lines = []
         for line, pieces in zip(lines, split, strict=True):

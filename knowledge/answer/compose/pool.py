@@ -7,7 +7,6 @@ finish a sentence cut at a chunk's end), and the `Unit`s read from them.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Protocol
 
@@ -15,9 +14,9 @@ from knowledge.answer.compose.sentences import ends_sentence, units
 from knowledge.answer.compose.unit import Unit
 from knowledge.answer.understand.question import Question
 from knowledge.records import Chunk, Passage
+from knowledge.text import sentences
 from knowledge.text.terms import terms
 
-_SENTENCE_STOP = re.compile(r"[.!?](?=[\"”')]?(?:\s|$))")
 _CARRY = 600  # characters of the next chunk a cut sentence may take
 _OVERLAP, _PROBE = 400, 20  # characters: the most two chunks may share; enough of one to find it
 
@@ -111,8 +110,10 @@ def _carried_on(text: str, following: str) -> str:
     rest, joint = _past_overlap(text, following), " "
     if rest is not following:  # the chunks overlap: the rest goes on exactly where the text stops
         joint = ""
-    end = _SENTENCE_STOP.search(rest[:_CARRY])
-    return f"{text}{joint}{rest[: end.end()]}" if end else text
+    pieces = sentences.split(rest[:_CARRY])
+    if len(pieces) == 1 and not sentences.stops(pieces[0]):
+        return text  # no sentence ends within reach
+    return f"{text}{joint}{pieces[0]}"
 
 
 def _past_overlap(text: str, following: str) -> str:
