@@ -8,7 +8,7 @@ space, unless the word before the stop is an abbreviation ("Inc.", "U.S.", "z.B.
 in `knowledge/text/language/*.toml`). The options are what callers differ in:
 
 - `capital`: only where the next sentence begins with a capital, a digit or an opening quote or
-  bracket: for source text, whose "p.m. on" or "approx. 5 %" ends nothing (the cleaner, the composer);
+  bracket: for source text, whose "4 p.m. on Friday" ends nothing (the cleaner, the composer);
 - `colon`: a colon ends a sentence too: for a question, whose instructions run up to one
   ("Round to one decimal: what was …?");
 - `markers`: citation markers after the stop ("… rose 5 %. [1] [2]") stay with the sentence: for
@@ -17,11 +17,12 @@ in `knowledge/text/language/*.toml`). The options are what callers differ in:
 Line breaks are the caller's: the cleaner splits a paragraph (a PDF table keeps its lines), the
 guard and the verifier split line by line, the renderer only a line too long for one message.
 
-Why no library: of those made for the job that install here, pysbd and syntok take tens of
-milliseconds per page of a filing, too slow for the answer path (a question's passages are split
-while it waits); sentencex and blingfire are fast enough but split a filing's prose elsewhere
-(after "Note 9." headings, inside "U.S. GAAP") and know nothing of citation markers or of source
-text's line-level furniture. A pattern of our own stays fast and exact about what callers need.
+Why no library (measured on a 10-K's 106 pages, 370,000 characters, lines joined, on this
+project's 2-core machine; an answer splits up to ~30 passages of 900 characters it has not seen):
+pysbd takes 16.8 ms per 1,000 characters and syntok 5.1 ms, too slow for `ask` (p95 <= 50 ms);
+blingfire (0.3 ms, last release 2021) splits after "Mr." and misses ends before page furniture;
+sentencex (0.016 ms) shares only 1,203 of the 1,610 ends the project found, and splits no
+paragraph that opens with a bullet point. This pattern takes 0.009 to 0.02 ms and knows markers.
 """
 
 from __future__ import annotations
