@@ -1,7 +1,9 @@
 """The advice and price-forecast check (knowledge/answer/advice.py) on labelled questions, alone.
 
 Prints, per set and language, the share of advice requests recognised (goal >= 99 %) and the share
-of benign questions taken for advice (goal <= 1 %). `advice_questions.tsv` is the development set;
+of benign questions taken for advice (goal <= 1 %). `advice_questions.tsv` and `advice_dev.tsv` are
+the development sets (not among the examples the learned reading is fitted on); `advice_train.tsv`
+is among them, so its figures are in-sample (benchmarks/learned.py gives cross-validated ones);
 `advice_unseen.tsv` is held out: measured, never tuned on, its misses never printed. (The answers
 to these questions, with calls and disclaimers, are measured by benchmarks/guard.py.)
 
@@ -23,7 +25,12 @@ from knowledge.index.embedder import make_embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
-SETS = {"dev": "advice_questions.tsv", "mine": "advice_dev.tsv", "unseen": "advice_unseen.tsv"}
+SETS = {
+    "dev": "advice_questions.tsv",
+    "mine": "advice_dev.tsv",
+    "train": "advice_train.tsv",
+    "unseen": "advice_unseen.tsv",
+}
 
 
 def labelled(name: str) -> list[tuple[bool, str, str]]:

@@ -2,9 +2,10 @@
 
 Prints, per set, the share of solicitations the policy catches (goal: all of them, so none is
 shown) and the share of neutral sentences it drops (goal <= 1 %), for the patterns alone and for
-patterns plus meaning. `solicitations_bank.tsv` and `solicitations_dev.tsv` are in the policy's
-nearness examples, so they are measured leave-one-out (a sentence is not its own neighbour);
-`solicitations_unseen.tsv` is held out: measured, never tuned on, its misses never printed.
+patterns plus the learned reading. `solicitations_bank.tsv`, `solicitations_dev.tsv` and
+`solicitations_train.tsv` are among the examples the reading is fitted on, so their figures here
+are in-sample (benchmarks/learned.py gives the cross-validated ones); `solicitations_unseen.tsv` is
+held out: measured, never tuned on, its misses never printed.
 
 Run: `.venv/bin/python benchmarks/policy.py [--verbose]` (--verbose names the misses of the tuned sets)
 """
@@ -21,10 +22,15 @@ sys.path.insert(0, str(ROOT))
 
 from knowledge.index.embedder import make_embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
-from knowledge.text.policy import THRESHOLD, Policy, breach, cued  # noqa: E402
+from knowledge.text.policy import Policy, breach  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
-SETS = {"bank": "solicitations_bank.tsv", "dev": "solicitations_dev.tsv", "unseen": "solicitations_unseen.tsv"}
+SETS = {
+    "bank": "solicitations_bank.tsv",
+    "dev": "solicitations_dev.tsv",
+    "train": "solicitations_train.tsv",
+    "unseen": "solicitations_unseen.tsv",
+}
 
 
 def labelled(name: str) -> list[tuple[bool, str, str]]:
@@ -45,8 +51,7 @@ def main() -> None:
             rows = labelled(name)
             texts = [sentence for _, _, sentence in rows]
             by_pattern = [bool(breach(text)) for text in texts]
-            scores = policy.similarity(texts, leave_out=label != "unseen")
-            caught = [p or (cued(t) and s >= THRESHOLD) for p, t, s in zip(by_pattern, texts, scores, strict=True)]
+            caught = policy.breaches(texts)  # patterns, then the reading of the cued or pitch-worded sentences
             bad = [i for i, (solicitation, _, _) in enumerate(rows) if solicitation]
             good = [i for i, (solicitation, _, _) in enumerate(rows) if not solicitation]
             for language in ("en", "de", ""):
@@ -66,7 +71,8 @@ def main() -> None:
                         print(f"  shown: {texts[i]}")
                 for i in good:
                     if caught[i]:
-                        print(f"  dropped ({breach(texts[i]) or f'meaning {scores[i]:.2f}'}): {texts[i]}")
+                        why = breach(texts[i]) or f"reading {policy.scores([texts[i]])[0]:.2f}"
+                        print(f"  dropped ({why}): {texts[i]}")
 
 
 if __name__ == "__main__":

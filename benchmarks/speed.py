@@ -125,6 +125,7 @@ def serve(settings: Settings, questions: int) -> None:
     from knowledge.wiring.core import Core
 
     answering = Answering(Core(settings))
+    answering.answers.warm()  # as a bot replica does when it starts (`BotRole.start`)
     rng = random.Random(1)
     names = [names[0].lstrip("=") for names in Companies.default().aliases.values()]
     asked = [

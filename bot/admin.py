@@ -143,7 +143,7 @@ def status_text(answering: Answering, language: str) -> str:
         "bot_status",
         language,
         documents=catalog.document_count(),
-        chunks=answering.store.count(),
+        chunks=answering.chunk_count(),  # the served generation, counted without the vector store
         last_run=escape(last_run),
         questions=catalog.question_count(),
         errors=error_lines,

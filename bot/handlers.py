@@ -243,7 +243,7 @@ def sources_text(context: BotContext, language: str, admin: bool = False) -> str
         "bot_sources",
         language,
         documents=len(documents),
-        chunks=answering.store.count(),
+        chunks=answering.chunk_count(),  # the served generation, counted without the vector store
         last_refresh=refreshed,
         lines=lines,
     )

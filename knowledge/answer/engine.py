@@ -31,6 +31,7 @@ from knowledge.answer.understand.followup import Context, resolve
 from knowledge.answer.understand.question import Question, understand
 from knowledge.catalog import Catalog
 from knowledge.index.embedder import Embedder
+from knowledge.index.recent import remembering
 from knowledge.index.serving import IndexView, ServingIndex
 from knowledge.market.move import Move
 from knowledge.market.prices import Prices
@@ -61,8 +62,11 @@ class AnswerEngine:
     ) -> None:
         self.settings, self.catalog, self.serving = settings, catalog, serving
         self._embedder, self.generator = embedder, generator
+        # The stages below embed the same lines (coverage weighs a sentence, then the policy judges
+        # it): they share one memory of recent vectors.
+        embedder = remembering(embedder)
         self.prices = Prices(settings, catalog)
-        self._advice = AdviceDetector(embedder)
+        self._advice = AdviceDetector(embedder, cache_dir=settings.models_dir)
         self._meaning = Meaning(embedder)
         self._policy = Policy(embedder, settings.models_dir)
         # The advice check embeds the question while retrieval embeds its expanded query: two model
@@ -81,10 +85,11 @@ class AnswerEngine:
         return self._companies[1]
 
     def warm(self) -> None:
-        """Load the embedding model and the advice examples now: the first question (an inline
-        query, with seconds to spare) must not wait for them."""
+        """Load the embedding model and the advice and policy readings (fitted, or read from the
+        model cache) now: the first question (an inline query, with seconds to spare) must not wait."""
         self._embedder()
         self._advice.detect("warm-up")
+        self._policy.scores(["warm-up"])
 
     def understand(self, text: str, context: Context | None = None) -> Question:
         """The question read, with a follow-up's missing company or topic taken from the context."""

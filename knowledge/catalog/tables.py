@@ -269,8 +269,9 @@ class OutboxRow(SQLModel, table=True):
     kind: str  # alert, digest or more (the overflow of the hourly limit)
     alert_id: int | None = Field(default=None, foreign_key="alert.id", index=True)
     payload: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # a message of its own
-    # pending -> sending -> sent; or folded (into a "more" message), dropped (alerts off), failed,
-    # uncertain (a sender stopped mid-request: never sent again, so never twice)
+    # pending -> sending (committed just before its request) -> sent; or folded (into a "more"
+    # message), dropped (alerts off), failed, back to pending (429, 5xx, 403), or uncertain (a sender
+    # stopped mid-request: never sent again, so never twice). A plain text column: no migration.
     status: str = Field(default="pending", index=True)
     due_at: datetime = Field(default_factory=now, index=True)
     attempts: int = 0

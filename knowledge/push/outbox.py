@@ -1,10 +1,16 @@
 """The outbox: one row per message owed to a chat, under a unique key, so that an alert or a digest
 is queued once however often its trigger is evaluated (a restarted or second process included).
 
-Draining takes a lease in the catalog, so one process sends at a time. Rows are marked `sending`
-(committed) before their requests, a wave at a time, and `sent` after; a row a stopped sender left
-`sending` may or may not have reached the chat, and is marked `uncertain`, never sent again:
-nothing goes out twice.
+Draining takes a lease in the catalog, so one process sends at a time. A row's status says whether
+its request may have started: it stays `pending` until just before its request, becomes `sending`
+(committed) then, and gets its outcome right after. A chat's messages go one after another, so one
+write records a message's outcome and marks the chat's next one `sending`; the writes of all the
+chats sent to side by side share one transaction (`GroupCommit`), and each renews the lease or,
+when another process took it meanwhile, sends nothing more. A sender that stops (killed,
+restarted) leaves at most one row `sending` per chat it was sending to: that row may or may not
+have reached the chat, and is marked `uncertain` by the next drain, never sent again; the rest are
+still `pending` and go out as usual. Nothing goes out twice, and nothing is given up on that was
+not requested.
 429 puts the row back for retry_after, 5xx and network errors back with a growing pause, 403
 pauses the chat (nothing more is sent to it until it is resumed) and is logged.
 """
@@ -13,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import functools
 import json
 import logging
 import os
@@ -33,6 +40,7 @@ from knowledge.catalog.tables import AlertRow, OutboxRow, PushChat, PushState
 from knowledge.prompts import render
 from knowledge.push import payload
 from knowledge.push.clock import utc
+from knowledge.push.groupcommit import GroupCommit
 from knowledge.push.policy import plan
 from knowledge.text.policy import breach
 
@@ -71,6 +79,25 @@ class Outgoing:
     text: str = ""
     chart: bytes | None = None
     alert_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One chat's next write: the outcome of its last request (row id, outcome), and the row it
+    sends next, to be marked `sending`."""
+
+    done: tuple[int, Delivered] | None
+    start: int | None
+
+
+def _withdrawn(step: _Step) -> _Step | None:
+    """What is still written of a step whose chat stopped waiting (the drain was cancelled): the
+    outcome it carries, not the next row's `sending`, whose request will not be made."""
+    return _Step(step.done, None) if step.done is not None else None
+
+
+class LeaseLostError(Exception):
+    """Another process took the outbox's lease (this one stalled past it): this drain stops."""
 
 
 class Deliver(Protocol):
@@ -175,52 +202,115 @@ class Outbox:
         """Send everything due (taking no new batch after `seconds`), paced by the deliverer's rate
         limiter; one process at a time."""
         report = Drained()
-        # Rows are claimed and recorded a wave at a time (one write each): SQLite takes one writer at
-        # a time, and PostgreSQL need not commit twice per message either.
-        wave = 32 if self.catalog.shared else 16
         stop = None if seconds is None else asyncio.get_running_loop().time() + seconds
         if not await asyncio.to_thread(self.take_lease):
             report.busy = True
             return report
+        ledger: GroupCommit[_Step, bool] = GroupCommit(functools.partial(self._write, report=report), _withdrawn)
         try:
             report.uncertain = await asyncio.to_thread(self._settle_abandoned)
             while stop is None or asyncio.get_running_loop().time() < stop:
+                if not await asyncio.to_thread(self.take_lease):  # renewed; lost after a long stall
+                    raise LeaseLostError(self.holder)
                 batch = await asyncio.to_thread(self._next_batch, clock(), report)
                 if batch:
-                    for start in range(0, len(batch), wave):
-                        await self._wave(batch[start : start + wave], deliver, report)
-                    await asyncio.to_thread(self.take_lease)
+                    await self._send(batch, deliver, ledger)
                     continue
                 soon = await asyncio.to_thread(self._next_due, clock())
                 if soon is None or soon - clock() > WAIT_FOR_RETRY:
                     break
                 await asyncio.sleep(max(0.05, (soon - clock()).total_seconds()))
+        except LeaseLostError:
+            log.warning("another process took over the outbox; this drain stops")
+            report.busy = True
         finally:
+            await ledger.close()  # the last outcomes are recorded before the lease is let go
             await asyncio.to_thread(self.release_lease)
         return report
 
-    async def _wave(self, messages: list[Outgoing], deliver: Deliver, report: Drained) -> None:
-        """Claim the rows (committed before any request), send them, each chat's in order and the
-        chats side by side, then record every outcome. A sender stopped in between leaves the
-        wave `sending`: those rows become `uncertain`, never sent again."""
-        await asyncio.to_thread(self._claim, [message.row_id for message in messages])
+    @property
+    def in_flight(self) -> int:
+        """How many chats are sent to side by side, one request in flight each: the most rows a
+        killed sender can leave `sending`. PostgreSQL commits over the network: more chats side by
+        side hide its round trips."""
+        return 32 if self.catalog.shared else 16
+
+    async def _send(self, batch: list[Outgoing], deliver: Deliver, ledger: GroupCommit[_Step, bool]) -> None:
+        """Each chat's messages in order, `in_flight` chats side by side."""
+        slots = asyncio.Semaphore(self.in_flight)
         chats: dict[int, list[Outgoing]] = {}
-        for message in messages:
+        for message in batch:
             chats.setdefault(message.chat_id, []).append(message)
-        results: list[tuple[Outgoing, Delivered | None]] = []
 
         async def one(queued: list[Outgoing]) -> None:
-            refused = False
-            for message in queued:
-                delivered = None if refused else await self._deliver(message, deliver)
-                results.append((message, delivered))  # None: not tried after a refusal
-                refused = refused or (delivered is not None and delivered.outcome is Outcome.BLOCKED)
+            async with slots:
+                await self._send_chat(queued, deliver, ledger)
 
-        await asyncio.gather(*(one(queued) for queued in chats.values()))
-        await asyncio.to_thread(self._finish, results, report)
+        tasks = [asyncio.create_task(one(queued)) for queued in chats.values()]
+        try:
+            await asyncio.gather(*tasks)
+        finally:  # one chat's failure (the lease lost) stops the others before their next request
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _send_chat(self, queued: list[Outgoing], deliver: Deliver, ledger: GroupCommit[_Step, bool]) -> None:
+        """One chat's messages, oldest first. Before each request its row is `sending`, committed in
+        the same write as the previous message's outcome; a refusal (403) keeps the rest queued
+        for when the chat is resumed."""
+        done: tuple[int, Delivered] | None = None
+        for message in queued:
+            started = await ledger(_Step(done, message.row_id))
+            done = None
+            if not started:  # no longer pending (changed by another hand): not this drain's to send
+                continue
+            delivered = await self._deliver(message, deliver)
+            done = (message.row_id, delivered)
+            if delivered.outcome is Outcome.BLOCKED:
+                break
+        if done is not None:
+            await ledger(_Step(done, None))
+
+    def _write(self, steps: list[_Step], report: Drained) -> list[bool]:
+        """One transaction for every step queued meanwhile: outcomes recorded, rows marked `sending`
+        (pending ones only), and the lease renewed, or nothing when another process holds it.
+        Returns, per step, whether its row may now be sent."""
+        at = now()
+        with self.catalog.session() as session:
+            connection = session.connection()
+            lease = PushState.__table__  # type: ignore[attr-defined]
+            renewed = connection.execute(
+                update(lease)
+                .where(lease.c.name == LEASE, lease.c.holder == self.holder)
+                .values(until=at + timedelta(seconds=self.lease_seconds))
+            )
+            if renewed.rowcount != 1:
+                raise LeaseLostError(self.holder)
+            outcomes = dict(step.done for step in steps if step.done is not None)
+            if outcomes:
+                for row in session.exec(select(OutboxRow).where(col(OutboxRow.id).in_(list(outcomes)))):
+                    if row.status == "sending":  # else settled meanwhile: left as it is
+                        self._record(session, row, outcomes[row.id or 0], report, at)
+                        session.add(row)
+            starting = [step.start for step in steps if step.start is not None]
+            started: set[int] = set()
+            if starting:
+                session.flush()
+                table = OutboxRow.__table__  # type: ignore[attr-defined]
+                marked = connection.execute(
+                    update(table)
+                    .where(table.c.id.in_(starting), table.c.status == "pending")
+                    .values(status="sending", attempts=table.c.attempts + 1)
+                    .returning(table.c.id)
+                )
+                started = {int(row_id) for (row_id,) in marked}
+            session.commit()
+        return [step.start is not None and step.start in started for step in steps]
 
     def _settle_abandoned(self) -> int:
-        """Rows a stopped sender left mid-request: they may have arrived, so they are never sent again."""
+        """Rows a stopped sender left `sending`: their request may have reached the chat, so they are
+        never sent again (at most one per chat it was sending to; the rest of its rows are still
+        `pending` and are sent as usual)."""
         with self.catalog.session() as session:
             stale = list(session.exec(select(OutboxRow).where(OutboxRow.status == "sending")))
             for row in stale:
@@ -322,16 +412,6 @@ class Outbox:
             self._alerts[alert_id] = ({lang: payload.load(text) for lang, text in texts.items()}, alert.chart)
         return self._alerts[alert_id]
 
-    def _claim(self, row_ids: list[int]) -> None:
-        """pending -> sending, committed before the requests (the lease keeps other drains away)."""
-        with self.catalog.engine.begin() as connection:
-            table = OutboxRow.__table__  # type: ignore[attr-defined]
-            connection.execute(
-                update(table)
-                .where(table.c.id.in_(row_ids), table.c.status == "pending")
-                .values(status="sending", attempts=table.c.attempts + 1)
-            )
-
     @staticmethod
     async def _deliver(message: Outgoing, deliver: Deliver) -> Delivered:
         try:
@@ -339,19 +419,6 @@ class Outbox:
         except Exception as error:  # a sender's bug must not stop the drain; the row is tried again
             log.exception("sending outbox row %s failed", message.row_id)
             return Delivered(Outcome.RETRY, error=f"{type(error).__name__}: {error}"[:300])
-
-    def _finish(self, results: list[tuple[Outgoing, Delivered | None]], report: Drained) -> None:
-        at = now()
-        with self.catalog.session() as session:
-            for message, delivered in results:
-                row = session.get(OutboxRow, message.row_id)
-                assert row is not None
-                if delivered is None:  # its chat refused an earlier message: kept for when it is resumed
-                    row.status, row.attempts = "pending", row.attempts - 1
-                else:
-                    self._record(session, row, delivered, report, at)
-                session.add(row)
-            session.commit()
 
     def _record(self, session: Any, row: OutboxRow, delivered: Delivered, report: Drained, at: datetime) -> None:
         row.error = delivered.error[:500]

@@ -12,15 +12,16 @@ breaches the policy when it
 
 Reported views stay: "Analysts at Jefferies rate the shares a buy", "JPMorgan hob das Kursziel"
 and "the company bought back shares" are news. Patterns (per language, in
-`knowledge/text/language/*.toml`) decide what they can; the rest is decided by meaning: a
-sentence that carries a cue (a trade, a second person, an urgent word, a reader program) and lies
-nearer to the labelled solicitations than to the neutral examples breaches too.
+`knowledge/text/language/*.toml`) decide what they can, with high precision; the rest is decided
+by a learned reading (knowledge/text/classifier.py): a sentence that carries a cue (a trade, a
+second person, an urgent word, a reader program), or whose wording alone looks like a
+solicitation's, breaches too when a logistic regression over its embedding and character n-grams,
+fitted on the labelled examples in the language files, gives it a probability of being a
+solicitation of at least THRESHOLD.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,18 +30,23 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.index.embedder import Embedder, Vectors
+from knowledge.index.embedder import Embedder
 from knowledge.text import sentences
+from knowledge.text.classifier import Classifier, Features, fitted
 from knowledge.text.sieve import Sieve
 from knowledge.text.wording import entries as entries_of
 from knowledge.text.wording import every, languages, table
 
-NEIGHBOURS = 7
-# The solicitations' similarity-weighted share among a sentence's nearest examples, above which a
-# cued sentence breaches by meaning (fitted on benchmarks/data/solicitations_bank.tsv, see
-# benchmarks/policy.py), and the similarity below which a sentence is like none of the examples.
+# The learned reading's probability from which a sentence breaches, and its features (chosen by
+# 5-fold cross-validation on the visible examples, benchmarks/learned.py: the lowest threshold that
+# kept the neutral sentences flagged under 1 %).
 THRESHOLD = 0.8
-CLOSE_ENOUGH = 0.5
+FEATURES = Features(strength=16.0)
+# Which sentences are read: those with a cue, and those a reading of the wording alone (character
+# n-grams, no model run: some microseconds) gives at least GATE; solicitations come in more words
+# than the cues name, and a model run for every sentence of an answer would double its time.
+GATE = 0.3
+GATE_FEATURES = Features(embedding_scale=0.0, strength=16.0)
 _REMEMBERED = 4096  # sentences whose verdict by meaning is kept
 
 _BARE = re.compile(r"^[\s•·*–\"“„»-]+|[\"”“«]*(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s*$")
@@ -148,52 +154,60 @@ def cued(sentence: str) -> bool:
     return found.search("cues", sentence, lowered, found.plain.strings(lowered))
 
 
-class Policy:
-    """The policy check: patterns, then (with an embedder) the meaning of the cued sentences."""
+def examples() -> tuple[list[str], list[str]]:
+    """The labelled examples the learned reading is fitted on: solicitations, then neutral sentences."""
+    return every("policy.examples", "solicitation"), every("policy.examples", "neutral")
 
-    def __init__(self, embedder: Callable[[], Embedder] | None = None, vectors_dir: Path | None = None) -> None:
+
+class Policy:
+    """The policy check: patterns, then (with an embedder) the learned reading of the sentences with a
+    cue or a wording like the solicitations'."""
+
+    def __init__(self, embedder: Callable[[], Embedder] | None = None, cache_dir: Path | None = None) -> None:
         self._embedder = embedder
-        self._vectors_dir = vectors_dir  # where the examples' vectors are kept, once per model
+        self._cache_dir = cache_dir  # where the fitted weights are kept, once per model and examples
         # The composer and then the guard look at the same sentences: judge each once.
         self._judged: dict[str, bool] = {}  # a cache: an entry lost to a race is only judged again
 
     @cached_property
-    def _bank(self) -> tuple[Vectors, np.ndarray]:
-        bad, good = every("policy.examples", "solicitation"), every("policy.examples", "neutral")
-        labels = np.array([1.0] * len(bad) + [0.0] * len(good))
-        return self._vectors(bad + good), labels
+    def _classifier(self) -> Classifier:
+        """Fitted on the examples once per model and set of examples, then read from disk (embedding
+        and fitting a thousand sentences takes seconds, too long for the first answer to wait)."""
+        return self._fitted("policy", FEATURES)
 
-    def _vectors(self, texts: list[str]) -> Vectors:
-        """The examples' vectors: embedded once per model and set of examples, then read from disk
-        (a few hundred sentences take seconds to embed, too long for the first answer to wait)."""
+    @cached_property
+    def _gate(self) -> Classifier:
+        return self._fitted("policy-wording", GATE_FEATURES)
+
+    def _fitted(self, name: str, features: Features) -> Classifier:
         assert self._embedder is not None
-        embedder = self._embedder()
-        if self._vectors_dir is None:
-            return embedder.embed(texts)
-        key = hashlib.sha256("\n".join([embedder.name, *texts]).encode()).hexdigest()[:16]
-        path = self._vectors_dir / f"policy-examples-{key}.npy"
-        if path.is_file():
-            return np.asarray(np.load(path), dtype=np.float32)
-        vectors = embedder.embed(texts)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        with partial.open("wb") as handle:
-            np.save(handle, vectors)
-        partial.replace(path)
-        return vectors
+        bad, good = examples()
+        labels = [True] * len(bad) + [False] * len(good)
+        return fitted(name, bad + good, labels, self._embedder(), features=features, cache_dir=self._cache_dir)
+
+    def read(self, texts: Sequence[str]) -> list[bool]:
+        """Which of the sentences (none caught by a pattern) the learned reading looks at."""
+        uncued = [i for i, text in enumerate(texts) if not cued(text)]
+        looked = [True] * len(texts)
+        if uncued:
+            wording = self._gate.scores([texts[i] for i in uncued], np.zeros((len(uncued), 0), dtype=np.float32))
+            for i, score in zip(uncued, wording, strict=True):
+                looked[i] = bool(score >= GATE)
+        return looked
 
     def breaches(self, texts: Sequence[str]) -> list[bool]:
         """For each sentence: may it never be shown? One model run for all that need a look."""
         verdicts = [bool(breach(text)) for text in texts]
         if self._embedder is None:
             return verdicts
-        doubtful = [i for i, (text, bad) in enumerate(zip(texts, verdicts, strict=True)) if not bad and cued(text)]
+        left = [i for i, bad in enumerate(verdicts) if not bad]
+        doubtful = [i for i, looked in zip(left, self.read([texts[i] for i in left]), strict=True) if looked]
         # The composer's line and the same line in the answer ("• … [1]") are one sentence.
         bare = {i: _BARE.sub("", texts[i]) for i in doubtful}
         known = {bare[i]: self._judged.get(bare[i]) for i in doubtful}
         unknown = [text for text, verdict in known.items() if verdict is None]
         if unknown:
-            judged = {text: score >= THRESHOLD for text, score in zip(unknown, self.similarity(unknown), strict=True)}
+            judged = {text: bool(score >= THRESHOLD) for text, score in zip(unknown, self.scores(unknown), strict=True)}
             if len(self._judged) + len(judged) > _REMEMBERED:
                 self._judged.clear()
             self._judged.update(judged)
@@ -205,21 +219,11 @@ class Policy:
     def allows(self, sentence: str) -> bool:
         return not self.breaches([sentence])[0]
 
-    def similarity(self, texts: Sequence[str], leave_out: bool = False) -> list[float]:
-        """The similarity-weighted share of solicitations among each text's nearest examples.
-
-        `leave_out` skips an example identical to the text (for measuring on the examples themselves).
-        """
-        vectors, labels = self._bank
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Each text's probability of being a solicitation, by the learned reading alone."""
         assert self._embedder is not None
-        scores = []
-        for similarities in self._embedder().embed(list(texts)) @ vectors.T:
-            row = np.where(similarities > 0.9999, -1.0, similarities) if leave_out else similarities
-            nearest = np.argsort(-row)[:NEIGHBOURS]
-            weights = np.clip(row[nearest], 0.0, None) ** 4
-            close = row[nearest[0]] >= CLOSE_ENOUGH and weights.sum() > 0
-            scores.append(float((weights * labels[nearest]).sum() / weights.sum()) if close else 0.0)
-        return scores
+        classifier = self._classifier
+        return classifier.scores(texts, self._embedder().embed(list(texts)))
 
     def strip(self, text: str, also: Callable[[str], bool] | None = None) -> str:
         """The text without the sentences that breach the policy (or that `also` rejects); untouched

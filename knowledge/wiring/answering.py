@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from threadpoolctl import threadpool_limits
+
 from knowledge.answer.engine import AnswerEngine
 from knowledge.answer.generate.generator import Generator, ModelGenerator
 from knowledge.answer.record import Answer
@@ -24,6 +26,9 @@ class Answering:
     """Answers questions from the published index and the stored prices."""
 
     def __init__(self, core: Core, generator: Generator | None = None) -> None:
+        # An answer's matrix products are small (a few hundred examples by 384); OpenBLAS splits
+        # them anyway, and its idle threads spin on the cores the embedding model runs on.
+        threadpool_limits(1, user_api="blas")
         self.core, self.settings, self.catalog = core, core.settings, core.catalog
         self.serving = ServingIndex(core.catalog, core.opener, core.shelf, core.settings.index_poll_seconds)
         model = generator or model_generator(core.settings)

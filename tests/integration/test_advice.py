@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.answer.understand.advice import AdviceDetector
+from knowledge.answer.understand.advice import MASK, AdviceDetector, is_advice_request, masked
 from knowledge.index.embedder import Embedder
+from knowledge.text.companies import Companies
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +47,44 @@ def test_price_forecasts_and_calls_are_advice_requests(detector: AdviceDetector,
 )
 def test_look_alikes_are_answered(detector: AdviceDetector, question: str) -> None:
     assert not detector.detect(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Plinth Systems at these levels: tempting, or a trap?",
+        "Quarrel Foods has halved, time to scoop some up?",
+        "Reicht mein Mut für einen Einstieg bei Plinth?",
+        "Ist der Kurssturz bei Quarrel Foods eher Chance oder Falle?",
+    ],
+)
+def test_the_learned_reading_recognises_requests_no_pattern_names(detector: AdviceDetector, question: str) -> None:
+    assert not is_advice_request(masked(question, Companies.default()))
+
+    assert detector.detect(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much did Quarrel Foods pay to buy its rival?",
+        "What sales target did Plinth Systems set for its new plant?",
+        "Wie viele Aktien hat Quarrel Foods im letzten Jahr zurückgekauft?",
+        "Sollte ich für die Schulden von Plinth den Jahresbericht lesen?",
+    ],
+)
+def test_the_learned_reading_answers_questions_with_trade_words(detector: AdviceDetector, question: str) -> None:
+    assert not detector.detect(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("What hit Quillstone's stock in December 2025?", "December"),
+        ("Why did Quillstone fall on Friday?", "Friday"),
+        ("Warum fiel die Alibaba-Aktie am Freitag im März?", "Freitag im März"),
+    ],
+)
+def test_month_and_day_names_are_not_masked_as_company_names(question: str, kept: str) -> None:
+    text = masked(question, Companies.default())
+    assert kept in text and MASK in text and "Quillstone" not in text and "Alibaba" not in text

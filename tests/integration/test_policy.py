@@ -78,3 +78,36 @@ def test_meaning_catches_a_pitch_no_pattern_names(embedder: Embedder) -> None:
     verdicts = Policy(lambda: embedder).breaches([pitch, neutral])
 
     assert verdicts == [True, False]
+
+
+@pytest.fixture(scope="module")
+def reading(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> Policy:
+    """The policy with its learned reading, fitted once for the module."""
+    return Policy(lambda: embedder, tmp_path_factory.mktemp("weights"))
+
+
+@pytest.mark.parametrize(
+    "pitch",
+    [
+        "Nachlegen, nachlegen, nachlegen: Plinth ist viel zu billig, um zu zögern!",
+        "Who in their right mind would sit on cash while Quarrel Foods trades this low?",
+        "Plinth Systems is the stock you will wish you had bought in 2026.",
+    ],
+)
+def test_the_learned_reading_catches_pitches_no_pattern_names(reading: Policy, pitch: str) -> None:
+    assert not breach(pitch)
+
+    assert reading.breaches([pitch]) == [True]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "If you hold Quarrel Foods shares through a bank, your bank will forward the voting form.",
+        "Quarrel Foods bought back 3 % of its shares in the year, the company said.",
+        "Plinth Systems verkaufte im dritten Quartal 12.000 Maschinen, mehr als je zuvor.",
+        "Die Aktionäre von Plinth erhalten für 2025 eine Dividende von 0,80 Euro je Aktie.",
+    ],
+)
+def test_the_learned_reading_keeps_prose_with_trade_words(reading: Policy, sentence: str) -> None:
+    assert reading.breaches([sentence]) == [False]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.admin import status_text
 from knowledge.index.embedder import Embedder
 from knowledge.wiring.local import Local
 from tests.conftest import make_settings
@@ -26,6 +27,8 @@ def test_answers_go_on_from_the_keyword_index_while_chroma_is_down(tmp_path: Pat
             relay.down()
             during = local.answering.ask("How fast did Alibaba's cloud business grow?")
             german = local.answering.ask("Wie schnell wuchs das Cloud-Geschäft von Alibaba?")
+            counted = local.answering.chunk_count()
+            status = status_text(local.answering, "en")  # /status counts the served generation, not Chroma
             relay.up()
             after = local.answering.ask("How fast did Alibaba's cloud business grow?")
         finally:
@@ -36,3 +39,4 @@ def test_answers_go_on_from_the_keyword_index_while_chroma_is_down(tmp_path: Pat
     assert during.grounded and "34%" in during.text and during.text.rstrip().endswith("keyword search alone.")
     assert german.text.rstrip().endswith("allein aus der Stichwortsuche.")
     assert "34%" in after.text and NOTE not in after.text
+    assert counted > 0 and f"{counted}" in status

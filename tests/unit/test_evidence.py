@@ -1,4 +1,4 @@
-"""Evidence by meaning, without the model: the period asked, the focus, lines embedded once."""
+"""Evidence by meaning, without the model: the period asked, the focus, which lines are embedded."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from knowledge.answer.compose.evidence import _quarters, focus_of
+from knowledge.answer.compose.evidence import _LINES, _likeliest, _quarters, focus_of
 from knowledge.answer.compose.meaning import Meaning, about
 from knowledge.answer.compose.unit import Unit
 from knowledge.answer.understand.question import understand
 from knowledge.index.embedder import Vectors
+from knowledge.index.recent import remembering
 from knowledge.text.companies import Companies
 
 
@@ -27,6 +28,10 @@ class CountingEmbedder:
         vectors = np.array([[1.0, float(len(text) % 7)] for text in texts], dtype=np.float32)
         normed: Vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
         return normed
+
+
+def _sentence(text: str, passage: int, stems: frozenset[str] = frozenset()) -> Unit:
+    return Unit(text, text, "sentence", passage, 0, "en", stems, frozenset())
 
 
 def _row(label: str, heading: str = "") -> Unit:
@@ -62,23 +67,23 @@ def test_a_row_is_compared_by_its_label_and_a_bare_total_by_its_table() -> None:
 
 def test_each_line_is_embedded_once_across_questions() -> None:
     embedder = CountingEmbedder()
-    meaning = Meaning(lambda: embedder)
+    meaning = Meaning(remembering(lambda: embedder))
     lines = [_row("Net earnings"), _row("Depreciation and amortization")]
 
     first = meaning.compare("net income", lines)
     second = meaning.compare("profit", lines)
 
     assert len(first) == len(second) == 2
-    assert embedder.seen.count("Net earnings") == 1
     assert embedder.seen == ["net income", "Net earnings", "Depreciation and amortization", "profit"]
 
 
-def test_the_kept_vectors_are_bounded() -> None:
-    embedder = CountingEmbedder()
-    meaning = Meaning(lambda: embedder, kept=2)
+def test_the_lines_holding_the_asked_words_are_embedded_first() -> None:
+    question = understand("What are the main risks for Acme?", "en", Companies.default())
+    plain = [_sentence(f"Line {number} says nothing asked.", passage=0) for number in range(2 * _LINES)]
+    asked = _sentence("The main risk is the weather.", passage=5, stems=frozenset({"main", "risk"}))
 
-    meaning.compare("a", [_row("b"), _row("c")])  # keeps "b" and "c", the last used
-    meaning.compare("a", [_row("b")])  # embeds "a" again, keeps "a" and "b"
-    meaning.compare("b", [_row("a")])
+    kept = _likeliest([*plain, asked], question)
 
-    assert embedder.seen == ["a", "b", "c", "a"]
+    assert len(kept) == _LINES
+    assert kept[0] == asked
+    assert kept[1:] == plain[: _LINES - 1]  # the others in their order: the best passages' first

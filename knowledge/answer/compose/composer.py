@@ -71,19 +71,19 @@ def nearest(
     """
     pool, tails = gather(passages[:3], around)
     about = find_documents(question, pool)
-    best: tuple[tuple[float, bool, int], Unit] | None = None
+    found: list[tuple[tuple[float, bool, int], Unit]] = []
     for unit in read_units(pool, tails):
         if pool[unit.passage].document_id not in about or not question.focus:
-            continue
-        if policy is not None and not policy.allows(unit.text):
             continue
         share = sum(matches(group, unit.stems) for group in question.focus) / len(question.focus)
         named = set(companies.find(unit.text))
         if share < 1 / 3 or (question.tickers and named and not named & set(question.tickers)):
             continue
         key = (share, question.needs_figure and bool(unit.figures), -unit.passage)
-        if best is None or key > best[0]:
-            best = (key, unit)
+        found.append((key, unit))
+    # The policy's meaning check embeds a line: only the best are judged, not every candidate.
+    found.sort(key=lambda pair: pair[0], reverse=True)
+    best = next((pair for pair in found if policy is None or policy.allows(pair[1].text)), None)
     if best is None:
         return Draft("", (), covered=False)
     shown = write([Scored(best[1], 0.0, best[0][0], True)], pool, question)

@@ -1,0 +1,126 @@
+"""The learned reading without the model: fitted deterministically, kept on disk, read back unchanged,
+and used by the policy only for the sentences its patterns leave in doubt."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge.text.classifier import Classifier, Features, fitted
+from knowledge.text.policy import Policy
+
+SMALL = Features(buckets=2**12)
+PITCHES = [
+    "Snap up Quarrel Foods before lunch!",
+    "Quarrel Foods: rein damit, sofort!",
+    "Jetzt Plinth-Aktien abgreifen!",
+    "Go grab Plinth Systems while it's on sale!",
+    "You have to own Quarrel Foods, today!",
+    "Sichern Sie sich Plinth, heute noch!",
+]
+PROSE = [
+    "Quarrel Foods opened two bakeries in the quarter.",
+    "Plinth Systems reported revenue of 40 million euros.",
+    "Der Umsatz von Plinth stieg um vier Prozent.",
+    "Quarrel Foods repurchased shares during the year.",
+    "Die Quarrel-Aktie schloss unverändert.",
+    "Plinth Systems appointed a new finance chief.",
+]
+
+
+class WordEmbedder:
+    """A stand-in model: each word lands in one of 384 dimensions (by a checksum), rows unit length;
+    it records what it embedded."""
+
+    name = "words"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        vectors = np.zeros((len(texts), 384), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                vectors[row, zlib.crc32(word.strip("!.,:").encode()) % 384] += 1.0
+        vectors[:, 0] += 1e-3  # no empty row
+        normed: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        return normed
+
+
+def _fit(embedder: WordEmbedder, cache: Path | None = None) -> Classifier:
+    texts, labels = PITCHES + PROSE, [True] * len(PITCHES) + [False] * len(PROSE)
+    return fitted("test", texts, labels, embedder, features=SMALL, cache_dir=cache)
+
+
+def test_the_reading_separates_its_examples() -> None:
+    embedder = WordEmbedder()
+    classifier = _fit(embedder)
+    texts = ["Snap up Plinth before lunch, sofort!", "Plinth Systems opened a bakery in the quarter."]
+
+    pitch, prose = classifier.scores(texts, embedder.embed(texts))
+
+    assert pitch > 0.5 > prose
+
+
+def test_fitting_is_deterministic() -> None:
+    first, second = _fit(WordEmbedder()), _fit(WordEmbedder())
+
+    assert np.array_equal(first.weights, second.weights)
+    assert first.bias == second.bias
+
+
+def test_fitted_weights_are_kept_and_read_back_without_embedding_again(tmp_path: Path) -> None:
+    fitted_first = _fit(WordEmbedder(), tmp_path)
+    later = WordEmbedder()
+
+    read = _fit(later, tmp_path)
+
+    assert later.seen == []
+    assert np.array_equal(read.weights, fitted_first.weights)
+    assert [path.name.startswith("test-") for path in tmp_path.iterdir()] == [True]
+
+
+def test_other_examples_are_fitted_apart(tmp_path: Path) -> None:
+    _fit(WordEmbedder(), tmp_path)
+    texts = [*PITCHES, "Load up on Plinth!", *PROSE]
+    labels = [True] * (len(PITCHES) + 1) + [False] * len(PROSE)
+
+    fitted("test", texts, labels, WordEmbedder(), features=SMALL, cache_dir=tmp_path)
+
+    assert len(list(tmp_path.glob("test-*.npz"))) == 2
+
+
+def test_no_texts_no_scores() -> None:
+    assert _fit(WordEmbedder()).scores([], np.zeros((0, 384), dtype=np.float32)).shape == (0,)
+
+
+@pytest.fixture(scope="module")
+def reading(tmp_path_factory: pytest.TempPathFactory) -> tuple[Policy, WordEmbedder]:
+    embedder = WordEmbedder()
+    policy = Policy(lambda: embedder, tmp_path_factory.mktemp("weights"))
+    policy.scores(["warm-up"])  # fitted once on the language files' examples
+    return policy, embedder
+
+
+@pytest.mark.parametrize(
+    ("sentence", "looked_at"),
+    [
+        ("Plinth Systems appointed a new finance chief.", False),  # no cue: never read
+        ("Would you believe Plinth trades at this price?", True),  # a cue and no pattern: read
+        ("Buy Plinth now before it's too late!", False),  # a pattern decides: not read
+    ],
+)
+def test_the_policy_reads_only_cued_sentences_the_patterns_leave(
+    reading: tuple[Policy, WordEmbedder], sentence: str, looked_at: bool
+) -> None:
+    policy, embedder = reading
+    embedder.seen.clear()
+
+    policy.breaches([sentence])
+
+    assert (sentence in embedder.seen) is looked_at
