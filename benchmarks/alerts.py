@@ -35,6 +35,7 @@ from sqlalchemy import create_engine  # noqa: E402
 from sqlmodel import col, func, select  # noqa: E402
 
 from bot.sender import Sender, push_bot  # noqa: E402
+from knowledge.answer.record import Answer, Citation  # noqa: E402
 from knowledge.catalog import Catalog  # noqa: E402
 from knowledge.catalog.tables import AlertRow, OutboxRow, PriceBar, PushChat, WatchRow  # noqa: E402
 from knowledge.market.prices import Prices  # noqa: E402
@@ -42,7 +43,6 @@ from knowledge.push import payload  # noqa: E402
 from knowledge.push.digest import Digests  # noqa: E402
 from knowledge.push.outbox import Outbox  # noqa: E402
 from knowledge.push.triggers import Sources, Triggers  # noqa: E402
-from knowledge.records import Answer, Citation  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.text.companies import Companies  # noqa: E402
 from tests.fakes.telegram import TOKEN, FakeBotAPI  # noqa: E402

@@ -21,8 +21,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from knowledge.answer.record import Answer  # noqa: E402
 from knowledge.answer.understand.followup import Context  # noqa: E402
-from knowledge.records import Answer  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.text.language import detect  # noqa: E402
 from knowledge.wiring.answering import Answering  # noqa: E402

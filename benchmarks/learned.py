@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from knowledge.answer.understand import advice  # noqa: E402
 from knowledge.index.embedder import Embedder, make_embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
-from knowledge.text import policy  # noqa: E402
+from knowledge.text import policy, sentences  # noqa: E402
 from knowledge.text.classifier import Classifier, Features  # noqa: E402
 from knowledge.text.companies import Companies  # noqa: E402
 from knowledge.text.language import detect  # noqa: E402
@@ -241,7 +241,7 @@ def run_filings(embedder: Embedder, folder: Path, limit: int) -> None:
     for path in paths:
         for page in load(path).pages:
             for block in _blocks(page.text):
-                found += [s for s in policy.sentences(" ".join(clean(block).split())) if len(s.split()) >= 4]
+                found += [s for s in sentences.split(" ".join(clean(block).split())) if len(s.split()) >= 4]
     left = [s for s in found if not policy.breach(s)]
     cued = [s for s in left if policy.cued(s)]
     checker = policy.Policy(lambda: embedder)

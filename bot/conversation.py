@@ -13,10 +13,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Message
 
 from bot.context import Services
+from knowledge.answer.record import Answer
 from knowledge.answer.understand.followup import Context
 from knowledge.catalog import QuestionRow
 from knowledge.catalog.chatlog import Asker
-from knowledge.records import Answer
 from knowledge.text.language import detect
 
 log = logging.getLogger(__name__)

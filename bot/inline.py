@@ -28,8 +28,8 @@ from bot.context import BotContext
 from bot.messages import user_language
 from bot.render import escape, linked, price_source
 from knowledge.answer.check.citations import MARKER
+from knowledge.answer.record import Answer, Citation
 from knowledge.prompts import render
-from knowledge.records import Answer, Citation
 from knowledge.text.normalizer import normalize_question
 
 log = logging.getLogger(__name__)

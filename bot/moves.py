@@ -16,10 +16,10 @@ from bot.messages import user_language
 from bot.render import escape, render_html
 from bot.streaming import LiveReply
 from knowledge.answer.compose.movement import line
+from knowledge.answer.record import Answer
 from knowledge.answer.understand.question import Question
 from knowledge.market.when import Asked
 from knowledge.prompts import render
-from knowledge.records import Answer
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +31,10 @@ async def chart_for(services: Services, answer: Answer) -> bytes | None:
     drawn (a chart that fails costs nothing else)."""
     if answer.move is None:
         return None
-    company = services.answering.companies.display(answer.move.ticker)
+    move, company = answer.move, services.answering.companies.display(answer.move.ticker)
     try:
-        return await asyncio.to_thread(services.answering.prices.chart, answer, company)
+        catalysts = answer.numbered_catalysts()
+        return await asyncio.to_thread(services.answering.prices.chart, move, catalysts, company, answer.language)
     except (ValueError, OSError) as error:
         log.warning("no chart for %s: %s", answer.move.ticker, error)
         return None

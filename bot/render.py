@@ -11,9 +11,10 @@ import html
 import re
 
 from knowledge.answer.check.citations import MARKER
+from knowledge.answer.record import Answer, Citation
 from knowledge.market.prices import sample
 from knowledge.prompts import render as render_prompt
-from knowledge.records import Answer, Citation
+from knowledge.text import sentences
 
 TELEGRAM_LIMIT = 4096
 QUOTE_CHARS = 280  # of each quoted passage shown in the sources block
@@ -100,7 +101,6 @@ def _page(citation: Citation) -> str:
     return f"p. {citation.page}" if citation.page is not None else ""
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _BLOCKQUOTE = re.compile(r"(<blockquote expandable>)(.*?)(</blockquote>)", re.DOTALL)
 
 
@@ -167,7 +167,7 @@ def _pieces(text: str, limit: int) -> list[str]:
             if len(line) <= room:
                 pieces.append(prefix + line)
                 continue
-            for s_index, sentence in enumerate(_SENTENCE_END.split(line.removeprefix(quoted))):
+            for s_index, sentence in enumerate(sentences.split(line.removeprefix(quoted))):
                 for c_index, cut in enumerate(_hard_cuts(sentence, room)):
                     first = not s_index and not c_index
                     pieces.append((prefix if first else "") + (quoted if first else ""))

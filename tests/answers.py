@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge.records import Answer
+from knowledge.answer.record import Answer
 
 _MARKS = re.compile(r"((?:\s*\[\d+\])+)\s*$")
 _DATED = re.compile(r"^\d{1,2}\.? [A-Za-zäöüÄÖÜ]+\.? — ")

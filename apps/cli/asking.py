@@ -12,8 +12,8 @@ from pathlib import Path
 
 from apps.cli.output import Commands, err, json_flag, progress
 from bot.render import render_text
+from knowledge.answer.record import Answer
 from knowledge.answer.understand.followup import Context
-from knowledge.records import Answer
 from knowledge.settings import Settings
 from knowledge.wiring.answering import Answering
 from knowledge.wiring.local import Local
@@ -73,7 +73,8 @@ def _chart(answering: Answering, answer: Answer, path: Path) -> None:
     if answer.move is None:
         err.print("No chart: the answer has no share price move to draw.", markup=False)
         return
-    png = answering.prices.chart(answer, answering.companies.display(answer.move.ticker))
+    company = answering.companies.display(answer.move.ticker)
+    png = answering.prices.chart(answer.move, answer.numbered_catalysts(), company, answer.language)
     if png is not None:
         path.write_bytes(png)
         err.print(f"Chart written to {path}", markup=False)

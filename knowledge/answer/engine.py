@@ -16,13 +16,15 @@ from datetime import date, timedelta
 
 from knowledge import metrics
 from knowledge.answer.check.guard import guard
-from knowledge.answer.compose.composer import Draft, compose, nearest
+from knowledge.answer.compose.composer import compose, nearest
+from knowledge.answer.compose.draft import Draft
 from knowledge.answer.compose.evidence import Evidence, weigh
 from knowledge.answer.compose.meaning import Meaning
 from knowledge.answer.compose.movement import catalysts, explain, window
 from knowledge.answer.compute.facts import Facts, facts_text
 from knowledge.answer.generate.generator import Generator
 from knowledge.answer.generate.writer import ModelWriter
+from knowledge.answer.record import Answer
 from knowledge.answer.retrieve.retriever import Retrieval, Retriever
 from knowledge.answer.understand.advice import AdviceDetector
 from knowledge.answer.understand.followup import Context, resolve
@@ -35,7 +37,7 @@ from knowledge.market.move import Move
 from knowledge.market.prices import Prices
 from knowledge.market.when import asked
 from knowledge.prompts import render
-from knowledge.records import Answer, Chunk
+from knowledge.records import Chunk
 from knowledge.settings import Settings
 from knowledge.sources.reader import params_of
 from knowledge.text.companies import Companies

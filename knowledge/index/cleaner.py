@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
+from knowledge.text import sentences
 from knowledge.text.policy import Policy
 from knowledge.text.wording import pattern
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ\"„(0-9])")
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -24,7 +24,7 @@ def clean(text: str, policy: Policy | None = None) -> str:
     meaning of the doubtful sentences is judged too.
     """
     paragraphs = _drop_tail(_normalise_whitespace(text).split("\n\n"))
-    split = [_SENTENCE_END.split(paragraph) for paragraph in paragraphs]
+    split = [sentences.split(paragraph, capital=True) for paragraph in paragraphs]
     verdicts = iter((policy or Policy()).breaches([sentence for pieces in split for sentence in pieces]))
     cleaned = []
     for paragraph, pieces in zip(paragraphs, split, strict=True):

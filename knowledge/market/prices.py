@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cache
@@ -20,7 +21,6 @@ from knowledge.market.plotconfig import ensure_config_dir
 from knowledge.market.tiingo import Delivery, PriceError, TiingoProvider
 from knowledge.market.when import Asked, week_start
 from knowledge.prompts import render
-from knowledge.records import Answer
 from knowledge.settings import Settings
 from knowledge.sources.limits import Limits
 
@@ -144,25 +144,16 @@ class Prices:
         benchmark = self.benchmark_of(ticker)
         return measure(bars, on, since, self.book.bars(benchmark) if benchmark else None)
 
-    def chart(self, answer: Answer, company: str) -> bytes | None:
-        """Three months of closes with the asked session and the answer's dated catalysts (PNG)."""
-        move = answer.move
-        if move is None:
-            return None
+    def chart(self, move: Move, catalysts: Sequence[tuple[date, int]], company: str, language: str) -> bytes | None:
+        """Three months of closes with the asked session and the dated catalysts, each a (day, source
+        number) of the answer drawn beside it (PNG); the footer in `language`."""
         ensure_config_dir(self._settings.data_dir / "matplotlib")
         try:
             from knowledge.market.chart import Chart, Marker, draw  # matplotlib: loaded only when a chart is drawn
         except (OSError, ImportError) as error:
             log.warning("no chart for %s: matplotlib cannot start (%s)", move.ticker, _first_line(error))
             return None
-
-        numbers = {citation.document_id: citation.n for citation in answer.citations}
-        markers = tuple(
-            Marker(date.fromisoformat(day), numbers[document])
-            for day, document in answer.catalysts
-            if document in numbers
-        )
-        language = answer.language
+        markers = tuple(Marker(day, n) for day, n in catalysts)
         if sample(move.source):
             note = render("chart_note_sample", language)
         else:

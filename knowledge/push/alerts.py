@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from knowledge.answer.check.guard import guard
+from knowledge.answer.record import Answer, Citation
 from knowledge.catalog.tables import DocumentRow
 from knowledge.index.embedder import Embedder
 from knowledge.market.move import Move
 from knowledge.prompts import render
 from knowledge.push.quotes import quotes
-from knowledge.records import Answer, Chunk, Citation
+from knowledge.records import Chunk
 from knowledge.text.companies import Companies
 from knowledge.text.formats import day
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from knowledge.answer.check.guard import guard, strip_violations
+from knowledge.answer.record import Answer, Citation
 from knowledge.catalog import Catalog, now
 from knowledge.catalog.tables import DocumentRow, OutboxRow, PushChat, WatchRow
 from knowledge.index.embedder import Embedder
@@ -28,7 +29,6 @@ from knowledge.push import payload
 from knowledge.push.clock import last_occurrence, utc, wall_time
 from knowledge.push.outbox import Outbox
 from knowledge.push.quotes import quotes
-from knowledge.records import Answer, Citation
 from knowledge.text.companies import Companies
 from knowledge.text.formats import day, number, percent
 

@@ -34,6 +34,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, func, select
 
+from knowledge.answer.record import Answer
 from knowledge.catalog import Catalog, now
 from knowledge.catalog.tables import AlertRow, OutboxRow, PushChat, PushState
 from knowledge.prompts import render
@@ -41,7 +42,6 @@ from knowledge.push import payload
 from knowledge.push.clock import utc
 from knowledge.push.groupcommit import GroupCommit
 from knowledge.push.policy import plan
-from knowledge.records import Answer
 from knowledge.text.policy import breach
 
 log = logging.getLogger(__name__)

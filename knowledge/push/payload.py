@@ -6,8 +6,8 @@ import json
 from dataclasses import asdict
 from datetime import date
 
+from knowledge.answer.record import Answer, Citation
 from knowledge.market.move import Move
-from knowledge.records import Answer, Citation
 
 
 def dump(answer: Answer) -> str:

@@ -8,24 +8,26 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from knowledge.answer.record import Answer
 from knowledge.catalog import Catalog, now
 from knowledge.catalog.tables import AlertRow, DocumentRow, PriceBar, PushChat, PushState, WatchRow
 from knowledge.index.embedder import Embedder
 from knowledge.index.serving import IndexView
+from knowledge.market.move import Move
 from knowledge.market.prices import Prices
 from knowledge.market.when import Asked
 from knowledge.push import payload
 from knowledge.push.alerts import document_alert, unusual
 from knowledge.push.outbox import Outbox
-from knowledge.records import Answer, Chunk
+from knowledge.records import Chunk
 from knowledge.settings import Settings
 from knowledge.text.companies import Companies
 
@@ -42,7 +44,8 @@ class Sources:
     companies: Callable[[], Companies]
     embedder: Callable[[], Embedder]
     explain: Callable[[str, str], Answer | None]  # (ticker, language) -> the "why is it moving" answer
-    chart: Callable[[Answer, str], bytes | None]  # (answer, company) -> PNG
+    # (move, its catalysts as (day, source number), company, language) -> PNG
+    chart: Callable[[Move, Sequence[tuple[date, int]], str, str], bytes | None]
 
 
 class Triggers:
@@ -152,10 +155,17 @@ class Triggers:
         if not answers:
             return None
         first = next(iter(answers.values()))
-        chart = self.sources.chart(first, self.sources.companies().display(ticker))
+        chart = self._chart(first, ticker)
         texts = json.dumps({language: payload.dump(answer) for language, answer in answers.items()})
         title = first.text.split("\n", 1)[0][:200]
         return self._save(AlertRow(key=key, kind="move", ticker=ticker, title=title, payload=texts, chart=chart))
+
+    def _chart(self, answer: Answer, ticker: str) -> bytes | None:
+        """The move's chart with the answer's dated catalysts; none for an answer without a move."""
+        if answer.move is None:
+            return None
+        company = self.sources.companies().display(ticker)
+        return self.sources.chart(answer.move, answer.numbered_catalysts(), company, answer.language)
 
     # --- shared ---------------------------------------------------------------------------------
     def fan_out(self, alert: AlertRow, tickers: list[str], happened: datetime) -> int:

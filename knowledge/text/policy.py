@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.index.embedder import Embedder
+from knowledge.text import sentences
 from knowledge.text.classifier import Classifier, Features, fitted
 from knowledge.text.sieve import Sieve
 from knowledge.text.wording import entries as entries_of
@@ -49,7 +50,6 @@ GATE_FEATURES = Features(embedding_scale=0.0, strength=16.0)
 _REMEMBERED = 4096  # sentences whose verdict by meaning is kept
 
 _BARE = re.compile(r"^[\s•·*–\"“„»-]+|[\"”“«]*(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s*$")
-_SENTENCE = re.compile(r"(?<=[.!?…])[\"'”“»)]*\s+|\n+")
 # Where a clause begins: the sentence's start, after a colon, dash or bracket, or after a
 # vocative ("Dear reader,") or a linking word ("…, so buy").
 _LEAD = (
@@ -159,11 +159,6 @@ def examples() -> tuple[list[str], list[str]]:
     return every("policy.examples", "solicitation"), every("policy.examples", "neutral")
 
 
-def sentences(text: str) -> list[str]:
-    """The text's sentences, as the policy reads them (line breaks end a sentence too)."""
-    return [piece for piece in _SENTENCE.split(text) if piece.strip()]
-
-
 class Policy:
     """The policy check: patterns, then (with an embedder) the learned reading of the sentences with a
     cue or a wording like the solicitations'."""
@@ -234,7 +229,7 @@ class Policy:
         """The text without the sentences that breach the policy (or that `also` rejects); untouched
         lines keep their form."""
         lines = text.split("\n")
-        split = [sentences(line) for line in lines]
+        split = [[piece for piece in sentences.split(line) if piece.strip()] for line in lines]
         verdicts = iter(self.breaches([sentence for pieces in split for sentence in pieces]))
         kept_lines = []
         for line, pieces in zip(lines, split, strict=True):

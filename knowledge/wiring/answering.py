@@ -9,13 +9,14 @@ from threadpoolctl import threadpool_limits
 
 from knowledge.answer.engine import AnswerEngine
 from knowledge.answer.generate.generator import Generator, ModelGenerator
+from knowledge.answer.record import Answer
 from knowledge.answer.retrieve.retriever import Retrieval
 from knowledge.answer.understand.followup import Context
 from knowledge.index.keyword import KeywordIndex
 from knowledge.index.serving import ServingIndex
 from knowledge.index.store import VectorStore
 from knowledge.market.prices import Prices
-from knowledge.records import Answer, Chunk
+from knowledge.records import Chunk
 from knowledge.settings import Settings
 from knowledge.text.companies import Companies
 from knowledge.wiring.core import Core

@@ -34,7 +34,6 @@ from knowledge.catalog import Catalog
 from knowledge.market.bars import Bar
 from knowledge.market.move import measure
 from knowledge.market.prices import Prices
-from knowledge.records import Answer
 from knowledge.settings import Settings
 
 settings = Settings(_env_file=None, data_dir=Path(sys.argv[1]), seed_prices=False)
@@ -43,8 +42,7 @@ prices = Prices(settings, catalog)
 days = [date(2025, 12, 1) + timedelta(days=n) for n in range(19)]
 bars = [Bar("BABA", day, 100.0, 120.0, 99.0, 100.0 + n, 100.0 + n, 1000, "csv") for n, day in enumerate(days)]
 prices.book.store(bars)
-answer = Answer("q", "t", (), "", "en", False, True, move=measure(prices.book.bars("BABA")))
-png = prices.chart(answer, "Alibaba")
+png = prices.chart(measure(prices.book.bars("BABA")), (), "Alibaba", "en")
 sys.stdout.write("none" if png is None else png[:8].hex())
 """
 

@@ -17,10 +17,10 @@ from sqlmodel import col, delete
 
 from apps.scheduler import schedule
 from bot.app import BotApplication
+from knowledge.answer.record import Answer
 from knowledge.answer.understand.followup import Context
 from knowledge.catalog.tables import PriceBar
 from knowledge.index.embedder import Embedder
-from knowledge.records import Answer
 from knowledge.settings import Settings
 from knowledge.wiring.answering import Answering
 from tests.conftest import SEEDS, make_settings

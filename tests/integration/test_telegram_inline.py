@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from bot.app import BotApplication
+from knowledge.answer.record import Answer
 from knowledge.index.embedder import Embedder
-from knowledge.records import Answer
 from knowledge.wiring.answering import Answering
 from tests.conftest import SEEDS, make_settings
 from tests.fakes.telegram import TOKEN, FakeBotAPI, bot_application, inline_contents, inline_results, running

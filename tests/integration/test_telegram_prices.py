@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotApplication
+from knowledge.answer.record import Answer
 from knowledge.answer.understand.followup import Context
 from knowledge.index.embedder import Embedder
-from knowledge.records import Answer
 from knowledge.wiring.answering import Answering
 from tests.conftest import SEEDS, make_settings
 from tests.fakes.telegram import BOT_ID, BOT_USERNAME, TOKEN, Call, FakeBotAPI, bot_application, running

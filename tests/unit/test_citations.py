@@ -1,5 +1,5 @@
 from knowledge.answer.check.citations import markers, reconcile
-from knowledge.records import Citation
+from knowledge.answer.record import Citation
 
 
 def _citation(n: int) -> Citation:

@@ -3,8 +3,8 @@ from dataclasses import replace
 import pytest
 
 from knowledge.answer.check.guard import guard, strip_violations
+from knowledge.answer.record import Answer, Citation
 from knowledge.answer.understand.advice import is_advice_request
-from knowledge.records import Answer, Citation
 
 
 @pytest.mark.parametrize(

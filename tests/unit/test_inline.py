@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from bot.inline import article, named_only
+from knowledge.answer.record import Answer, Citation
 from knowledge.market.move import Move
-from knowledge.records import Answer, Citation
 from knowledge.text.companies import Companies
 
 MOVE = Move("BABA", date(2025, 12, 18), 147.91, -0.9, -6.5, 1.1, None, "KWEB", -0.4, "csv: BABA.csv")

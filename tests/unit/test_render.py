@@ -3,7 +3,7 @@ import re
 import pytest
 
 from bot.render import render_html, render_text, split_html
-from knowledge.records import Answer, Citation
+from knowledge.answer.record import Answer, Citation
 
 
 def _answer(text: str, title: str = "Retail <sales> & more", url: str = "https://example.com/a?x=1&y=2") -> Answer:

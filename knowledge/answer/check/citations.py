@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from knowledge.records import Citation
+from knowledge.answer.record import Citation
 
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+([.,;:!?])")

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 from knowledge import metrics
 from knowledge.answer.check.citations import drop_dangling, reconcile
+from knowledge.answer.record import Answer, Citation
 from knowledge.index.cleaner import is_call_to_action
 from knowledge.prompts import render
-from knowledge.records import Answer, Citation
 from knowledge.text.policy import Policy, breach
 
 _FINISHED = re.compile(r"[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*(?=\s)|\n")

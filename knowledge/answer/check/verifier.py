@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 
 from knowledge.answer.check.citations import markers
-from knowledge.records import Citation
+from knowledge.answer.record import Citation
 from knowledge.text.figures import figures
+from knowledge.text.sentences import split
 
-_SENTENCE = re.compile(r"(?<=[.!?])(?:\s*\[[\dP](?:[\d,\sP]*)\])*\s+|\n+")
 _MARKERS = re.compile(r"\[(?:\d{1,3}|P)(?:\s*,\s*(?:\d{1,3}|P))*\]")
 _PRICE = re.compile(r"\[P\]")
 
@@ -38,21 +38,9 @@ def verify(text: str, citations: tuple[Citation, ...], facts: str = "") -> Check
     by_number = {citation.n: citation for citation in citations}
     kept_lines, dropped = [], 0
     for line in text.split("\n"):
-        sentences = [piece for piece in _split(line) if piece.strip()]
+        sentences = [piece for piece in split(line, markers=True) if piece.strip()]
         kept = [sentence for sentence in sentences if supported(sentence, by_number, facts)]
         dropped += len(sentences) - len(kept)
         if kept:
             kept_lines.append(" ".join(sentence.strip() for sentence in kept))
     return Checked("\n".join(kept_lines).strip(), dropped)
-
-
-def _split(line: str) -> list[str]:
-    """Sentences with their trailing citation markers attached."""
-    pieces, start = [], 0
-    for match in _SENTENCE.finditer(line):
-        end = match.start()
-        trailing = _MARKERS.findall(match.group(0))
-        pieces.append(line[start:end] + "".join(f" {mark}" for mark in trailing))
-        start = match.end()
-    pieces.append(line[start:])
-    return pieces

@@ -17,23 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.answer.compose.composer import (
-    _DATE,
-    _RATE,
-    MAX_POINTS,
-    Draft,
-    Neighbours,
-    _about_subjects,
-    _about_year,
-    _matches,
-    _pool,
-    _render,
-    _same_fact,
-    _Scored,
-    _units,
-    _when,
-)
+from knowledge.answer.compose.draft import Draft, write
+from knowledge.answer.compose.eligibility import DATE, RATE, speaks_of_year
+from knowledge.answer.compose.matching import matches
 from knowledge.answer.compose.meaning import Meaning
+from knowledge.answer.compose.pool import Neighbours, find_documents, gather, read_units
+from knowledge.answer.compose.scoring import Scored, weigh_month
+from knowledge.answer.compose.selection import MAX_POINTS, same_fact
 from knowledge.answer.compose.unit import Unit
 from knowledge.answer.understand.question import Question
 from knowledge.records import Chunk, Passage
@@ -78,20 +68,20 @@ def weigh(
 ) -> Evidence:
     """Weigh the passages' lines against the question's focus; without `meaning`, only find
     whether the asked period is there (lines the words matched need no nearness)."""
-    pool, tails = _pool(passages, around)
-    about = _about_subjects(question, pool)
-    lines = [unit for unit in _units(pool, tails) if _about(unit, question, pool[unit.passage], companies, about)]
-    dated = [unit for unit in lines if not question.years or _about_year(unit, question, pool[unit.passage])]
+    pool, tails = gather(passages, around)
+    about = find_documents(question, pool)
+    lines = [unit for unit in read_units(pool, tails) if _about(unit, question, pool[unit.passage], companies, about)]
+    dated = [unit for unit in lines if not question.years or speaks_of_year(unit, question, pool[unit.passage])]
     period = bool(dated) and _in_period(question, dated, pool)
     if meaning is None:
         return Evidence(0.0, period, Draft("", (), covered=False))
     lines = _likeliest([unit for unit in dated if _may_answer(unit, question)], question)
     near = meaning.compare(focus_of(question, companies), lines)
     pairs = zip(lines, near, strict=True)
-    scored = sorted((_Scored(unit, _boosted(unit, near, question), near, True) for unit, near in pairs), key=_first)
+    scored = sorted((Scored(unit, _boosted(unit, near, question), near, True) for unit, near in pairs), key=_first)
     if not scored:
         return Evidence(0.0, period, Draft("", (), covered=False))
-    return Evidence(scored[0].score, period, _render(_best(scored), pool, question))
+    return Evidence(scored[0].score, period, write(_best(scored), pool, question))
 
 
 def focus_of(question: Question, companies: Companies) -> str:
@@ -129,7 +119,8 @@ def _in_period(question: Question, dated: list[Unit], pool: list[Chunk]) -> bool
     # A month is found where a line names it, or the calendar quarter it falls in ("as of August 30"
     # is answered by "in the third quarter").
     within = frozenset((month - 1) // 3 + 1 for month in question.months)
-    if question.months and not any(_when(unit.text, question) > 0 or within & _quarters(unit.text) for unit in dated):
+    named = (weigh_month(unit.text, question) > 0 or within & _quarters(unit.text) for unit in dated)
+    if question.months and not any(named):
         return False
     asked = _quarters(question.core)
     return not asked or any(asked & _quarters(_where(unit, pool[unit.passage])) for unit in dated)
@@ -150,9 +141,9 @@ def _quarters(text: str) -> frozenset[int]:
 
 def _may_answer(unit: Unit, question: Question) -> bool:
     """A line of the kind asked for (a figure, a date); a row where a row can answer (not a "why")."""
-    if question.needs_figure and not unit.figures and not _RATE.search(unit.text):
+    if question.needs_figure and not unit.figures and not RATE.search(unit.text):
         return False
-    if question.kind == "date" and not _DATE.search(unit.text):
+    if question.kind == "date" and not DATE.search(unit.text):
         return False
     return unit.kind != "row" or question.kind not in ("cause", "list", "date")
 
@@ -164,23 +155,23 @@ def _likeliest(lines: list[Unit], question: Question) -> list[Unit]:
     return sorted(lines, key=lambda unit: -_boosted(unit, 0.0, question))[:_LINES]
 
 
-def _first(scored: _Scored) -> float:
+def _first(scored: Scored) -> float:
     return -scored.score
 
 
 def _boosted(unit: Unit, similarity: float, question: Question) -> float:
-    words = sum(_matches(group, unit.stems) for group in question.focus) / len(question.focus) if question.focus else 0
+    words = sum(matches(group, unit.stems) for group in question.focus) / len(question.focus) if question.focus else 0
     language = _LANGUAGE_BOOST if unit.language == question.language else 0.0
     return similarity + _WORDS_BOOST * words + language + _RANK_BOOST / (1 + unit.passage)
 
 
-def _best(scored: list[_Scored]) -> list[_Scored]:
+def _best(scored: list[Scored]) -> list[Scored]:
     """The nearest line and the next ones nearly as near, one fact once."""
     lead = scored[0]
     chosen = [lead]
     for candidate in scored[1:]:
         if len(chosen) > MAX_POINTS or candidate.score < lead.score - 0.1:
             break
-        if not any(_same_fact(candidate.unit, other.unit) for other in chosen):
+        if not any(same_fact(candidate.unit, other.unit) for other in chosen):
             chosen.append(candidate)
     return chosen

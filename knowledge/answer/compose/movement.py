@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from knowledge.answer.compose.composer import Draft
+from knowledge.answer.compose.draft import Draft
 from knowledge.answer.compose.sentences import units
 from knowledge.answer.compose.unit import Unit
+from knowledge.answer.record import Citation
 from knowledge.answer.understand.question import Question
 from knowledge.market.move import Move
 from knowledge.prompts import render
-from knowledge.records import Chunk, Citation
+from knowledge.records import Chunk
 from knowledge.text.companies import Companies
 from knowledge.text.formats import MINUS, day, number, percent
 from knowledge.text.wording import cues, everywhere, table

@@ -25,12 +25,9 @@ from knowledge.index.cleaner import is_call_to_action
 from knowledge.text.concepts import concepts
 from knowledge.text.figures import figures
 from knowledge.text.policy import breach
+from knowledge.text.sentences import abbreviated, split
 from knowledge.text.terms import terms
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”“»]?\s+(?=[A-ZÄÖÜ0-9\"“„(»])")
-_ABBREVIATION = re.compile(
-    r"\b(?:Inc|Corp|Co|Ltd|No|Nos|Mr|Ms|Dr|St|vs|approx|U\.S|e\.g|i\.e|Nr|bzw|ca|z\.B|Mio|Mrd)\.$"
-)
 _Context = tuple[str, str, bool, bool]  # heading, sentence before, from a filing, a bullet point
 _TITLE_WIDTH = 120
 _BULLET = re.compile(r"^[•●▪◦■]\s*")
@@ -148,7 +145,7 @@ def ends_sentence(text: str) -> bool:
 def _wraps(line: str) -> bool:
     """Does a bullet point's line go on below? A line cut mid-clause does ("… and", "… &") if it is
     long enough to have met the margin; a short one ended ("• Supply chain benefits in the segment")."""
-    if re.search(r"[&,(–—-]$", line) or _ABBREVIATION.search(line):
+    if re.search(r"[&,(–—-]$", line) or abbreviated(line):
         return True
     return bool(_MID_CLAUSE.search(line)) and len(line) >= _WRAP_WIDTH
 
@@ -177,12 +174,7 @@ def _sentences(
     bullet: bool = False,
 ) -> list[Unit]:
     prose = re.sub(r"(\w)- (\w)", r"\1\2", prose) if "- " in prose else prose
-    pieces: list[str] = []
-    for piece in _SENTENCE_END.split(prose):
-        if pieces and _ABBREVIATION.search(pieces[-1]):
-            pieces[-1] = f"{pieces[-1]} {piece}"
-        else:
-            pieces.append(piece)
+    pieces = split(prose, capital=True)
     made: list[Unit] = []
     previous = before
     lead = pieces[0].strip() if pieces else ""

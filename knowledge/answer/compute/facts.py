@@ -8,16 +8,17 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from knowledge.answer.compose.composer import Draft
+from knowledge.answer.compose.draft import Draft
 from knowledge.answer.compute.calculator import Calculator
 from knowledge.answer.compute.figure import Figure
 from knowledge.answer.compute.finder import Page
 from knowledge.answer.compute.rows import restate
+from knowledge.answer.record import Citation
 from knowledge.answer.understand.question import Question
 from knowledge.catalog import Catalog
 from knowledge.index.embedder import Embedder
 from knowledge.index.tabulator import stored
-from knowledge.records import Chunk, Citation, Passage
+from knowledge.records import Chunk, Passage
 from knowledge.text.terms import terms
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+# A rough, model-independent estimate; the budget only has to keep prompts well inside the window.
+from knowledge.answer.record import Citation
 from knowledge.prompts import render
-from knowledge.records import Citation, Passage
+from knowledge.records import Passage
 
 # A rough, model-independent estimate; the budget only has to keep prompts well inside the window.
 CHARS_PER_TOKEN = 4

@@ -19,10 +19,10 @@ from knowledge.answer.check.guard import guard, guard_partial, strip_violations
 from knowledge.answer.check.verifier import verify
 from knowledge.answer.generate.generator import Generator, ModelUnavailableError
 from knowledge.answer.generate.packer import pack
+from knowledge.answer.record import Answer
 from knowledge.answer.retrieve.retriever import Retrieval
 from knowledge.answer.understand.question import Question
 from knowledge.prompts import render
-from knowledge.records import Answer
 from knowledge.settings import Settings
 from knowledge.text.policy import Policy
 

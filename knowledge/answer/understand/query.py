@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from knowledge.text.sentences import split
+
 _INSTRUCTION = re.compile(
     r"^(?:assume\b|you are\b|imagine\b|please\b|round\b|answer\b|give\b|approach\b|basing\b|based on\b|"
     r"we need to\b|using\b|when primarily\b|according to\b|considering\b|if .* not (?:a )?useful|"
@@ -23,7 +25,6 @@ _CAVEAT = re.compile(
 )
 # "(in units of percents and round to one decimal place)", "(in USD millions)"
 _ASIDE = re.compile(r"\((?:in\s+(?:units|usd|eur|millions|billions|thousands|percent)|round)[^)]*\)", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.?!:])\s+")
 _YEAR = re.compile(r"(?<!\d)(?:FY\s?|fiscal\s+(?:year\s+)?)?((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
 
 
@@ -32,7 +33,7 @@ def strip_instructions(question: str) -> str:
 
     The sentence holding the actual question (the one ending in "?") always stays.
     """
-    sentences = [s for s in _SENTENCE.split(_CAVEAT.sub("", _ASIDE.sub(" ", question)).strip()) if s]
+    sentences = [s for s in split(_CAVEAT.sub("", _ASIDE.sub(" ", question)).strip(), colon=True) if s]
     # "Calculate inventory turnover ratio for FY2022" is the task itself when it names a metric.
     kept = [s for s in sentences if s.endswith("?") or not _INSTRUCTION.match(s) or _NAMES_A_METRIC.match(s)]
     return " ".join(kept) or question
