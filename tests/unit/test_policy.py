@@ -49,6 +49,8 @@ def test_solicitations_break_the_policy(sentence: str, rule: str) -> None:
         "Short interest rose to 9% of the float.",
         "Demand for AI chips doubled, and the shift to AI models raised spending.",
         "Die Nachfrage nach KI-Chips verdoppelte sich.",
+        "REPORTED SALES vs. PRIOR PERIOD ($MM)",  # a table's caption: "$MM" is a unit, not a cashtag
+        "Segment sales in $BN rose 4%.",
     ],
 )
 def test_neutral_finance_prose_stays(sentence: str) -> None:
