@@ -107,6 +107,9 @@ def test_the_learned_reading_catches_pitches_no_pattern_names(reading: Policy, p
         "Quarrel Foods bought back 3 % of its shares in the year, the company said.",
         "Plinth Systems verkaufte im dritten Quartal 12.000 Maschinen, mehr als je zuvor.",
         "Die Aktionäre von Plinth erhalten für 2025 eine Dividende von 0,80 Euro je Aktie.",
+        # A seed's plain German news sentence, once taken for a pitch by a reading fitted on more pitches.
+        "Im Oktober hatte das Plus noch bei 2,9 Prozent gelegen, das Wachstum hat sich damit binnen eines Monats "
+        "mehr als halbiert.",
     ],
 )
 def test_the_learned_reading_keeps_prose_with_trade_words(reading: Policy, sentence: str) -> None:
