@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from knowledge.index.embedder import Embedder, make_embedder
 from knowledge.settings import Settings
 from knowledge.wiring.answering import Answering
 from knowledge.wiring.local import Local
+from tests.fakes.telegram import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -62,3 +63,12 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iter
     local.indexing.ensure_seeded()
     yield local.answering
     local.close()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotAPI]:
+    """A fake Bot API on loopback, for tests that drive a real PTB client against it."""
+    server = FakeBotAPI()
+    await server.start()
+    yield server
+    await server.stop()

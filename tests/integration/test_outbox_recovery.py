@@ -17,7 +17,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,14 +35,6 @@ CHATS = [6001, 6002, 6003, 6004, 6005, 6006]
 PER_CHAT = 5
 ANSWERED = 9  # then every request is held
 IN_FLIGHT = len(CHATS)  # one held request per chat once the sender has gone as far as it can
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    server = FakeBotAPI()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

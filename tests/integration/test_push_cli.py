@@ -11,7 +11,6 @@ import io
 import json
 import signal
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -29,14 +28,6 @@ from tests.conftest import make_settings
 from tests.fakes.telegram import TOKEN, FakeBotAPI
 
 CHATS = [5001, 5002, 5003, 5004, 5005]
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    server = FakeBotAPI()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def _environment(tmp_path: Path, url: str, api: FakeBotAPI) -> dict[str, str]:

@@ -55,14 +55,6 @@ async def _recorded(application: BotApplication, chat_id: int, message_id: int) 
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    server = FakeBotAPI()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 def root(tmp_path: Path) -> Path:
     shutil.copytree(SEEDS, tmp_path / "seeds")
     return tmp_path
