@@ -28,6 +28,7 @@ from knowledge.answer.record import Answer
 from knowledge.answer.retrieve.retriever import Retrieval, Retriever
 from knowledge.answer.understand.advice import AdviceDetector
 from knowledge.answer.understand.followup import Context, resolve
+from knowledge.answer.understand.move import MoveReading
 from knowledge.answer.understand.question import Question, understand
 from knowledge.catalog import Catalog
 from knowledge.index.embedder import Embedder
@@ -67,6 +68,7 @@ class AnswerEngine:
         embedder = remembering(embedder)
         self.prices = Prices(settings, catalog)
         self._advice = AdviceDetector(embedder, cache_dir=settings.models_dir)
+        self._move_reading = MoveReading(embedder, cache_dir=settings.models_dir)
         self._meaning = Meaning(embedder)
         self._policy = Policy(embedder, settings.models_dir)
         # The advice check embeds the question while retrieval embeds its expanded query: two model
@@ -89,6 +91,7 @@ class AnswerEngine:
         model cache) now: the first question (an inline query, with seconds to spare) must not wait."""
         self._embedder()
         self._advice.detect("warm-up")
+        self._move_reading.score("warm-up")
         self._policy.scores(["warm-up"])
 
     def understand(self, text: str, context: Context | None = None) -> Question:
@@ -96,7 +99,11 @@ class AnswerEngine:
         text = normalize_question(text)
         language = detect(text, context.language if context else "en")
         resolved = resolve(text, context, self.companies, self.serving.view().keyword.knows)
-        return understand(resolved.text, language, self.companies, resolved.tickers)
+        question = understand(resolved.text, language, self.companies, resolved.tickers)
+        if self._move_reading.asks(question):
+            # "What hit X's stock in March?": the move and its catalysts, whatever verb asked for them.
+            question = replace(question, kind="move", focus=())
+        return question
 
     def ask(self, question: str, context: Context | None = None) -> Answer:
         """Answer (blocking): offline at once, or through the model within its timeout."""

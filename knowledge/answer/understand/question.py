@@ -150,6 +150,11 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     return Question(text, core, language, tuple(named), *asked_for)
 
 
+def speaks_of_share(core: str) -> bool:
+    """Does the question speak of a share ("stock", "shares", "Aktie")?"""
+    return bool(_STOCK.search(core))
+
+
 def asks_for_help(core: str) -> bool:
     """ "hi", "Hallo!", "what can you do?": a greeting or a question about the bot, nothing else."""
     rest = _HELP.sub(" ", core)
