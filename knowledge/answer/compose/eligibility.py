@@ -95,7 +95,7 @@ def qualifies(unit: Unit, question: Question, covered: Coverage, chunk: Chunk) -
 
 def speaks_of_year(unit: Unit, question: Question, chunk: Chunk) -> bool:
     """Does the unit speak of the asked year: in its table columns, its words, or (not for a
-    forecast, which must name the year itself) its document's title ("3M_2018_10K")?"""
+    forecast, which must name the year itself) its document's title ("ACME_2018_10K")?"""
     if unit.years:
         return bool(set(question.years) & set(unit.years))
     where = unit.text if question.kind == "forecast" else f"{unit.text} {chunk.title}"

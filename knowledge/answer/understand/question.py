@@ -145,7 +145,7 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     months = frozenset(number for name, number in MONTHS.items() if re.search(rf"\b{name}\b", core, re.IGNORECASE))
     inputs = inputs_of(frozenset(token for group in focus for token in group))
     if inputs and kind in ("overview", "other"):
-        kind = "figure"  # "Does Adobe have an improving operating margin?": its inputs' figures answer
+        kind = "figure"  # "Does Quillstone have an improving operating margin?": its inputs' figures answer
     asked_for = (kind, direction, focus, years(core), subjects, months, inputs, _extreme(core))
     return Question(text, core, language, tuple(named), *asked_for)
 
