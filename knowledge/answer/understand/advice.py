@@ -12,14 +12,13 @@ moved, or what an analyst's published target is, asks for the news.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
-from functools import cached_property
 from pathlib import Path
 
+from knowledge.answer.understand.reading import QuestionReading
 from knowledge.index.embedder import Embedder
-from knowledge.text.classifier import Classifier, Features, fitted
+from knowledge.text.classifier import Features
 from knowledge.text.companies import Companies
 from knowledge.text.language import detect
 from knowledge.text.wording import everywhere, pattern
@@ -127,31 +126,27 @@ class AdviceDetector:
     def __init__(
         self, embedder: Callable[[], Embedder], companies: Companies | None = None, cache_dir: Path | None = None
     ) -> None:
-        self._embedder = embedder
-        self._companies = companies or Companies.default()
-        self._cache_dir = cache_dir  # where the fitted weights are kept, once per model and bank
-
-    @cached_property
-    def _classifier(self) -> Classifier:
-        examples = json.loads(_BANK.read_text(encoding="utf-8"))
-        texts = [masked(text, self._companies) for text in examples["advice"] + examples["benign"]]
-        labels = [True] * len(examples["advice"]) + [False] * len(examples["benign"])
-        return fitted("advice", texts, labels, self._embedder(), features=FEATURES, cache_dir=self._cache_dir)
+        names = companies or Companies.default()
+        self._reading = QuestionReading(
+            "advice",
+            _BANK,
+            ("advice", "benign"),
+            embedder,
+            lambda question: masked(question, names),
+            features=FEATURES,
+            cache_dir=cache_dir,
+        )
 
     def detect(self, question: str) -> bool:
-        text = masked(question, self._companies)
+        text = self._reading.mask(question)
         if is_definition(text):
             return False
         if is_advice_request(text):
             return True
         # A message without a word (a row of emoji) asks for nothing the reading could judge.
         worded = any(char.isalpha() for char in text)
-        return worded and not _explains_a_move(text) and self._score(text) >= THRESHOLD
+        return worded and not _explains_a_move(text) and self._reading.score_masked(text) >= THRESHOLD
 
     def score(self, question: str) -> float:
         """The learned reading's probability that the question asks for advice."""
-        return self._score(masked(question, self._companies))
-
-    def _score(self, text: str) -> float:
-        classifier = self._classifier
-        return float(classifier.scores([text], self._embedder().embed([text]))[0])
+        return self._reading.score(question)

@@ -10,15 +10,14 @@ buyback cost?" are not moves). Company names are masked first, as for the advice
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from functools import cached_property
 from pathlib import Path
 
 from knowledge.answer.understand.advice import masked
 from knowledge.answer.understand.question import Question, speaks_of_share
+from knowledge.answer.understand.reading import QuestionReading
 from knowledge.index.embedder import Embedder
-from knowledge.text.classifier import Classifier, Features, fitted
+from knowledge.text.classifier import Features
 from knowledge.text.companies import Companies
 
 _EXAMPLES = Path(__file__).with_name("move_examples.json")
@@ -32,15 +31,16 @@ class MoveReading:
     def __init__(
         self, embedder: Callable[[], Embedder], companies: Companies | None = None, cache_dir: Path | None = None
     ) -> None:
-        self._embedder, self._cache_dir = embedder, cache_dir
-        self._companies = companies or Companies.default()
-
-    @cached_property
-    def _classifier(self) -> Classifier:
-        examples = json.loads(_EXAMPLES.read_text(encoding="utf-8"))
-        texts = [masked(text, self._companies) for text in examples["move"] + examples["other"]]
-        labels = [True] * len(examples["move"]) + [False] * len(examples["other"])
-        return fitted("move", texts, labels, self._embedder(), features=FEATURES, cache_dir=self._cache_dir)
+        names = companies or Companies.default()
+        self._reading = QuestionReading(
+            "move",
+            _EXAMPLES,
+            ("move", "other"),
+            embedder,
+            lambda question: masked(question, names),
+            features=FEATURES,
+            cache_dir=cache_dir,
+        )
 
     def asks(self, question: Question) -> bool:
         """An overview question naming a company and its share, read as asking what moved it."""
@@ -49,5 +49,4 @@ class MoveReading:
         return self.score(question.core) >= THRESHOLD
 
     def score(self, text: str) -> float:
-        masked_text = masked(text, self._companies)
-        return float(self._classifier.scores([masked_text], self._embedder().embed([masked_text]))[0])
+        return self._reading.score(text)
