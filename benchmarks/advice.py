@@ -20,24 +20,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.labelled import read  # noqa: E402
 from knowledge.answer.understand.advice import AdviceDetector  # noqa: E402
 from knowledge.index.embedder import make_embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 
-DATA = ROOT / "benchmarks" / "data"
 SETS = {
     "dev": "advice_questions.tsv",
     "mine": "advice_dev.tsv",
     "train": "advice_train.tsv",
     "unseen": "advice_unseen.tsv",
 }
-
-
-def labelled(name: str) -> list[tuple[bool, str, str]]:
-    """(asks for advice, language, question) of one labelled set."""
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
-    return [(label == "advice", language, question) for label, language, question in rows]
 
 
 def main() -> None:
@@ -48,7 +41,7 @@ def main() -> None:
         embedder = make_embedder(Settings(_env_file=None, data_dir=Path(scratch)))  # type: ignore[call-arg]
         detector = AdviceDetector(lambda: embedder)
         for label, name in SETS.items():
-            rows = labelled(name)
+            rows = read(name, "advice")
             flagged = [detector.detect(question) for _, _, question in rows]
             for language in ("en", "de", ""):
                 chosen = [i for i, row in enumerate(rows) if row[1] == language or not language]

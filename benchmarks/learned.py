@@ -31,6 +31,8 @@ from sklearn.model_selection import StratifiedGroupKFold
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import labelled  # noqa: E402
+from benchmarks.labelled import Row  # noqa: E402
 from knowledge.answer.understand import advice  # noqa: E402
 from knowledge.index.embedder import Embedder, make_embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
@@ -40,22 +42,16 @@ from knowledge.text.companies import Companies  # noqa: E402
 from knowledge.text.language import detect  # noqa: E402
 from knowledge.text.wording import entries, languages, table  # noqa: E402
 
-DATA = ROOT / "benchmarks" / "data"
 # The former nearest-neighbour votes (neighbours, the similarity below which a text is like no
 # example, threshold), as they were before the regression replaced them.
 POLICY_KNN = (7, 0.5, 0.8)
 ADVICE_KNN = (5, 0.55, 0.66)
-Row = tuple[bool, str, str]  # (positive, language, text)
-
-
-def tsv(name: str, positive: str) -> list[Row]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
-    return [(label == positive, language, text) for label, language, text in rows]
 
 
 def policy_rows() -> list[Row]:
-    rows = [row for name in ("bank", "dev", "train") for row in tsv(f"solicitations_{name}.tsv", "solicitation")]
+    rows = [
+        row for name in ("bank", "dev", "train") for row in labelled.read(f"solicitations_{name}.tsv", "solicitation")
+    ]
     for language in languages():
         if table("policy", language):
             for key in ("solicitation", "neutral"):
@@ -66,7 +62,7 @@ def policy_rows() -> list[Row]:
 def advice_rows(companies: Companies) -> list[Row]:
     bank = json.loads((advice._BANK).read_text(encoding="utf-8"))
     rows = [(key == "advice", detect(text), text) for key in ("advice", "benign") for text in bank[key]]
-    rows += [row for name in ("questions", "dev", "train") for row in tsv(f"advice_{name}.tsv", "advice")]
+    rows += [row for name in ("questions", "dev", "train") for row in labelled.read(f"advice_{name}.tsv", "advice")]
     return _unique(rows, lambda text: advice.masked(text, companies).lower())
 
 
@@ -165,7 +161,7 @@ def run_policy(embedder: Embedder, folds: int, thresholds: Sequence[float], swee
         looked = cued if gate is None else [c or g for c, g in zip(cued, gate, strict=True)]
         return [p or (c and s >= threshold) for p, c, s in zip(patterns, looked, scores, strict=True)]
 
-    fresh = {text for _, _, text in tsv("solicitations_train.tsv", "solicitation")}
+    fresh = {text for _, _, text in labelled.read("solicitations_train.tsv", "solicitation")}
     for name, features in {"": policy.FEATURES, **(VARIANTS if sweep else {})}.items():
         by_knn, by_lr, by_grams = out_of_fold(data, folds, features, POLICY_KNN[:2])
         if not name:
@@ -219,7 +215,9 @@ def run_advice(embedder: Embedder, folds: int, thresholds: Sequence[float], swee
             continue
         for subset in ("dev", "train"):
             print(f"  advice_{subset}.tsv alone, out of fold:")
-            inside = {advice.masked(text, companies).lower() for _, _, text in tsv(f"advice_{subset}.tsv", "advice")}
+            inside = {
+                advice.masked(text, companies).lower() for _, _, text in labelled.read(f"advice_{subset}.tsv", "advice")
+            }
             mine = [i for i, text in enumerate(data.texts) if text.lower() in inside]
             pick = [rows[i] for i in mine]
             report(
@@ -255,7 +253,7 @@ def run_filings(embedder: Embedder, folder: Path, limit: int) -> None:
     scored = time.perf_counter()
     # The former vote (cued sentences only), with the examples it had: those of
     # solicitations_train.tsv came with the regression.
-    new = {text for _, _, text in tsv("solicitations_train.tsv", "solicitation")}
+    new = {text for _, _, text in labelled.read("solicitations_train.tsv", "solicitation")}
     bad, good = ([t for t in texts if t not in new] for texts in policy.examples())
     bank, labels = embedder.embed(bad + good), np.array([1.0] * len(bad) + [0.0] * len(good))
     former = knn(embedder.embed(cued), bank, labels, *POLICY_KNN[:2])

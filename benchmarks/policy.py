@@ -20,24 +20,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.labelled import read  # noqa: E402
 from knowledge.index.embedder import make_embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.text.policy import Policy, breach  # noqa: E402
 
-DATA = ROOT / "benchmarks" / "data"
 SETS = {
     "bank": "solicitations_bank.tsv",
     "dev": "solicitations_dev.tsv",
     "train": "solicitations_train.tsv",
     "unseen": "solicitations_unseen.tsv",
 }
-
-
-def labelled(name: str) -> list[tuple[bool, str, str]]:
-    """(is a solicitation, language, sentence) of one labelled set."""
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
-    return [(label == "solicitation", language, sentence) for label, language, sentence in rows]
 
 
 def main() -> None:
@@ -48,7 +41,7 @@ def main() -> None:
         embedder = make_embedder(Settings(_env_file=None, data_dir=Path(scratch)))  # type: ignore[call-arg]
         policy = Policy(lambda: embedder)
         for label, name in SETS.items():
-            rows = labelled(name)
+            rows = read(name, "solicitation")
             texts = [sentence for _, _, sentence in rows]
             by_pattern = [bool(breach(text)) for text in texts]
             caught = policy.breaches(texts)  # patterns, then the reading of the cued or pitch-worded sentences
