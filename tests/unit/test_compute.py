@@ -82,3 +82,14 @@ def test_a_quoted_row_is_shown_under_its_columns_and_unit_or_says_what_is_missin
     )
     assert restate("Services: 300 [1]", tables, "en") == "Services: 300 (year not stated on the page) (thousands) [1]"
     assert restate("Revenue rose: a lot [1]", tables, "en") == "Revenue rose: a lot [1]"  # no such row
+
+
+def test_a_label_that_negates_is_not_the_item_it_is_worded_like() -> None:
+    tables = read("(in millions)\n2024 2023\nDividends declared and not paid 130 120\nDividends paid 520 480\n")
+    vectors = np.array([[1.0, 0.0], [0.8, 0.6]], dtype=np.float32)  # the negated label comes nearer
+    page = Page("doc", 3, "cash_flow", tuple(tables), vectors, 0)
+    asked = np.array([[1.0, 0.0]], dtype=np.float32)
+    found = best(asked, frozenset({"dividends paid"}), [page], (2024,), False, amounts=True, excluded=None)
+    assert found is not None and found.row.label == "Dividends paid"
+    negated = best(asked, frozenset({"dividends not paid"}), [page], (2024,), False, amounts=True, excluded=None)
+    assert negated is not None and negated.row.label == "Dividends declared and not paid"

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from knowledge.answer.compose.composer import compose
+from knowledge.answer.compose.eligibility import speaks_of_year
 from knowledge.answer.compose.sentences import units
 from knowledge.answer.understand.query import strip_instructions
 from knowledge.answer.understand.question import understand
@@ -845,3 +846,21 @@ def test_a_row_showing_the_asked_years_column_comes_before_one_whose_columns_are
     asked = understand("What was Nike's total revenue in FY2019?", "en", Companies.default())
     draft = compose(asked, (note, statement), Companies.default())
     assert draft.text.startswith("Revenues: 2019 39,117 · 2018 36,397 (millions)")
+
+
+def test_a_currency_named_with_a_country_is_no_topic() -> None:
+    question = "Wie hoch waren die Investitionsausgaben (Capex) von Alibaba 2022 in Millionen US-Dollar?"
+    focus = [set(group) for group in understand(question, "de", Companies.default()).focus]
+    assert focus == [{"capexconcept"}]
+    # The country is still a topic where it is one.
+    assert any("state" in group for group in _focus("How much did Alibaba earn in the U.S. in 2022?"))
+
+
+def test_a_row_printing_a_dash_for_the_asked_year_does_not_answer_for_it() -> None:
+    question = understand("What were Alibaba's net revenues in 2022?", "en", Companies.default())
+    chunk = Chunk(id="c", document_id="d", text="", title="Alibaba 2022 annual report", uri="u", tickers=("BABA",))
+    table = "(In millions) 2022 2021 2020\nNet revenues — 1,409 1,377\n"
+    (row,) = [unit for unit in units(table, 0, "en") if unit.kind == "row"]
+    assert row.years == (2022, 2021, 2020)
+    assert not speaks_of_year(row, question, chunk)
+    assert speaks_of_year(row, replace(question, years=(2021,)), chunk)

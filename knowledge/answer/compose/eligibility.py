@@ -97,7 +97,7 @@ def speaks_of_year(unit: Unit, question: Question, chunk: Chunk) -> bool:
     """Does the unit speak of the asked year: in its table columns, its words, or (not for a
     forecast, which must name the year itself) its document's title ("ACME_2018_10K")?"""
     if unit.years:
-        return bool(set(question.years) & set(unit.years))
+        return bool(set(question.years) & _filled(unit))
     where = unit.text if question.kind == "forecast" else f"{unit.text} {chunk.title}"
     stated = {int(year) for year in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", where)}
     if unit.kind == "row" and question.kind != "forecast":
@@ -106,6 +106,16 @@ def speaks_of_year(unit: Unit, question: Question, chunk: Chunk) -> bool:
     if question.kind != "forecast" and chunk.kind == "news" and chunk.published is not None:
         stated.add(chunk.published.year)  # news speaks of its own days ("in November")
     return bool(set(question.years) & stated)
+
+
+def _filled(unit: Unit) -> set[int]:
+    """The years whose column holds a figure: a row printing "—" for the asked year says nothing of it
+    ("Net revenues: 2022 — · 2021 1,409", a business sold during 2021)."""
+    pairs = len(unit.cells) == 2 * len(unit.years)  # "Net sales $ 3,226,773 100.0% …": amount, share
+    cells = unit.cells[::2] if pairs else unit.cells[: len(unit.years)]
+    if len(cells) < len(unit.years):
+        return set(unit.years)
+    return {year for year, cell in zip(unit.years, cells, strict=True) if cell.strip("—–-−$ ")}
 
 
 def _names_item(question: Question) -> bool:

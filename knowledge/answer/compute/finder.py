@@ -18,6 +18,9 @@ from knowledge.tables.model import AMOUNT, COUNT, VALUE
 _WORDING_BONUS = 0.15  # the label is one of the item's wordings ("Total revenue" for revenue)
 _STATEMENT_BONUS = 0.03  # a primary statement's row over the same label in a note
 _NOT_LETTERS = re.compile(r"[^a-zäöüß&]+")
+# "Dividends declared and not paid", "Non-current assets", "nicht beherrschende Anteile": a label that
+# negates names another thing than the item it is worded like (unless the item's wording negates too).
+_NEGATION = re.compile(r"\b(?:not|non|nicht)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ def best(
     """The row nearest to the phrases that holds a figure for every one of the years; an item
     that one statement states (capex: the cash flow statement) is not read off another one."""
     chosen: Found | None = None
+    negating = any(_NEGATION.search(wording) for wording in wordings)
     for page in pages:
         if not len(page.vectors) or (section and page.section and page.section != section):
             continue
@@ -97,6 +101,8 @@ def best(
             if (amounts and row.kind not in (AMOUNT, COUNT)) or id(row) in taken:
                 continue
             if excluded is not None and excluded.search(f"{table.name} {row.group} {row.label}"):
+                continue
+            if not negating and _NEGATION.search(row.label):
                 continue
             if not row.placed or any(cell(row, year, quarterly) is None for year in years):
                 continue

@@ -90,7 +90,8 @@ _PARENTHESES = re.compile(r"\([^()]*\)")
 _COMPUTING = _stems("computing")
 # With a line item named, these only link the company to it ("How much did Nike pay in dividends?").
 _LINKING = _stems("linking")
-_US = re.compile(r"\bU\.?S\.?(?=[\s'-]|$)")  # the country, not the pronoun "us"
+# The country, not the pronoun "us", nor the currency ("US-Dollar", "US dollars": a unit, never a topic).
+_US = re.compile(r"\bU\.?S\.?(?=[\s'-]|$)(?![\s-]*[Dd]ollars?\b)")
 _STOCK = _patterns("stock")
 _LARGEST = _patterns("largest")
 _SMALLEST = _patterns("smallest")
