@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -124,6 +124,9 @@ def _entries(key: str, reader: str) -> list[str]:
     return entries
 
 
+# The same filings' sentences come back question after question (the composer reads every retrieved
+# passage's sentences, the guard the answer's): each is judged once while it is recent.
+@lru_cache(maxsize=50_000)
 def breach(sentence: str) -> str:
     """Which rule the sentence breaks by its wording ("" for none): instruction, exhortation,
     urgency, promise or forecast (a price claimed as fact, unless someone named reports it)."""
