@@ -52,6 +52,14 @@ def concept_phrases(token: str) -> list[str]:
     return _phrases().get(token, [])
 
 
+def plain_names(token: str, first: int = 2) -> list[str]:
+    """A concept's first phrases as words ("purchases? of property,? plant,? and equipment" ->
+    "purchases of property plant and equipment"), those more pattern than words left out: the first
+    phrases name it plainly, the later ones are a company's variants."""
+    phrases = (phrase for phrase in concept_phrases(token)[:first] if "\\" not in phrase and "(" not in phrase)
+    return [phrase.replace("?", "").replace(",", "") for phrase in phrases]
+
+
 def concept_words(tokens: frozenset[str]) -> frozenset[str]:
     """The stems of the words the concepts are spelled with, in either language."""
     words = " ".join(re.sub(r"\\\w|[^\w\s]", " ", phrase) for token in tokens for phrase in concept_phrases(token))

@@ -21,6 +21,7 @@ Years Ended June 30, 2024 2023 2022
 Revenue $ 9,120 $ 8,400 $ 7,950
 Cost of revenue 4,010 3,900 3,700
 Operating income (1) 2,210 1,980 1,805
+Other expense (income), net 140 150 160
 Earnings per share:
 Diluted 3.05 2.70 2.36"""
 
@@ -59,6 +60,19 @@ def test_operating_margin_is_computed_from_stored_rows_and_goes_with_the_documen
     first = answer.text.split("\n", 1)[0]
     assert first == "Operating margin FY2024 = operating income FY2024 2,210 / revenue FY2024 9,120 = 24.2 % [1]"
     assert answer.citations[0].page == 2 and "2,210" in answer.citations[0].quote
+
+    # Asked in other words than the metric's own: the question's focus is compared by meaning.
+    reworded = local.answering.ask("What was Widget Works' operating income relative to its revenue in fiscal 2024?")
+    assert reworded.text.startswith("Operating margin FY2024 = operating income FY2024 2,210 / revenue FY2024 9,120")
+    plain = local.answering.ask("What was Widget Works' operating income in fiscal 2024?")
+    assert plain.text.startswith("Operating income FY2024: 2,210 USD millions")  # an item asked for is no metric
+
+    # No row states interest expense ("Other expense (income), net" comes near): nothing is computed.
+    coverage = local.answering.ask("What was Widget Works' interest coverage in fiscal 2024?")
+    assert "Interest coverage" not in coverage.text and "=" not in coverage.text
+
+    two = local.answering.ask("What was Widget Works' average revenue in fiscal 2024?")
+    assert two.text.startswith("Average Revenue FY2024 = (Revenue FY2024 9,120 + Revenue FY2023 8,400) / 2 = 8,760")
 
     per_share = local.answering.ask("What were Widget Works' diluted earnings per share in fiscal 2023?")
     assert per_share.text.startswith("Earnings per share — Diluted FY2023: 2.70 USD per share [1]")

@@ -5,12 +5,16 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
+from knowledge.answer.compute.calculator import Calculator, _Ask, _near_enough
 from knowledge.answer.compute.catalogue import catalogue
 from knowledge.answer.compute.figure import Figure, Input, number, result
 from knowledge.answer.compute.finder import Found, Page, best, cell, nearest_years
 from knowledge.answer.compute.formula import FormulaError, parse
 from knowledge.answer.compute.rows import restate
+from knowledge.answer.understand.query import years
+from knowledge.answer.understand.question import understand
 from knowledge.tables import read
+from knowledge.text.companies import Companies
 
 
 def test_formula_is_evaluated_with_decimal_and_shown_with_its_inputs() -> None:
@@ -93,3 +97,47 @@ def test_a_label_that_negates_is_not_the_item_it_is_worded_like() -> None:
     assert found is not None and found.row.label == "Dividends paid"
     negated = best(asked, frozenset({"dividends not paid"}), [page], (2024,), False, amounts=True, excluded=None)
     assert negated is not None and negated.row.label == "Dividends declared and not paid"
+
+
+def test_a_label_holding_the_wording_in_order_wins_over_one_as_near_by_meaning() -> None:
+    statement = "(in millions)\n2024 2023\nOther expense (income), net 140 150\nNet income attributable to us 900 800\n"
+    tables = read(statement)
+    vectors = np.array([[1.0, 0.0], [0.95, 0.31]], dtype=np.float32)  # the model places "Other …" nearer
+    page = Page("doc", 3, "income", tuple(tables), vectors, 0)
+    found = best(np.array([[1.0, 0.0]], dtype=np.float32), frozenset({"net income"}), [page], (2024,), False,
+                 amounts=True, excluded=None)  # fmt: skip
+    assert found is not None and found.row.label == "Net income attributable to us"
+
+
+def test_a_row_in_a_companys_own_words_is_taken_when_it_clearly_stands_out() -> None:
+    tables = read("(in millions)\n2024 2023\nTotal selling and administrative expense 500 450\n")
+    row = tables[0].rows[0]
+    page = Page("doc", 3, "income", tuple(tables), np.zeros((1, 2), dtype=np.float32), 0)
+    assert _near_enough(Found(row, tables[0], page, 0.66, runner_up=0.41))
+    assert not _near_enough(Found(row, tables[0], page, 0.66, runner_up=0.6))
+    assert _near_enough(Found(row, tables[0], page, 0.8, runner_up=0.79))
+
+
+def test_a_one_year_formula_is_not_computed_for_a_longer_span_nor_over_a_ratio() -> None:
+    known = catalogue()
+    average = next(metric for metric in known.metrics if metric.formula.names == ("asked", "asked_prev"))
+    calculator = Calculator(_Unused)
+
+    def figures(asked: str) -> list[object]:
+        question = understand(asked, "en", Companies.default())
+        return list(
+            calculator._metric_figures(_Ask(question, known, False, years(question.core), None), average, "", [])
+        )
+
+    # Both are declined before any row is looked for (looking would embed the item's words).
+    assert figures("What was Alibaba's three-year average revenue from 2020 to 2022?") == []
+    assert figures("What was Alibaba's average cost of sales as a % of revenue in 2022?") == []
+
+
+class _Unused:
+    """An embedder that must not be needed."""
+
+    name = "unused"
+
+    def embed(self, texts: object) -> np.ndarray:
+        raise AssertionError("rows were looked for")

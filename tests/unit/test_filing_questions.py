@@ -864,3 +864,17 @@ def test_a_row_printing_a_dash_for_the_asked_year_does_not_answer_for_it() -> No
     assert row.years == (2022, 2021, 2020)
     assert not speaks_of_year(row, question, chunk)
     assert speaks_of_year(row, replace(question, years=(2021,)), chunk)
+
+
+@pytest.mark.parametrize(
+    ("question", "concept"),
+    [
+        ("What was Alibaba's SG&A in 2022?", "sgaconcept"),
+        ("What was Alibaba's D&A in 2022?", "depreciationconcept"),
+        ("What was Alibaba's top line in 2022?", "revenueconcept"),
+    ],
+)
+def test_a_line_item_asked_by_its_initials_or_an_idiom_asks_for_its_figure(question: str, concept: str) -> None:
+    understood = understand(question, "en", Companies.default())
+    assert understood.kind == "figure"
+    assert [set(group) for group in understood.focus] == [{concept}]

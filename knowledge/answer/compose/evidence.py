@@ -28,7 +28,7 @@ from knowledge.answer.compose.unit import Unit
 from knowledge.answer.understand.question import Question
 from knowledge.records import Chunk, Passage
 from knowledge.text.companies import Companies
-from knowledge.text.concepts import concept_phrases
+from knowledge.text.concepts import plain_names
 from knowledge.text.lexicon import expand
 
 _WORDS_BOOST = 0.15  # the lexicon's words found in the line (all of them: the full boost)
@@ -44,7 +44,6 @@ _QUARTER = re.compile(
     re.IGNORECASE,
 )
 _ORDINALS = {"fir": 1, "sec": 2, "thi": 3, "fou": 4, "ers": 1, "zwe": 2, "dri": 3, "vie": 4}
-_PHRASES = 2  # a concept's first phrases name it plainly; the later ones are a company's variants
 
 
 @dataclass(frozen=True)
@@ -92,17 +91,9 @@ def focus_of(question: Question, companies: Companies) -> str:
     for name in companies.mentions(text):
         text = text.replace(name, " ")
     named = [token for group in question.focus for token in group if token.endswith("concept")]
-    plain = [_plain(phrase) for token in sorted(named) for phrase in concept_phrases(token)[:_PHRASES]]
+    plain = [phrase for token in sorted(named) for phrase in plain_names(token)]
     english = expand(question.core).english if question.language != "en" else ""
     return _NOISE.sub(" ", " ".join([text, *dict.fromkeys(p for p in plain if p), english])).strip()
-
-
-def _plain(phrase: str) -> str:
-    """A concept's phrase as words ("purchases? of property,? plant,? and equipment"), or "" when
-    it is more pattern than words."""
-    if "\\" in phrase or "(" in phrase:
-        return ""
-    return phrase.replace("?", "").replace(",", "")
 
 
 def _about(unit: Unit, question: Question, chunk: Chunk, companies: Companies, about: set[str]) -> bool:

@@ -24,12 +24,17 @@ from knowledge.answer.understand.query import years as years_in
 from knowledge.answer.understand.question import QUARTER, Question
 from knowledge.index.embedder import Embedder, Vectors
 from knowledge.tables.model import PERCENT
+from knowledge.text.concepts import concepts, plain_names
 from knowledge.text.lexicon import expand
 from knowledge.text.terms import terms
 
 _ITEM_FLOOR = 0.65  # an item of a named metric: the catalogue's wordings guide it
 _LOOKUP_FLOOR = 0.72  # a row shown on its own, or an item in the question's words, must be nearer
+# ... or, a company's own wording coming less near ("Total selling and administrative expense" for
+# "SG&A"), at least this near and this far ahead of every row under another label.
+_DISTINCT_FLOOR, _DISTINCT_LEAD = 0.6, 0.15
 _METRIC_FLOOR = 0.8  # a metric asked for in other words than its own
+_METRIC_OVER_ITEM = 0.0  # ... and nearer by more than this than any line item's wordings
 _NEAR_ITEM = 0.75  # the question's words for an item are near enough to a catalogue item's wordings
 _SPAN_YEARS = re.compile(r"\b(\d{1,2}|two|three|four|five|ten)[- ]years?\b", re.IGNORECASE)
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
@@ -78,7 +83,7 @@ class Calculator:
             years_in(question.core),
             None if known.basis.search(question.core) else known.basis,
         )
-        metric, cue = self._metric(question, known)
+        metric, cue = self._metric(question, known, names)
         asked = _asked(question, cue, names, known)
         for document in _documents(pages):
             if metric is None:
@@ -90,7 +95,7 @@ class Calculator:
                 return figures
         return []
 
-    def _metric(self, question: Question, known: Catalogue) -> tuple[Metric | None, str]:
+    def _metric(self, question: Question, known: Catalogue, names: tuple[str, ...]) -> tuple[Metric | None, str]:
         """The metric the question names (its longest wording wins), else the ratio it defines
         ("defined as A / B"), else one over any item (growth, CAGR, average), else the nearest by
         meaning."""
@@ -108,21 +113,35 @@ class Calculator:
             return metric, cue
         if not question.needs_figure:
             return None, ""
-        question_vector = self._vectors((question.core,))[0]
+        # The question's own words for what it asks ("capex as a share of revenue"), without the
+        # company, the years and the asking, come nearer a metric's wordings than the whole question.
+        focus = _asked(question, "", names, known) or question.core
+        core_vector, focus_vector = self._vectors((question.core, focus))
         scored = [
-            (float((self._vectors(cues) @ question_vector).max()), metric)
+            (float((vectors @ core_vector).max()), float((vectors @ focus_vector).max()), metric)
             for metric in known.metrics
             if not metric.generic
-            for cues in [tuple(c for words in metric.cues.values() for c in words)]
+            for vectors in [self._vectors(tuple(c for words in metric.cues.values() for c in words))]
         ]
-        score, metric = max(scored, key=lambda pair: pair[0])
-        return (metric, "") if score >= _METRIC_FLOOR else (None, "")
+        whole, _, metric = max(scored, key=lambda found: found[0])
+        if whole >= _METRIC_FLOOR:
+            return metric, ""
+        _, near, metric = max(scored, key=lambda found: found[1])
+        # A line item is asked for in words near a metric's too ("operating income", "dividends paid"):
+        # the metric is meant only when it comes clearly nearer than any item does.
+        wordings = [known.phrases(name) for name in known.items]
+        item = max((float((self._vectors(words) @ focus_vector).max()) for words in wordings if words), default=0.0)
+        return (metric, "") if near >= _METRIC_FLOOR and near > item + _METRIC_OVER_ITEM else (None, "")
 
     def _metric_figures(self, ask: _Ask, metric: Metric, asked: str, pages: list[Page]) -> list[Figure]:
+        back = _years_back(metric, ask)
+        if back == 1 and _span(ask) > 1:
+            return []  # "the three-year average", "growth from 2016 to 2018": not one year against the one before
+        if metric.generic and len(_named(ask.question)) > 1:
+            return []  # "the average of cost of goods sold as a % of revenue": a ratio, not one row
         found = self._items(ask, metric, asked, pages)
         if found is None:
             return []
-        back = _years_back(metric, ask)
         rows = [f.row for f in found.values()]
         year = max(ask.years) if ask.years else nearest_years(rows, ask.quarterly, back)
         if year is None:
@@ -147,7 +166,8 @@ class Calculator:
                 phrases, floor = ask.known.phrases(item), _ITEM_FLOOR
             else:  # the question's own words ("asked", or a side of its definition)
                 words = asked if item == ASKED else item.replace("_", " ")
-                phrases, floor = self._phrases_for(words, ask.known, ask.question.language), _LOOKUP_FLOOR
+                named = _named(ask.question) if item == ASKED else ()
+                phrases, floor = self._phrases_for(words, ask.known, ask.question.language, named), _LOOKUP_FLOOR
             if not phrases:
                 return None
             taken = frozenset(id(f.row) for f in found.values())
@@ -162,7 +182,11 @@ class Calculator:
                 taken=taken,
                 section=ask.known.sections.get(item, ""),
             )
-            if row is None or row.score < floor:
+            if (
+                row is None
+                or row.score < floor
+                or (item in ask.known.items and not self._belongs(row, item, ask.known))
+            ):
                 return None
             found[item] = row
         units = {f.table.unit(f.row, ask.question.language) for f in found.values() if f.row.kind != PERCENT}
@@ -200,7 +224,7 @@ class Calculator:
 
     def _lookup(self, ask: _Ask, asked: str, pages: list[Page]) -> Figure | None:
         """The row the question names, under its own label, year and unit."""
-        phrases = self._phrases_for(asked, ask.known, ask.question.language)
+        phrases = self._phrases_for(asked, ask.known, ask.question.language, _named(ask.question))
         if not phrases:
             return None
         wanted = ask.years[-1:]
@@ -208,7 +232,7 @@ class Calculator:
             self._vectors(phrases), plain_wordings(phrases), pages, wanted, ask.quarterly, amounts=False,
             excluded=ask.excluded,
         )  # fmt: skip
-        if row is None or row.score < _LOOKUP_FLOOR:
+        if row is None or not _near_enough(row):
             return None
         year = wanted[0] if wanted else nearest_years([row.row], ask.quarterly, 0)
         figure = cell(row.row, year, ask.quarterly) if year is not None else None
@@ -223,16 +247,33 @@ class Calculator:
         head = f"{row.row.name} {period(row.row, year, ask.quarterly)}"
         return Figure(head, "{0}", (Input("", row, shown),), "", figure.value or Decimal(0))
 
-    def _phrases_for(self, words: str, known: Catalogue, language: str) -> tuple[str, ...]:
+    def _belongs(self, found: Found, item: str, known: Catalogue) -> bool:
+        """Is the row's label nearest to this item's wordings of all the catalogue's items? "Net
+        income" comes near enough to "operating income" to be taken for it where a company (a bank)
+        reports no operating income; it is nearer still to net income, and so is not taken."""
+        label = self._vectors((found.row.label,))[0]
+        near = {
+            name: float((self._vectors(known.phrases(name)) @ label).max())
+            for name in known.items
+            if known.phrases(name)
+        }
+        return near.get(item, 0.0) >= max(near.values())
+
+    def _phrases_for(self, words: str, known: Catalogue, language: str, named: tuple[str, ...] = ()) -> tuple[str, ...]:
         """The question's words for an item, with the wordings of the catalogue item they are near
         ("capital expenditure" -> "purchases of property, plant and equipment", …) and the
         lexicon's synonyms."""
         synonyms = expand(words).english.strip()
+        # A line item the concept table knows is also looked for by its plain names ("SG&A":
+        # "selling general and administrative"), which the embedding model places better than initials.
+        tokens = sorted(set(named) | concepts(words)[1])
+        plain = [name for token in tokens for name in plain_names(token)]
         # The embedding model reads English: a German item ("Nettogewinn") is compared in the
-        # lexicon's English words when it has them.
-        if language != "en" and not synonyms:
+        # lexicon's and the concept table's English words when they have them.
+        own = [words] if language == "en" else []
+        phrases = [*own, *([synonyms] if synonyms else []), *plain]
+        if not phrases:
             return ()  # no English words to compare with the labels: nothing is looked up
-        phrases = [synonyms] if language != "en" else [words, synonyms] if synonyms else [words]
         vector = self._vectors((phrases[0],))[0]
         near = [
             (float((self._vectors(known.phrases(item)) @ vector).max()), item)
@@ -250,6 +291,17 @@ class Calculator:
             for phrase, vector in zip(missing, self._embedder().embed(missing), strict=True):
                 self._phrases[phrase] = vector
         return as_vectors([self._phrases[phrase] for phrase in phrases])
+
+
+def _named(question: Question) -> tuple[str, ...]:
+    """The line items the question names by the concept table ("SG&A", "Vertriebs- und Verwaltungskosten")."""
+    return tuple(sorted(token for group in question.focus for token in group if token.endswith("concept")))
+
+
+def _near_enough(found: Found) -> bool:
+    """A row the question names in its own words: near, or clearly the nearest."""
+    distinct = found.score >= _DISTINCT_FLOOR and found.score - found.runner_up >= _DISTINCT_LEAD
+    return found.score >= _LOOKUP_FLOOR or distinct
 
 
 def _definition(question: Question) -> Metric | None:
@@ -300,6 +352,16 @@ def _documents(pages: list[Page]) -> list[list[Page]]:
     for page in sorted(pages, key=lambda p: p.rank):
         grouped.setdefault(page.document_id, []).append(page)
     return list(grouped.values())
+
+
+def _span(ask: _Ask) -> int:
+    """The years the question spans: between the first and the last it names, or as it says
+    ("three-year", "over 5 years"); 0 when it names no span."""
+    stated = _SPAN_YEARS.search(ask.question.core)
+    if stated:
+        word = stated.group(1).lower()
+        return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+    return max(ask.years) - min(ask.years) if len(ask.years) >= 2 else 0
 
 
 def _years_back(metric: Metric, ask: _Ask) -> int:

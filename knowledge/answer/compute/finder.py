@@ -5,9 +5,10 @@ label worded exactly so. Only rows whose cells stand under known columns are can
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -17,6 +18,9 @@ from knowledge.tables.model import AMOUNT, COUNT, VALUE
 
 _WORDING_BONUS = 0.15  # the label is one of the item's wordings ("Total revenue" for revenue)
 _STATEMENT_BONUS = 0.03  # a primary statement's row over the same label in a note
+# The label holds a wording's words in its order ("Net income attributable to …" for "net income"): the
+# embedding model reads word order weakly, and "Other expense (income), net" comes as near.
+_ORDER_BONUS = 0.1
 _NOT_LETTERS = re.compile(r"[^a-zäöüß&]+")
 # "Dividends declared and not paid", "Non-current assets", "nicht beherrschende Anteile": a label that
 # negates names another thing than the item it is worded like (unless the item's wording negates too).
@@ -50,6 +54,7 @@ class Found:
     table: Table
     page: Page
     score: float
+    runner_up: float = 0.0  # the nearest row under another label: how clearly this one stands out
 
 
 def cell(row: Row, year: int, quarterly: bool) -> Cell | None:
@@ -92,6 +97,7 @@ def best(
     """The row nearest to the phrases that holds a figure for every one of the years; an item
     that one statement states (capex: the cash flow statement) is not read off another one."""
     chosen: Found | None = None
+    by_label: dict[str, float] = {}
     negating = any(_NEGATION.search(wording) for wording in wordings)
     for page in pages:
         if not len(page.vectors) or (section and page.section and page.section != section):
@@ -106,11 +112,29 @@ def best(
                 continue
             if not row.placed or any(cell(row, year, quarterly) is None for year in years):
                 continue
-            score = float(similarity[at].max()) + (_WORDING_BONUS if _plain(row.label) in wordings else 0.0)
+            label = _plain(row.label)
+            score = float(similarity[at].max()) + (_WORDING_BONUS if label in wordings else 0.0)
+            score += _ORDER_BONUS * _in_order(label, wordings)
             score += _STATEMENT_BONUS if page.section else 0.0
+            by_label[label] = max(score, by_label.get(label, score))
             if chosen is None or score > chosen.score:
                 chosen = Found(row, table, page, score)
-    return chosen
+    if chosen is None:
+        return None
+    others = [score for label, score in by_label.items() if label != _plain(chosen.row.label)]
+    return replace(chosen, runner_up=max(others, default=0.0))
+
+
+def _in_order(label: str, wordings: frozenset[str]) -> float:
+    """The largest share of a wording's word pairs the label holds, side by side and in order."""
+    held = set(_pairs(label))
+    shares = [len(held.intersection(pairs)) / len(pairs) for pairs in map(_pairs, wordings) if pairs]
+    return max(shares, default=0.0)
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    words = text.split()
+    return list(itertools.pairwise(words))
 
 
 def plain_wordings(phrases: tuple[str, ...]) -> frozenset[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from knowledge.answer.understand.query import strip_instructions, years
+from knowledge.index.statements import line_items
 from knowledge.market.when import asked, month_numbers
 from knowledge.text.companies import Companies
 from knowledge.text.concepts import concept_words, concepts, inputs_of
@@ -145,8 +146,10 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     focus = _focus(asking, language, names | subjects)
     months = frozenset(number for name, number in MONTHS.items() if re.search(rf"\b{name}\b", core, re.IGNORECASE))
     inputs = inputs_of(frozenset(token for group in focus for token in group))
-    if inputs and kind in ("overview", "other"):
-        kind = "figure"  # "Does Quillstone have an improving operating margin?": its inputs' figures answer
+    if kind in ("overview", "other") and (inputs or _names_line_item(focus)):
+        # "Does Quillstone have an improving operating margin?": its inputs' figures answer; "What was
+        # Quillstone's SG&A in 2023?": the statement's row does.
+        kind = "figure"
     asked_for = (kind, direction, focus, years(core), subjects, months, inputs, _extreme(core))
     return Question(text, core, language, tuple(named), *asked_for)
 
@@ -212,6 +215,11 @@ def _kind(core: str, names_company: bool) -> str:
         if pattern.search(core):
             return kind
     return "overview" if names_company else "other"
+
+
+def _names_line_item(focus: tuple[frozenset[str], ...]) -> bool:
+    """Does the question ask about one line item a primary statement lists, and nothing besides?"""
+    return len(focus) == 1 and bool(focus[0] & line_items())
 
 
 def _focus(core: str, language: str, names: frozenset[str]) -> tuple[frozenset[str], ...]:
