@@ -35,9 +35,10 @@ _WORDS_BOOST = 0.15  # the lexicon's words found in the line (all of them: the f
 _LANGUAGE_BOOST = 0.03  # a line in the question's language, when two come equally near
 _RANK_BOOST = 0.05  # a line of the best passage, falling off with the passage's rank
 # Lines embedded per question at most, those the words and the passage's rank favour first: on the
-# labelled coverage questions (`benchmarks/coverage.py`) 16 give the same end-to-end decisions as 32
-# (0.19 of answerable refused, 0.29 of unanswerable answered), and a line costs ~2 ms of CPU to embed.
-_LINES = 16
+# labelled coverage questions (`benchmarks/coverage.py`) the nearest line was among these in all
+# but three (whose decisions stayed the same); 16 or 24 refused one answerable question more. A line
+# costs ~1-2 ms of CPU to embed.
+_LINES = 32
 _NOISE = re.compile(r"\s+")
 _QUARTER = re.compile(
     r"(?<![A-Za-z])Q([1-4])(?!\d)|\b(first|second|third|fourth)\s+(?:fiscal\s+)?quarter\b|\b(erst|zweit|dritt|viert)en\s+quartal",

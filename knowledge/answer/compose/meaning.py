@@ -18,7 +18,9 @@ import numpy as np
 from knowledge.answer.compose.unit import Unit
 from knowledge.index.embedder import Embedder
 
-_LINE_CHARS = 300  # what a line is about is said in its first words; long sentences cost more to embed
+# What a line is about is said in its first words, and long sentences cost more to embed: 200
+# characters refused fewer answerable coverage questions than 300 (0.17 against 0.19 of 70).
+_LINE_CHARS = 200
 
 
 class Meaning:
