@@ -18,6 +18,7 @@ from datetime import date
 from knowledge.answer.understand.query import strip_instructions, years
 from knowledge.index.statements import line_items
 from knowledge.market.when import asked, month_numbers
+from knowledge.text import compounds
 from knowledge.text.companies import Companies
 from knowledge.text.concepts import concept_words, concepts, inputs_of
 from knowledge.text.lexicon import equivalents
@@ -126,6 +127,8 @@ class Question:
 def understand(text: str, language: str, companies: Companies, tickers: tuple[str, ...] | None = None) -> Question:
     """Read a question; `tickers` overrides the companies it names (a follow-up inherits them)."""
     core = strip_instructions(text)
+    if language == "de":
+        core = compounds.split(core)  # "Umsatzwachstum": the revenue's growth, asked in one word
     named = tickers if tickers is not None else companies.find_loosely(core)
     if not named and asks_for_help(core):
         return Question(text, core, _greeted_in(core, language), (), "help")

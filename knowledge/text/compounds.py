@@ -1,0 +1,51 @@
+"""German compounds split into the finance words they are made of.
+
+Enters: a German question. Leaves: the same question with each compound whose parts are both words
+the bot knows written apart ("Umsatzwachstum" -> "Umsatz Wachstum", "Gewinnrückgang" -> "Gewinn
+Rückgang"), so that the line item and the metric are found as if asked in two words. German joins
+nouns at will; no list of compounds could hold them all, but the parts are few: the German words
+of the lexicon, the concept table and the metrics' cues.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+_WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{8,}")
+_SHORTEST = 4  # a part shorter than this ("Ist", "Aus") would split ordinary words
+_JOINERS = ("", "s", "es", "n", "en")  # the linking letters German puts between parts ("Geschäftsjahr")
+_TEXT = Path(__file__).parent
+
+
+@cache
+def _parts() -> frozenset[str]:
+    """The German single words the bot knows, lower-cased."""
+    lexicon = json.loads((_TEXT / "lexicon.json").read_text(encoding="utf-8"))
+    words = [word for _, german in lexicon["pairs"] for word in german.split(",")]
+    concepts = json.loads((_TEXT / "concepts.json").read_text(encoding="utf-8"))["concepts"]
+    words += [phrase for phrases in concepts.values() for phrase in phrases if not re.search(r"[\\(?]", phrase)]
+    metrics = json.loads((_TEXT.parent / "answer" / "compute" / "metrics.json").read_text(encoding="utf-8"))
+    words += [cue for metric in metrics["metrics"].values() for cue in metric.get("cues", {}).get("de", [])]
+    return frozenset(w.strip().lower() for w in words if " " not in w.strip() and len(w.strip()) >= _SHORTEST)
+
+
+def split(text: str) -> str:
+    """The text with every compound of two known parts written as two words."""
+    return _WORD.sub(lambda match: _split_word(match.group(0)), text)
+
+
+def _split_word(word: str) -> str:
+    known, lowered = _parts(), word.lower()
+    if lowered in known:
+        return word
+    for cut in range(_SHORTEST, len(word) - _SHORTEST + 1):
+        head, tail = lowered[:cut], lowered[cut:]
+        if tail not in known:
+            continue
+        for joiner in _JOINERS:
+            if head.endswith(joiner) and head[: len(head) - len(joiner)] in known:
+                return f"{word[: cut - len(joiner)]} {word[cut:].capitalize()}"
+    return word
