@@ -5,7 +5,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from knowledge.answer.compute.calculator import Calculator, _Ask, _near_enough
+from knowledge.answer.compute.calculator import Calculator, _Ask, _documents, _near_enough
 from knowledge.answer.compute.catalogue import catalogue
 from knowledge.answer.compute.figure import Figure, Input, number, result
 from knowledge.answer.compute.finder import Found, Page, best, cell, nearest_years
@@ -141,3 +141,11 @@ class _Unused:
 
     def embed(self, texts: object) -> np.ndarray:
         raise AssertionError("rows were looked for")
+
+
+def test_a_question_naming_no_year_reads_the_latest_filing_first() -> None:
+    none = np.zeros((1, 2), dtype=np.float32)
+    old = Page("older", 3, "income", tuple(read("(in millions)\n2018 2017\nGoodwill 900 800\n")), none, 0)
+    new = Page("newer", 5, "income", tuple(read("(in millions)\n2022 2021\nGoodwill 990 950\n")), none, 1)
+    assert [filing[0].document_id for filing in _documents([old, new])] == ["older", "newer"]  # by rank
+    assert [filing[0].document_id for filing in _documents([old, new], latest_first=True)] == ["newer", "older"]

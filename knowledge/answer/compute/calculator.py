@@ -85,7 +85,7 @@ class Calculator:
         )
         metric, cue = self._metric(question, known, names)
         asked = _asked(question, cue, names, known)
-        for document in _documents(pages):
+        for document in _documents(pages, latest_first=not ask.years):
             if metric is None:
                 found = self._lookup(ask, asked, document) if question.needs_figure and asked else None
                 figures = [found] if found is not None else []
@@ -346,12 +346,20 @@ def _asked(question: Question, cue: str, names: tuple[str, ...], known: Catalogu
     return " ".join(words)
 
 
-def _documents(pages: list[Page]) -> list[list[Page]]:
-    """The pages by filing, the filing of the best-ranked page first: inputs come from one filing."""
+def _documents(pages: list[Page], latest_first: bool = False) -> list[list[Page]]:
+    """The pages by filing, the filing of the best-ranked page first: inputs come from one filing.
+    With `latest_first` (a question naming no year wants the latest figure), the filing whose
+    tables reach the latest year comes first, rank deciding between equals."""
     grouped: dict[str, list[Page]] = {}
     for page in sorted(pages, key=lambda p: p.rank):
         grouped.setdefault(page.document_id, []).append(page)
-    return list(grouped.values())
+    filings = list(grouped.values())
+    return sorted(filings, key=lambda filing: -_latest(filing)) if latest_first else filings
+
+
+def _latest(filing: list[Page]) -> int:
+    years = (column.year for page in filing for table in page.tables for row in table.rows for column in row.columns)
+    return max(years, default=0)
 
 
 def _span(ask: _Ask) -> int:

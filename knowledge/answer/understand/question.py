@@ -95,6 +95,7 @@ _LINKING = _stems("linking")
 # The country, not the pronoun "us", nor the currency ("US-Dollar", "US dollars": a unit, never a topic).
 _US = re.compile(r"\bU\.?S\.?(?=[\s'-]|$)(?![\s-]*[Dd]ollars?\b)")
 _STOCK = _patterns("stock")
+_VALUE = _patterns("value")
 _LARGEST = _patterns("largest")
 _SMALLEST = _patterns("smallest")
 _RATES = _patterns("rates")
@@ -149,7 +150,7 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     focus = _focus(asking, language, names | subjects)
     months = frozenset(number for name, number in MONTHS.items() if re.search(rf"\b{name}\b", core, re.IGNORECASE))
     inputs = inputs_of(frozenset(token for group in focus for token in group))
-    if kind in ("overview", "other") and (inputs or _names_line_item(focus)):
+    if kind in ("overview", "other") and (inputs or (_names_line_item(focus) and _VALUE.search(core))):
         # "Does Quillstone have an improving operating margin?": its inputs' figures answer; "What was
         # Quillstone's SG&A in 2023?": the statement's row does.
         kind = "figure"
