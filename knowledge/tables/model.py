@@ -27,18 +27,21 @@ class Column:
     year: int
     span: str = ""
     kind: str = VALUE
+    date: str = ""  # a balance's day where the columns stand at different days of the year ("June 30")
 
     def as_json(self) -> list[Any]:
-        return [self.year, self.span, self.kind]
+        return [self.year, self.span, self.kind, *([self.date] if self.date else [])]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> Column:
-        return cls(int(data[0]), str(data[1]), str(data[2]))
+        return cls(int(data[0]), str(data[1]), str(data[2]), str(data[3]) if len(data) > 3 else "")
 
     def title(self) -> str:
         """How the column is named in an answer: "FY2022", "Q 2023" or the change."""
         if self.kind != VALUE:
             return self.kind
+        if self.date:
+            return f"{self.date}, {self.year}"  # "June 30, 2023": a quarter's balance is no fiscal year's
         prefix = {"year": "FY", "quarter": "Q ", "half": "H1 ", "nine_months": "9M ", "point": "FY"}.get(self.span, "")
         return f"{prefix}{self.year}"
 

@@ -41,6 +41,8 @@ _MONTH = re.compile(
 _LETTERS = re.compile(r"[A-Za-zÄÖÜäöüß]{2,}")
 _CUT_PARENTHESIS = re.compile(r"(\(\S*\d)\s+\)")  # "(8,695 )": the PDF set the closing parenthesis apart
 _MAYBE_YEAR = re.compile(r"(?:19|20)\d\d|F[Yi]")
+# The day printed right before a column's year: "June 30, 2023", "Dec. 31, 2022", "31. März 2023".
+_DAY_BEFORE = re.compile(r"((?:[A-Z][a-z]{2,8}\.?\s+\d{1,2})|(?:\d{1,2}\.\s+[A-ZÄÖÜ][a-zäöü]{2,8}))(?:,|\s)\s*$")
 _DATE_LINE = re.compile(r"(?:[A-Z][a-z]+\.?\s+\d{1,2},?|\d{1,2}\.?\s+[A-Z][a-z]+)")
 _GLUED_NOTE = re.compile(r"(?<=[a-z)])\d(?:,\d)*$")  # "Operational Sales1,2": footnotes set as superscripts
 _SHARES = re.compile(r"\bshares?\b(?![- ]based)", re.IGNORECASE)  # "Supplemental share information"
@@ -87,7 +89,7 @@ def _line(number: int, line: str, state: _State, vocabulary: Words, section: str
     if state.lone_years and _DATE_LINE.fullmatch(line):
         return  # "December 1," / "2017" / "December 2," / "2016": the dates of the columns
     if len(state.lone_years) >= 2:
-        _header(state, [(str(year), VALUE, year) for year in state.lone_years], number, section)
+        _header(state, [(str(year), VALUE, year, "") for year in state.lone_years], number, section)
     state.lone_years = []
     marks = _header_marks(line, vocabulary)
     if marks is not None:
@@ -122,7 +124,7 @@ def _content(line: str, state: _State, vocabulary: Words) -> None:
         state.rows.append(row)
 
 
-def _header(state: _State, marks: list[tuple[str, str, int]], number: int, section: str) -> None:
+def _header(state: _State, marks: list[tuple[str, str, int, str]], number: int, section: str) -> None:
     name = state.name if not state.rows else ""
     _close(state, section)
     spans = [span for at, span in state.spans if number - at <= _SPAN_REACH]
@@ -172,27 +174,29 @@ def _spans(line: str, vocabulary: Words) -> list[str]:
     return [match.lastgroup or "" for match in vocabulary.any_span.finditer(line)]
 
 
-def _header_marks(line: str, vocabulary: Words) -> list[tuple[str, str, int]] | None:
-    """The columns a header line names, by position: (text, kind, year); None when it is no header."""
+def _header_marks(line: str, vocabulary: Words) -> list[tuple[str, str, int, str]] | None:
+    """The columns a header line names, by position: (text, kind, year, the day before the year if
+    printed: "June 30"); None when it is no header."""
     if len(line) > 200 or not _MAYBE_YEAR.search(line):
         return None
-    marks: list[tuple[int, str, str, int]] = []
+    marks: list[tuple[int, str, str, int, str]] = []
     for match in _YEAR.finditer(line):
-        marks.append((match.start(), match.group(0), VALUE, int(match.group(1))))
+        day = _DAY_BEFORE.search(line[: match.start()])
+        marks.append((match.start(), match.group(0), VALUE, int(match.group(1)), day.group(1) if day else ""))
     for match in _FISCAL_YEAR.finditer(line):
-        marks.append((match.start(), match.group(0), VALUE, 2000 + int(match.group(1))))
+        marks.append((match.start(), match.group(0), VALUE, 2000 + int(match.group(1)), ""))
     years = sum(1 for mark in marks if mark[2] == VALUE)
     if years < 2 and not (years == 1 and re.fullmatch(r"(?:FY\s?|Fiscal\s+)?(?:19|20)\d{2}", line, re.I)):
         return None
-    taken = [(start, start + len(text)) for start, text, _, _ in marks]
+    taken = [(start, start + len(text)) for start, text, *_ in marks]
     for kind, pattern in vocabulary.change:
         for match in pattern.finditer(line):
             if not any(a <= match.start() < b or match.start() <= a < match.end() for a, b in taken):
-                marks.append((match.start(), match.group(0), kind, 0))
+                marks.append((match.start(), match.group(0), kind, 0, ""))
                 taken.append((match.start(), match.end()))
     if _has_figures(line, taken):
         return None  # a row that names years in its label, or a sentence
-    return [(text, kind, year) for _, text, kind, year in sorted(marks)]
+    return [(text, kind, year, day) for _, text, kind, year, day in sorted(marks)]
 
 
 def _has_figures(line: str, taken: list[tuple[int, int]]) -> bool:
@@ -205,15 +209,18 @@ def _has_figures(line: str, taken: list[tuple[int, int]]) -> bool:
     return False
 
 
-def _columns(marks: list[tuple[str, str, int]], spans: list[str], section: str) -> tuple[Column, ...]:
-    """Columns with their spans: one span for all, or two spans over two halves of repeated years."""
-    years = [year for _, kind, year in marks if kind == VALUE]
+def _columns(marks: list[tuple[str, str, int, str]], spans: list[str], section: str) -> tuple[Column, ...]:
+    """Columns with their spans: one span for all, or two spans over two halves of repeated years.
+    Balances at different days of the year ("June 30, 2023 December 31, 2022") keep their days: they
+    cannot all be fiscal years' ends."""
+    years = [year for _, kind, year, _ in marks if kind == VALUE]
+    days = {day for _, kind, _, day in marks if kind == VALUE}
     distinct = list(dict.fromkeys(spans))
     default = "point" if section == "balance_sheet" else ""
     half = len(years) // 2
     repeated = len(years) >= 2 and len(years) % 2 == 0 and years[:half] == years[half:]
     columns, seen = [], 0
-    for _, kind, year in marks:
+    for _, kind, year, day in marks:
         if kind != VALUE:
             columns.append(Column(0, "", kind))
             continue
@@ -223,7 +230,8 @@ def _columns(marks: list[tuple[str, str, int]], spans: list[str], section: str) 
             span = distinct[0]
         else:
             span = "" if distinct else default
-        columns.append(Column(year, span, VALUE))
+        dated = span == "point" and len(days) > 1 and "" not in days
+        columns.append(Column(year, span, VALUE, day if dated else ""))
         seen += 1
     return tuple(columns)
 

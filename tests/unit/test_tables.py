@@ -4,7 +4,7 @@ footnote markers. Every excerpt here is made up for the test (no filing's text).
 from decimal import Decimal
 
 from knowledge.tables import Table, read
-from knowledge.tables.model import PER_SHARE, PERCENT, Row
+from knowledge.tables.model import PER_SHARE, PERCENT, Column, Row
 
 STATEMENT = """Widget Works Inc.
 Consolidated Statements of Income
@@ -120,3 +120,18 @@ def test_a_closing_parenthesis_set_apart_still_makes_a_negative_cell() -> None:
         "Purchases of equipment"
     ][0]
     assert [c.value for c in row.cells] == [Decimal(-8120), Decimal(-4310), Decimal(95)] and row.placed
+
+
+def test_balances_at_different_days_keep_their_days_and_fiscal_year_ends_their_years() -> None:
+    quarter = read(
+        "(In thousands)\nJune 30, 2023 December 31, 2022\nTotal current assets 5,616 8,154\n", section="balance_sheet"
+    )
+    assert [column.title() for column in quarter[0].rows[0].columns] == ["June 30, 2023", "December 31, 2022"]
+    year = read(
+        "(In millions)\nDecember 31, 2022 December 31, 2021\nTotal current assets 14,688 15,403\n",
+        section="balance_sheet",
+    )
+    assert [column.title() for column in year[0].rows[0].columns] == ["FY2022", "FY2021"]
+    stored = quarter[0].rows[0].columns[0]
+    assert Column.from_json(stored.as_json()) == stored
+    assert Column.from_json([2022, "point", "value"]).date == ""  # tables stored before days were kept
