@@ -8,7 +8,7 @@ import pytest
 from knowledge.answer.compute.calculator import Calculator, _Ask, _documents, _near_enough
 from knowledge.answer.compute.catalogue import catalogue
 from knowledge.answer.compute.figure import Figure, Input, number, result
-from knowledge.answer.compute.finder import Found, Page, best, cell, nearest_years
+from knowledge.answer.compute.finder import Found, Page, _in_order, best, cell, nearest_years, plain_wordings
 from knowledge.answer.compute.formula import FormulaError, parse
 from knowledge.answer.compute.rows import restate
 from knowledge.answer.understand.query import years
@@ -149,3 +149,10 @@ def test_a_question_naming_no_year_reads_the_latest_filing_first() -> None:
     new = Page("newer", 5, "income", tuple(read("(in millions)\n2022 2021\nGoodwill 990 950\n")), none, 1)
     assert [filing[0].document_id for filing in _documents([old, new])] == ["older", "newer"]  # by rank
     assert [filing[0].document_id for filing in _documents([old, new], latest_first=True)] == ["newer", "older"]
+
+
+def test_only_a_wording_held_whole_and_in_order_earns_the_bonus() -> None:
+    wordings = plain_wordings(("net income", "net income (loss)"))
+    assert _in_order("net income attributable to us", wordings)
+    assert not _in_order("accumulated other comprehensive income loss", wordings)  # "income (loss)" alone
+    assert not _in_order("other expense income net", wordings)

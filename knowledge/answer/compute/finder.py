@@ -5,7 +5,6 @@ label worded exactly so. Only rows whose cells stand under known columns are can
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -125,16 +124,11 @@ def best(
     return replace(chosen, runner_up=max(others, default=0.0))
 
 
-def _in_order(label: str, wordings: frozenset[str]) -> float:
-    """The largest share of a wording's word pairs the label holds, side by side and in order."""
-    held = set(_pairs(label))
-    shares = [len(held.intersection(pairs)) / len(pairs) for pairs in map(_pairs, wordings) if pairs]
-    return max(shares, default=0.0)
-
-
-def _pairs(text: str) -> list[tuple[str, str]]:
-    words = text.split()
-    return list(itertools.pairwise(words))
+def _in_order(label: str, wordings: frozenset[str]) -> bool:
+    """Does the label hold one of the wordings of two words or more whole, in its order ("net
+    income" in "net income attributable to …"; not in "… comprehensive income (loss)")?"""
+    padded = f" {label} "
+    return any(f" {wording} " in padded for wording in wordings if " " in wording)
 
 
 def plain_wordings(phrases: tuple[str, ...]) -> frozenset[str]:
