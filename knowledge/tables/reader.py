@@ -159,6 +159,10 @@ def _measure(line: str, vocabulary: Words) -> Measure | None:
     found = vocabulary.scale.search(line)
     if found is None or len(line) > 160:
         return None
+    if ")" in line and "(" not in line.partition(")")[0]:
+        # "obligation, which is presented in billions):" closes a caption begun above ("(in millions,
+        # except remaining performance …"): the exception's unit, not the table's.
+        return None
     caption = "(" in line or lowered.startswith(("in ", "$ in", "dollars in", "amounts in")) or len(line.split()) <= 6
     if not caption or re.search(r"\d[\d,.]*\s+(?:million|billion|thousand)", lowered):
         return None  # "$1.2 billion of notes …" is a figure in a sentence, not a caption

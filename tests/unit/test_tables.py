@@ -135,3 +135,14 @@ def test_balances_at_different_days_keep_their_days_and_fiscal_year_ends_their_y
     stored = quarter[0].rows[0].columns[0]
     assert Column.from_json(stored.as_json()) == stored
     assert Column.from_json([2022, "point", "value"]).date == ""  # tables stored before days were kept
+
+
+def test_a_captions_exception_closing_on_the_next_line_does_not_become_the_tables_unit() -> None:
+    page = (
+        "Selected balance sheet data (in millions, except remaining performance\n"
+        "obligation, which is presented in billions):\n"
+        "January 31, 2023 January 31, 2022\n"
+        "Cash and marketable securities $ 12,508 $ 10,537\nUnearned revenue 17,376 15,628\n"
+    )
+    (table,) = read(page)
+    assert [table.unit(row, "en") for row in table.rows] == ["USD millions", "USD millions"]
