@@ -872,6 +872,7 @@ def test_a_row_printing_a_dash_for_the_asked_year_does_not_answer_for_it() -> No
         ("What was Alibaba's SG&A in 2022?", "sgaconcept"),
         ("What was Alibaba's D&A in 2022?", "depreciationconcept"),
         ("What was Alibaba's top line in 2022?", "revenueconcept"),
+        ("What was Alibaba's topline in 2022?", "revenueconcept"),
     ],
 )
 def test_a_line_item_asked_by_its_initials_or_an_idiom_asks_for_its_figure(question: str, concept: str) -> None:
