@@ -156,3 +156,12 @@ def test_only_a_wording_held_whole_and_in_order_earns_the_bonus() -> None:
     assert _in_order("net income attributable to us", wordings)
     assert not _in_order("accumulated other comprehensive income loss", wordings)  # "income (loss)" alone
     assert not _in_order("other expense income net", wordings)
+
+
+def test_a_row_whose_years_come_twice_under_no_named_span_says_so() -> None:
+    tables = read("(in thousands)\n2022 2021 2022 2021\nRegional operations 991 899 3,815 3,392\n")
+    shown = restate("Regional operations: 991 · 899 · 3,815 · 3,392 [1]", tables, "en")
+    assert shown == (
+        "Regional operations: 2022 991 · 2021 899 · 2022 3,815 · 2021 3,392 "
+        "(the page names no periods here, and a year appears more than once) (thousands) [1]"
+    )

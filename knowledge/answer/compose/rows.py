@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from knowledge.answer.compose.unit import Unit
+from knowledge.prompts import render
 from knowledge.text.concepts import concepts
 from knowledge.text.figures import figures
 from knowledge.text.terms import terms
@@ -214,6 +215,10 @@ def row_units(
         where["period"] = ""  # both spans
     elif columns and len(columns) == len(cells):
         shown = " · ".join(f"{year} {cell}" for year, cell in zip(columns, cells, strict=True))
+        if _repeated(columns):
+            # "2022 991 · 2021 899 · 2022 3,815 · 2021 3,392": a quarter and a year, or two halves;
+            # which is which the page does not say here, so neither is passed off as the year's.
+            shown = f"{shown} {render('row_spans_unstated', language)}"
     elif columns and len(cells) == 2 * len(columns) and _amount_and_share(cells):
         # "Net sales $ 3,226,773 100.0% $ 2,729,388 100.0%": each year's amount and its share of sales.
         pairs = zip(columns, cells[::2], cells[1::2], strict=True)

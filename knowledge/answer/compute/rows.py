@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge.prompts import render
 from knowledge.tables import Row, Table
 
 _LINE = re.compile(r"^(?P<bullet>• )?(?P<label>[^:\[\]]{3,160}): (?P<rest>.+?) (?P<marks>\[\d{1,3}\])$")
@@ -29,10 +30,19 @@ def restate(line: str, tables: list[Table], language: str) -> str:
     words = _NOT_STATED.get(language, _NOT_STATED["en"])
     if row.placed:
         cells = " · ".join(f"{column.title()} {cell.text}" for column, cell in zip(row.columns, row.cells, strict=True))
+        if _unnamed_spans(row):
+            cells = f"{cells} {render('row_spans_unstated', language)}"
     else:
         cells = f"{' · '.join(cell.text for cell in row.cells)} ({words['year']})"
     unit = table.unit(row, language) or words["unit"]
     return f"{match.group('bullet') or ''}{row.name}: {cells} ({unit}) {match.group('marks')}"
+
+
+def _unnamed_spans(row: Row) -> bool:
+    """Does a year come twice among the row's columns, under no span the page names ("2022 991 ·
+    2021 899 · 2022 3,815 · 2021 3,392": a quarter and a year, which is which not said here)?"""
+    titles = [column.title() for column in row.columns if column.year]
+    return len(titles) != len(set(titles))
 
 
 def _row(label: str, rest: str, tables: list[Table]) -> tuple[Row, Table] | None:
