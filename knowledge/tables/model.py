@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from knowledge.text.wording import words
+
 # A column's kind: an amount for a period, or a change column beside the years.
 VALUE, CHANGE, CHANGE_PCT, SHARE = "value", "change", "change_pct", "share"
 # A row's kind decides the unit it is shown in.
@@ -36,12 +38,13 @@ class Column:
     def from_json(cls, data: list[Any]) -> Column:
         return cls(int(data[0]), str(data[1]), str(data[2]), str(data[3]) if len(data) > 3 else "")
 
-    def title(self) -> str:
-        """How the column is named in an answer: "FY2022", "Q 2023" or the change."""
+    def title(self, language: str = "en") -> str:
+        """How the column is named in an answer: "FY2022", "Q 2023", "June 30, 2023" (in German
+        "30. Juni 2023") or the change."""
         if self.kind != VALUE:
             return self.kind
         if self.date:
-            return f"{self.date}, {self.year}"  # "June 30, 2023": a quarter's balance is no fiscal year's
+            return _dated(self.date, self.year, language)  # a quarter's balance is no fiscal year's
         prefix = {"year": "FY", "quarter": "Q ", "half": "H1 ", "nine_months": "9M ", "point": "FY"}.get(self.span, "")
         return f"{prefix}{self.year}"
 
@@ -198,3 +201,21 @@ class Table:
             name=str(data.get("name", "")),
             section=str(data.get("section", "")),
         )
+
+
+def _dated(day: str, year: int, language: str) -> str:
+    """ "June 30", 2023 as the language writes a date; as the page printed it where the month is not
+    read (the page's own language, or an abbreviation the files do not hold)."""
+    if day[:1].isdigit():
+        return f"{day} {year}"  # printed the German way ("31. März")
+    if language == "en":
+        return f"{day}, {year}"
+    month, _, number = day.partition(" ")
+    english = [name.lower() for name in words("dates", "months", "en")]
+    abbreviations = [name.lower() for name in words("dates", "month_abbreviations", "en")]
+    named = month.lower().rstrip(".")
+    at = english.index(named) if named in english else abbreviations.index(named) if named in abbreviations else -1
+    local = words("dates", "months", language)
+    if at < 0 or len(local) != 12 or not number.isdigit():
+        return f"{day}, {year}"
+    return f"{number}. {local[at].capitalize()} {year}"

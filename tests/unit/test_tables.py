@@ -146,3 +146,10 @@ def test_a_captions_exception_closing_on_the_next_line_does_not_become_the_table
     )
     (table,) = read(page)
     assert [table.unit(row, "en") for row in table.rows] == ["USD millions", "USD millions"]
+
+
+def test_a_columns_day_is_written_as_the_answers_language_writes_dates() -> None:
+    column = Column(2023, "point", "value", "June 30")
+    assert (column.title(), column.title("de")) == ("June 30, 2023", "30. Juni 2023")
+    assert Column(2022, "point", "value", "Dec. 31").title("de") == "31. Dezember 2022"
+    assert Column(2022, "point", "value", "31. März").title("en") == "31. März 2022"  # as the page printed it

@@ -206,7 +206,8 @@ class Calculator:
                 return None
             values[name] = figure.value
             label = ask.known.item_name(item, ask.question.language) if item in ask.known.items else row.row.name
-            inputs[name] = Input(f"{label} {period(row.row, at, ask.quarterly)}", row, figure.text)
+            when = period(row.row, at, ask.quarterly, ask.question.language)
+            inputs[name] = Input(f"{label} {when}", row, figure.text)
         try:
             value = metric.formula.evaluate(values)
         except FormulaError:
@@ -219,7 +220,8 @@ class Calculator:
         shown = result(value, metric.result, unit, ask.known, ask.question.language)
         subject = f" {found[ASKED].row.name}" if ASKED in found else ""
         first = next(iter(found.values())).row
-        head = f"{metric.name(ask.question.language)}{subject} {period(first, year, ask.quarterly)}"
+        when = period(first, year, ask.quarterly, ask.question.language)
+        head = f"{metric.name(ask.question.language)}{subject} {when}"
         return Figure(head, formula, tuple(inputs[name] for name in order), shown, value)
 
     def _lookup(self, ask: _Ask, asked: str, pages: list[Page]) -> Figure | None:
@@ -244,7 +246,7 @@ class Calculator:
         else:  # a unit the page does not state is said to be unknown, never guessed
             words = ask.known.units.get(ask.question.language, ask.known.units["en"])
             shown = f"{figure.text} {unit or words['unknown']}"
-        head = f"{row.row.name} {period(row.row, year, ask.quarterly)}"
+        head = f"{row.row.name} {period(row.row, year, ask.quarterly, ask.question.language)}"
         return Figure(head, "{0}", (Input("", row, shown),), "", figure.value or Decimal(0))
 
     def _belongs(self, found: Found, item: str, known: Catalogue) -> bool:

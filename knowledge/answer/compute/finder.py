@@ -63,10 +63,10 @@ def cell(row: Row, year: int, quarterly: bool) -> Cell | None:
     return row.cells[at] if at is not None and row.cells[at].value is not None else None
 
 
-def period(row: Row, year: int, quarterly: bool) -> str:
+def period(row: Row, year: int, quarterly: bool, language: str = "en") -> str:
     """The column's name as the page gives it: "FY2022" under a year's span, "2022" under none."""
     at = _column_at(row, year, quarterly)
-    return row.columns[at].title() if at is not None else str(year)
+    return row.columns[at].title(language) if at is not None else str(year)
 
 
 def _column_at(row: Row, year: int, quarterly: bool) -> int | None:

@@ -29,7 +29,8 @@ def restate(line: str, tables: list[Table], language: str) -> str:
     row, table = found
     words = _NOT_STATED.get(language, _NOT_STATED["en"])
     if row.placed:
-        cells = " · ".join(f"{column.title()} {cell.text}" for column, cell in zip(row.columns, row.cells, strict=True))
+        pairs = zip(row.columns, row.cells, strict=True)
+        cells = " · ".join(f"{column.title(language)} {cell.text}" for column, cell in pairs)
         if _unnamed_spans(row):
             cells = f"{cells} {render('row_spans_unstated', language)}"
     else:
