@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from knowledge.market.when import month_numbers
 from knowledge.text.wording import words
 
 # A column's kind: an amount for a period, or a change column beside the years.
@@ -211,11 +212,8 @@ def _dated(day: str, year: int, language: str) -> str:
     if language == "en":
         return f"{day}, {year}"
     month, _, number = day.partition(" ")
-    english = [name.lower() for name in words("dates", "months", "en")]
-    abbreviations = [name.lower() for name in words("dates", "month_abbreviations", "en")]
-    named = month.lower().rstrip(".")
-    at = english.index(named) if named in english else abbreviations.index(named) if named in abbreviations else -1
+    at = month_numbers().get(month.lower().rstrip("."), 0)
     local = words("dates", "months", language)
-    if at < 0 or len(local) != 12 or not number.isdigit():
+    if not at or len(local) != 12 or not number.isdigit():
         return f"{day}, {year}"
-    return f"{number}. {local[at].capitalize()} {year}"
+    return f"{number}. {local[at - 1].capitalize()} {year}"

@@ -14,6 +14,9 @@ import re
 from functools import cache
 from pathlib import Path
 
+from knowledge.text.concepts import every_phrase
+from knowledge.text.lexicon import german_words
+
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{8,}")
 _SHORTEST = 4  # a part shorter than this ("Ist", "Aus") would split ordinary words
 _JOINERS = ("", "s", "es", "n", "en")  # the linking letters German puts between parts ("Geschäftsjahr")
@@ -23,10 +26,8 @@ _TEXT = Path(__file__).parent
 @cache
 def _parts() -> frozenset[str]:
     """The German single words the bot knows, lower-cased."""
-    lexicon = json.loads((_TEXT / "lexicon.json").read_text(encoding="utf-8"))
-    words = [word for _, german in lexicon["pairs"] for word in german.split(",")]
-    concepts = json.loads((_TEXT / "concepts.json").read_text(encoding="utf-8"))["concepts"]
-    words += [phrase for phrases in concepts.values() for phrase in phrases if not re.search(r"[\\(?]", phrase)]
+    words = [*german_words(), *(phrase for phrase in every_phrase() if not re.search(r"[\\(?]", phrase))]
+    # The metrics' cues are the answer stage's data, which this module must not import: read as a file.
     metrics = json.loads((_TEXT.parent / "answer" / "compute" / "metrics.json").read_text(encoding="utf-8"))
     words += [cue for metric in metrics["metrics"].values() for cue in metric.get("cues", {}).get("de", [])]
     return frozenset(w.strip().lower() for w in words if " " not in w.strip() and len(w.strip()) >= _SHORTEST)

@@ -60,6 +60,11 @@ def plain_names(token: str, first: int = 2) -> list[str]:
     return [phrase.replace("?", "").replace(",", "") for phrase in phrases]
 
 
+def every_phrase() -> list[str]:
+    """Every phrase (regular expression) of every concept."""
+    return [phrase for phrases in _phrases().values() for phrase in phrases]
+
+
 def concept_words(tokens: frozenset[str]) -> frozenset[str]:
     """The stems of the words the concepts are spelled with, in either language."""
     words = " ".join(re.sub(r"\\\w|[^\w\s]", " ", phrase) for token in tokens for phrase in concept_phrases(token))

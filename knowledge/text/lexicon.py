@@ -55,6 +55,13 @@ def _stems(side: str, language: str) -> frozenset[str]:
     )
 
 
+@cache
+def german_words() -> frozenset[str]:
+    """The German single words of the lexicon's entries, lower-cased."""
+    raw = json.loads(Path(__file__).with_name("lexicon.json").read_text(encoding="utf-8"))
+    return frozenset(w.strip().lower() for _, german in raw["pairs"] for w in german.split(",") if " " not in w.strip())
+
+
 def expand(question: str) -> Expansion:
     """The lexicon's words for the terms of a question, in both languages, plus English synonyms."""
     entries, synonyms = _lexicon()

@@ -44,7 +44,7 @@ def split(text: str, *, capital: bool = False, colon: bool = False, markers: boo
     found, start = [], 0
     for end in _boundary(capital, colon, markers).finditer(text):
         if abbreviated(text[max(0, end.start() - _ABBREVIATED) : end.start() + 1]):
-            continue  # "Apple Inc. said": the stop belongs to the word
+            continue  # "Quillstone Inc. said": the stop belongs to the word
         found.append(text[start : end.end(1)])
         start = end.end()
     found.append(text[start:])
@@ -52,7 +52,7 @@ def split(text: str, *, capital: bool = False, colon: bool = False, markers: boo
 
 
 def abbreviated(text: str) -> bool:
-    """Does the text end with an abbreviation's full stop ("… of Apple Inc.")?"""
+    """Does the text end with an abbreviation's full stop ("… of Quillstone Inc.")?"""
     return bool(_abbreviation().search(text))
 
 

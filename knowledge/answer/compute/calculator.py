@@ -129,8 +129,7 @@ class Calculator:
         _, near, metric = max(scored, key=lambda found: found[1])
         # A line item is asked for in words near a metric's too ("operating income", "dividends paid"):
         # the metric is meant only when it comes clearly nearer than any item does.
-        wordings = [known.phrases(name) for name in known.items]
-        item = max((float((self._vectors(words) @ focus_vector).max()) for words in wordings if words), default=0.0)
+        item = max(self._items_near(focus_vector, known).values(), default=0.0)
         return (metric, "") if near >= _METRIC_FLOOR and near > item + _METRIC_OVER_ITEM else (None, "")
 
     def _metric_figures(self, ask: _Ask, metric: Metric, asked: str, pages: list[Page]) -> list[Figure]:
@@ -253,13 +252,16 @@ class Calculator:
         """Is the row's label nearest to this item's wordings of all the catalogue's items? "Net
         income" comes near enough to "operating income" to be taken for it where a company (a bank)
         reports no operating income; it is nearer still to net income, and so is not taken."""
-        label = self._vectors((found.row.label,))[0]
-        near = {
-            name: float((self._vectors(known.phrases(name)) @ label).max())
+        near = self._items_near(self._vectors((found.row.label,))[0], known)
+        return near.get(item, 0.0) >= max(near.values())
+
+    def _items_near(self, vector: np.ndarray, known: Catalogue) -> dict[str, float]:
+        """How near the vector comes to each catalogue item (its nearest wording)."""
+        return {
+            name: float((self._vectors(known.phrases(name)) @ vector).max())
             for name in known.items
             if known.phrases(name)
         }
-        return near.get(item, 0.0) >= max(near.values())
 
     def _phrases_for(self, words: str, known: Catalogue, language: str, named: tuple[str, ...] = ()) -> tuple[str, ...]:
         """The question's words for an item, with the wordings of the catalogue item they are near
@@ -276,13 +278,8 @@ class Calculator:
         phrases = [*own, *([synonyms] if synonyms else []), *plain]
         if not phrases:
             return ()  # no English words to compare with the labels: nothing is looked up
-        vector = self._vectors((phrases[0],))[0]
-        near = [
-            (float((self._vectors(known.phrases(item)) @ vector).max()), item)
-            for item in known.items
-            if known.phrases(item)
-        ]
-        score, item = max(near)
+        near = self._items_near(self._vectors((phrases[0],))[0], known)
+        score, item = max((score, item) for item, score in near.items())
         if score >= _NEAR_ITEM:
             phrases.extend(known.phrases(item))
         return tuple(dict.fromkeys(phrases))
@@ -367,21 +364,17 @@ def _latest(filing: list[Page]) -> int:
 def _span(ask: _Ask) -> int:
     """The years the question spans: between the first and the last it names, or as it says
     ("three-year", "over 5 years"); 0 when it names no span."""
+    if len(ask.years) >= 2:
+        return max(ask.years) - min(ask.years)
     stated = _SPAN_YEARS.search(ask.question.core)
     if stated:
         word = stated.group(1).lower()
         return int(word) if word.isdigit() else _NUMBER_WORDS[word]
-    return max(ask.years) - min(ask.years) if len(ask.years) >= 2 else 0
+    return 0
 
 
 def _years_back(metric: Metric, ask: _Ask) -> int:
     names = metric.formula.names
     if any(base_name(name)[1] == FIRST for name in names):
-        if len(ask.years) >= 2:
-            return max(ask.years) - min(ask.years)
-        span = _SPAN_YEARS.search(ask.question.core)
-        if span:
-            word = span.group(1).lower()
-            return int(word) if word.isdigit() else _NUMBER_WORDS[word]
-        return 2
+        return _span(ask) or 2
     return 1 if any(base_name(name)[1] == PREVIOUS for name in names) else 0
