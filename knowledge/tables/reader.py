@@ -341,12 +341,15 @@ def _kind(label: str, group: str, name: str, cells: tuple[Cell, ...], vocabulary
     """Per share, percent, a count or an amount: by the label, and by the titles above a label that
     says little alone ("Diluted" under "Earnings per share:"); a table titled for shares counts them."""
     context = f"{group} {label}" if _qualified(label, vocabulary) else label
-    if vocabulary.per_share.search(context):
+    per_share, count = vocabulary.per_share.search(context), vocabulary.count.search(context)
+    # A label's head comes first: "Shares used in computing earnings per share" counts shares,
+    # "Earnings per share — weighted-average basis" is per share.
+    if per_share and not (count and count.start() < per_share.start()):
         return PER_SHARE
     numbers = [cell for cell in cells if cell.value is not None]
     if numbers and all(cell.percent for cell in numbers):
         return PERCENT
-    if vocabulary.count.search(context) or _SHARES.search(name):
+    if count or _SHARES.search(name):
         return COUNT
     small = all(abs(cell.value) < 100 for cell in numbers if cell.value is not None)
     decimals = any("." in cell.text for cell in numbers)

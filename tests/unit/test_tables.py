@@ -4,7 +4,7 @@ footnote markers. Every excerpt here is made up for the test (no filing's text).
 from decimal import Decimal
 
 from knowledge.tables import Table, read
-from knowledge.tables.model import PER_SHARE, PERCENT, Column, Row
+from knowledge.tables.model import COUNT, PER_SHARE, PERCENT, Column, Row
 
 STATEMENT = """Widget Works Inc.
 Consolidated Statements of Income
@@ -47,6 +47,16 @@ def test_per_share_rows_keep_their_title_and_are_never_millions() -> None:
     diluted, table = rows["Earnings per share — Diluted"]
     assert diluted.kind == PER_SHARE
     assert table.unit(diluted) == "USD per share"
+
+
+def test_share_counts_used_for_per_share_figures_are_counts_not_per_share() -> None:
+    text = STATEMENT.replace("Gross margin 56.0 % 53.6 % 53.5 %\n", "") + (
+        "Shares used in computing earnings per share:\nBasic 2,941 2,950 2,967\nDiluted 2,990 3,001 3,020\n"
+    )
+    rows = _rows(text)
+    diluted, table = rows["Shares used in computing earnings per share — Diluted"]
+    assert diluted.kind == COUNT and "per share" not in table.unit(diluted)
+    assert rows["Earnings per share — Diluted"][0].kind == PER_SHARE
 
 
 def test_percent_rows_are_percent() -> None:
