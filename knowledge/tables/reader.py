@@ -26,6 +26,7 @@ from knowledge.tables.model import (
     Row,
     Table,
 )
+from knowledge.market.when import month_numbers
 from knowledge.tables.words import Words, words
 
 _YEAR = re.compile(r"(?<![\d.,$])((?:19|20)\d{2})(?![\d,%])")
@@ -63,6 +64,8 @@ class _State:
     group: str = ""
     pending: str = ""  # a text line that may be the label of a figures-only line below it
     lone_years: list[int] = field(default_factory=list)  # years printed one per line
+    lone_days: list[str] = field(default_factory=list)  # the day printed above each of them ("July 1,")
+    lone_from: int = -1  # the line such a header begins on (its spans are counted from there)
     signs: set[str] = field(default_factory=set)  # currency signs the table's rows print
 
 
@@ -84,13 +87,19 @@ def _line(number: int, line: str, state: _State, vocabulary: Words, section: str
         state.measure = measure
     state.spans.extend((number, span) for span in _spans(line, vocabulary))
     if re.fullmatch(r"(?:19|20)\d{2}", line):  # a year alone on its line: part of a header printed one per line
+        state.lone_from = number if state.lone_from < 0 else state.lone_from
         state.lone_years.append(int(line))
+        state.lone_days += [""] * (len(state.lone_years) - len(state.lone_days))
         return
-    if state.lone_years and _DATE_LINE.fullmatch(line):
-        return  # "December 1," / "2017" / "December 2," / "2016": the dates of the columns
+    if _is_day(line):  # "July 1," / "2023" / "June 25," / "2022": the days of the columns
+        state.lone_from = number if state.lone_from < 0 else state.lone_from
+        state.lone_days = [*state.lone_days[: len(state.lone_years)], line.rstrip(",")]
+        return
     if len(state.lone_years) >= 2:
-        _header(state, [(str(year), VALUE, year, "") for year in state.lone_years], number, section)
-    state.lone_years = []
+        days = [*state.lone_days, *[""] * len(state.lone_years)]
+        marks = [(str(year), VALUE, year, day) for year, day in zip(state.lone_years, days, strict=False)]
+        _header(state, marks, state.lone_from, section)
+    state.lone_years, state.lone_days, state.lone_from = [], [], -1
     marks = _header_marks(line, vocabulary)
     if marks is not None:
         _header(state, marks, number, section)
@@ -98,6 +107,13 @@ def _line(number: int, line: str, state: _State, vocabulary: Words, section: str
         state.name = title or state.name
         return
     _content(line, state, vocabulary)
+
+
+def _is_day(line: str) -> bool:
+    """A line that is a day of the year alone ("July 1,", "30. Juni"), not a title ("Note 5", "Level 3")."""
+    if not _DATE_LINE.fullmatch(line):
+        return False
+    return any(word.lower().rstrip(".") in month_numbers() for word in _LETTERS.findall(line))
 
 
 def _content(line: str, state: _State, vocabulary: Words) -> None:

@@ -821,6 +821,8 @@ def test_a_total_printed_without_a_label_is_named_by_its_block_or_the_line_above
         "Casino $ 5,734,173 $ 5,362,912\nRooms 3,057,145 1,690,037\n13,127,485 9,680,140\n"
         "TOTAL CURRENT LIABILITIES\n27,194 26,532\n"
         "Purchase of premises and equipment, net of sales: 2022, $1; 2021, $88 (1,855) (1,550)\n"
+        # Years alone under a title are the header of the columns beside it, not a total of 2,023.
+        "Net Income Earnings per share - diluted\n2023 2022\n"
     )
     rows = _rows(page)
     assert rows[2:] == [
@@ -873,6 +875,7 @@ def test_a_row_printing_a_dash_for_the_asked_year_does_not_answer_for_it() -> No
         ("What was Alibaba's D&A in 2022?", "depreciationconcept"),
         ("What was Alibaba's top line in 2022?", "revenueconcept"),
         ("What was Alibaba's topline in 2022?", "revenueconcept"),
+        ("What was Alibaba's bottom line in 2022?", "netincomeconcept"),
     ],
 )
 def test_a_line_item_asked_by_its_initials_or_an_idiom_asks_for_its_figure(question: str, concept: str) -> None:

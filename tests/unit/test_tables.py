@@ -163,3 +163,19 @@ def test_a_columns_day_is_written_as_the_answers_language_writes_dates() -> None
     assert (column.title(), column.title("de")) == ("June 30, 2023", "30. Juni 2023")
     assert Column(2022, "point", "value", "Dec. 31").title("de") == "31. Dezember 2022"
     assert Column(2022, "point", "value", "31. März").title("en") == "31. März 2022"  # as the page printed it
+
+
+def test_days_and_years_one_per_line_stay_under_the_spans_above_them() -> None:
+    text = (
+        "Widget Works Inc.\nCONDENSED STATEMENTS OF OPERATIONS (Unaudited)\n(In millions)\n"
+        "Three Months Ended Nine Months Ended\nJuly 1,\n2023\nJune 25,\n2022\nJuly 1,\n2023\nJune 25,\n2022\n"
+        "Net sales:\nProducts $ 605 $ 633 $ 2,309 $ 2,452\nServices 212 196 628 589\n"
+    )
+    rows = _rows(text)
+    products, _ = rows["Products"]
+    assert [(c.year, c.span) for c in products.columns] == [
+        (2023, "quarter"),
+        (2022, "quarter"),
+        (2023, "nine_months"),
+        (2022, "nine_months"),
+    ]

@@ -70,6 +70,7 @@ _MONTH_WORDS = frozenset(
 
 _UNITLESS = re.compile(r"\bper\s+(?:\w+\s+){0,3}share\b|\bratio\b|\bpercent|%|\bmargin\b|\bje\s+aktie\b", re.IGNORECASE)
 
+_YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
 _BLOCK_TITLE = re.compile(r"[A-Z][A-Za-z ,&'’()—-]{2,60}")  # "Revenues", "TOTAL CURRENT LIABILITIES"
 
 _SPAN_KINDS = {1: "quarter", 2: "half", 0: "year"}  # by the group of _PERIOD that matched
@@ -143,6 +144,8 @@ def _block_total(line: str, above: list[str]) -> tuple[str, list[str]] | None:
     cells = line.split()
     if len(cells) < 2 or not all(_CELL.fullmatch(cell) or cell in _CURRENCY_ONLY for cell in cells):
         return None
+    if all(_YEAR_ONLY.fullmatch(cell) for cell in cells):
+        return None  # "2023 2022" under "Net Income Earnings per share - diluted": the columns' header
     rows = list(itertools.takewhile(lambda earlier: split_row(earlier) is not None, reversed(above)))
     # With no rows between, the line above is the figures' own label: "TOTAL CURRENT LIABILITIES" / "27,194 26,532".
     title = above[-len(rows) - 1] if len(above) > len(rows) else ""
