@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from knowledge.market.when import month_numbers
 from knowledge.tables.model import (
     AMOUNT,
     COUNT,
@@ -26,7 +27,6 @@ from knowledge.tables.model import (
     Row,
     Table,
 )
-from knowledge.market.when import month_numbers
 from knowledge.tables.words import Words, words
 
 _YEAR = re.compile(r"(?<![\d.,$])((?:19|20)\d{2})(?![\d,%])")
