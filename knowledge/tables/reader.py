@@ -46,7 +46,8 @@ _MAYBE_YEAR = re.compile(r"(?:19|20)\d\d|F[Yi]")
 _DAY_BEFORE = re.compile(r"((?:[A-Z][a-z]{2,8}\.?\s+\d{1,2})|(?:\d{1,2}\.\s+[A-ZÄÖÜ][a-zäöü]{2,8}))(?:,|\s)\s*$")
 _DATE_LINE = re.compile(r"(?:[A-Z][a-z]+\.?\s+\d{1,2},?|\d{1,2}\.?\s+[A-Z][a-z]+)")
 _GLUED_NOTE = re.compile(r"(?<=[a-z)])\d(?:,\d)*$")  # "Operational Sales1,2": footnotes set as superscripts
-_SHARES = re.compile(r"\bshares?\b(?![- ]based)", re.IGNORECASE)  # "Supplemental share information"
+# "Supplemental share information" counts shares; "(In millions, except per share data)" does not.
+_SHARES = re.compile(r"(?<!per )\bshares?\b(?![- ]based)", re.IGNORECASE)
 _MAX_LABEL_WORDS = 18
 _SPAN_REACH = 6  # lines above a header whose span words still name its columns
 
@@ -106,6 +107,8 @@ def _line(number: int, line: str, state: _State, vocabulary: Words, section: str
         title = _title(line, vocabulary)  # "Supplemental share information 2018 2017 2016"
         state.name = title or state.name
         return
+    if measure is not None:
+        return  # the caption: neither a sub-table's title nor the label of the figures below
     _content(line, state, vocabulary)
 
 

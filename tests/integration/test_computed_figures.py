@@ -81,3 +81,37 @@ def test_operating_margin_is_computed_from_stored_rows_and_goes_with_the_documen
     local.indexing.librarian.refresh()
     assert catalog.page_tables({document}, {(document, 2)}) == []
     local.close()
+
+
+QUARTERLY = """Widget Works Inc. | Q3 2024 Form 10-Q
+Condensed Statements of Income
+(In millions, except per share data)
+Three Months Ended Nine Months Ended
+March 31,
+2024
+March 31,
+2023
+March 31,
+2024
+March 31,
+2023
+Revenue $ 2,400 $ 2,000 $ 6,900 $ 6,100
+Operating income 600 450 1,700 1,500"""
+
+
+def test_a_quarterly_report_computes_its_own_quarter_and_never_answers_another(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    folder = tmp_path / "filings"
+    folder.mkdir()
+    _pdf(folder / "widget-works-quarterly-report.pdf", [NARRATIVE, QUARTERLY])
+    local = Local(make_settings(tmp_path), embedder)
+    local.indexing.librarian.ingest([folder])
+
+    # Days and years one per line under "Three Months Ended Nine Months Ended": each under its span.
+    growth = local.answering.ask("By how much did Widget Works' revenue grow in Q3 2024 year over year?")
+    assert growth.text.startswith("Change Revenue Q 2024 = Revenue Q 2024 2,400 / Revenue Q 2023 2,000 - 1 = 20.0 %")
+    # The report's quarter column is no other quarter's figure.
+    other = local.answering.ask("What was Widget Works' revenue in Q4 2024?")
+    assert "=" not in other.text and "Q 2024: 2,400" not in other.text
+    local.close()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from knowledge.answer.compose.evidence import _LINES, _likeliest, _quarters, focus_of
+from knowledge.answer.compose.evidence import _LINES, _likeliest, focus_of, quarters
 from knowledge.answer.compose.meaning import Meaning, about
 from knowledge.answer.compose.unit import Unit
 from knowledge.answer.understand.question import understand
@@ -41,11 +41,11 @@ def _row(label: str, heading: str = "") -> Unit:
 
 
 def test_quarters_are_read_in_every_spelling() -> None:
-    assert _quarters("What was RevPAR in Q2 2023?") == {2}
-    assert _quarters("JNJ_2023Q2_EARNINGS") == {2}
-    assert _quarters("in the third fiscal quarter") == {3}
-    assert _quarters("Umsatz im zweiten Quartal") == {2}
-    assert _quarters("Quarterly dividends, FAQ1, Q22") == frozenset()
+    assert quarters("What was RevPAR in Q2 2023?") == {2}
+    assert quarters("JNJ_2023Q2_EARNINGS") == {2}
+    assert quarters("in the third fiscal quarter") == {3}
+    assert quarters("Umsatz im zweiten Quartal") == {2}
+    assert quarters("Quarterly dividends, FAQ1, Q22") == frozenset()
 
 
 def test_the_focus_drops_the_company_and_names_the_line_item_plainly() -> None:

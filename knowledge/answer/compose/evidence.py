@@ -111,18 +111,18 @@ def _in_period(question: Question, dated: list[Unit], pool: list[Chunk]) -> bool
     # A month is found where a line names it, or the calendar quarter it falls in ("as of August 30"
     # is answered by "in the third quarter").
     within = frozenset((month - 1) // 3 + 1 for month in question.months)
-    named = (weigh_month(unit.text, question) > 0 or within & _quarters(unit.text) for unit in dated)
+    named = (weigh_month(unit.text, question) > 0 or within & quarters(unit.text) for unit in dated)
     if question.months and not any(named):
         return False
-    asked = _quarters(question.core)
-    return not asked or any(asked & _quarters(_where(unit, pool[unit.passage])) for unit in dated)
+    asked = quarters(question.core)
+    return not asked or any(asked & quarters(_where(unit, pool[unit.passage])) for unit in dated)
 
 
 def _where(unit: Unit, chunk: Chunk) -> str:
     return f"{unit.text} {unit.heading} {unit.lead} {chunk.title}"
 
 
-def _quarters(text: str) -> frozenset[int]:
+def quarters(text: str) -> frozenset[int]:
     """The quarters a text names by number: "Q2", "2023Q2", "second quarter", "zweiten Quartal"."""
     found = set()
     for match in _QUARTER.finditer(text):

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from knowledge.answer.compose.draft import Draft
+from knowledge.answer.compose.evidence import quarters
 from knowledge.answer.compute.calculator import Calculator
 from knowledge.answer.compute.figure import Figure
 from knowledge.answer.compute.finder import Page
@@ -36,7 +37,7 @@ class Facts:
         """The figures that answer the question, or [] (a question that asks no figure costs nothing)."""
         if not self.calculator.wants(question):
             return []
-        return self.calculator.compute(question, self._pages(_about(question, passages)), names)
+        return self.calculator.compute(question, self._pages(_in_quarter(question, _about(question, passages))), names)
 
     def restate_rows(self, draft: Draft, language: str) -> Draft:
         """The draft's table rows shown from the stored tables of the pages it cites."""
@@ -117,6 +118,16 @@ def _about(question: Question, passages: tuple[Passage, ...]) -> tuple[Passage, 
     named = {
         p.chunk.document_id for p in passages if question.subjects & set(terms(f"{p.chunk.title} {p.chunk.text}", "en"))
     }
+    return tuple(p for p in passages if p.chunk.document_id in named)
+
+
+def _in_quarter(question: Question, passages: tuple[Passage, ...]) -> tuple[Passage, ...]:
+    """The passages of filings that name the quarter asked ("Q4 2023", "fourth quarter"), when the
+    question names one: a 10-Q's quarter column is no other quarter's figure."""
+    asked = quarters(question.core)
+    if not asked:
+        return passages
+    named = {p.chunk.document_id for p in passages if asked & quarters(f"{p.chunk.title}\n{p.chunk.text}")}
     return tuple(p for p in passages if p.chunk.document_id in named)
 
 
