@@ -98,8 +98,8 @@ def _line(number: int, line: str, state: _State, vocabulary: Words, section: str
         return
     if len(state.lone_years) >= 2:
         days = [*state.lone_days, *[""] * len(state.lone_years)]
-        marks = [(str(year), VALUE, year, day) for year, day in zip(state.lone_years, days, strict=False)]
-        _header(state, marks, state.lone_from, section)
+        lone = [(str(year), VALUE, year, day) for year, day in zip(state.lone_years, days, strict=False)]
+        _header(state, lone, state.lone_from, section)
     state.lone_years, state.lone_days, state.lone_from = [], [], -1
     marks = _header_marks(line, vocabulary)
     if marks is not None:
