@@ -43,6 +43,16 @@ def test_results_in_their_units_and_languages() -> None:
     assert number(Decimal("1234.56"), 1, "de") == "1.234,6"
 
 
+def test_an_expense_printed_in_parentheses_is_a_cost_not_a_negative_ratio() -> None:
+    # "Interest expense (594,954)": the page's sign for a cost; coverage and days are never negative.
+    known = catalogue()
+    coverage = known.metrics[[m.name("en") for m in known.metrics].index("Interest coverage")]
+    assert coverage.formula.evaluate({"operating_income": Decimal(1200), "interest_expense": Decimal(-400)}) == 3
+    days = known.metrics[[m.name("en") for m in known.metrics].index("Days inventory outstanding")]
+    inputs = {"inventory": Decimal(100), "inventory_prev": Decimal(100), "cost_of_sales": Decimal(-730)}
+    assert days.formula.evaluate(inputs) == 50
+
+
 PAGE = """(in millions)
 Three Months Ended Six Months Ended
 2024 2023 2024 2023
