@@ -38,9 +38,20 @@ _GOLD = re.compile(
 )
 
 
+# A hedge before the number ("About 7.76x", "A decline of about 38.8%", "Rund 29,6 %") and a
+# German decimal comma ("29,6") are still one number.
+_HEDGE = re.compile(
+    r"^\s*(?:an? (?:decline|increase|drop|rise) of )?(?:about|approximately|around|roughly|rund|etwa|ca\.)\s+", re.I
+)
+_DECIMAL_COMMA = re.compile(r"^(\s*\d{1,3}(?:\.\d{3})*),(\d{1,2})(?!\d)")
+
+
 def gold_amount(answer: str, question: str) -> Amount | None:
     """The number a numeric gold answer gives, or None when the answer is words."""
-    match = _GOLD.match(answer)
+    hedged = _HEDGE.sub("", answer)
+    if hedged != answer and _DECIMAL_COMMA.match(hedged):
+        hedged = _DECIMAL_COMMA.sub(lambda m: f"{m.group(1).replace('.', '')}.{m.group(2)}", hedged)
+    match = _GOLD.match(hedged)
     if match is None or not re.match(r"^\s*(?:$|[.(,;]|of\b|\(|reported\b)", match.group("rest")):
         return None
     number = match.group("number").replace(",", "")
@@ -61,6 +72,8 @@ def computed(answer: str) -> list[Amount]:
         if " = " not in line:
             continue
         result = _MARKS.sub("", line.rsplit(" = ", 1)[1]).strip()
+        # A German answer writes "74,6 %" and "1.805": a comma before one or two digits is decimal.
+        result = _DECIMAL_COMMA.sub(lambda m: f"{m.group(1).replace('.', '')}.{m.group(2)}", result)
         match = re.match(r"^(?P<number>[−+-]?\d[\d,]*(?:\.\d+)?)\s*(?P<tail>.*)$", result)
         if match is None:
             continue
