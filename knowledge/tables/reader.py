@@ -74,10 +74,10 @@ def read(text: str, language: str = "en", section: str = "") -> list[Table]:
     """The tables of a page's raw text, in reading order (tables without rows are left out)."""
     vocabulary = words(language)
     state = _State()
-    for number, raw in enumerate(text.replace("\r", "\n").split("\n")):
-        line = _CUT_PARENTHESIS.sub(r"\1)", " ".join(raw.split()))
-        if line:
-            _line(number, line, state, vocabulary, section)
+    # Lines are counted without the blank ones: a PDF's "\r\n" would otherwise double every distance.
+    lines = (" ".join(raw.split()) for raw in text.replace("\r", "\n").split("\n"))
+    for number, line in enumerate(_CUT_PARENTHESIS.sub(r"\1)", line) for line in lines if line):
+        _line(number, line, state, vocabulary, section)
     _close(state, section)
     return state.tables
 

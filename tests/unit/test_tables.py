@@ -179,3 +179,10 @@ def test_days_and_years_one_per_line_stay_under_the_spans_above_them() -> None:
         (2023, "nine_months"),
         (2022, "nine_months"),
     ]
+
+
+def test_spans_a_few_lines_above_the_years_reach_them_whatever_the_line_ends() -> None:
+    text = "Three Months Ended\r\nJune 30,\r\nSix Months Ended\r\nJune 30,\r\n2023 2022 2023 2022\r\n(In millions)\r\n"
+    rows = _rows(f"{text}Depreciation and amortization 101 113 208 231\r\n")
+    row, _ = rows["Depreciation and amortization"]
+    assert [column.span for column in row.columns] == ["quarter", "quarter", "half", "half"]
