@@ -52,7 +52,7 @@ def test_only_an_answer_that_is_one_number_has_a_gold_amount() -> None:
     assert read_gold("Rund 29,6 % (29.6%)", "") == Amount(29.6, 1, percent=True)
     assert read_gold("Rund 1.023 Mio. US-Dollar", "") is None
     german = "Bruttomarge FY2021 = Bruttoergebnis FY2021 7.770 / Umsatzerlöse FY2021 10.420 = 74,6 % [1]"
-    assert computed_correct(german, read_gold("Rund 74,6 % (74.6%)", "")) is True
+    assert computed_correct(german, gold_amount("Rund 74,6 % (74.6%)", "")) is True
 
 
 def test_shown_rows_are_read_from_tables_and_looked_up_figures_not_sentences() -> None:
