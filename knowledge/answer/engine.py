@@ -186,6 +186,9 @@ class AnswerEngine:
             figures = self._facts.figures(question, found.passages, names) if not advice else []
             draft = self._facts.add(self._facts.restate_rows(draft, question.language), figures, found.passages)
             computed = facts_text(figures)
+            if draft.covered and not question.specifics_in(draft.text):
+                # "Net sales in India": total net sales answer another question; shown as the closest.
+                draft, computed = replace(draft, covered=False), ""
             if question.kind == "move" and question.tickers and draft.covered:
                 company = self.companies.display(question.tickers[0])
                 missing = render("move_no_prices", question.language, company=company)

@@ -125,3 +125,13 @@ def test_a_why_answer_puts_the_companys_own_drivers_before_the_market(seeded: An
     assert "food-delivery" in lines[0] and "JD.com" in lines[0]
     assert any("retail" in line.lower() or "Einzelhandel" in line for line in lines[1:])
     assert unquoted(answer) == []
+
+
+@pytest.mark.parametrize(
+    "question", ["What was Alibaba's cloud revenue in Brazil?", "How much revenue did Apple make in India in fiscal 2025?"]
+)
+def test_a_total_is_not_given_as_the_figure_of_a_place_the_sources_never_name(seeded: Answering, question: str) -> None:
+    answer = seeded.ask(question)
+
+    assert not answer.grounded
+    assert "do not cover" in answer.text and "closest passage" in answer.text

@@ -882,3 +882,19 @@ def test_a_line_item_asked_by_its_initials_or_an_idiom_asks_for_its_figure(quest
     understood = understand(question, "en", Companies.default())
     assert understood.kind == "figure"
     assert [set(group) for group in understood.focus] == [{concept}]
+
+
+@pytest.mark.parametrize(
+    ("asked", "specifics"),
+    [
+        ("How much net sales did Alibaba generate in India in fiscal 2022?", [{"india"}]),
+        ("What was Alibaba Group's cloud revenue in 2023?", []),  # the words run on from the name are the name
+        ("What did Alibaba say about the Epic Games case? Answer in one sentence.", [{"epic"}]),
+        ("Wie hoch war der Umsatz von Alibaba in Indien?", []),  # German capitalises every noun
+    ],
+)
+def test_names_besides_the_companys_are_what_an_answer_must_mention(asked: str, specifics: list[set[str]]) -> None:
+    question = understand(asked, "de" if "Wie" in asked else "en", Companies.default())
+    assert [set(group) for group in question.specifics] == specifics
+    assert question.specifics_in("Net sales in India rose; the Epic Games case went on.")
+    assert not question.specifics or not question.specifics_in("Total net sales: FY2022 394,328 (USD millions)")

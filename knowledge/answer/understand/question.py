@@ -81,6 +81,8 @@ _KIND_PATTERNS = tuple(
 # Words that say how to ask, not what about: no sentence needs to contain them. The months too.
 _ASKING = _stems("asking") | frozenset(terms(" ".join(MONTH_NAMES), "en") + terms(" ".join(MONTH_NAMES), "de"))
 _STATEMENT_NAME = _patterns("statement_names")
+# A run of capitalised words inside a sentence (after a word or a comma, not after a full stop).
+_CAPITALISED_RUN = re.compile(r"(?<=[\w,;)'’]\s)([A-Z][a-z][\w&-]*(?:\s+(?:[A-Z][\w&-]*|of|and|&))*)")
 QUARTER = _patterns("quarter")
 _MONTHS = _patterns("spans")
 _AS_A_RESULT = _patterns("connectives")
@@ -119,10 +121,20 @@ class Question:
     months: frozenset[int] = frozenset()  # months the question names: an answer about them comes first
     inputs: frozenset[str] = frozenset()  # line items the asked metric is computed from (concept tokens)
     extreme: int = 0  # asks for the largest (1) or smallest (-1) entry of a table
+    # Names besides the company's that the question asks about ("in India", "the Wildfire Fund"):
+    # each a group of stems, one of which an answer must mention, or it answers another question.
+    specifics: tuple[frozenset[str], ...] = ()
 
     @property
     def needs_figure(self) -> bool:
         return self.kind in ("figure", "forecast")
+
+    def specifics_in(self, text: str) -> bool:
+        """Does the text mention every name the question asks about besides the company's?"""
+        if not self.specifics:
+            return True
+        said = set(terms(text, "en"))
+        return all(group & said for group in self.specifics)
 
 
 def understand(text: str, language: str, companies: Companies, tickers: tuple[str, ...] | None = None) -> Question:
@@ -155,7 +167,25 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
         # Quillstone's SG&A in 2023?": the statement's row does.
         kind = "figure"
     asked_for = (kind, direction, focus, years(core), subjects, months, inputs, _extreme(core))
-    return Question(text, core, language, tuple(named), *asked_for)
+    specifics = _specifics(core, companies) if named and language == "en" else ()
+    return Question(text, core, language, tuple(named), *asked_for, specifics)
+
+
+def _specifics(core: str, companies: Companies) -> tuple[frozenset[str], ...]:
+    """Runs of capitalised words inside an English question that neither name the company (with
+    the words run on from its name: "PG&E Corporation") nor are known to the lexicon ("India",
+    "Wildfire Fund"). German capitalises every noun, so only English questions are read so."""
+    text = concepts(core)[0]
+    for name in companies.mentions_loosely(text):
+        text = re.sub(rf"{re.escape(name)}(?:\s+[A-Z][\w&.-]*)*", " ", text)
+    groups = []
+    for run in _CAPITALISED_RUN.findall(text):
+        stems = frozenset(
+            stem for stem in terms(run, "en") if stem not in _ASKING and len(equivalents(stem, "en")) == 1
+        )
+        if stems:
+            groups.append(stems)
+    return tuple(groups)
 
 
 def speaks_of_share(core: str) -> bool:
