@@ -128,7 +128,8 @@ def test_a_why_answer_puts_the_companys_own_drivers_before_the_market(seeded: An
 
 
 @pytest.mark.parametrize(
-    "question", ["What was Alibaba's cloud revenue in Brazil?", "How much revenue did Apple make in India in fiscal 2025?"]
+    "question",
+    ["What was Alibaba's cloud revenue in Brazil?", "How much revenue did Apple make in India in fiscal 2025?"],
 )
 def test_a_total_is_not_given_as_the_figure_of_a_place_the_sources_never_name(seeded: Answering, question: str) -> None:
     answer = seeded.ask(question)
