@@ -357,6 +357,15 @@ def test_the_task_and_not_its_caveat_is_the_question() -> None:
     assert strip_instructions("What drove gross margin? If gross margin is not a useful metric, explain why.") == (
         "What drove gross margin?"
     )
+    # How to write the answer, closing a sentence, is no part of what is asked.
+    assert strip_instructions(
+        "What was the change in Quillstone's cloud revenue in Q1 2023, in percent with one decimal."
+    ) == ("What was the change in Quillstone's cloud revenue in Q1 2023.")
+    assert strip_instructions("Wie hoch war die Bruttomarge? Bitte in Prozent mit einer Nachkommastelle.") == (
+        "Wie hoch war die Bruttomarge?"
+    )
+    assert strip_instructions("By how much did sales grow? One decimal.") == "By how much did sales grow?"
+    assert strip_instructions("What was R&D as a percent of revenue?") == "What was R&D as a percent of revenue?"
 
 
 def test_a_statement_pages_second_chunk_reads_the_columns_the_first_opened() -> None:

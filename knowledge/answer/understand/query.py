@@ -13,7 +13,7 @@ from knowledge.text.sentences import split
 _INSTRUCTION = re.compile(
     r"^(?:assume\b|you are\b|imagine\b|please\b|round\b|answer\b|give\b|approach\b|basing\b|based on\b|"
     r"we need to\b|using\b|when primarily\b|according to\b|considering\b|if .* not (?:a )?useful|"
-    r"here'?s the question|calculate\b)",
+    r"here'?s the question|calculate\b|bitte\b|runden\b|(?:one|two|three|\d)\s+decimals?\b)",
     re.IGNORECASE,
 )
 _NAMES_A_METRIC = re.compile(
@@ -22,6 +22,14 @@ _NAMES_A_METRIC = re.compile(
 # "; if conventional inventory management is not meaningful for the company then state that and explain why"
 _CAVEAT = re.compile(
     r"[;,]?\s*\bif\s[^.?!]*?\bnot\s+(?:a\s+)?(?:useful|meaningful|relevant)\b[^.?!]*[.]?", re.IGNORECASE
+)
+# ", in percent with one decimal?", "in USD millions.", "in Prozent mit einer Nachkommastelle": how
+# to write the answer, closing a sentence; not what is asked ("as a percent of revenue" goes on).
+_FORMAT = re.compile(
+    r",?\s*\b(?:in|as(?:\s+an?)?|expressed\s+in)\s+(?:percent(?:age)?s?|prozent|%|(?:usd|eur|us\$)(?:\s+(?:millions|billions|thousands))?|"
+    r"millions|billions|thousands)(?:\s*,?\s*(?:with|to|rounded\s+to|mit)\s+(?:one|two|three|einer|zwei|drei|\d)\s+"
+    r"(?:decimals?|nachkommastellen?)(?:\s+places?)?)?(?=\s*[.?!]*$)",
+    re.IGNORECASE,
 )
 # "(in units of percents and round to one decimal place)", "(in USD millions)"
 _ASIDE = re.compile(r"\((?:in\s+(?:units|usd|eur|millions|billions|thousands|percent)|round)[^)]*\)", re.IGNORECASE)
@@ -33,7 +41,7 @@ def strip_instructions(question: str) -> str:
 
     The sentence holding the actual question (the one ending in "?") always stays.
     """
-    sentences = [s for s in split(_CAVEAT.sub("", _ASIDE.sub(" ", question)).strip(), colon=True) if s]
+    sentences = [_FORMAT.sub("", s) for s in split(_CAVEAT.sub("", _ASIDE.sub(" ", question)).strip(), colon=True) if s]
     # "Calculate inventory turnover ratio for FY2022" is the task itself when it names a metric.
     kept = [s for s in sentences if s.endswith("?") or not _INSTRUCTION.match(s) or _NAMES_A_METRIC.match(s)]
     return " ".join(kept) or question
