@@ -186,7 +186,7 @@ class AnswerEngine:
             figures = self._facts.figures(question, found.passages, names) if not advice else []
             draft = self._facts.add(self._facts.restate_rows(draft, question.language), figures, found.passages)
             computed = facts_text(figures)
-            if draft.covered and not question.specifics_in(draft.text):
+            if draft.covered and not _speaks_of_specifics(question, draft, found):
                 # "Net sales in India": total net sales answer another question; shown as the closest.
                 draft, computed = replace(draft, covered=False), ""
             if question.kind == "move" and question.tickers and draft.covered:
@@ -395,3 +395,12 @@ def _companies(catalog: Catalog) -> Companies:
         if source.kind == "edgar" and state.get("company") and state.get("tickers"):
             extra.setdefault(str(state["tickers"][0]).upper(), []).append(str(state["company"]))
     return Companies.default().extended(extra) if extra else Companies.default()
+
+
+def _speaks_of_specifics(question: Question, draft: Draft, found: Retrieval) -> bool:
+    """Do the answer or the passages it was drawn from name what the question asks about besides
+    the company ("in India")? A name the passages never use is a part the sources do not cover;
+    one they use (a title-cased "Adjusted EBIT") the answer may leave to its citations."""
+    return question.specifics_in(draft.text) or question.specifics_in(
+        "\n".join(passage.chunk.text for passage in found.passages)
+    )

@@ -175,7 +175,7 @@ def _specifics(core: str, companies: Companies) -> tuple[frozenset[str], ...]:
     """Runs of capitalised words inside an English question that neither name the company (with
     the words run on from its name: "PG&E Corporation") nor are known to the lexicon ("India",
     "Wildfire Fund"). German capitalises every noun, so only English questions are read so."""
-    text = concepts(core)[0]
+    text = _PARENTHESES.sub(" ", concepts(core)[0])  # an aside ("formerly Consumer Health") is no part asked
     for name in companies.mentions_loosely(text):
         text = re.sub(rf"{re.escape(name)}(?:\s+[A-Z][\w&.-]*)*", " ", text)
     groups = []
