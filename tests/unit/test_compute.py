@@ -175,3 +175,10 @@ def test_a_row_whose_years_come_twice_under_no_named_span_says_so() -> None:
         "Regional operations: 2022 991 · 2021 899 · 2022 3,815 · 2021 3,392 "
         "(the page names no periods here, and a year appears more than once) (thousands) [1]"
     )
+
+
+def test_a_change_of_a_named_line_item_is_computed_but_a_cause_is_not() -> None:
+    calculator = Calculator(lambda: None)  # type: ignore[arg-type,return-value]  # wants() embeds nothing
+    asked = understand("Compute the year-over-year change in Alibaba's revenue in Q1 2023.", "en", Companies.default())
+    assert calculator.wants(asked)
+    assert not calculator.wants(understand("What drove the change in Alibaba's revenue?", "en", Companies.default()))

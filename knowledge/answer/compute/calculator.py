@@ -69,7 +69,10 @@ class Calculator:
         """Does the question ask for a figure or name a metric (only then are tables read)?"""
         if question.needs_figure or question.kind == "comparison":
             return True
-        return any(cue_at(metric, question.core) for metric in catalogue().metrics if not metric.generic)
+        # "Compute the year-over-year change in X's revenue": a change, growth or average of a line
+        # item the question names is a figure too, unless a cause or a list is asked.
+        over_item = bool(question.inputs or _named(question)) and question.kind not in ("cause", "list", "date", "move")
+        return any(cue_at(metric, question.core) for metric in catalogue().metrics if over_item or not metric.generic)
 
     def compute(self, question: Question, pages: list[Page], names: tuple[str, ...] = ()) -> list[Figure]:
         """The figures that answer the question from these pages (best retrieval rank first)."""
