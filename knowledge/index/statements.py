@@ -28,8 +28,9 @@ _NOT_A_TITLE = frozenset(
 # What may follow a statement's title on its line: the unit, the period, "(continued)".
 _TITLE_TAILS = (
     "continued", "inmillions", "inthousands", "inbillions", "dollarsin", "forthe", "foryears", "forfiscal",
-    "asof", "yearended", "yearsended", "december", "unaudited", "condensed",
+    "asof", "yearended", "yearsended", "december", "unaudited", "condensed", "andotherinformation",
 )  # fmt: skip
+_TITLE_OPENINGS = "(?:unaudited|condensed|consolidated|interim|selected)*"
 _MENTION = re.compile(r"[.,;]\s*$|\b(?:in|on|within|to|from|into)\s+(?:the|our|its)\s+\w*", re.IGNORECASE)
 
 
@@ -63,9 +64,14 @@ def section_of(page_text: str) -> str:
     # ("The following tables present the amounts affecting the Consolidated Statements of Income …") has none.
     broken = " ".join(itertools.takewhile(lambda line: len(line) <= 90, lines))[:_BROKEN_HEADING_SPAN]
     candidates = [*short, broken]
-    for candidate in candidates:
+    # Lower on the page (a press release's statements follow its closing prose), only a line that
+    # is a statement's title and nothing else: "Unaudited Condensed Consolidated Balance Sheet".
+    titled = [line for line in page_text.splitlines()[_HEADING_LINES:] if len(line) <= 90 and _whole_title(line)]
+    for candidate in [*candidates, *titled]:
         squashed = re.sub(r"[^a-z]", "", candidate.lower())
-        if "notes" in squashed or "comprehensive" in squashed or "audited" in squashed:
+        # An auditor's report ("have audited the consolidated balance sheets") is no statement; an
+        # interim one titled "(Unaudited)" is.
+        if "notes" in squashed or "comprehensive" in squashed or re.search(r"(?<!un)audited", squashed):
             continue
         if sum(bool(pattern.search(squashed)) for pattern in _headings().values()) > 1:
             continue  # a table of contents lists them all
@@ -74,6 +80,11 @@ def section_of(page_text: str) -> str:
             if match and _titles(candidate, squashed[match.end() :], broken=candidate is broken):
                 return name
     return ""
+
+
+def _whole_title(line: str) -> bool:
+    squashed = re.sub(r"[^a-z]", "", line.lower())
+    return any(re.fullmatch(rf"{_TITLE_OPENINGS}{pattern.pattern}", squashed) for pattern in _headings().values())
 
 
 def _titles(candidate: str, rest: str, *, broken: bool) -> bool:

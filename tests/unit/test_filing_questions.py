@@ -222,6 +222,15 @@ def test_a_sentence_mentioning_a_statement_does_not_make_a_statement_page() -> N
     assert section_of("CONSOLIDATED STATEMENTS\nOF CASH FLOWS\n(In millions)\n") == "cash_flow"
     assert section_of("DERIVATIVE ASSETS\nBALANCE SHEET LOCATION\nMAY 31,\n") == ""  # a note's column
     assert section_of("Index\nConsolidated Balance Sheets 53\nConsolidated Statements of Income 54\n") == ""
+    # Interim statements say "(Unaudited)"; an auditor's report has audited them, and is none.
+    assert section_of("Widget Works Inc.\nCONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS (Unaudited)\n") == "income"
+    assert section_of("Report\nWe have audited the consolidated balance sheets\n") == ""
+    # A press release's statement follows its closing prose: a line that is the title and nothing else.
+    prose = "".join(f"The company assumes no obligation to update statement {n} of this release.\n" for n in range(9))
+    assert section_of(f"{prose}Widget Works Inc.\nUnaudited Condensed Consolidated Balance Sheet\nJune 30,\n") == (
+        "balance_sheet"
+    )
+    assert section_of(f"{prose}As shown in the condensed consolidated balance sheet below\n") == ""
 
 
 def test_a_press_release_bullet_is_a_statement_even_without_a_full_stop() -> None:
@@ -885,6 +894,7 @@ def test_a_row_printing_a_dash_for_the_asked_year_does_not_answer_for_it() -> No
         ("What was Alibaba's top line in 2022?", "revenueconcept"),
         ("What was Alibaba's topline in 2022?", "revenueconcept"),
         ("What was Alibaba's bottom line in 2022?", "netincomeconcept"),
+        ("Alibaba Q2 2023 D&A?", "depreciationconcept"),
     ],
 )
 def test_a_line_item_asked_by_its_initials_or_an_idiom_asks_for_its_figure(question: str, concept: str) -> None:

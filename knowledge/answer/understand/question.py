@@ -89,6 +89,7 @@ _AS_A_RESULT = _patterns("connectives")
 # "Kenvue (formerly Consumer Health business segment)", "Block (formerly known as Square)": an aside
 # that helps find the source, but no answering sentence need repeat it.
 _PARENTHESES = re.compile(r"\([^()]*\)")
+_TERSE_WORDS = 6  # "Quillstone FY2023 capex?": a company, a period and a line item ask for its figure
 # With a line item named, these say what to compute from its figures ("Has the company reduced its
 # long-term debt?": the row's two years answer which way it went); the rows answer without them.
 _COMPUTING = _stems("computing")
@@ -162,9 +163,10 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     focus = _focus(asking, language, names | subjects)
     months = frozenset(number for name, number in MONTHS.items() if re.search(rf"\b{name}\b", core, re.IGNORECASE))
     inputs = inputs_of(frozenset(token for group in focus for token in group))
-    if kind in ("overview", "other") and (inputs or (_names_line_item(focus) and _VALUE.search(core))):
+    terse = len(core.split()) <= _TERSE_WORDS
+    if kind in ("overview", "other") and (inputs or (_names_line_item(focus) and (_VALUE.search(core) or terse))):
         # "Does Quillstone have an improving operating margin?": its inputs' figures answer; "What was
-        # Quillstone's SG&A in 2023?": the statement's row does.
+        # Quillstone's SG&A in 2023?" and "Quillstone Q2 2023 D&A?": the statement's row does.
         kind = "figure"
     asked_for = (kind, direction, focus, years(core), subjects, months, inputs, _extreme(core))
     specifics = _specifics(core, companies) if named and language == "en" else ()
