@@ -8,7 +8,16 @@ import pytest
 from knowledge.answer.compute.calculator import Calculator, _Ask, _documents, _near_enough
 from knowledge.answer.compute.catalogue import catalogue
 from knowledge.answer.compute.figure import Figure, Input, number, result
-from knowledge.answer.compute.finder import Found, Page, _in_order, best, cell, nearest_years, plain_wordings
+from knowledge.answer.compute.finder import (
+    Found,
+    Page,
+    _in_order,
+    best,
+    cell,
+    nearest_years,
+    plain_text,
+    plain_wordings,
+)
 from knowledge.answer.compute.formula import FormulaError, parse
 from knowledge.answer.compute.rows import restate
 from knowledge.answer.understand.query import years
@@ -142,6 +151,19 @@ def test_a_one_year_formula_is_not_computed_for_a_longer_span_nor_over_a_ratio()
     # Both are declined before any row is looked for (looking would embed the item's words).
     assert figures("What was Alibaba's three-year average revenue from 2020 to 2022?") == []
     assert figures("What was Alibaba's average cost of sales as a % of revenue in 2022?") == []
+
+
+def test_a_label_the_question_quotes_whole_wins_over_its_near_twin() -> None:
+    text = "(in millions)\n2022 2021\nNet cash provided by continuing operating activities 2,627 2,900\n"
+    tables = read(text + "Net cash provided by operating activities 2,254 2,657\n")
+    vectors = np.array([[0.80, 0.6], [0.82, 0.57]], dtype=np.float32)  # the total comes a little nearer
+    page = Page("doc", 3, "cash_flow", tuple(tables), vectors, 0)
+    asked = np.array([[1.0, 0.0]], dtype=np.float32)
+    quoted = plain_text("Compute free cash flow as net cash provided by continuing operating activities minus capex.")
+    found = best(asked, frozenset(), [page], (2022,), False, amounts=True, excluded=None, quoted=quoted)
+    assert found is not None and found.row.label.startswith("Net cash provided by continuing")
+    plain = best(asked, frozenset(), [page], (2022,), False, amounts=True, excluded=None)
+    assert plain is not None and plain.row.label == "Net cash provided by operating activities"
 
 
 class _Unused:

@@ -18,7 +18,17 @@ import numpy as np
 
 from knowledge.answer.compute.catalogue import ASKED, Catalogue, Metric, catalogue, cue_at
 from knowledge.answer.compute.figure import Figure, Input, change, result
-from knowledge.answer.compute.finder import Found, Page, as_vectors, best, cell, nearest_years, period, plain_wordings
+from knowledge.answer.compute.finder import (
+    Found,
+    Page,
+    as_vectors,
+    best,
+    cell,
+    nearest_years,
+    period,
+    plain_text,
+    plain_wordings,
+)
 from knowledge.answer.compute.formula import FIRST, PREVIOUS, SPAN, FormulaError, base_name, parse
 from knowledge.answer.understand.query import years as years_in
 from knowledge.answer.understand.question import QUARTER, Question
@@ -183,6 +193,7 @@ class Calculator:
                 excluded=ask.excluded,
                 taken=taken,
                 section=ask.known.sections.get(item, ""),
+                quoted=plain_text(ask.question.core),
             )
             if (
                 row is None

@@ -92,9 +92,11 @@ def best(
     excluded: re.Pattern[str] | None,
     taken: frozenset[int] = frozenset(),
     section: str = "",
+    quoted: str = "",
 ) -> Found | None:
     """The row nearest to the phrases that holds a figure for every one of the years; an item
-    that one statement states (capex: the cash flow statement) is not read off another one."""
+    that one statement states (capex: the cash flow statement) is not read off another one.
+    `quoted` is the question's text as `plain_text` gives it."""
     chosen: Found | None = None
     by_label: dict[str, float] = {}
     negating = any(_NEGATION.search(wording) for wording in wordings)
@@ -115,6 +117,9 @@ def best(
             score = float(similarity[at].max()) + (_WORDING_BONUS if label in wordings else 0.0)
             score += _ORDER_BONUS * _in_order(label, wordings)
             score += _STATEMENT_BONUS if page.section else 0.0
+            # The question quoting a label whole ("as net cash provided by continuing operating
+            # activities minus …") names that row, not its near twin.
+            score += _WORDING_BONUS if len(label.split()) >= 2 and f" {label} " in quoted else 0.0
             by_label[label] = max(score, by_label.get(label, score))
             if chosen is None or score > chosen.score:
                 chosen = Found(row, table, page, score)
@@ -133,6 +138,11 @@ def _in_order(label: str, wordings: frozenset[str]) -> bool:
 
 def plain_wordings(phrases: tuple[str, ...]) -> frozenset[str]:
     return frozenset(_plain(phrase) for phrase in phrases)
+
+
+def plain_text(text: str) -> str:
+    """A text as labels are compared with it: lower case, letters only, padded with spaces."""
+    return f" {_plain(text)} "
 
 
 def _plain(label: str) -> str:
