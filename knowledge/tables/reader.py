@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from knowledge.market.when import month_numbers
 from knowledge.tables.model import (
     AMOUNT,
+    CHANGE,
+    CHANGE_PCT,
     COUNT,
     PER_SHARE,
     PERCENT,
@@ -48,6 +50,10 @@ _DATE_LINE = re.compile(r"(?:[A-Z][a-z]+\.?\s+\d{1,2},?|\d{1,2}\.?\s+[A-Z][a-z]+
 _GLUED_NOTE = re.compile(r"(?<=[a-z)])\d(?:,\d)*$")  # "Operational Sales1,2": footnotes set as superscripts
 # "Supplemental share information" counts shares; "(In millions, except per share data)" does not.
 _SHARES = re.compile(r"(?<!per )\bshares?\b(?![- ]based)", re.IGNORECASE)
+# A label never ends on a word that joins ("… allowances of $95 and" / "$103"): figures after one
+# belong to the label. After any other word ("… franchised restaurants 3,933.3 3,526.8 406.5 12")
+# they are the row's cells, under columns the header may not name.
+_JOINING = frozenset("and or of to from by at in for with than".split())
 _MAX_LABEL_WORDS = 18
 _SPAN_REACH = 6  # lines above a header whose span words still name its columns
 
@@ -182,7 +188,10 @@ def _measure(line: str, vocabulary: Words) -> Measure | None:
         # "obligation, which is presented in billions):" closes a caption begun above ("(in millions,
         # except remaining performance …"): the exception's unit, not the table's.
         return None
+    # "(in millions…)", "In millions", "Dollars and shares in millions, except per share data"
+    worded = not re.search(r"\d", line) and len(line) <= 80 and re.search(r"\bin\s+" + found.group(1), lowered)
     caption = "(" in line or lowered.startswith(("in ", "$ in", "dollars in", "amounts in")) or len(line.split()) <= 6
+    caption = caption or bool(worded)
     if not caption or re.search(r"\d[\d,.]*\s+(?:million|billion|thousand)", lowered):
         return None  # "$1.2 billion of notes …" is a figure in a sentence, not a caption
     currency = next((code for code, pattern in vocabulary.currencies if pattern.search(line)), "")
@@ -301,10 +310,9 @@ def _give_back(tokens: list[str], cells: list[str]) -> None:
 def _row(label: str, texts: list[str], state: _State, vocabulary: Words) -> Row | None:
     columns = state.columns
     texts = _without_footnote(texts, columns)
-    extra = len(texts) - len(columns)
-    if columns and extra > 0 and re.fullmatch(r"[a-z]+", label.rsplit(maxsplit=1)[-1]):
-        # "… net of allowances of $95 and $103 5,020 4,911": the first figures end the label's words.
-        label, texts = f"{label} {' '.join(texts[:extra])}", texts[extra:]
+    while columns and len(texts) > len(columns) and label.rsplit(maxsplit=1)[-1] in _JOINING:
+        # "… net of allowances of $95 and $103 5,020 4,911": the figure after "and" ends the label.
+        label, texts = f"{label} {texts[0]}", texts[1:]
     if not texts or not any(any(ch.isdigit() for ch in text) for text in texts):
         return None
     cells = tuple(_cell(text) for text in texts)
@@ -350,6 +358,10 @@ def _placed(cells: tuple[Cell, ...], columns: tuple[Column, ...]) -> tuple[Colum
     values = tuple(column for column in columns if column.kind == VALUE)
     if len(cells) == len(values):
         return values  # the change columns are blank on this row
+    if len(cells) == len(columns) + 1 and columns[-1].kind == CHANGE:
+        # "2023 2022 Inc/ (Dec)" over "3,933.3 3,526.8 406.5 12": the change's header spans its amount
+        # and its percent.
+        return (*columns, Column(0, "", CHANGE_PCT))
     if len(cells) == 2 * len(values) and all(cell.percent for cell in cells[1::2]):
         # "3,226,773 100.0% 2,729,388 100.0%": each year's amount, then its share of sales.
         return tuple(c for column in values for c in (column, Column(column.year, column.span, SHARE)))

@@ -186,3 +186,24 @@ def test_spans_a_few_lines_above_the_years_reach_them_whatever_the_line_ends() -
     rows = _rows(f"{text}Depreciation and amortization 101 113 208 231\r\n")
     row, _ = rows["Depreciation and amortization"]
     assert [column.span for column in row.columns] == ["quarter", "quarter", "half", "half"]
+
+
+def test_a_worded_caption_a_change_header_over_two_cells_and_labels_ending_in_a_noun() -> None:
+    text = (
+        "WIDGET WORKS INC.\nCONDENSED STATEMENT OF INCOME (UNAUDITED)\n"
+        "Dollars and shares in millions, except per share data\n"
+        "Quarters Ended June 30, 2024 2023 Inc/ (Dec)\n"
+        "Revenues from licensed stores 3,933.3 3,526.8 406.5 12\n"
+        "Receivables, net of allowances of $95 and $103 5,020 4,911 109 2\n"
+    )
+    rows = _rows(text)
+    licensed, table = rows["Revenues from licensed stores"]  # its figures are cells, not words of its label
+    assert [(c.year, c.kind) for c in licensed.columns] == [
+        (2024, "value"),
+        (2023, "value"),
+        (0, "change"),
+        (0, "change_pct"),
+    ]
+    assert table.unit(licensed) == "USD millions"
+    receivables, _ = rows["Receivables, net of allowances of $95 and $103"]
+    assert [c.text for c in receivables.cells] == ["5,020", "4,911", "109", "2"]
