@@ -16,6 +16,9 @@ from knowledge.tables import Cell, Row, Table
 from knowledge.tables.model import AMOUNT, COUNT, VALUE
 
 _WORDING_BONUS = 0.15  # the label is one of the item's wordings ("Total revenue" for revenue)
+# The question quotes the label whole: it outweighs being one of the item's wordings and holding
+# one in order (0.15 + 0.1), which its near twin may be ("… provided by operating activities").
+_QUOTED_BONUS = 0.5
 _STATEMENT_BONUS = 0.03  # a primary statement's row over the same label in a note
 # The label holds a wording's words in its order ("Net income attributable to …" for "net income"): the
 # embedding model reads word order weakly, and "Other expense (income), net" comes as near.
@@ -119,7 +122,7 @@ def best(
             score += _STATEMENT_BONUS if page.section else 0.0
             # The question quoting a label whole ("as net cash provided by continuing operating
             # activities minus …") names that row, not its near twin.
-            score += _WORDING_BONUS if len(label.split()) >= 2 and f" {label} " in quoted else 0.0
+            score += _QUOTED_BONUS if len(label.split()) >= 2 and f" {label} " in quoted else 0.0
             by_label[label] = max(score, by_label.get(label, score))
             if chosen is None or score > chosen.score:
                 chosen = Found(row, table, page, score)
