@@ -10,6 +10,7 @@ import pytest
 from knowledge.answer.compose.composer import compose
 from knowledge.answer.compose.eligibility import speaks_of_year
 from knowledge.answer.compose.sentences import units
+from knowledge.answer.compute.catalogue import catalogue
 from knowledge.answer.understand.query import strip_instructions
 from knowledge.answer.understand.question import understand
 from knowledge.index.statements import hints, section_of
@@ -917,3 +918,11 @@ def test_names_besides_the_companys_are_what_an_answer_must_mention(asked: str, 
     assert [set(group) for group in question.specifics] == specifics
     assert question.specifics_in("Net sales in India rose; the Epic Games case went on.")
     assert not question.specifics or not question.specifics_in("Total net sales: FY2022 394,328 (USD millions)")
+
+
+def test_a_question_naming_a_statement_asks_for_its_rows() -> None:
+    asked = "What did Alibaba report as acquisitions, net of cash acquired, in its fiscal 2023 cash flow statement?"
+    assert understand(asked, "en", Companies.default()).kind == "figure"
+    assert understand("What did Alibaba report about acquisitions in 2023?", "en", Companies.default()).kind != "figure"
+    # The statement says where to look, not what: its words are no part of the row's name.
+    assert "cash flow" not in catalogue().references.sub(" ", asked)

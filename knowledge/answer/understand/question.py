@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from knowledge.answer.understand.query import strip_instructions, years
-from knowledge.index.statements import line_items
+from knowledge.index.statements import hints, line_items
 from knowledge.market.when import asked, month_numbers
 from knowledge.text import compounds
 from knowledge.text.companies import Companies
@@ -164,7 +164,11 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     months = frozenset(number for name, number in MONTHS.items() if re.search(rf"\b{name}\b", core, re.IGNORECASE))
     inputs = inputs_of(frozenset(token for group in focus for token in group))
     terse = len(core.split()) <= _TERSE_WORDS
-    if kind in ("overview", "other") and (inputs or (_names_line_item(focus) and (_VALUE.search(core) or terse))):
+    # "What did Quillstone report as acquisitions in its cash flow statement?": a statement's row.
+    from_statement = bool(hints(core).named)
+    if kind in ("overview", "other") and (
+        inputs or from_statement or (_names_line_item(focus) and (_VALUE.search(core) or terse))
+    ):
         # "Does Quillstone have an improving operating margin?": its inputs' figures answer; "What was
         # Quillstone's SG&A in 2023?" and "Quillstone Q2 2023 D&A?": the statement's row does.
         kind = "figure"
