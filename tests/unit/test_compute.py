@@ -5,7 +5,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from knowledge.answer.compute.calculator import Calculator, _Ask, _documents, _near_enough
+from knowledge.answer.compute.calculator import Calculator, _Ask, _documents, _near_enough, as_asked
 from knowledge.answer.compute.catalogue import catalogue
 from knowledge.answer.compute.figure import Figure, Input, number, result
 from knowledge.answer.compute.finder import (
@@ -204,3 +204,16 @@ def test_a_change_of_a_named_line_item_is_computed_but_a_cause_is_not() -> None:
     asked = understand("Compute the year-over-year change in Alibaba's revenue in Q1 2023.", "en", Companies.default())
     assert calculator.wants(asked)
     assert not calculator.wants(understand("What drove the change in Alibaba's revenue?", "en", Companies.default()))
+
+
+def test_year_end_balances_replace_the_average_when_the_question_says_so() -> None:
+    known = catalogue()
+    days = next(metric for metric in known.metrics if metric.key == "dio")
+
+    def formula(asked: str) -> str:
+        return as_asked(days, understand(asked, "en", Companies.default()), known).formula.text
+
+    assert formula("Using year-end inventories, what were Alibaba's days of inventory in 2022?") == (
+        "365 * inventory / abs(cost_of_sales)"
+    )
+    assert "inventory_prev" in formula("What were Alibaba's days of inventory for the fiscal year ending March 2022?")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import numpy as np
@@ -47,6 +47,7 @@ _METRIC_FLOOR = 0.8  # a metric asked for in other words than its own
 _METRIC_OVER_ITEM = 0.0  # ... and nearer by more than this than any line item's wordings
 _NEAR_ITEM = 0.75  # the question's words for an item are near enough to a catalogue item's wordings
 _SPAN_YEARS = re.compile(r"\b(\d{1,2}|two|three|four|five|ten)[- ]years?\b", re.IGNORECASE)
+_AVERAGE = re.compile(r"\(\((\w+) \+ \1_prev\) / 2\)")  # "((inventory + inventory_prev) / 2)"
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
 _WORD = re.compile(r"[\w&/%-]+")
 # "… ratio is defined as: cash from operations / total current liabilities", "A divided by B"
@@ -146,6 +147,7 @@ class Calculator:
         return (metric, "") if near >= _METRIC_FLOOR and near > item + _METRIC_OVER_ITEM else (None, "")
 
     def _metric_figures(self, ask: _Ask, metric: Metric, asked: str, pages: list[Page]) -> list[Figure]:
+        metric = as_asked(metric, ask.question, ask.known)
         back = _years_back(metric, ask)
         if back == 1 and _span(ask) > 1:
             return []  # "the three-year average", "growth from 2016 to 2018": not one year against the one before
@@ -304,6 +306,14 @@ class Calculator:
             for phrase, vector in zip(missing, self._embedder().embed(missing), strict=True):
                 self._phrases[phrase] = vector
         return as_vectors([self._phrases[phrase] for phrase in phrases])
+
+
+def as_asked(metric: Metric, question: Question, known: Catalogue) -> Metric:
+    """The metric as the question defines it: "using year-end inventories" takes the balance at the
+    year's end where the formula averages the year's opening and closing balances."""
+    if known.ending.search(question.core) and _AVERAGE.search(metric.formula.text):
+        return replace(metric, formula=parse(_AVERAGE.sub(r"\1", metric.formula.text)))
+    return metric
 
 
 def _named(question: Question) -> tuple[str, ...]:

@@ -41,6 +41,7 @@ class Catalogue:
     sections: dict[str, str]  # item -> the statement that states it ("cash_flow" for capex) or ""
     basis: re.Pattern[str]  # "adjusted", "non-GAAP": another basis than the reported one
     points: re.Pattern[str]  # "change in", "percentage points": a change of a percent metric
+    ending: re.Pattern[str]  # "year-end inventories": the balance at the end, not the year's average
     asking: frozenset[str]  # words that ask, not name the item
     units: dict[str, dict[str, str]]
     references: re.Pattern[str]  # "per the consolidated statements of income": where to look, not what
@@ -81,15 +82,18 @@ def catalogue() -> Catalogue:
         sections=sections,
         basis=_words(w for words in data["basis"].values() for w in words),
         points=_words(w for words in data["change_in_points"].values() for w in words),
+        ending=_words((w for words in data["ending_balance"].values() for w in words), whole=True),
         asking=frozenset(word for words in data["asking"].values() for word in words.split()),
         units=data["units"],
         references=re.compile("|".join(f"(?:{p})" for p in data["references"].values()), re.IGNORECASE),
     )
 
 
-def _words(words: Any) -> re.Pattern[str]:
+def _words(words: Any, whole: bool = False) -> re.Pattern[str]:
+    """Any of the words at a word's start; with `whole`, as whole words ("year end" is not "year ending")."""
     ordered = sorted(set(words), key=len, reverse=True)
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, ordered))})", re.IGNORECASE)
+    end = r"(?![\w-])" if whole else ""
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, ordered))}){end}", re.IGNORECASE)
 
 
 def cue_at(metric: Metric, text: str) -> str:
