@@ -217,3 +217,6 @@ def test_year_end_balances_replace_the_average_when_the_question_says_so() -> No
         "365 * inventory / abs(cost_of_sales)"
     )
     assert "inventory_prev" in formula("What were Alibaba's days of inventory for the fiscal year ending March 2022?")
+    assert "inventory_prev" in formula(
+        "What was Alibaba's DIO, using the average of the 2022 and 2021 year-end inventories?"
+    )

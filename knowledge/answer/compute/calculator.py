@@ -311,7 +311,8 @@ class Calculator:
 def as_asked(metric: Metric, question: Question, known: Catalogue) -> Metric:
     """The metric as the question defines it: "using year-end inventories" takes the balance at the
     year's end where the formula averages the year's opening and closing balances."""
-    if known.ending.search(question.core) and _AVERAGE.search(metric.formula.text):
+    ending = known.ending.search(question.core) and not known.averaged.search(question.core)
+    if ending and _AVERAGE.search(metric.formula.text):
         return replace(metric, formula=parse(_AVERAGE.sub(r"\1", metric.formula.text)))
     return metric
 

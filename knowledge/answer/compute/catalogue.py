@@ -42,6 +42,7 @@ class Catalogue:
     basis: re.Pattern[str]  # "adjusted", "non-GAAP": another basis than the reported one
     points: re.Pattern[str]  # "change in", "percentage points": a change of a percent metric
     ending: re.Pattern[str]  # "year-end inventories": the balance at the end, not the year's average
+    averaged: re.Pattern[str]  # "the average of the 2020 and 2019 year-end inventories": the average still
     asking: frozenset[str]  # words that ask, not name the item
     units: dict[str, dict[str, str]]
     references: re.Pattern[str]  # "per the consolidated statements of income": where to look, not what
@@ -83,6 +84,7 @@ def catalogue() -> Catalogue:
         basis=_words(w for words in data["basis"].values() for w in words),
         points=_words(w for words in data["change_in_points"].values() for w in words),
         ending=_words((w for words in data["ending_balance"].values() for w in words), whole=True),
+        averaged=_words((w for words in data["averaged"].values() for w in words), whole=True),
         asking=frozenset(word for words in data["asking"].values() for word in words.split()),
         units=data["units"],
         references=re.compile("|".join(f"(?:{p})" for p in data["references"].values()), re.IGNORECASE),
