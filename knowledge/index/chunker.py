@@ -32,16 +32,18 @@ class Chunker:
         """Chunks of the document in reading order, made as they are consumed; ids change with the content."""
         version = document.content_hash[:8]
         index = 0
+        before = ""
         for page in document.pages:
             section = ""
             for number, block in enumerate(_blocks(page.text)):
                 text = clean(block, self._policy)
                 if number == 0:
-                    section = section_of(text)
+                    section = section_of(text, before)
                 for piece in self._splitter.split_text(text):
                     if piece.strip():
                         yield _chunk(document, f"{document.id}-{version}-{index}", piece.strip(), page.number, section)
                         index += 1
+            before = page.text
 
 
 def _blocks(text: str) -> Iterator[str]:

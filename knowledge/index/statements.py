@@ -30,6 +30,7 @@ _TITLE_TAILS = (
     "continued", "inmillions", "inthousands", "inbillions", "dollarsin", "forthe", "foryears", "forfiscal",
     "asof", "yearended", "yearsended", "december", "unaudited", "condensed", "andotherinformation",
 )  # fmt: skip
+_TAIL_LINES = 3  # a page's last lines (page numbers aside) that may be the next page's title
 _TITLE_OPENINGS = "(?:unaudited|condensed|consolidated|interim|selected)*"
 _MENTION = re.compile(r"[.,;]\s*$|\b(?:in|on|within|to|from|into)\s+(?:the|our|its)\s+\w*", re.IGNORECASE)
 
@@ -51,12 +52,21 @@ def _headings() -> dict[str, re.Pattern[str]]:
     return {name: re.compile(str(pattern)) for name, pattern in _data()["headings"].items()}
 
 
-def section_of(page_text: str) -> str:
+def section_of(page_text: str, before: str = "") -> str:
     """The primary statement a page holds ("cash_flow", "balance_sheet", "income"), or "".
 
     The heading must be a short line of its own near the top. Letters are compared without spaces
-    because PDF extraction often splits words ("Balance Shee t").
+    because PDF extraction often splits words ("Balance Shee t"). `before` is the previous page's
+    text: a PDF may give a page's title as the last lines of the page before it.
     """
+    own = _own_section(page_text)
+    if own or not before:
+        return own
+    tail = [line for line in before.splitlines() if line.strip() and not line.strip().isdigit()][-_TAIL_LINES:]
+    return next((_own_section(line) for line in tail if len(line) <= 90 and _whole_title(line)), "")
+
+
+def _own_section(page_text: str) -> str:
     lines = page_text[:_HEADING_SPAN].splitlines()[:_HEADING_LINES]
     # Either a short heading line, or a heading broken over several lines at the very top.
     short = [line for line in lines if len(line) <= 90 and not _MENTION.search(line)]
@@ -66,7 +76,9 @@ def section_of(page_text: str) -> str:
     candidates = [*short, broken]
     # Lower on the page (a press release's statements follow its closing prose), only a line that
     # is a statement's title and nothing else: "Unaudited Condensed Consolidated Balance Sheet".
-    titled = [line for line in page_text.splitlines()[_HEADING_LINES:] if len(line) <= 90 and _whole_title(line)]
+    # A title among the page's last lines heads the next page's statement, not this page's.
+    below = page_text.splitlines()[_HEADING_LINES:-_TAIL_LINES]
+    titled = [line for line in below if len(line) <= 90 and _whole_title(line)]
     for candidate in [*candidates, *titled]:
         squashed = re.sub(r"[^a-z]", "", candidate.lower())
         # An auditor's report ("have audited the consolidated balance sheets") is no statement; an
@@ -83,6 +95,10 @@ def section_of(page_text: str) -> str:
 
 
 def _whole_title(line: str) -> bool:
+    """A line that is a statement's title and nothing else; not the end of a sentence wrapped onto a
+    line of its own ("… other liabilities on the" / "Consolidated Balance Sheets.")."""
+    if _MENTION.search(line) or re.search(r"\d\s*$", line):
+        return False  # a sentence's end, or a table of contents' entry ("… Cash Flows 63")
     squashed = re.sub(r"[^a-z]", "", line.lower())
     return any(re.fullmatch(rf"{_TITLE_OPENINGS}{pattern.pattern}", squashed) for pattern in _headings().values())
 

@@ -32,10 +32,11 @@ class Tabulator:
     def tabulate(self, document: Document) -> int:
         """Store the document's page tables in place of its old ones; returns how many rows."""
         pages: list[tuple[int, str, list[Table]]] = []
+        before = ""
         for position, page in enumerate(document.pages):
             if len(page.text) > MAX_PAGE_CHARS:
                 continue
-            section = section_of(page.text)
+            section, before = section_of(page.text, before), page.text
             tables = [table for table in read(page.text, document.language, section) if table.rows]
             if tables:
                 pages.append((page.number if page.number is not None else position, section, tables))

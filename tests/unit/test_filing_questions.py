@@ -228,10 +228,20 @@ def test_a_sentence_mentioning_a_statement_does_not_make_a_statement_page() -> N
     assert section_of("Report\nWe have audited the consolidated balance sheets\n") == ""
     # A press release's statement follows its closing prose: a line that is the title and nothing else.
     prose = "".join(f"The company assumes no obligation to update statement {n} of this release.\n" for n in range(9))
-    assert section_of(f"{prose}Widget Works Inc.\nUnaudited Condensed Consolidated Balance Sheet\nJune 30,\n") == (
-        "balance_sheet"
-    )
+    titled = f"{prose}Widget Works Inc.\nUnaudited Condensed Consolidated Balance Sheet\nJune 30,\n{BALANCE_SHEET}"
+    assert section_of(titled) == "balance_sheet"
     assert section_of(f"{prose}As shown in the condensed consolidated balance sheet below\n") == ""
+    # The end of a sentence wrapped onto a line of its own is no title.
+    assert (
+        section_of(f"{prose}and other liabilities on the\nConsolidated Balance Sheets.\nMore text follows here.\n")
+        == ""
+    )
+    # A PDF may give a page's title as the last lines of the page before; a contents entry is none.
+    page = "Three Months Ended\n2024 2023\n(In millions)\nCash flows from operating activities:\n"
+    before = f"{prose}Widget Works Inc.\nUnaudited Condensed Consolidated Statement of Cash Flows\n8\n"
+    assert section_of(page, before) == "cash_flow"
+    assert section_of(page, f"{prose}Consolidated Statements of Cash Flows 63\n55\n") == ""
+    assert section_of(before) == ""  # on its own page, that title heads the next one
 
 
 def test_a_press_release_bullet_is_a_statement_even_without_a_full_stop() -> None:
