@@ -73,6 +73,7 @@ def build_application(settings: Settings, role: RoleBuilder | None = None) -> Bo
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     api = settings.telegram_api_url.rstrip("/")
     processor = ChatFairProcessor()
+    reading = settings.telegram_read_timeout_seconds
     application: BotApplication = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -80,8 +81,8 @@ def build_application(settings: Settings, role: RoleBuilder | None = None) -> Bo
         .base_file_url(f"{api}/file/bot")
         # Telegram answers floods with 429 retry_after: wait it out (in that chat only) and send again.
         .rate_limiter(ChatRateLimiter(group_per_minute=settings.group_messages_per_minute, max_retries=3))
-        .request(HTTPXRequest(connection_pool_size=256))
-        .get_updates_request(UpdatesRequest(connection_pool_size=1))
+        .request(HTTPXRequest(connection_pool_size=256, read_timeout=reading))
+        .get_updates_request(UpdatesRequest(connection_pool_size=1, read_timeout=reading))
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .concurrent_updates(processor)
         .post_init(functools.partial(prepare, settings, role or functools.partial(bot_role, settings)))

@@ -74,7 +74,7 @@ def push_bot(settings: Settings) -> ExtBot[int]:
         settings.telegram_bot_token.get_secret_value(),
         base_url=f"{api}/bot",
         base_file_url=f"{api}/file/bot",
-        request=HTTPXRequest(connection_pool_size=64),
+        request=HTTPXRequest(connection_pool_size=64, read_timeout=settings.telegram_read_timeout_seconds),
         # A short 429 is waited out here; a longer one puts the row back in the outbox.
         rate_limiter=ChatRateLimiter(group_per_minute=settings.group_messages_per_minute, max_retries=1),
     )

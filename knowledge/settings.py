@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     questions_per_minute: int = Field(default=5, ge=1)
     group_messages_per_minute: int = Field(default=20, ge=1)
+    # How long a Bot API response may take to arrive: a request given up too early is sent again, and a
+    # getUpdates batch read too late is delivered twice (the same question answered twice).
+    telegram_read_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     max_question_length: int = Field(default=1000, ge=10)
     # Inline mode (`@bot BABA` in any chat): Telegram drops an answer that comes too late, so the
     # answer there is the offline one, given up after INLINE_TIMEOUT_SECONDS; clients may reuse it

@@ -63,6 +63,9 @@ async def telegram(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder)
         admin_user_ids=str(ADMIN),
         questions_per_minute=4,
         allow_private_urls=True,  # the web fixtures are served on loopback
+        # The fake Bot API shares the bot's event loop: on a loaded machine a response can wait
+        # seconds for it, and a getUpdates given up too early delivers its batch twice.
+        telegram_read_timeout_seconds=60,
     )
     application = bot_application(settings, embedder, ScriptedAnswering)
     schedule.host_in_bot(application, settings)  # as `investorbot run` does with JOBS=inline
