@@ -28,7 +28,7 @@ _NOT_A_TITLE = frozenset(
 # What may follow a statement's title on its line: the unit, the period, "(continued)".
 _TITLE_TAILS = (
     "continued", "inmillions", "inthousands", "inbillions", "dollarsin", "forthe", "foryears", "forfiscal",
-    "asof", "yearended", "yearsended", "december", "unaudited", "condensed", "andotherinformation",
+    "asof", "yearended", "yearsended", "december", "unaudited", "condensed",
 )  # fmt: skip
 _TAIL_LINES = 3  # a page's last lines (page numbers aside) that may be the next page's title
 _TITLE_OPENINGS = "(?:unaudited|condensed|consolidated|interim|selected)*"

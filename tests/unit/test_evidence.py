@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from knowledge.answer.compose.evidence import _LINES, _likeliest, focus_of, quarters
+from knowledge.answer.compose.evidence import _LINES, _likeliest, focus_of
 from knowledge.answer.compose.meaning import Meaning, about
 from knowledge.answer.compose.unit import Unit
+from knowledge.answer.understand.query import quarters
 from knowledge.answer.understand.question import understand
 from knowledge.index.embedder import Vectors
 from knowledge.index.recent import remembering

@@ -25,6 +25,7 @@ from knowledge.answer.compose.pool import Neighbours, find_documents, gather, re
 from knowledge.answer.compose.scoring import Scored, weigh_month
 from knowledge.answer.compose.selection import MAX_POINTS, same_fact
 from knowledge.answer.compose.unit import Unit
+from knowledge.answer.understand.query import quarters
 from knowledge.answer.understand.question import Question
 from knowledge.records import Chunk, Passage
 from knowledge.text.companies import Companies
@@ -40,11 +41,6 @@ _RANK_BOOST = 0.05  # a line of the best passage, falling off with the passage's
 # costs ~1-2 ms of CPU to embed.
 _LINES = 32
 _NOISE = re.compile(r"\s+")
-_QUARTER = re.compile(
-    r"(?<![A-Za-z])Q([1-4])(?!\d)|\b(first|second|third|fourth)\s+(?:fiscal\s+)?quarter\b|\b(erst|zweit|dritt|viert)en\s+quartal",
-    re.IGNORECASE,
-)
-_ORDINALS = {"fir": 1, "sec": 2, "thi": 3, "fou": 4, "ers": 1, "zwe": 2, "dri": 3, "vie": 4}
 
 
 @dataclass(frozen=True)
@@ -120,15 +116,6 @@ def _in_period(question: Question, dated: list[Unit], pool: list[Chunk]) -> bool
 
 def _where(unit: Unit, chunk: Chunk) -> str:
     return f"{unit.text} {unit.heading} {unit.lead} {chunk.title}"
-
-
-def quarters(text: str) -> frozenset[int]:
-    """The quarters a text names by number: "Q2", "2023Q2", "second quarter", "zweiten Quartal"."""
-    found = set()
-    for match in _QUARTER.finditer(text):
-        digit, word = match.group(1), (match.group(2) or match.group(3) or "").lower()
-        found.add(int(digit) if digit else _ORDINALS[word[:3]])
-    return frozenset(found)
 
 
 def _may_answer(unit: Unit, question: Question) -> bool:

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from knowledge.answer.compose.draft import Draft
-from knowledge.answer.compose.evidence import quarters
 from knowledge.answer.compute.calculator import Calculator
 from knowledge.answer.compute.figure import Figure
 from knowledge.answer.compute.finder import Page
 from knowledge.answer.compute.rows import restate
 from knowledge.answer.record import Citation
+from knowledge.answer.understand.query import quarters
 from knowledge.answer.understand.question import Question
 from knowledge.catalog import Catalog
 from knowledge.index.embedder import Embedder

@@ -33,6 +33,11 @@ _FORMAT = re.compile(
 )
 # "(in units of percents and round to one decimal place)", "(in USD millions)"
 _ASIDE = re.compile(r"\((?:in\s+(?:units|usd|eur|millions|billions|thousands|percent)|round)[^)]*\)", re.IGNORECASE)
+_QUARTER = re.compile(
+    r"(?<![A-Za-z])Q([1-4])(?!\d)|\b(first|second|third|fourth)\s+(?:fiscal\s+)?quarter\b|\b(erst|zweit|dritt|viert)en\s+quartal",
+    re.IGNORECASE,
+)
+_ORDINALS = {"fir": 1, "sec": 2, "thi": 3, "fou": 4, "ers": 1, "zwe": 2, "dri": 3, "vie": 4}
 _YEAR = re.compile(r"(?<!\d)(?:FY\s?|fiscal\s+(?:year\s+)?)?((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
 
 
@@ -50,3 +55,12 @@ def strip_instructions(question: str) -> str:
 def years(text: str) -> tuple[int, ...]:
     """Years the text names (2018, FY2018, fiscal 2018), in order."""
     return tuple(dict.fromkeys(int(match.group(1)) for match in _YEAR.finditer(text)))
+
+
+def quarters(text: str) -> frozenset[int]:
+    """The quarters a text names by number: "Q2", "2023Q2", "second quarter", "zweiten Quartal"."""
+    found = set()
+    for match in _QUARTER.finditer(text):
+        digit, word = match.group(1), (match.group(2) or match.group(3) or "").lower()
+        found.add(int(digit) if digit else _ORDINALS[word[:3]])
+    return frozenset(found)

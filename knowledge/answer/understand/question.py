@@ -122,7 +122,7 @@ class Question:
     months: frozenset[int] = frozenset()  # months the question names: an answer about them comes first
     inputs: frozenset[str] = frozenset()  # line items the asked metric is computed from (concept tokens)
     extreme: int = 0  # asks for the largest (1) or smallest (-1) entry of a table
-    # Names besides the company's that the question asks about ("in India", "the Wildfire Fund"):
+    # Names besides the company's that the question asks about ("in India", "the Orbit Rewards plan"):
     # each a group of stems, one of which an answer must mention, or it answers another question.
     specifics: tuple[frozenset[str], ...] = ()
 
@@ -179,19 +179,12 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
 
 def _specifics(core: str, companies: Companies) -> tuple[frozenset[str], ...]:
     """Runs of capitalised words inside an English question that neither name the company (with
-    the words run on from its name: "PG&E Corporation") nor are known to the lexicon ("India",
-    "Wildfire Fund"). German capitalises every noun, so only English questions are read so."""
+    the words run on from its name: "Quillstone Holdings") nor are known to the lexicon ("India",
+    "Orbit Rewards"). German capitalises every noun, so only English questions are read so."""
     text = _PARENTHESES.sub(" ", concepts(core)[0])  # an aside ("formerly Consumer Health") is no part asked
     for name in companies.mentions_loosely(text):
         text = re.sub(rf"{re.escape(name)}(?:\s+[A-Z][\w&.-]*)*", " ", text)
-    groups = []
-    for run in _CAPITALISED_RUN.findall(text):
-        stems = frozenset(
-            stem for stem in terms(run, "en") if stem not in _ASKING and len(equivalents(stem, "en")) == 1
-        )
-        if stems:
-            groups.append(stems)
-    return tuple(groups)
+    return tuple(stems for run in _CAPITALISED_RUN.findall(text) if (stems := _unknown(run, "en")))
 
 
 def speaks_of_share(core: str) -> bool:
@@ -244,7 +237,12 @@ def _unknown_names(core: str, language: str) -> frozenset[str]:
     """Capitalised words inside a question that no lexicon knows: probably a company we have no
     alias for. A source that answers must name it; it need not be in the answering sentence."""
     words = re.findall(r"(?<=\s)([A-Z][a-z][\w&-]*)", concepts(core)[0])
-    stems = [stem for word in words for stem in terms(word, language)]
+    return _unknown(" ".join(words), language)
+
+
+def _unknown(text: str, language: str) -> frozenset[str]:
+    """The text's stems that neither ask nor are known to the lexicon."""
+    stems = terms(text, language)
     return frozenset(stem for stem in stems if stem not in _ASKING and len(equivalents(stem, language)) == 1)
 
 
