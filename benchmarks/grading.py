@@ -117,7 +117,11 @@ _MARKED = re.compile(r"^(?:• )?(?P<line>.+?)(?P<marks>(?:\s*\[\d{1,3}\])+)\s*$
 _CELL = re.compile(rf"^(?:(?P<column>[^:]*?) )?(?P<value>{_VALUE})$")
 _SINGLE = re.compile(rf"^(?P<value>{_VALUE})(?: (?P<unit>[A-Za-z][A-Za-z ]*))?$")
 _TRAILING_NOTE = re.compile(r"\s*\((?P<note>[^()]*[A-Za-z][^()]*)\)$")
-_LABEL_YEAR = re.compile(r"^(?P<label>.+?) (?P<column>(?:FY|Q\d? ?|H\d )?(?:19|20)\d{2})$")
+# A single figure's column after its label: "FY2022", "Q 2023", "June 30, 2023", "3M to Apr 1, 2023".
+_LABEL_YEAR = re.compile(
+    r"^(?P<label>.+?) (?P<column>(?:FY|Q\d? ?|H\d |9M )?(?:19|20)\d{2}"
+    r"|(?:[369]M (?:to|bis) )?(?:[A-Z][a-z]+\.? \d{1,2},|\d{1,2}\. [A-ZÄÖÜ][a-zäöü]+) (?:19|20)\d{2})$"
+)
 
 
 def shown_rows(answer: str) -> list[Shown]:

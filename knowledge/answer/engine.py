@@ -26,6 +26,7 @@ from knowledge.answer.generate.generator import Generator
 from knowledge.answer.generate.writer import ModelWriter
 from knowledge.answer.record import Answer
 from knowledge.answer.retrieve.retriever import Retrieval, Retriever
+from knowledge.answer.understand.abbreviation import asks_abbreviated, spelled_out
 from knowledge.answer.understand.advice import AdviceDetector
 from knowledge.answer.understand.followup import Context, resolve
 from knowledge.answer.understand.move import MoveReading
@@ -172,6 +173,11 @@ class AnswerEngine:
         self._embedder()  # loaded here first: the two threads must not both load it
         advice = self._beside.submit(self._advice.detect, question.text)
         found = self.retrieve(question, view=view)
+        if asks_abbreviated(question):  # "S&M": the company's own rows say what it stands for
+            labels = self._facts.labels(question, found.passages)
+            spelled = spelled_out(question, labels, self.companies)
+            if spelled is not None:
+                question, found = spelled, self.retrieve(spelled, view=view)
         return found, self._offline(text, question, found, view, advice.result())
 
     def _offline(self, text: str, question: Question, found: Retrieval, view: IndexView, advice: bool) -> Answer:

@@ -33,6 +33,9 @@ _TITLE_TAILS = (
 _TAIL_LINES = 3  # a page's last lines (page numbers aside) that may be the next page's title
 _TITLE_OPENINGS = "(?:unaudited|condensed|consolidated|interim|selected)*"
 _MENTION = re.compile(r"[.,;]\s*$|\b(?:in|on|within|to|from|into)\s+(?:the|our|its)\s+\w*", re.IGNORECASE)
+# A title run on with "and …" ("Statements of Income and Other Information") holds that statement
+# when the page lists this many of its line items: a note's table about it lists a few at most.
+_LISTED_ITEMS = 5
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,22 @@ def _own_section(page_text: str) -> str:
             match = pattern.search(squashed)
             if match and _titles(candidate, squashed[match.end() :], broken=candidate is broken):
                 return name
+    return next((name for line in short if (name := _run_on_title(line, page_text))), "")
+
+
+def _run_on_title(line: str, page_text: str) -> str:
+    """The statement a title run on with "and …" names, when the page's line items confirm it."""
+    squashed = re.sub(r"[^a-z]", "", line.lower())
+    for name, pattern in _headings().items():
+        match = re.match(rf"{_TITLE_OPENINGS}{pattern.pattern}and", squashed)
+        if match and "comprehensive" not in squashed and _lists(page_text, name):
+            return name
     return ""
+
+
+def _lists(page_text: str, statement: str) -> bool:
+    listing = _statements_listing()
+    return sum(statement in listing.get(item, ()) for item in concepts(page_text)[1]) >= _LISTED_ITEMS
 
 
 def _whole_title(line: str) -> bool:

@@ -40,14 +40,21 @@ class Column:
         return cls(int(data[0]), str(data[1]), str(data[2]), str(data[3]) if len(data) > 3 else "")
 
     def title(self, language: str = "en") -> str:
-        """How the column is named in an answer: "FY2022", "Q 2023", "June 30, 2023" (in German
-        "30. Juni 2023") or the change."""
+        """How the column is named in an answer: "FY2022", "3M to July 1, 2023", "June 30, 2023" (in
+        German "30. Juni 2023") or the change."""
         if self.kind != VALUE:
             return self.kind
-        if self.date:
-            return _dated(self.date, self.year, language)  # a quarter's balance is no fiscal year's
+        dated = _dated(self.date, self.year, language) if self.date else ""
+        if dated and self.span in _TO_A_DAY:  # "3M to July 1, 2023": which quarter, said by its end
+            return f"{_TO_A_DAY[self.span]} {words('dates', 'period_to', language)[0]} {dated}"
+        if dated:
+            return dated  # a quarter's balance is no fiscal year's
         prefix = {"year": "FY", "quarter": "Q ", "half": "H1 ", "nine_months": "9M ", "point": "FY"}.get(self.span, "")
         return f"{prefix}{self.year}"
+
+
+# The months a dated interim column spans, before its last day.
+_TO_A_DAY = {"quarter": "3M", "half": "6M", "nine_months": "9M"}
 
 
 @dataclass(frozen=True)

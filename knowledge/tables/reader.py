@@ -55,6 +55,7 @@ _SHARES = re.compile(r"(?<!per )\bshares?\b(?![- ]based)", re.IGNORECASE)
 # they are the row's cells, under columns the header may not name.
 _JOINING = frozenset("and or of to from by at in for with than".split())
 _MAX_LABEL_WORDS = 18
+_INTERIM = frozenset({"quarter", "half", "nine_months"})
 _SPAN_REACH = 6  # lines above a header whose span words still name its columns
 
 
@@ -73,6 +74,7 @@ class _State:
     lone_years: list[int] = field(default_factory=list)  # years printed one per line
     lone_days: list[str] = field(default_factory=list)  # the day printed above each of them ("July 1,")
     lone_from: int = -1  # the line such a header begins on (its spans are counted from there)
+    month: str = ""  # a month's name alone on the line before, among such a header's lines
     signs: set[str] = field(default_factory=set)  # currency signs the table's rows print
 
 
@@ -98,6 +100,11 @@ def _line(number: int, line: str, state: _State, vocabulary: Words, section: str
         state.lone_years.append(int(line))
         state.lone_days += [""] * (len(state.lone_years) - len(state.lone_days))
         return
+    if state.month and re.fullmatch(r"\d{1,2},?", line):
+        line = f"{state.month} {line}"  # "December" / "31,": a day printed over two lines
+    state.month = line if state.lone_years and _is_month(line) else ""
+    if state.month:
+        return
     if _is_day(line):  # "July 1," / "2023" / "June 25," / "2022": the days of the columns
         state.lone_from = number if state.lone_from < 0 else state.lone_from
         state.lone_days = [*state.lone_days[: len(state.lone_years)], line.rstrip(",")]
@@ -116,6 +123,11 @@ def _line(number: int, line: str, state: _State, vocabulary: Words, section: str
     if measure is not None:
         return  # the caption: neither a sub-table's title nor the label of the figures below
     _content(line, state, vocabulary)
+
+
+def _is_month(line: str) -> bool:
+    """A month's name alone on its line, the first half of a day printed over two."""
+    return line.lower().rstrip(".") in month_numbers()
 
 
 def _is_day(line: str) -> bool:
@@ -141,8 +153,8 @@ def _content(line: str, state: _State, vocabulary: Words) -> None:
         label, state.pending = state.pending, ""
         if not label:
             return
-    elif label[0].islower() and state.pending:
-        label = f"{state.pending} {label}"  # a label wrapped onto a second line
+    elif state.pending and (label[0].islower() or state.pending.rsplit(maxsplit=1)[-1] in _JOINING):
+        label = f"{state.pending} {label}"  # a label wrapped onto a second line ("… excluding X and" / "Y")
     state.pending = ""
     row = _row(label, cells, state, vocabulary)
     if row is not None:
@@ -262,7 +274,9 @@ def _columns(marks: list[tuple[str, str, int, str]], spans: list[str], section: 
             span = distinct[0]
         else:
             span = "" if distinct else default
-        dated = span == "point" and len(days) > 1 and "" not in days
+        # Balances at several days of the year keep their days; so does every column of a quarter,
+        # half or nine months: two quarters of one year are otherwise both "Q 2023".
+        dated = "" not in days and (span in _INTERIM or (span == "point" and len(days) > 1))
         columns.append(Column(year, span, VALUE, day if dated else ""))
         seen += 1
     return tuple(columns)

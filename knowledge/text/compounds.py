@@ -14,10 +14,11 @@ import re
 from functools import cache
 from pathlib import Path
 
-from knowledge.text.concepts import every_phrase
+from knowledge.text.concepts import concepts, every_phrase
 from knowledge.text.lexicon import german_words
 
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{8,}")
+_HYPHENATED = re.compile(r"(?<![\w&-])[\w&]+-[A-ZÄÖÜ][a-zäöüß]+(?![\w-])")
 _SHORTEST = 4  # a part shorter than this ("Ist", "Aus") would split ordinary words
 _JOINERS = ("", "s", "es", "n", "en")  # the linking letters German puts between parts ("Geschäftsjahr")
 _TEXT = Path(__file__).parent
@@ -34,8 +35,15 @@ def _parts() -> frozenset[str]:
 
 
 def split(text: str) -> str:
-    """The text with every compound of two known parts written as two words."""
+    """The text with every compound of two known parts written as two words, and every compound
+    hyphenated before a noun ("SG&A-Kosten", "Capex-Quote") written as two, unless the whole is a
+    phrase the concept table holds ("EBIT-Marge")."""
+    text = _HYPHENATED.sub(lambda match: _split_hyphenated(match.group(0)), text)
     return _WORD.sub(lambda match: _split_word(match.group(0)), text)
+
+
+def _split_hyphenated(word: str) -> str:
+    return word if concepts(word)[1] else word.replace("-", " ", 1)
 
 
 def _split_word(word: str) -> str:

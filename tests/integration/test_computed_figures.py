@@ -110,8 +110,40 @@ def test_a_quarterly_report_computes_its_own_quarter_and_never_answers_another(
 
     # Days and years one per line under "Three Months Ended Nine Months Ended": each under its span.
     growth = local.answering.ask("By how much did Widget Works' revenue grow in Q3 2024 year over year?")
-    assert growth.text.startswith("Change Revenue Q 2024 = Revenue Q 2024 2,400 / Revenue Q 2023 2,000 - 1 = 20.0 %")
+    # Each quarter is named by its last day: two quarters of one year are told apart.
+    assert growth.text.startswith(
+        "Change Revenue 3M to March 31, 2024 = Revenue 3M to March 31, 2024 2,400 / "
+        "Revenue 3M to March 31, 2023 2,000 - 1 = 20.0 %"
+    )
     # The report's quarter column is no other quarter's figure.
     other = local.answering.ask("What was Widget Works' revenue in Q4 2024?")
-    assert "=" not in other.text and "Q 2024: 2,400" not in other.text
+    assert "=" not in other.text and "3M to" not in other.text
+    local.close()
+
+
+EXPENSES = """Widget Works Inc.
+Consolidated Statements of Operations
+(In millions)
+Years Ended June 30, 2024 2023
+Revenue $ 9,120 $ 8,400
+Sales and marketing 1,230 1,110
+Research and development 870 800
+Operating income 2,210 1,980"""
+
+
+def test_an_abbreviation_is_spelled_out_by_the_companys_own_row_labels(tmp_path: Path, embedder: Embedder) -> None:
+    folder = tmp_path / "filings"
+    folder.mkdir()
+    _pdf(folder / "widget-works-annual-report.pdf", [NARRATIVE, EXPENSES])
+    local = Local(make_settings(tmp_path), embedder)
+    local.indexing.librarian.ingest([folder])
+
+    # "S&M" is in no word list; the statement's "Sales and marketing" spells it (not "Revenue",
+    # which "sales" alone would name). "FY24" is fiscal 2024.
+    answer = local.answering.ask("Widget Works FY24 S&M?")
+    assert answer.text.startswith("Sales and marketing FY2024: 1,230 USD millions [1]")
+    assert answer.question == "Widget Works FY24 S&M?"
+    # An abbreviation no row spells is left as asked: nothing is made up for it.
+    unknown = local.answering.ask("Widget Works FY24 XQZ?")
+    assert "XQZ" not in unknown.text and "1,230" not in unknown.text.split("\n", 1)[0]
     local.close()

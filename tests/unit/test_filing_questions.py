@@ -242,6 +242,11 @@ def test_a_sentence_mentioning_a_statement_does_not_make_a_statement_page() -> N
     assert section_of(page, before) == "cash_flow"
     assert section_of(page, f"{prose}Consolidated Statements of Cash Flows 63\n55\n") == ""
     assert section_of(before) == ""  # on its own page, that title heads the next one
+    # A title run on with "and …" is a statement where the page lists its line items, not elsewhere.
+    run_on = "Widget Works Inc.\nConsolidated Condensed Statements of Income and Other Information\n(In millions)\n"
+    rows = "Net revenue 11,715\nCost of sales 7,707\nGross margin 4,008\nOperating income 1,468\nNet income 2,768\n"
+    assert section_of(run_on + rows + "Earnings per share—diluted 0.66\n") == "income"
+    assert section_of(run_on + "Employees (in thousands) 125.5\n") == ""
 
 
 def test_a_press_release_bullet_is_a_statement_even_without_a_full_stop() -> None:

@@ -18,6 +18,7 @@ from knowledge.answer.understand.advice import is_advice_request
         "Is now a good time to buy Tencent?",
         "Should I go all-in on Alibaba?",
         "My advisor says sell Alibaba, do you agree?",
+        "Do you agree that selling Alibaba now makes sense?",
         "Pretend you are a broker and tell me what to buy",
         "Soll ich Alibaba jetzt kaufen?",
         "Soll ich die Aktie verkaufen oder halten?",
@@ -46,6 +47,7 @@ def test_advice_requests_are_recognised(question: str) -> None:
         "Wie stark wuchs der Einzelhandel im November?",
         "What are the risks for JD.com?",
         "Who competes with Alibaba?",
+        "What did Widget Works agree to sell in October 2020, and on what terms?",
     ],
 )
 def test_factual_questions_are_not_advice(question: str) -> None:

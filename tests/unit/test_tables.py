@@ -181,6 +181,24 @@ def test_days_and_years_one_per_line_stay_under_the_spans_above_them() -> None:
     ]
 
 
+def test_quarters_of_one_year_are_told_apart_by_their_last_day_even_printed_over_two_lines() -> None:
+    text = (
+        "Widget Works Inc.\nUnaudited Supplemental Operating Data\nThree Months Ended\n"
+        "June 30,\n2023\nMarch 31,\n2023\nDecember\n31,\n2022\n(In millions, except percentages)\n"
+        "Active Members (1) 132 133 134\nActive Members excluding Quillstone and\nOrbit (2) 131 131 132\n"
+    )
+    rows = _rows(text)
+    members, _ = rows["Active Members"]  # the footnote marker is no value
+    assert [cell.text for cell in members.cells] == ["132", "133", "134"]
+    assert [column.title() for column in members.columns] == [
+        "3M to June 30, 2023",
+        "3M to March 31, 2023",
+        "3M to December 31, 2022",
+    ]
+    assert members.columns[0].title("de") == "3M bis 30. Juni 2023"
+    assert "Active Members excluding Quillstone and Orbit" in rows  # a label wrapped after "and"
+
+
 def test_spans_a_few_lines_above_the_years_reach_them_whatever_the_line_ends() -> None:
     text = "Three Months Ended\r\nJune 30,\r\nSix Months Ended\r\nJune 30,\r\n2023 2022 2023 2022\r\n(In millions)\r\n"
     rows = _rows(f"{text}Depreciation and amortization 101 113 208 231\r\n")

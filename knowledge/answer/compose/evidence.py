@@ -25,7 +25,7 @@ from knowledge.answer.compose.pool import Neighbours, find_documents, gather, re
 from knowledge.answer.compose.scoring import Scored, weigh_month
 from knowledge.answer.compose.selection import MAX_POINTS, same_fact
 from knowledge.answer.compose.unit import Unit
-from knowledge.answer.understand.query import quarters
+from knowledge.answer.understand.query import ending_quarters, quarters
 from knowledge.answer.understand.question import Question
 from knowledge.records import Chunk, Passage
 from knowledge.text.companies import Companies
@@ -106,7 +106,7 @@ def _in_period(question: Question, dated: list[Unit], pool: list[Chunk]) -> bool
     A filing of another quarter, or news of another month, holds the same line items for the wrong span."""
     # A month is found where a line names it, or the calendar quarter it falls in ("as of August 30"
     # is answered by "in the third quarter").
-    within = frozenset((month - 1) // 3 + 1 for month in question.months)
+    within = ending_quarters(question.core, question.months)
     named = (weigh_month(unit.text, question) > 0 or within & quarters(unit.text) for unit in dated)
     if question.months and not any(named):
         return False

@@ -247,7 +247,7 @@ class Calculator:
         wanted = ask.years[-1:]
         row = best(
             self._vectors(phrases), plain_wordings(phrases), pages, wanted, ask.quarterly, amounts=False,
-            excluded=ask.excluded,
+            excluded=ask.excluded, quoted=plain_text(ask.question.core),
         )  # fmt: skip
         if row is None or not _near_enough(row):
             return None

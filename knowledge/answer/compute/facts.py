@@ -39,6 +39,18 @@ class Facts:
             return []
         return self.calculator.compute(question, self._pages(_in_quarter(question, _about(question, passages))), names)
 
+    def labels(self, question: Question, passages: tuple[Passage, ...]) -> list[str]:
+        """The row labels of the asked company's retrieved pages and statements, the statements' first."""
+        about = [
+            p
+            for p in _about(question, passages)
+            if not question.tickers or set(p.chunk.tickers) & set(question.tickers)
+        ]
+        pages = {(p.chunk.document_id, p.chunk.page) for p in about if p.chunk.page is not None}
+        stored_pages = self._catalog.page_tables({p.chunk.document_id for p in about}, pages)
+        ordered = sorted(stored_pages, key=lambda page: page.section == "")
+        return [row.label for page in ordered for table in stored(page)[0] for row in table.rows]
+
     def restate_rows(self, draft: Draft, language: str) -> Draft:
         """The draft's table rows shown from the stored tables of the pages it cites."""
         if not draft.covered or ": " not in draft.text:

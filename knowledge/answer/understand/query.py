@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge.market.when import month_numbers
 from knowledge.text.sentences import split
 
 _INSTRUCTION = re.compile(
@@ -38,7 +39,10 @@ _QUARTER = re.compile(
     re.IGNORECASE,
 )
 _ORDINALS = {"fir": 1, "sec": 2, "thi": 3, "fou": 4, "ers": 1, "zwe": 2, "dri": 3, "vie": 4}
+_DAY_AFTER_MONTH = re.compile(r"\b([A-Za-z]{3,9})\.?\s+[1-7](?!\d)")  # "April 1", "Apr. 2"
 _YEAR = re.compile(r"(?<!\d)(?:FY\s?|fiscal\s+(?:year\s+)?)?((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
+# "FY23", "fiscal '22", "GJ23" (Geschäftsjahr): a fiscal year in two digits, this century's.
+_SHORT_YEAR = re.compile(r"\b(?:FY|GJ|fiscal\s+(?:year\s+)?)\s?'?(\d{2})(?![\d.,%])", re.IGNORECASE)
 
 
 def strip_instructions(question: str) -> str:
@@ -53,8 +57,22 @@ def strip_instructions(question: str) -> str:
 
 
 def years(text: str) -> tuple[int, ...]:
-    """Years the text names (2018, FY2018, fiscal 2018), in order."""
-    return tuple(dict.fromkeys(int(match.group(1)) for match in _YEAR.finditer(text)))
+    """Years the text names (2018, FY2018, fiscal 2018, FY18), in order."""
+    found = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(text)]
+    found += [(m.start(), 2000 + int(m.group(1))) for m in _SHORT_YEAR.finditer(text)]
+    return tuple(dict.fromkeys(year for _, year in sorted(found)))
+
+
+def ending_quarters(text: str, months: frozenset[int]) -> frozenset[int]:
+    """The calendar quarters of the months a question names, where a period ends: a day in a month's
+    first week ends the quarter before ("the quarter ended April 1": a 52-53-week year's Q1)."""
+    early = {
+        month_numbers()[match.group(1).lower()]
+        for match in _DAY_AFTER_MONTH.finditer(text)
+        if match.group(1).lower() in month_numbers()
+    }
+    shifted = {month - 1 or 12 for month in early & months}
+    return frozenset((month - 1) // 3 + 1 for month in months | shifted)
 
 
 def quarters(text: str) -> frozenset[int]:

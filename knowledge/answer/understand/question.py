@@ -138,8 +138,11 @@ class Question:
         return all(group & said for group in self.specifics)
 
 
-def understand(text: str, language: str, companies: Companies, tickers: tuple[str, ...] | None = None) -> Question:
-    """Read a question; `tickers` overrides the companies it names (a follow-up inherits them)."""
+def understand(
+    text: str, language: str, companies: Companies, tickers: tuple[str, ...] | None = None, names_row: bool = False
+) -> Question:
+    """Read a question; `tickers` overrides the companies it names (a follow-up inherits them);
+    `names_row`: the text names a row of the company's tables (an abbreviation spelled out by one)."""
     core = strip_instructions(text)
     if language == "de":
         core = compounds.split(core)  # "Umsatzwachstum": the revenue's growth, asked in one word
@@ -167,7 +170,7 @@ def understand(text: str, language: str, companies: Companies, tickers: tuple[st
     # "What did Quillstone report as acquisitions in its cash flow statement?": a statement's row.
     from_statement = bool(hints(core).named)
     if kind in ("overview", "other") and (
-        inputs or from_statement or (_names_line_item(focus) and (_VALUE.search(core) or terse))
+        inputs or from_statement or names_row or (_names_line_item(focus) and (_VALUE.search(core) or terse))
     ):
         # "Does Quillstone have an improving operating margin?": its inputs' figures answer; "What was
         # Quillstone's SG&A in 2023?" and "Quillstone Q2 2023 D&A?": the statement's row does.

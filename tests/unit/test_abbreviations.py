@@ -1,0 +1,45 @@
+"""Abbreviations of line items, spelled out by row labels; fiscal years in two digits."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.answer.understand.query import years
+from knowledge.text.abbreviations import abbreviations, spell_out, spells
+
+
+def test_abbreviations_the_concept_table_does_not_know_are_found() -> None:
+    assert abbreviations("Quillstone FY23 S&M spend?") == ("S&M",)
+    assert abbreviations("Quillstone 9M SBC and MG&A?") == ("SBC", "MG&A")
+    assert abbreviations("Quillstone SG&A and capex in FY2023?") == ()  # the concept table knows them
+    assert abbreviations("What did Quillstone report?") == ()
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "label", "expected"),
+    [
+        ("S&M", "Sales and marketing", True),
+        ("MG&A", "Marketing, general, and administrative", True),
+        ("SBC", "Stock-based compensation expense", True),  # one word past the letters
+        ("PP&E", "Property, plant and equipment, net", True),
+        ("S&M", "Sales and marketing expense excluding amortization", False),  # too long to be it
+        ("S&M", "Revenue", False),
+        ("SBC", "Subscription", False),
+    ],
+)
+def test_a_label_spells_an_abbreviation_by_its_words_initials(abbreviation: str, label: str, expected: bool) -> None:
+    assert spells(abbreviation, label) is expected
+
+
+def test_the_first_label_that_spells_it_is_what_it_stands_for() -> None:
+    labels = ["Revenue", "Sales and marketing", "Stock-based compensation"]
+    assert spell_out("S&M", labels) == "Sales and marketing"
+    assert spell_out("XQZ", labels) == ""
+
+
+def test_fiscal_years_in_two_digits_are_years() -> None:
+    assert years("Quillstone FY22 PP&E?") == (2022,)
+    assert years("FY2023 against FY22") == (2023, 2022)
+    assert years("Umsatz im GJ23") == (2023,)
+    assert years("fiscal '21 results") == (2021,)
+    assert years("FY23.5 is no year") == ()
