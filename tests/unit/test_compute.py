@@ -17,6 +17,7 @@ from knowledge.answer.compute.finder import (
     nearest_years,
     plain_text,
     plain_wordings,
+    shown_name,
 )
 from knowledge.answer.compute.formula import FormulaError, parse
 from knowledge.answer.compute.rows import restate
@@ -220,3 +221,43 @@ def test_year_end_balances_replace_the_average_when_the_question_says_so() -> No
     assert "inventory_prev" in formula(
         "What was Alibaba's DIO, using the average of the 2022 and 2021 year-end inventories?"
     )
+
+
+def test_a_row_the_question_narrows_the_item_to_wins_over_the_total_and_a_residual_is_no_item() -> None:
+    rows = "Widgets 300 280\nServices 210 190\nOther revenues 8 7\nTotal revenues 518 477\n"
+    tables = read(f"(in millions)\n2024 2023\n{rows}")
+    # The model places the total (and the residual) nearer to "revenues" than a product's row.
+    vectors = np.array([[0.4, 0.92], [0.4, 0.92], [0.99, 0.14], [0.97, 0.24]], dtype=np.float32)
+    page = Page("doc", 3, "income", tuple(tables), vectors, 0)
+    asked = np.array([[1.0, 0.0]], dtype=np.float32)
+
+    def found(question: str) -> str:
+        items = frozenset({"revenueconcept"})
+        focus = understand(question, "en", Companies.default()).focus
+        qualifiers = tuple(group for group in focus if not any(token.endswith("concept") for token in group))
+        row = best(asked, frozenset({"revenues"}), [page], (2024,), False, amounts=True, excluded=None,
+                   quoted=plain_text(question), qualifiers=qualifiers, items=items)  # fmt: skip
+        assert row is not None
+        return row.row.label
+
+    assert found("What were Widget Works' services revenues in 2024?") == "Services"
+    assert found("What were Widget Works' revenues in 2024?") == "Total revenues"  # "Other …" is what is left
+    assert found("What were Widget Works' other revenues in 2024?") == "Other revenues"
+
+
+def test_a_segment_row_counts_as_the_item_its_sub_table_names_and_is_shown_with_it() -> None:
+    text = (
+        "(in millions)\n2024 2023\nSegment revenue:\nWidgets 300 280\nServices 210 190\n"
+        "Segment operating income:\nWidgets 60 50\nServices 40 30\nTotal operating income 100 80\n"
+    )
+    tables = read(text)
+    vectors = np.array([[0.2, 0.98]] * 4 + [[1.0, 0.0]], dtype=np.float32)
+    page = Page("doc", 3, "", tuple(tables), vectors, 0)
+    question = "What was the operating income of Widget Works' Services segment in 2024?"
+    focus = understand(question, "en", Companies.default()).focus
+    qualifiers = tuple(group for group in focus if not any(token.endswith("concept") for token in group))
+    items = frozenset({"operatingincomeconcept"})
+    row = best(np.array([[1.0, 0.0]], dtype=np.float32), frozenset(), [page], (2024,), False, amounts=True,
+               excluded=None, quoted=plain_text(question), qualifiers=qualifiers, items=items)  # fmt: skip
+    assert row is not None and (row.row.label, row.row.group) == ("Services", "Segment operating income:")
+    assert shown_name(row.row, items) == "Segment operating income — Services"

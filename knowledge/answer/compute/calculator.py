@@ -28,6 +28,7 @@ from knowledge.answer.compute.finder import (
     period,
     plain_text,
     plain_wordings,
+    shown_name,
 )
 from knowledge.answer.compute.formula import FIRST, PREVIOUS, SPAN, FormulaError, base_name, parse
 from knowledge.answer.understand.query import years as years_in
@@ -247,7 +248,8 @@ class Calculator:
         wanted = ask.years[-1:]
         row = best(
             self._vectors(phrases), plain_wordings(phrases), pages, wanted, ask.quarterly, amounts=False,
-            excluded=ask.excluded, quoted=plain_text(ask.question.core),
+            excluded=ask.excluded, quoted=plain_text(ask.question.core), qualifiers=_qualifiers(ask.question),
+            items=frozenset(_named(ask.question)),
         )  # fmt: skip
         if row is None or not _near_enough(row):
             return None
@@ -261,7 +263,8 @@ class Calculator:
         else:  # a unit the page does not state is said to be unknown, never guessed
             words = ask.known.units.get(ask.question.language, ask.known.units["en"])
             shown = f"{figure.text} {unit or words['unknown']}"
-        head = f"{row.row.name} {period(row.row, year, ask.quarterly, ask.question.language)}"
+        name = shown_name(row.row, frozenset(_named(ask.question)))
+        head = f"{name} {period(row.row, year, ask.quarterly, ask.question.language)}"
         return Figure(head, "{0}", (Input("", row, shown),), "", figure.value or Decimal(0))
 
     def _belongs(self, found: Found, item: str, known: Catalogue) -> bool:
@@ -315,6 +318,11 @@ def as_asked(metric: Metric, question: Question, known: Catalogue) -> Metric:
     if ending and _AVERAGE.search(metric.formula.text):
         return replace(metric, formula=parse(_AVERAGE.sub(r"\1", metric.formula.text)))
     return metric
+
+
+def _qualifiers(question: Question) -> tuple[frozenset[str], ...]:
+    """The question's words besides the line items it names: what qualifies the item ("Mac")."""
+    return tuple(group for group in question.focus if not any(token.endswith("concept") for token in group))
 
 
 def _named(question: Question) -> tuple[str, ...]:

@@ -14,11 +14,17 @@ import numpy as np
 from knowledge.index.embedder import Vectors
 from knowledge.tables import Cell, Row, Table
 from knowledge.tables.model import AMOUNT, COUNT, VALUE
+from knowledge.text.concepts import concepts
+from knowledge.text.terms import terms
 
 _WORDING_BONUS = 0.15  # the label is one of the item's wordings ("Total revenue" for revenue)
 # The question quotes the label whole: it outweighs being one of the item's wordings and holding
 # one in order (0.15 + 0.1), which its near twin may be ("… provided by operating activities").
 _QUOTED_BONUS = 0.5
+# The row names what qualifies the line item the question names ("Mac" net sales, sales "by
+# Company-operated restaurants"): a total the item's wordings bring nearer by meaning ("Total net
+# sales", up to 1.0 + 0.15 + 0.1 ahead) must not outrank the row the question narrows it to.
+_QUALIFIER_BONUS = 1.0
 _STATEMENT_BONUS = 0.03  # a primary statement's row over the same label in a note
 # The label holds a wording's words in its order ("Net income attributable to …" for "net income"): the
 # embedding model reads word order weakly, and "Other expense (income), net" comes as near.
@@ -27,6 +33,8 @@ _NOT_LETTERS = re.compile(r"[^a-zäöüß&]+")
 # "Dividends declared and not paid", "Non-current assets", "nicht beherrschende Anteile": a label that
 # negates names another thing than the item it is worded like (unless the item's wording negates too).
 _NEGATION = re.compile(r"\b(?:not|non|nicht)\b", re.IGNORECASE)
+# "Other revenues", "Sonstige Erlöse": what is left after the lines above, never the item itself.
+_RESIDUAL = re.compile(r"(?:other|sonstige)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,8 @@ def best(
     taken: frozenset[int] = frozenset(),
     section: str = "",
     quoted: str = "",
+    qualifiers: tuple[frozenset[str], ...] = (),
+    items: frozenset[str] = frozenset(),
 ) -> Found | None:
     """The row nearest to the phrases that holds a figure for every one of the years; an item
     that one statement states (capex: the cash flow statement) is not read off another one.
@@ -103,6 +113,7 @@ def best(
     chosen: Found | None = None
     by_label: dict[str, float] = {}
     negating = any(_NEGATION.search(wording) for wording in wordings)
+    residual = any(_RESIDUAL.match(wording) for wording in wordings) or " other " in quoted
     for page in pages:
         if not len(page.vectors) or (section and page.section and page.section != section):
             continue
@@ -114,6 +125,8 @@ def best(
                 continue
             if not negating and _NEGATION.search(row.label):
                 continue
+            if not residual and _RESIDUAL.match(row.label):
+                continue
             if not row.placed or any(cell(row, year, quarterly) is None for year in years):
                 continue
             label = _plain(row.label)
@@ -123,6 +136,9 @@ def best(
             # The question quoting a label whole ("as net cash provided by continuing operating
             # activities minus …") names that row, not its near twin.
             score += _QUOTED_BONUS if len(label.split()) >= 2 and f" {label} " in quoted else 0.0
+            qualified = _qualified_by(row, qualifiers) if items else 0.0
+            if qualified and _of_item(row, table, items):
+                score += _QUALIFIER_BONUS * qualified
             by_label[label] = max(score, by_label.get(label, score))
             if chosen is None or score > chosen.score:
                 chosen = Found(row, table, page, score)
@@ -130,6 +146,38 @@ def best(
         return None
     others = [score for label, score in by_label.items() if label != _plain(chosen.row.label)]
     return replace(chosen, runner_up=max(others, default=0.0))
+
+
+def _qualified_by(row: Row, qualifiers: tuple[frozenset[str], ...]) -> float:
+    """The share of the question's qualifying words ("Mac", "Company-operated", "segment") that the
+    row's label and its sub-table's title hold; none unless the label holds one (a sub-table's title
+    is shared by all its rows)."""
+    if not qualifiers:
+        return 0.0
+    label = set(terms(row.label, "en"))
+    if not any(group & label for group in qualifiers):
+        return 0.0
+    said = label | set(terms(row.group, "en"))
+    return sum(bool(group & said) for group in qualifiers) / len(qualifiers)
+
+
+def _of_item(row: Row, table: Table, items: frozenset[str]) -> bool:
+    """Is the row one of the line items the question names (concept tokens)? Its label or its
+    sub-table's title says so ("Operating income (loss):" over "Data Center and AI"), or, outside
+    any sub-table, its table's rows do ("Mac" in a table that totals net sales)."""
+    if not items or items <= concepts(f"{row.group} {row.label}")[1]:
+        return True
+    if row.group:
+        return False
+    return items <= concepts(" \n".join([table.name, *(other.label for other in table.rows)]))[1]
+
+
+def shown_name(row: Row, items: frozenset[str]) -> str:
+    """The row's name as an answer shows it: with its sub-table's title where only that names the
+    line item asked ("Operating income (loss) — Data Center and AI")."""
+    if row.group and not row.qualified and items and not items <= concepts(row.label)[1]:
+        return f"{row.group.rstrip(':')} — {row.label}"
+    return row.name
 
 
 def _in_order(label: str, wordings: frozenset[str]) -> bool:
