@@ -55,6 +55,8 @@ _SHARES = re.compile(r"(?<!per )\bshares?\b(?![- ]based)", re.IGNORECASE)
 # they are the row's cells, under columns the header may not name.
 _JOINING = frozenset("and or of to from by at in for with than".split())
 _MAX_LABEL_WORDS = 18
+# A label, its unit in parentheses, then figures that are no years ("Employees (in thousands) 125.5 122.9").
+_LABEL_UNIT = re.compile(r"[^()]*[A-Za-z][^()]*\([^()]*\)\s*(?!(?:19|20)\d\d\b)[-$(]?\d[\d,.]*\)?(?:\s+\S+)*")
 _INTERIM = frozenset({"quarter", "half", "nine_months"})
 _SPAN_REACH = 6  # lines above a header whose span words still name its columns
 
@@ -206,6 +208,8 @@ def _measure(line: str, vocabulary: Words) -> Measure | None:
     caption = caption or bool(worded)
     if not caption or re.search(r"\d[\d,.]*\s+(?:million|billion|thousand)", lowered):
         return None  # "$1.2 billion of notes …" is a figure in a sentence, not a caption
+    if _LABEL_UNIT.fullmatch(line):
+        return None  # "Employees (in thousands) 125.5 122.9": a row in its own unit
     currency = next((code for code, pattern in vocabulary.currencies if pattern.search(line)), "")
     return Measure(vocabulary.scales[found.group(1).lower()], currency)
 

@@ -5,7 +5,15 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from knowledge.answer.compute.calculator import Calculator, _Ask, _documents, _near_enough, as_asked
+from knowledge.answer.compute.calculator import (
+    Calculator,
+    _Ask,
+    _definition,
+    _documents,
+    _looks_up,
+    _near_enough,
+    as_asked,
+)
 from knowledge.answer.compute.catalogue import catalogue
 from knowledge.answer.compute.figure import Figure, Input, number, result
 from knowledge.answer.compute.finder import (
@@ -261,3 +269,34 @@ def test_a_segment_row_counts_as_the_item_its_sub_table_names_and_is_shown_with_
                excluded=None, quoted=plain_text(question), qualifiers=qualifiers, items=items)  # fmt: skip
     assert row is not None and (row.row.label, row.row.group) == ("Services", "Segment operating income:")
     assert shown_name(row.row, items) == "Segment operating income — Services"
+
+
+def test_a_ratio_spelled_out_in_an_aside_is_computed_and_a_payment_counts_by_its_size() -> None:
+    asked = (
+        "What share of its fiscal 2022 net income did Widget Works pay out as dividends (payments for "
+        "dividends divided by net income)? Answer in percent with one decimal."
+    )
+    metric = _definition(understand(asked, "en", Companies.default()))
+    assert metric is not None and metric.result == "percent"
+    assert metric.name("en") == "Payments for dividends / net income"
+    assert metric.formula.text == "abs(payments_for_dividends) / net_income"
+    plain = _definition(understand("What was Widget Works' ratio (cash divided by total assets) in 2022?", "en",
+                                   Companies.default()))  # fmt: skip
+    assert plain is not None and plain.result == "ratio" and plain.formula.text == "cash / total_assets"
+
+
+def test_a_dated_what_was_question_may_name_a_row_no_word_list_knows() -> None:
+    def looks_up(asked: str) -> bool:
+        return _looks_up(understand(asked, "en", Companies.default()))
+
+    assert looks_up("What was Widget Works' headcount at the end of 2023?")
+    assert not looks_up("Who runs Widget Works?")
+    assert not looks_up("What was Widget Works' headcount?")  # no period: the answer is the sources' text
+
+
+def test_a_sub_table_title_that_names_another_item_is_not_shown_with_the_row() -> None:
+    group = "Selling, general & administrative expenses"
+    tables = read(f"(in millions)\n2024 2023\n{group}\nEARNINGS PER SHARE-DILUTED 3.15 1.6\n")
+    row = tables[0].rows[0]
+    assert row.group == group
+    assert shown_name(row, frozenset({"epsconcept"})) == "EARNINGS PER SHARE-DILUTED"

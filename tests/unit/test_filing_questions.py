@@ -242,6 +242,9 @@ def test_a_sentence_mentioning_a_statement_does_not_make_a_statement_page() -> N
     assert section_of(page, before) == "cash_flow"
     assert section_of(page, f"{prose}Consolidated Statements of Cash Flows 63\n55\n") == ""
     assert section_of(before) == ""  # on its own page, that title heads the next one
+    # The parent company's own statements in a schedule are not the consolidated ones.
+    schedule = "WIDGET WORKS INC.\nSCHEDULE I — CONDENSED FINANCIAL INFORMATION OF WIDGET WORKS (“PARENT”)\n"
+    assert section_of(schedule + "CONDENSED BALANCE SHEETS\n(in millions) 2022 2021\n") == ""
     # A title run on with "and …" is a statement where the page lists its line items, not elsewhere.
     run_on = "Widget Works Inc.\nConsolidated Condensed Statements of Income and Other Information\n(In millions)\n"
     rows = "Net revenue 11,715\nCost of sales 7,707\nGross margin 4,008\nOperating income 1,468\nNet income 2,768\n"

@@ -225,3 +225,16 @@ def test_a_worded_caption_a_change_header_over_two_cells_and_labels_ending_in_a_
     assert table.unit(licensed) == "USD millions"
     receivables, _ = rows["Receivables, net of allowances of $95 and $103"]
     assert [c.text for c in receivables.cells] == ["5,020", "4,911", "109", "2"]
+
+
+def test_a_row_in_its_own_unit_is_a_row_not_the_caption_of_the_rows_above() -> None:
+    text = (
+        "Three Months Ended\n(In Millions) Apr 1, 2024 Apr 2, 2023\nWeighted average shares—basic 4,154 4,079\n"
+        "Other information:\nEmployees (in thousands) 125.5 122.9\n"
+    )
+    rows = _rows(text)
+    _, table = rows["Weighted average shares—basic"]
+    assert table.measure.scale == 1_000_000  # the caption's millions, not the row's thousands
+    employees, table = rows["Employees (in thousands)"]
+    assert [cell.text for cell in employees.cells] == ["125.5", "122.9"]
+    assert table.unit(employees) == "thousands"

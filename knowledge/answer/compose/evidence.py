@@ -25,7 +25,7 @@ from knowledge.answer.compose.pool import Neighbours, find_documents, gather, re
 from knowledge.answer.compose.scoring import Scored, weigh_month
 from knowledge.answer.compose.selection import MAX_POINTS, same_fact
 from knowledge.answer.compose.unit import Unit
-from knowledge.answer.understand.query import ending_quarters, quarters
+from knowledge.answer.understand.query import asks_full_year, ending_quarters, quarters
 from knowledge.answer.understand.question import Question
 from knowledge.records import Chunk, Passage
 from knowledge.text.companies import Companies
@@ -111,6 +111,9 @@ def _in_period(question: Question, dated: list[Unit], pool: list[Chunk]) -> bool
     if question.months and not any(named):
         return False
     asked = quarters(question.core)
+    if asks_full_year(question.core):
+        # "Net income for the full year 2022": a quarterly report's columns (titled "2023Q1") are not it.
+        return any(not quarters(pool[unit.passage].title) - {4} for unit in dated)
     return not asked or any(asked & quarters(_where(unit, pool[unit.passage])) for unit in dated)
 
 

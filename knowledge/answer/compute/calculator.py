@@ -57,6 +57,19 @@ _DEFINED = re.compile(
     r"(?P<top>[^.?;/]{3,80}?)\s*(?:/|\bdivided\s+by\b|\bover\b)\s*(?:the\s+)?(?P<bottom>[^.?;/]{3,80})",
     re.IGNORECASE,
 )
+# "(payments for dividends divided by net income)": a ratio spelled out in an aside.
+_ASIDE_RATIO = re.compile(
+    r"\(\s*(?:i\.\s?e\.,?\s*|that\s+is,?\s*)?(?:the\s+)?(?P<top>[^()/;]{3,80}?)\s+(?:divided\s+by|over)\s+"
+    r"(?:the\s+)?(?P<bottom>[^()/;]{3,80}?)\s*\)",
+    re.IGNORECASE,
+)
+_OUTFLOW = re.compile(
+    r"\s*(?:the\s+)?(?:payments?|purchases?|repurchases?|additions?|acquisitions?|capital\s+expenditures?|dividends?\s+paid)\b",
+    re.IGNORECASE,
+)
+_WHAT_WAS = re.compile(r"\s*what\s+(?:was|were)\b", re.IGNORECASE)
+# A ratio asked as a share or a percentage is shown as one.
+_AS_PERCENT = re.compile(r"\b(?:percent\w*|share|proportion|prozent\w*|anteil\w*)\b|%", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -79,7 +92,7 @@ class Calculator:
 
     def wants(self, question: Question) -> bool:
         """Does the question ask for a figure or name a metric (only then are tables read)?"""
-        if question.needs_figure or question.kind == "comparison":
+        if _looks_up(question) or question.kind == "comparison" or _definition(question) is not None:
             return True
         # "Compute the year-over-year change in X's revenue": a change, growth or average of a line
         # item the question names is a figure too, unless a cause or a list is asked.
@@ -102,7 +115,7 @@ class Calculator:
         asked = _asked(question, cue, names, known)
         for document in _documents(pages, latest_first=not ask.years):
             if metric is None:
-                found = self._lookup(ask, asked, document) if question.needs_figure and asked else None
+                found = self._lookup(ask, asked, document) if _looks_up(question) and asked else None
                 figures = [found] if found is not None else []
             else:
                 figures = self._metric_figures(ask, metric, asked, document)
@@ -320,6 +333,13 @@ def as_asked(metric: Metric, question: Question, known: Catalogue) -> Metric:
     return metric
 
 
+def _looks_up(question: Question) -> bool:
+    """Does the question ask for a figure, or may it ("What was Quillstone's headcount at the end of
+    2023?": a row no word list names, found by meaning only if one comes near enough)?"""
+    dated = bool(question.years) and bool(_WHAT_WAS.match(question.core))
+    return question.needs_figure or (question.kind in ("overview", "other") and dated)
+
+
 def _qualifiers(question: Question) -> tuple[frozenset[str], ...]:
     """The question's words besides the line items it names: what qualifies the item ("Mac")."""
     return tuple(group for group in question.focus if not any(token.endswith("concept") for token in group))
@@ -340,18 +360,31 @@ def _definition(question: Question) -> Metric | None:
     """A ratio the question defines itself: "… defined as: cash from operations / total current
     liabilities" is computed from those two items, found by meaning."""
     match = _DEFINED.search(question.core)
-    if match is None:
+    aside = _ASIDE_RATIO.search(question.text) if match is None else None
+    if match is None and aside is None:
         return None
-    top, bottom = (_item_name(match.group(side)) for side in ("top", "bottom"))
+    found = match or aside
+    assert found is not None
+    top, bottom = (_item_name(found.group(side)) for side in ("top", "bottom"))
     if not top or not bottom or top == bottom:
         return None
-    title = question.core[: match.start()].rsplit(" ", 8)[-1].strip(" ,:") or "Ratio"
+    if match is not None:
+        title = question.core[: match.start()].rsplit(" ", 8)[-1].strip(" ,:") or "Ratio"
+    else:  # the aside names the inputs, not the ratio: they are its name
+        title = f"{found.group('top').strip()} / {found.group('bottom').strip()}"
     name = re.sub(r"\s+(?:is|are)$|^(?:the|a)\s+", "", title, flags=re.IGNORECASE).strip() or "Ratio"
+    # A cash outflow named as an amount ("payments for dividends") is printed in parentheses on the
+    # cash flow statement: the ratio asked is of its size.
+    sized = [
+        f"abs({name})" if _OUTFLOW.match(found.group(side)) else name
+        for side, name in (("top", top), ("bottom", bottom))
+    ]
     try:
-        formula = parse(f"{top} / {bottom}")
+        formula = parse(f"{sized[0]} / {sized[1]}")
     except FormulaError:
         return None
-    return Metric("defined", {"en": name[:1].upper() + name[1:]}, formula, "ratio", {}, generic=False)
+    shown = "percent" if _AS_PERCENT.search(question.text) else "ratio"
+    return Metric("defined", {"en": name[:1].upper() + name[1:]}, formula, shown, {}, generic=False)
 
 
 def _item_name(words: str) -> str:

@@ -25,6 +25,7 @@ _QUOTED_BONUS = 0.5
 # Company-operated restaurants"): a total the item's wordings bring nearer by meaning ("Total net
 # sales", up to 1.0 + 0.15 + 0.1 ahead) must not outrank the row the question narrows it to.
 _QUALIFIER_BONUS = 1.0
+_MOST = 2 / 3
 _STATEMENT_BONUS = 0.03  # a primary statement's row over the same label in a note
 # The label holds a wording's words in its order ("Net income attributable to …" for "net income"): the
 # embedding model reads word order weakly, and "Other expense (income), net" comes as near.
@@ -136,8 +137,9 @@ def best(
             # The question quoting a label whole ("as net cash provided by continuing operating
             # activities minus …") names that row, not its near twin.
             score += _QUOTED_BONUS if len(label.split()) >= 2 and f" {label} " in quoted else 0.0
-            qualified = _qualified_by(row, qualifiers) if items else 0.0
-            if qualified and _of_item(row, table, items):
+            qualified = _qualified_by(row, qualifiers)
+            # Naming no line item, the question's words are the item: most of them must be there.
+            if qualified >= (0.0 if items else _MOST) and qualified and _of_item(row, table, items):
                 score += _QUALIFIER_BONUS * qualified
             by_label[label] = max(score, by_label.get(label, score))
             if chosen is None or score > chosen.score:
@@ -175,7 +177,8 @@ def _of_item(row: Row, table: Table, items: frozenset[str]) -> bool:
 def shown_name(row: Row, items: frozenset[str]) -> str:
     """The row's name as an answer shows it: with its sub-table's title where only that names the
     line item asked ("Operating income (loss) — Data Center and AI")."""
-    if row.group and not row.qualified and items and not items <= concepts(row.label)[1]:
+    named_by_group = bool(items) and items <= concepts(row.group)[1] and not items <= concepts(row.label)[1]
+    if row.group and not row.qualified and named_by_group:
         return f"{row.group.rstrip(':')} — {row.label}"
     return row.name
 

@@ -10,6 +10,7 @@ import re
 
 from knowledge.market.when import month_numbers
 from knowledge.text.sentences import split
+from knowledge.text.wording import cues, everywhere
 
 _INSTRUCTION = re.compile(
     r"^(?:assume\b|you are\b|imagine\b|please\b|round\b|answer\b|give\b|approach\b|basing\b|based on\b|"
@@ -40,6 +41,8 @@ _QUARTER = re.compile(
 )
 _ORDINALS = {"fir": 1, "sec": 2, "thi": 3, "fou": 4, "ers": 1, "zwe": 2, "dri": 3, "vie": 4}
 _DAY_AFTER_MONTH = re.compile(r"\b([A-Za-z]{3,9})\.?\s+[1-7](?!\d)")  # "April 1", "Apr. 2"
+_FULL_YEAR = cues(everywhere("question", "full_year"))
+_PART_OF_YEAR = re.compile(r"\b(?:half|H[12]|six|nine|three)[- ]months?\b|\bhalbjahr|\bmonat", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(?:FY\s?|fiscal\s+(?:year\s+)?)?((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
 # "FY23", "fiscal '22", "GJ23" (Geschäftsjahr): a fiscal year in two digits, this century's.
 _SHORT_YEAR = re.compile(r"\b(?:FY|GJ|fiscal\s+(?:year\s+)?)\s?'?(\d{2})(?![\d.,%])", re.IGNORECASE)
@@ -73,6 +76,11 @@ def ending_quarters(text: str, months: frozenset[int]) -> frozenset[int]:
     }
     shifted = {month - 1 or 12 for month in early & months}
     return frozenset((month - 1) // 3 + 1 for month in months | shifted)
+
+
+def asks_full_year(text: str) -> bool:
+    """Does the question ask about a whole (fiscal) year, and no quarter, half or month of it?"""
+    return bool(_FULL_YEAR.search(text)) and not quarters(text) and not _PART_OF_YEAR.search(text)
 
 
 def quarters(text: str) -> frozenset[int]:

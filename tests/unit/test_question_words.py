@@ -1,10 +1,10 @@
-"""Abbreviations of line items, spelled out by row labels; fiscal years in two digits."""
+"""Abbreviations of line items spelled out by row labels; fiscal years in two digits; whole years."""
 
 from __future__ import annotations
 
 import pytest
 
-from knowledge.answer.understand.query import years
+from knowledge.answer.understand.query import asks_full_year, years
 from knowledge.text.abbreviations import abbreviations, spell_out, spells
 
 
@@ -43,3 +43,11 @@ def test_fiscal_years_in_two_digits_are_years() -> None:
     assert years("Umsatz im GJ23") == (2023,)
     assert years("fiscal '21 results") == (2021,)
     assert years("FY23.5 is no year") == ()
+
+
+def test_a_whole_year_is_asked_in_so_many_words_and_no_part_of_it() -> None:
+    assert asks_full_year("What were Quillstone's total revenues for full-year 2023?")
+    assert asks_full_year("Wie hoch war der Nettogewinn von Quillstone im gesamten Geschäftsjahr 2022?")
+    assert not asks_full_year("What was Quillstone's revenue in the third quarter of fiscal year 2023?")
+    assert not asks_full_year("What was Quillstone's revenue in the first six months of fiscal year 2023?")
+    assert not asks_full_year("Quillstone FY22 PP&E?")  # a balance, asked of no span
