@@ -300,3 +300,27 @@ def test_a_sub_table_title_that_names_another_item_is_not_shown_with_the_row() -
     row = tables[0].rows[0]
     assert row.group == group
     assert shown_name(row, frozenset({"epsconcept"})) == "EARNINGS PER SHARE-DILUTED"
+
+
+def test_a_sum_or_difference_the_question_defines_is_computed_term_by_term() -> None:
+    asked = (
+        "What was Widget Works' net debt at June 30, 2023, defined as short-term plus long-term debt minus "
+        "cash and cash equivalents (excluding investments)? Answer in USD millions."
+    )
+    metric = _definition(understand(asked, "en", Companies.default()))
+    assert metric is not None and metric.name("en") == "Net debt" and metric.result == "amount"
+    # "short-term" shares the next term's noun: short-term debt.
+    assert metric.formula.text == "short_term_debt + long_term_debt - cash_and_cash_equivalents"
+
+
+def test_a_dash_is_nil_and_a_term_quoted_by_the_question_is_found_by_its_own_words() -> None:
+    text = "(in millions)\nJune 30, 2023 December 31, 2022\nShort-term debt — 1,150\nLong-term debt 7,721 7,721\n"
+    tables = read(text, section="balance_sheet")
+    short = tables[0].rows[0]
+    assert cell(short, 2023, False) is not None and cell(short, 2023, False).value == 0  # type: ignore[union-attr]
+    vectors = np.array([[0.99, 0.14], [0.86, 0.51]], dtype=np.float32)
+    page = Page("doc", 7, "balance_sheet", tuple(tables), vectors, 0)
+    asked = np.array([[1.0, 0.0]], dtype=np.float32)
+    found = best(asked, frozenset({"short term debt"}), [page], (2023,), False, amounts=False, excluded=None,
+                 quoted=plain_text("short term debt"))  # fmt: skip
+    assert found is not None and found.row.label == "Short-term debt"

@@ -57,6 +57,18 @@ _DEFINED = re.compile(
     r"(?P<top>[^.?;/]{3,80}?)\s*(?:/|\bdivided\s+by\b|\bover\b)\s*(?:the\s+)?(?P<bottom>[^.?;/]{3,80})",
     re.IGNORECASE,
 )
+# "… net debt, defined as short-term plus long-term debt minus cash": a sum and difference spelled out.
+_DEFINED_SUM = re.compile(
+    r"(?:defined\s+as|calculated\s+as|computed\s+as)\s*:?\s*(?P<terms>[^?;/]{5,200}?\b(?:plus|minus|less)\b[^?;/]{3,200}?)"
+    r"\s*(?:[?;]|\.(?:\s|$)|$|,\s*(?:in|answer|expressed)\b)",
+    re.IGNORECASE,
+)
+_ASKING_HEAD = re.compile(
+    r"^.*?\b(?:was|were|is|are|compute|calculate)\s+(?:the\s+)?(?:(?:[A-Z][\w&.-]*\s+)*[A-Z][\w&.-]*['’]s?\s+)?",
+    re.IGNORECASE,
+)
+_OPERATORS = re.compile(r"\s+(plus|minus|less)\s+", re.IGNORECASE)
+_SIGNS = {"plus": "+", "minus": "-", "less": "-"}
 # "(payments for dividends divided by net income)": a ratio spelled out in an aside.
 _ASIDE_RATIO = re.compile(
     r"\(\s*(?:i\.\s?e\.,?\s*|that\s+is,?\s*)?(?:the\s+)?(?P<top>[^()/;]{3,80}?)\s+(?:divided\s+by|over)\s+"
@@ -190,10 +202,14 @@ class Calculator:
             item, _ = base_name(name)
             if item == SPAN or item in found:
                 continue
+            # A label the question quotes whole names a catalogue item's row; a term of the question's
+            # own definition is quoted by its own words only ("short-term plus long-term debt").
+            quoted = plain_text(ask.question.core)
             if item in ask.known.items:
                 phrases, floor = ask.known.phrases(item), _ITEM_FLOOR
             else:  # the question's own words ("asked", or a side of its definition)
                 words = asked if item == ASKED else item.replace("_", " ")
+                quoted = quoted if item == ASKED else plain_text(words)
                 named = _named(ask.question) if item == ASKED else ()
                 phrases, floor = self._phrases_for(words, ask.known, ask.question.language, named), _LOOKUP_FLOOR
             if not phrases:
@@ -209,7 +225,7 @@ class Calculator:
                 excluded=ask.excluded,
                 taken=taken,
                 section=ask.known.sections.get(item, ""),
-                quoted=plain_text(ask.question.core),
+                quoted=quoted,
             )
             if (
                 row is None
@@ -310,7 +326,9 @@ class Calculator:
         phrases = [*own, *([synonyms] if synonyms else []), *plain]
         if not phrases:
             return ()  # no English words to compare with the labels: nothing is looked up
-        near = self._items_near(self._vectors((phrases[0],))[0], known)
+        # The catalogue item nearest to the question's own words, or to the item's plain name where the
+        # question is not in English (the lexicon's English for its words is a list, not a phrase).
+        near = self._items_near(self._vectors((plain[0] if plain and not own else phrases[0],))[0], known)
         score, item = max((score, item) for item, score in near.items())
         if score >= _NEAR_ITEM:
             phrases.extend(known.phrases(item))
@@ -356,9 +374,39 @@ def _near_enough(found: Found) -> bool:
     return found.score >= _LOOKUP_FLOOR or distinct
 
 
+def _sum_definition(question: Question) -> Metric | None:
+    """A sum or difference the question defines itself ("defined as short-term plus long-term debt
+    minus cash and cash equivalents"), each term found by meaning. A term of one word shares the
+    next term's noun ("short-term" plus "long-term debt": short-term debt)."""
+    match = _DEFINED_SUM.search(question.core)
+    if match is None:
+        return None
+    parts = _OPERATORS.split(match.group("terms"))
+    words, signs = parts[::2], ["+", *(_SIGNS[sign.lower()] for sign in parts[1::2])]
+    words = [
+        f"{term} {words[at + 1].split()[-1]}" if len(term.split()) == 1 and at + 1 < len(words) else term
+        for at, term in enumerate(words)
+    ]
+    names = [_item_name(term) for term in words]
+    if len(names) < 2 or not all(names) or len(set(names)) < len(names):
+        return None
+    text = " ".join(f"{sign} {name}" for sign, name in zip(signs, names, strict=True)).removeprefix("+ ")
+    title = re.sub(r"\s+(?:at|as\s+of|in|for|on)\s+.*$", "", question.core[: match.start()].strip(" ,:"))
+    title = _ASKING_HEAD.sub("", title)  # "What was Quillstone's net debt": "net debt"
+    try:
+        formula = parse(text)
+    except FormulaError:
+        return None
+    name = title.strip(" ,") or "Result"
+    return Metric("defined", {"en": name[:1].upper() + name[1:]}, formula, "amount", {}, generic=False)
+
+
 def _definition(question: Question) -> Metric | None:
     """A ratio the question defines itself: "… defined as: cash from operations / total current
-    liabilities" is computed from those two items, found by meaning."""
+    liabilities" is computed from those two items, found by meaning; or a sum or difference."""
+    summed = _sum_definition(question)
+    if summed is not None:
+        return summed
     match = _DEFINED.search(question.core)
     aside = _ASIDE_RATIO.search(question.text) if match is None else None
     if match is None and aside is None:
@@ -400,6 +448,7 @@ def _asked(question: Question, cue: str, names: tuple[str, ...], known: Catalogu
         if name:
             text = re.sub(rf"(?<!\w){re.escape(name)}(?:['’]s)?(?!\w)", " ", text, flags=re.IGNORECASE)
     text = re.sub(r"\b(?:FY|fiscal\s+(?:year\s+)?)?'?(?:19|20)?\d{2}\b|\bQ[1-4]\b", " ", text, flags=re.IGNORECASE)
+    text = QUARTER.sub(" ", text)  # "the second quarter": when, not what
     text = re.sub(r"\([^)]*\)", " ", text)
     words = [
         word

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 import numpy as np
 
@@ -33,6 +34,7 @@ _ORDER_BONUS = 0.1
 _NOT_LETTERS = re.compile(r"[^a-zäöüß&]+")
 # "Dividends declared and not paid", "Non-current assets", "nicht beherrschende Anteile": a label that
 # negates names another thing than the item it is worded like (unless the item's wording negates too).
+_NIL = re.compile(r"[—–-]{1,2}")  # a dash in a financial table: nil ("n/m" is no number at all)
 _NEGATION = re.compile(r"\b(?:not|non|nicht)\b", re.IGNORECASE)
 # "Other revenues", "Sonstige Erlöse": what is left after the lines above, never the item itself.
 _RESIDUAL = re.compile(r"(?:other|sonstige)\b", re.IGNORECASE)
@@ -72,7 +74,12 @@ def cell(row: Row, year: int, quarterly: bool) -> Cell | None:
     """The row's cell for the year, in a quarter's column when asked for a quarter, else in a
     year's (or a balance's, or an unnamed span's) column; None when no column or several fit."""
     at = _column_at(row, year, quarterly)
-    return row.cells[at] if at is not None and row.cells[at].value is not None else None
+    if at is None:
+        return None
+    found = row.cells[at]
+    if found.value is None and _NIL.fullmatch(found.text):
+        return Cell(found.text, Decimal(0))  # "—": nothing, which sums and differences count as 0
+    return found if found.value is not None else None
 
 
 def period(row: Row, year: int, quarterly: bool, language: str = "en") -> str:
