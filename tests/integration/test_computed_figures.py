@@ -67,6 +67,10 @@ def test_operating_margin_is_computed_from_stored_rows_and_goes_with_the_documen
     plain = local.answering.ask("What was Widget Works' operating income in fiscal 2024?")
     assert plain.text.startswith("Operating income FY2024: 2,210 USD millions")  # an item asked for is no metric
 
+    # A rate asked of two years: both, and the change between them in points.
+    both = local.answering.ask("How did Widget Works' operating margin change between fiscal 2023 and fiscal 2024?")
+    assert both.text.split("\n")[2].startswith("Operating margin FY2024 − FY2023 = 24.2 % − 23.6 % = +0.7 pp")
+
     # No row states interest expense ("Other expense (income), net" comes near): nothing is computed.
     coverage = local.answering.ask("What was Widget Works' interest coverage in fiscal 2024?")
     assert "Interest coverage" not in coverage.text and "=" not in coverage.text

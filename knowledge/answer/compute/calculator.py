@@ -187,7 +187,10 @@ class Calculator:
         if year is None:
             return []
         first = self._figure(ask, metric, found, year, back)
-        points = metric.result == PERCENT and not metric.generic and ask.known.points.search(ask.question.core)
+        # "… in percentage points", or a rate asked of two years ("between FY2021 and FY2022"): both
+        # years and the change between them.
+        compared = bool(ask.known.points.search(ask.question.core)) or len(set(ask.years)) >= 2
+        points = metric.result == PERCENT and not metric.generic and compared
         if first is None or not points:
             return [first] if first is not None else []
         earlier = min(ask.years) if len(ask.years) >= 2 else year - 1
