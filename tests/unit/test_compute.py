@@ -324,3 +324,11 @@ def test_a_dash_is_nil_and_a_term_quoted_by_the_question_is_found_by_its_own_wor
     found = best(asked, frozenset({"short term debt"}), [page], (2023,), False, amounts=False, excluded=None,
                  quoted=plain_text("short term debt"))  # fmt: skip
     assert found is not None and found.row.label == "Short-term debt"
+
+
+def test_a_forecast_computes_no_reported_figure() -> None:
+    calculator = Calculator(_Unused)
+    asked = understand("What gross margin does Widget Works expect for fiscal 2024?", "en", Companies.default())
+    assert asked.kind == "forecast" and not calculator.wants(asked)
+    reported = understand("What was Widget Works' gross margin in fiscal 2023?", "en", Companies.default())
+    assert calculator.wants(reported)

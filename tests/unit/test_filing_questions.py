@@ -944,3 +944,18 @@ def test_a_question_naming_a_statement_asks_for_its_rows() -> None:
     assert understand("What did Alibaba report about acquisitions in 2023?", "en", Companies.default()).kind != "figure"
     # The statement says where to look, not what: its words are no part of the row's name.
     assert "cash flow" not in catalogue().references.sub(" ", asked)
+
+
+def test_guidance_is_answered_by_what_the_company_said_not_by_a_statements_rows() -> None:
+    text = (
+        "Net revenue $ 11,715 $ 18,353\nGross margin 4,008 9,244\n"
+        "Outlook: Nike is forecasting second-quarter 2024 revenue of $11.5 billion to $12.5 billion and a gross "
+        "margin of 33.2 percent.\n"
+    )
+    passage = _filing_passage("NIKE_2024Q1_EARNINGS", "NKE", text, "")
+    asked = "What revenue and gross margin guidance did Nike give for Q2 2024?"
+    question = understand(asked, "en", Companies.default())
+    assert question.kind == "forecast"
+    draft = compose(question, (passage,), Companies.default())
+    assert draft.text.startswith("Outlook: Nike is forecasting second-quarter 2024 revenue")
+    assert "4,008" not in draft.text

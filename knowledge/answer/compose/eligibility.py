@@ -67,7 +67,9 @@ def qualifies(unit: Unit, question: Question, covered: Coverage, chunk: Chunk) -
     coverage = covered.share
     # "What drove the operating margin?": the margin's own row says how far it moved.
     metric_row = question.kind == "cause" and bool(covered.direct) and all(covered.direct)
-    rows_wanted = (
+    # A forecast is what the company said it expects: a statement's rows report what happened.
+    reported = question.kind != "forecast"
+    rows_wanted = reported and (
         question.needs_figure or question.kind in ("comparison", "other") or metric_row or _names_item(question)
     )
     dated = question.years and (question.needs_figure or question.kind == "cause" or unit.kind == "row")

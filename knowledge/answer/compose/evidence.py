@@ -127,7 +127,7 @@ def _may_answer(unit: Unit, question: Question) -> bool:
         return False
     if question.kind == "date" and not DATE.search(unit.text):
         return False
-    return unit.kind != "row" or question.kind not in ("cause", "list", "date")
+    return unit.kind != "row" or question.kind not in ("cause", "list", "date", "forecast")
 
 
 def _likeliest(lines: list[Unit], question: Question) -> list[Unit]:

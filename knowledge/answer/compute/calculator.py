@@ -103,7 +103,10 @@ class Calculator:
         self._phrases: dict[str, np.ndarray] = {}
 
     def wants(self, question: Question) -> bool:
-        """Does the question ask for a figure or name a metric (only then are tables read)?"""
+        """Does the question ask for a figure or name a metric (only then are tables read)? Not a
+        forecast: guidance is what the company said, no figure its statements report."""
+        if question.kind == "forecast":
+            return False
         if _looks_up(question) or question.kind == "comparison" or _definition(question) is not None:
             return True
         # "Compute the year-over-year change in X's revenue": a change, growth or average of a line
