@@ -946,16 +946,19 @@ def test_a_question_naming_a_statement_asks_for_its_rows() -> None:
     assert "cash flow" not in catalogue().references.sub(" ", asked)
 
 
-def test_guidance_is_answered_by_what_the_company_said_not_by_a_statements_rows() -> None:
-    text = (
-        "Net revenue $ 11,715 $ 18,353\nGross margin 4,008 9,244\n"
+def test_an_expectation_is_answered_by_what_the_company_said_not_by_a_statements_rows() -> None:
+    statement = _filing_passage(
+        "NIKE_2024Q1_EARNINGS", "NKE", "Net revenue $ 11,715 $ 18,353\nGross margin 4,008 9,244\n", "income"
+    )
+    outlook = (
         "Outlook: Nike is forecasting second-quarter 2024 revenue of $11.5 billion to $12.5 billion and a gross "
         "margin of 33.2 percent.\n"
     )
-    passage = _filing_passage("NIKE_2024Q1_EARNINGS", "NKE", text, "")
-    asked = "What revenue and gross margin guidance did Nike give for Q2 2024?"
+    release = _filing_passage("NIKE_2024Q1_EARNINGS", "NKE", outlook, "")
+    said = Passage(replace(release.chunk, id="nike_2024q1_earnings-v1-41", page=55), 1.0, 0.5, 3.0)
+    asked = "What revenue and gross margin did Nike expect for Q2 2024?"
     question = understand(asked, "en", Companies.default())
     assert question.kind == "forecast"
-    draft = compose(question, (passage,), Companies.default())
+    draft = compose(question, (statement, said), Companies.default())
     assert draft.text.startswith("Outlook: Nike is forecasting second-quarter 2024 revenue")
     assert "4,008" not in draft.text

@@ -6,6 +6,7 @@ import pytest
 
 from knowledge.answer.understand.query import asks_full_year, years
 from knowledge.text.abbreviations import abbreviations, spell_out, spells
+from knowledge.text.concepts import concepts
 
 
 def test_abbreviations_the_concept_table_does_not_know_are_found() -> None:
@@ -51,3 +52,9 @@ def test_a_whole_year_is_asked_in_so_many_words_and_no_part_of_it() -> None:
     assert not asks_full_year("What was Quillstone's revenue in the third quarter of fiscal year 2023?")
     assert not asks_full_year("What was Quillstone's revenue in the first six months of fiscal year 2023?")
     assert not asks_full_year("Quillstone FY22 PP&E?")  # a balance, asked of no span
+
+
+def test_comparable_sales_are_not_revenue() -> None:
+    assert concepts("What drove Quillstone's comparable sales growth in Q2 2023?")[1] == frozenset()
+    assert concepts("What drove Quillstone's same-store sales?")[1] == frozenset()
+    assert concepts("What were Quillstone's net sales in 2022?")[1] == frozenset({"revenueconcept"})

@@ -67,8 +67,9 @@ def qualifies(unit: Unit, question: Question, covered: Coverage, chunk: Chunk) -
     coverage = covered.share
     # "What drove the operating margin?": the margin's own row says how far it moved.
     metric_row = question.kind == "cause" and bool(covered.direct) and all(covered.direct)
-    # A forecast is what the company said it expects: a statement's rows report what happened.
-    reported = question.kind != "forecast"
+    # A forecast is what the company said it expects: a statement's rows report what happened (an
+    # outlook table elsewhere may hold the guidance).
+    reported = question.kind != "forecast" or not chunk.section
     rows_wanted = reported and (
         question.needs_figure or question.kind in ("comparison", "other") or metric_row or _names_item(question)
     )

@@ -71,7 +71,7 @@ def weigh(
     period = bool(dated) and _in_period(question, dated, pool)
     if meaning is None:
         return Evidence(0.0, period, Draft("", (), covered=False))
-    lines = _likeliest([unit for unit in dated if _may_answer(unit, question)], question)
+    lines = _likeliest([unit for unit in dated if _may_answer(unit, question, pool[unit.passage])], question)
     near = meaning.compare(focus_of(question, companies), lines)
     pairs = zip(lines, near, strict=True)
     scored = sorted((Scored(unit, _boosted(unit, near, question), near, True) for unit, near in pairs), key=_first)
@@ -121,13 +121,16 @@ def _where(unit: Unit, chunk: Chunk) -> str:
     return f"{unit.text} {unit.heading} {unit.lead} {chunk.title}"
 
 
-def _may_answer(unit: Unit, question: Question) -> bool:
-    """A line of the kind asked for (a figure, a date); a row where a row can answer (not a "why")."""
+def _may_answer(unit: Unit, question: Question, chunk: Chunk) -> bool:
+    """A line of the kind asked for (a figure, a date); a row where a row can answer (not a "why",
+    nor a forecast from a statement of what happened)."""
     if question.needs_figure and not unit.figures and not RATE.search(unit.text):
         return False
     if question.kind == "date" and not DATE.search(unit.text):
         return False
-    return unit.kind != "row" or question.kind not in ("cause", "list", "date", "forecast")
+    if unit.kind == "row" and question.kind == "forecast":
+        return not chunk.section
+    return unit.kind != "row" or question.kind not in ("cause", "list", "date")
 
 
 def _likeliest(lines: list[Unit], question: Question) -> list[Unit]:
