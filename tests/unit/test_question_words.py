@@ -58,3 +58,5 @@ def test_comparable_sales_are_not_revenue() -> None:
     assert concepts("What drove Quillstone's comparable sales growth in Q2 2023?")[1] == frozenset()
     assert concepts("What drove Quillstone's same-store sales?")[1] == frozenset()
     assert concepts("What were Quillstone's net sales in 2022?")[1] == frozenset({"revenueconcept"})
+    assert concepts("Um wie viel stiegen die vergleichbaren Umsätze von Quillstone?")[1] == frozenset()
+    assert concepts("Wie hoch war der Umsatz von Quillstone?")[1] == frozenset({"revenueconcept"})
