@@ -8,13 +8,13 @@ import pytest
 from knowledge.answer.compute.calculator import (
     Calculator,
     _Ask,
-    _definition,
     _documents,
     _looks_up,
     _near_enough,
     as_asked,
 )
 from knowledge.answer.compute.catalogue import catalogue
+from knowledge.answer.compute.definition import definition
 from knowledge.answer.compute.figure import Figure, Input, number, result
 from knowledge.answer.compute.finder import (
     Found,
@@ -276,11 +276,11 @@ def test_a_ratio_spelled_out_in_an_aside_is_computed_and_a_payment_counts_by_its
         "What share of its fiscal 2022 net income did Widget Works pay out as dividends (payments for "
         "dividends divided by net income)? Answer in percent with one decimal."
     )
-    metric = _definition(understand(asked, "en", Companies.default()))
+    metric = definition(understand(asked, "en", Companies.default()))
     assert metric is not None and metric.result == "percent"
     assert metric.name("en") == "Payments for dividends / net income"
     assert metric.formula.text == "abs(payments_for_dividends) / net_income"
-    plain = _definition(understand("What was Widget Works' ratio (cash divided by total assets) in 2022?", "en",
+    plain = definition(understand("What was Widget Works' ratio (cash divided by total assets) in 2022?", "en",
                                    Companies.default()))  # fmt: skip
     assert plain is not None and plain.result == "ratio" and plain.formula.text == "cash / total_assets"
 
@@ -307,7 +307,7 @@ def test_a_sum_or_difference_the_question_defines_is_computed_term_by_term() -> 
         "What was Widget Works' net debt at June 30, 2023, defined as short-term plus long-term debt minus "
         "cash and cash equivalents (excluding investments)? Answer in USD millions."
     )
-    metric = _definition(understand(asked, "en", Companies.default()))
+    metric = definition(understand(asked, "en", Companies.default()))
     assert metric is not None and metric.name("en") == "Net debt" and metric.result == "amount"
     # "short-term" shares the next term's noun: short-term debt.
     assert metric.formula.text == "short_term_debt + long_term_debt - cash_and_cash_equivalents"

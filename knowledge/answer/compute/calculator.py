@@ -17,6 +17,7 @@ from decimal import Decimal
 import numpy as np
 
 from knowledge.answer.compute.catalogue import ASKED, Catalogue, Metric, catalogue, cue_at
+from knowledge.answer.compute.definition import definition
 from knowledge.answer.compute.figure import Figure, Input, change, result
 from knowledge.answer.compute.finder import (
     Found,
@@ -51,37 +52,7 @@ _SPAN_YEARS = re.compile(r"\b(\d{1,2}|two|three|four|five|ten)[- ]years?\b", re.
 _AVERAGE = re.compile(r"\(\((\w+) \+ \1_prev\) / 2\)")  # "((inventory + inventory_prev) / 2)"
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
 _WORD = re.compile(r"[\w&/%-]+")
-# "… ratio is defined as: cash from operations / total current liabilities", "A divided by B"
-_DEFINED = re.compile(
-    r"(?:defined\s+as|define\s+[^.?]{0,60}?\s+as|calculated\s+as|computed\s+as)\s*:?\s*(?:the\s+)?"
-    r"(?P<top>[^.?;/]{3,80}?)\s*(?:/|\bdivided\s+by\b|\bover\b)\s*(?:the\s+)?(?P<bottom>[^.?;/]{3,80})",
-    re.IGNORECASE,
-)
-# "… net debt, defined as short-term plus long-term debt minus cash": a sum and difference spelled out.
-_DEFINED_SUM = re.compile(
-    r"(?:defined\s+as|calculated\s+as|computed\s+as)\s*:?\s*(?P<terms>[^?;/]{5,200}?\b(?:plus|minus|less)\b[^?;/]{3,200}?)"
-    r"\s*(?:[?;]|\.(?:\s|$)|$|,\s*(?:in|answer|expressed)\b)",
-    re.IGNORECASE,
-)
-_ASKING_HEAD = re.compile(
-    r"^.*?\b(?:was|were|is|are|compute|calculate)\s+(?:the\s+)?(?:(?:[A-Z][\w&.-]*\s+)*[A-Z][\w&.-]*['’]s?\s+)?",
-    re.IGNORECASE,
-)
-_OPERATORS = re.compile(r"\s+(plus|minus|less)\s+", re.IGNORECASE)
-_SIGNS = {"plus": "+", "minus": "-", "less": "-"}
-# "(payments for dividends divided by net income)": a ratio spelled out in an aside.
-_ASIDE_RATIO = re.compile(
-    r"\(\s*(?:i\.\s?e\.,?\s*|that\s+is,?\s*)?(?:the\s+)?(?P<top>[^()/;]{3,80}?)\s+(?:divided\s+by|over)\s+"
-    r"(?:the\s+)?(?P<bottom>[^()/;]{3,80}?)\s*\)",
-    re.IGNORECASE,
-)
-_OUTFLOW = re.compile(
-    r"\s*(?:the\s+)?(?:payments?|purchases?|repurchases?|additions?|acquisitions?|capital\s+expenditures?|dividends?\s+paid)\b",
-    re.IGNORECASE,
-)
 _WHAT_WAS = re.compile(r"\s*what\s+(?:was|were)\b", re.IGNORECASE)
-# A ratio asked as a share or a percentage is shown as one.
-_AS_PERCENT = re.compile(r"\b(?:percent\w*|share|proportion|prozent\w*|anteil\w*)\b|%", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -107,7 +78,7 @@ class Calculator:
         forecast: guidance is what the company said, no figure its statements report."""
         if question.kind == "forecast":
             return False
-        if _looks_up(question) or question.kind == "comparison" or _definition(question) is not None:
+        if _looks_up(question) or question.kind == "comparison" or definition(question) is not None:
             return True
         # "Compute the year-over-year change in X's revenue": a change, growth or average of a line
         # item the question names is a figure too, unless a cause or a list is asked.
@@ -148,7 +119,7 @@ class Calculator:
         if named:
             cue, metric = max(named, key=lambda pair: len(pair[0]))
             return metric, cue
-        defined = _definition(question)
+        defined = definition(question)
         if defined is not None:
             return defined, ""
         if worded:
@@ -378,73 +349,6 @@ def _near_enough(found: Found) -> bool:
     """A row the question names in its own words: near, or clearly the nearest."""
     distinct = found.score >= _DISTINCT_FLOOR and found.score - found.runner_up >= _DISTINCT_LEAD
     return found.score >= _LOOKUP_FLOOR or distinct
-
-
-def _sum_definition(question: Question) -> Metric | None:
-    """A sum or difference the question defines itself ("defined as short-term plus long-term debt
-    minus cash and cash equivalents"), each term found by meaning. A term of one word shares the
-    next term's noun ("short-term" plus "long-term debt": short-term debt)."""
-    match = _DEFINED_SUM.search(question.core)
-    if match is None:
-        return None
-    parts = _OPERATORS.split(match.group("terms"))
-    words, signs = parts[::2], ["+", *(_SIGNS[sign.lower()] for sign in parts[1::2])]
-    words = [
-        f"{term} {words[at + 1].split()[-1]}" if len(term.split()) == 1 and at + 1 < len(words) else term
-        for at, term in enumerate(words)
-    ]
-    names = [_item_name(term) for term in words]
-    if len(names) < 2 or not all(names) or len(set(names)) < len(names):
-        return None
-    text = " ".join(f"{sign} {name}" for sign, name in zip(signs, names, strict=True)).removeprefix("+ ")
-    title = re.sub(r"\s+(?:at|as\s+of|in|for|on)\s+.*$", "", question.core[: match.start()].strip(" ,:"))
-    title = _ASKING_HEAD.sub("", title)  # "What was Quillstone's net debt": "net debt"
-    try:
-        formula = parse(text)
-    except FormulaError:
-        return None
-    name = title.strip(" ,") or "Result"
-    return Metric("defined", {"en": name[:1].upper() + name[1:]}, formula, "amount", {}, generic=False)
-
-
-def _definition(question: Question) -> Metric | None:
-    """A ratio the question defines itself: "… defined as: cash from operations / total current
-    liabilities" is computed from those two items, found by meaning; or a sum or difference."""
-    summed = _sum_definition(question)
-    if summed is not None:
-        return summed
-    match = _DEFINED.search(question.core)
-    aside = _ASIDE_RATIO.search(question.text) if match is None else None
-    if match is None and aside is None:
-        return None
-    found = match or aside
-    assert found is not None
-    top, bottom = (_item_name(found.group(side)) for side in ("top", "bottom"))
-    if not top or not bottom or top == bottom:
-        return None
-    if match is not None:
-        title = question.core[: match.start()].rsplit(" ", 8)[-1].strip(" ,:") or "Ratio"
-    else:  # the aside names the inputs, not the ratio: they are its name
-        title = f"{found.group('top').strip()} / {found.group('bottom').strip()}"
-    name = re.sub(r"\s+(?:is|are)$|^(?:the|a)\s+", "", title, flags=re.IGNORECASE).strip() or "Ratio"
-    # A cash outflow named as an amount ("payments for dividends") is printed in parentheses on the
-    # cash flow statement: the ratio asked is of its size.
-    sized = [
-        f"abs({name})" if _OUTFLOW.match(found.group(side)) else name
-        for side, name in (("top", top), ("bottom", bottom))
-    ]
-    try:
-        formula = parse(f"{sized[0]} / {sized[1]}")
-    except FormulaError:
-        return None
-    shown = "percent" if _AS_PERCENT.search(question.text) else "ratio"
-    return Metric("defined", {"en": name[:1].upper() + name[1:]}, formula, shown, {}, generic=False)
-
-
-def _item_name(words: str) -> str:
-    """ "total current liabilities" -> "total_current_liabilities" (a name the formula can hold)."""
-    cleaned = re.sub(r"\([^)]*\)|[^A-Za-z ]+", " ", words).strip().lower()
-    return "_".join(cleaned.split()[:8])
 
 
 def _asked(question: Question, cue: str, names: tuple[str, ...], known: Catalogue) -> str:
