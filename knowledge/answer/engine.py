@@ -22,6 +22,7 @@ from knowledge.answer.compose.evidence import Evidence, weigh
 from knowledge.answer.compose.meaning import Meaning
 from knowledge.answer.compose.movement import catalysts, explain, window
 from knowledge.answer.compute.facts import Facts, facts_text
+from knowledge.answer.compute.figure import Figure
 from knowledge.answer.generate.generator import Generator
 from knowledge.answer.generate.writer import ModelWriter
 from knowledge.answer.record import Answer
@@ -192,7 +193,7 @@ class AnswerEngine:
             figures = self._facts.figures(question, found.passages, names) if not advice else []
             draft = self._facts.add(self._facts.restate_rows(draft, question.language), figures, found.passages)
             computed = facts_text(figures)
-            if draft.covered and not _speaks_of_specifics(question, draft, found):
+            if draft.covered and not _speaks_of_specifics(question, draft, found, figures):
                 # "Net sales in India": total net sales answer another question; shown as the closest.
                 draft, computed = replace(draft, covered=False), ""
             if question.kind == "move" and question.tickers and draft.covered:
@@ -403,10 +404,14 @@ def _companies(catalog: Catalog) -> Companies:
     return Companies.default().extended(extra) if extra else Companies.default()
 
 
-def _speaks_of_specifics(question: Question, draft: Draft, found: Retrieval) -> bool:
+def _speaks_of_specifics(question: Question, draft: Draft, found: Retrieval, figures: list[Figure]) -> bool:
     """Do the answer or the passages it was drawn from name what the question asks about besides
     the company ("in India")? A name the passages never use is a part the sources do not cover;
-    one they use (a title-cased "Adjusted EBIT") the answer may leave to its citations."""
+    one they use (a title-cased "Adjusted EBIT") the answer may leave to its citations. A row shown
+    as the answer must name it itself: the total net sales are not the "App Store" revenue asked."""
+    shown = [item.found for figure in figures if not figure.result for item in figure.inputs]
+    if shown:
+        return all(question.specifics_in(f"{f.table.name} {f.row.group} {f.row.label}") for f in shown)
     return question.specifics_in(draft.text) or question.specifics_in(
         "\n".join(passage.chunk.text for passage in found.passages)
     )

@@ -332,3 +332,24 @@ def test_a_forecast_computes_no_reported_figure() -> None:
     assert asked.kind == "forecast" and not calculator.wants(asked)
     reported = understand("What was Widget Works' gross margin in fiscal 2023?", "en", Companies.default())
     assert calculator.wants(reported)
+
+
+def test_a_row_shown_as_the_answer_must_name_the_part_of_the_company_asked() -> None:
+    from knowledge.answer.compose.draft import Draft
+    from knowledge.answer.engine import _speaks_of_specifics
+    from knowledge.answer.retrieve.retriever import Retrieval
+
+    tables = read("(in millions)\n2024 2023\nOrbit Rewards revenue 310 280\nTotal revenue 9,120 8,400\n")
+    page = Page("doc", 3, "income", tuple(tables), np.zeros((2, 2), dtype=np.float32), 0)
+    question = understand(
+        "How much revenue did the Orbit Rewards program generate for Alibaba in fiscal 2024?", "en", Companies.default()
+    )
+
+    def shown(row: int) -> list[Figure]:
+        found = Found(tables[0].rows[row], tables[0], page, 0.9)
+        return [Figure("Revenue FY2024", "{0}", (Input("", found, "9,120"),), "", Decimal(9120))]
+
+    draft = Draft("Total revenue FY2024: 9,120 USD millions [1]", (), covered=True)
+    found = Retrieval((), ("BABA",), "en", covered=True)
+    assert not _speaks_of_specifics(question, draft, found, shown(1))  # the total answers another question
+    assert _speaks_of_specifics(question, draft, found, shown(0))

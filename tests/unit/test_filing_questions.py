@@ -926,7 +926,9 @@ def test_a_line_item_asked_by_its_initials_or_an_idiom_asks_for_its_figure(quest
     ("asked", "specifics"),
     [
         ("How much net sales did Alibaba generate in India in fiscal 2022?", [{"india"}]),
-        ("What was Alibaba Group's cloud revenue in 2023?", []),  # the words run on from the name are the name
+        ("What was Alibaba Group's cloud revenue in 2023?", []),  # a legal form run on from the name is the name
+        ("What did Alibaba Holdings Inc. report as revenue?", []),
+        ("How much revenue did Alibaba Epic Games generate in 2023?", [{"epic"}]),  # a part of it
         ("What did Alibaba say about the Epic Games case? Answer in one sentence.", [{"epic"}]),
         ("Wie hoch war der Umsatz von Alibaba in Indien?", []),  # German capitalises every noun
     ],
@@ -962,3 +964,11 @@ def test_an_expectation_is_answered_by_what_the_company_said_not_by_a_statements
     draft = compose(question, (statement, said), Companies.default())
     assert draft.text.startswith("Outlook: Nike is forecasting second-quarter 2024 revenue")
     assert "4,008" not in draft.text
+
+
+def test_a_statements_name_is_where_to_look_not_a_part_the_answer_must_name() -> None:
+    for asked in (
+        "What was the largest liability in Alibaba's Balance Sheet in 2022?",
+        "What was Alibaba's revenue per its Condensed Consolidated Statements of Operations?",
+    ):
+        assert understand(asked, "en", Companies.default()).specifics == ()

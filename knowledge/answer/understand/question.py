@@ -89,6 +89,8 @@ _AS_A_RESULT = _patterns("connectives")
 # "Kenvue (formerly Consumer Health business segment)", "Block (formerly known as Square)": an aside
 # that helps find the source, but no answering sentence need repeat it.
 _PARENTHESES = re.compile(r"\([^()]*\)")
+# "Quillstone Holdings Inc.": the words of a legal form run on from a name; "Quillstone Cloud" names a part.
+_LEGAL_FORMS = "|".join(re.escape(form) for form in everywhere("question", "legal_forms"))
 _TERSE_WORDS = 6  # "Quillstone FY2023 capex?": a company, a period and a line item ask for its figure
 # With a line item named, these say what to compute from its figures ("Has the company reduced its
 # long-term debt?": the row's two years answer which way it went); the rows answer without them.
@@ -181,12 +183,16 @@ def understand(
 
 
 def _specifics(core: str, companies: Companies) -> tuple[frozenset[str], ...]:
-    """Runs of capitalised words inside an English question that neither name the company (with
-    the words run on from its name: "Quillstone Holdings") nor are known to the lexicon ("India",
-    "Orbit Rewards"). German capitalises every noun, so only English questions are read so."""
-    text = _PARENTHESES.sub(" ", concepts(core)[0])  # an aside ("formerly Consumer Health") is no part asked
+    """Runs of capitalised words inside an English question that neither name the company (with a
+    legal form run on from its name: "Quillstone Holdings Inc.") nor are known to the lexicon
+    ("India", "Orbit Rewards", "Quillstone Cloud Services"). German capitalises every noun, so only
+    English questions are read so."""
+    # An aside ("formerly Consumer Health") and a statement's name ("its Balance Sheet") are no part asked.
+    text = _STATEMENT_NAME.sub(" ", _PARENTHESES.sub(" ", concepts(core)[0]))
     for name in companies.mentions_loosely(text):
-        text = re.sub(rf"{re.escape(name)}(?:\s+[A-Z][\w&.-]*)*", " ", text)
+        named = rf"{re.escape(name)}(?:['’]s)?(?:,?\s+(?:{_LEGAL_FORMS}))*(?![\w&])"
+        text = re.sub(named, " ", text, flags=re.IGNORECASE)
+    text = " ".join(text.split())  # a name taken out leaves no gap that would hide the words after it
     return tuple(stems for run in _CAPITALISED_RUN.findall(text) if (stems := _unknown(run, "en")))
 
 
