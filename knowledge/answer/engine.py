@@ -411,7 +411,17 @@ def _speaks_of_specifics(question: Question, draft: Draft, found: Retrieval, fig
     as the answer must name it itself: the total net sales are not the "App Store" revenue asked."""
     shown = [item.found for figure in figures if not figure.result for item in figure.inputs]
     if shown:
-        return all(question.specifics_in(f"{f.table.name} {f.row.group} {f.row.label}") for f in shown)
+        # The row, its table's titles or the retrieved text of its page ("Las Vegas Strip resorts" over "RevPAR").
+        pages: dict[tuple[str, int | None], str] = {}
+        for passage in found.passages:
+            key = (passage.chunk.document_id, passage.chunk.page)
+            pages[key] = f"{pages.get(key, '')} {passage.chunk.text}"
+        return all(
+            question.specifics_in(
+                f"{f.table.name} {f.row.group} {f.row.label} {pages.get((f.page.document_id, f.page.page), '')}"
+            )
+            for f in shown
+        )
     return question.specifics_in(draft.text) or question.specifics_in(
         "\n".join(passage.chunk.text for passage in found.passages)
     )
