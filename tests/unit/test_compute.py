@@ -353,3 +353,17 @@ def test_a_row_shown_as_the_answer_must_name_the_part_of_the_company_asked() -> 
     found = Retrieval((), ("BABA",), "en", covered=True)
     assert not _speaks_of_specifics(question, draft, found, shown(1))  # the total answers another question
     assert _speaks_of_specifics(question, draft, found, shown(0))
+
+
+def test_a_row_a_figure_shows_is_not_quoted_again_in_any_language() -> None:
+    from knowledge.answer.compute.facts import _shown
+
+    tables = read("(in millions)\n2024 2023\nCapital expenditures (120) (110)\n")
+    page = Page("doc", 3, "cash_flow", tuple(tables), np.zeros((1, 2), dtype=np.float32), 0)
+    found = Found(tables[0].rows[0], tables[0], page, 0.9)
+    figures = [Figure("Capital expenditures FY2024", "{0}", (Input("", found, "(120)"),), "", Decimal(-120))]
+    numbers = {("doc", 3): 1}
+    quoted = "„Capital expenditures: (120) · (110) (USD millions)“ (Zitat aus einer englischen Quelle) [1]"
+    assert _shown(quoted, figures, numbers)
+    assert _shown("• Capital expenditures: FY2024 (120) · FY2023 (110) (USD millions) [1]", figures, numbers)
+    assert not _shown("• Revenue: FY2024 900 (USD millions) [1]", figures, numbers)

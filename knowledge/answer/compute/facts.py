@@ -118,7 +118,7 @@ def _shown(line: str, figures: list[Figure], numbers: dict[tuple[str, int], int]
         (item.found.row.name, numbers[item.source]) for figure in figures if not figure.result for item in figure.inputs
     }
     marks = _MARKER.findall(line)
-    label = line.removeprefix("• ").split(": ", 1)[0]
+    label = line.removeprefix("• ").lstrip('„“"»«').split(": ", 1)[0]  # quoted in another language, too
     return bool(marks) and (label, int(marks[-1])) in rows
 
 
