@@ -6,6 +6,7 @@ stored in the catalog at indexing and read back per question.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -53,6 +54,7 @@ class Column:
         return f"{prefix}{self.year}"
 
 
+_FOOTNOTE_TITLE = re.compile(r"\s*(?:\(\d{1,2}\)|\*+)\s*(?=\S)")  # "(1) Includes …", "* Excludes …"
 # The months a dated interim column spans, before its last day.
 _TO_A_DAY = {"quarter": "3M", "half": "6M", "nine_months": "9M"}
 
@@ -137,7 +139,12 @@ class Row:
 
     @property
     def name(self) -> str:
-        """The label with its sub-table title where the label alone says little ("Diluted", "Total")."""
+        """The label with its sub-table title where the label alone says little ("Diluted", "Total"),
+        or where the title is a footnote's that breaks another figure down ("(1) Includes stock-based
+        compensation as follows:" over "Product development": not the statement's own row)."""
+        footnote = _FOOTNOTE_TITLE.match(self.group)
+        if footnote:
+            return f"{self.group[footnote.end() :].rstrip(':')} — {self.label}"
         return f"{self.group.rstrip(':')} — {self.label}" if self.group and self.qualified else self.label
 
     @property

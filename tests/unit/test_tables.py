@@ -238,3 +238,15 @@ def test_a_row_in_its_own_unit_is_a_row_not_the_caption_of_the_rows_above() -> N
     employees, table = rows["Employees (in thousands)"]
     assert [cell.text for cell in employees.cells] == ["125.5", "122.9"]
     assert table.unit(employees) == "thousands"
+
+
+def test_a_footnotes_breakdown_is_named_with_the_footnote_not_as_the_statements_row() -> None:
+    text = (
+        "(In millions)\n2023 2022\nOperating expenses:\nProduct development 392 344\n"
+        "(1) Includes stock-based compensation as follows:\nProduct development 74 62\n"
+    )
+    rows = [row for table in read(text, "en", "income") for row in table.rows]
+    assert [row.name for row in rows] == [
+        "Product development",
+        "Includes stock-based compensation as follows — Product development",
+    ]
