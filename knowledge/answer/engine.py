@@ -408,7 +408,7 @@ def _speaks_of_specifics(question: Question, draft: Draft, found: Retrieval, fig
     """Do the answer or the passages it was drawn from name what the question asks about besides
     the company ("in India")? A name the passages never use is a part the sources do not cover;
     one they use (a title-cased "Adjusted EBIT") the answer may leave to its citations. A row shown
-    as the answer must name it itself: the total net sales are not the "App Store" revenue asked."""
+    as the answer must name it itself: total net sales are not the "Orbit Rewards" revenue asked."""
     shown = [item.found for figure in figures if not figure.result for item in figure.inputs]
     if shown:
         # The row, its table's titles or the retrieved text of its page ("Las Vegas Strip resorts" over "RevPAR").

@@ -33,13 +33,6 @@ _TITLE_TAILS = (
 _TAIL_LINES = 3  # a page's last lines (page numbers aside) that may be the next page's title
 _TITLE_OPENINGS = "(?:unaudited|condensed|consolidated|interim|selected)*"
 _MENTION = re.compile(r"[.,;]\s*$|\b(?:in|on|within|to|from|into)\s+(?:the|our|its)\s+\w*", re.IGNORECASE)
-# A filing's schedule of the parent company's own accounts ("Schedule I — Condensed Financial
-# Information of Registrant", "(Parent Company Only)"): statements, but not the consolidated ones a
-# question about the company means.
-_SUPPLEMENTARY = re.compile(
-    r"\bschedule\s+I{1,3}\b|[\"“(]parent[\"”)]|parent\s+company\s+only|financial\s+information\s+of\s+(?:the\s+)?registrant",
-    re.IGNORECASE,
-)
 # A title run on with "and …" ("Statements of Income and Other Information") holds that statement
 # when the page lists this many of its line items: a note's table about it lists a few at most.
 _LISTED_ITEMS = 5
@@ -55,6 +48,13 @@ class StatementHints:
 def _data() -> dict[str, dict[str, Any]]:
     loaded: dict[str, dict[str, Any]] = json.loads(Path(__file__).with_name("statements.json").read_text("utf-8"))
     return loaded
+
+
+@cache
+def _supplementary() -> re.Pattern[str]:
+    """A parent company's own statements ("Schedule I — Condensed Financial Information of
+    Registrant", "(Parent Company Only)"), beside the consolidated ones."""
+    return re.compile(str(_data()["supplementary"]["pattern"]), re.IGNORECASE)
 
 
 @cache
@@ -78,7 +78,7 @@ def section_of(page_text: str, before: str = "") -> str:
 
 def _own_section(page_text: str) -> str:
     lines = page_text[:_HEADING_SPAN].splitlines()[:_HEADING_LINES]
-    if any(_SUPPLEMENTARY.search(line) for line in lines):
+    if any(_supplementary().search(line) for line in lines):
         return ""  # the parent company's own statements beside the consolidated ones
     # Either a short heading line, or a heading broken over several lines at the very top.
     short = [line for line in lines if len(line) <= 90 and not _MENTION.search(line)]

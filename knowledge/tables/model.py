@@ -41,12 +41,12 @@ class Column:
         return cls(int(data[0]), str(data[1]), str(data[2]), str(data[3]) if len(data) > 3 else "")
 
     def title(self, language: str = "en") -> str:
-        """How the column is named in an answer: "FY2022", "3M to July 1, 2023", "June 30, 2023" (in
+        """How the column is named in an answer: "FY2022", "3M to June 29, 2024", "June 30, 2023" (in
         German "30. Juni 2023") or the change."""
         if self.kind != VALUE:
             return self.kind
         dated = _dated(self.date, self.year, language) if self.date else ""
-        if dated and self.span in _TO_A_DAY:  # "3M to July 1, 2023": which quarter, said by its end
+        if dated and self.span in _TO_A_DAY:  # "3M to June 29, 2024": which quarter, said by its end
             return f"{_TO_A_DAY[self.span]} {words('dates', 'period_to', language)[0]} {dated}"
         if dated:
             return dated  # a quarter's balance is no fiscal year's
@@ -54,6 +54,7 @@ class Column:
         return f"{prefix}{self.year}"
 
 
+DASH = re.compile(r"[—–-]{1,2}")  # a cell printed as a dash
 _FOOTNOTE_TITLE = re.compile(r"\s*(?:\(\d{1,2}\)|\*+)\s*(?=\S)")  # "(1) Includes …", "* Excludes …"
 # The months a dated interim column spans, before its last day.
 _TO_A_DAY = {"quarter": "3M", "half": "6M", "nine_months": "9M"}
@@ -97,6 +98,11 @@ class Cell:
     text: str
     value: Decimal | None
     percent: bool = False
+
+    @property
+    def nil(self) -> bool:
+        """A dash: nothing, which sums and differences count as 0 ("n/m" is no number at all)."""
+        return self.value is None and DASH.fullmatch(self.text) is not None
 
     def as_json(self) -> list[Any]:
         return [self.text, None if self.value is None else str(self.value), self.percent]

@@ -19,6 +19,7 @@ from knowledge.tables.model import (
     CHANGE,
     CHANGE_PCT,
     COUNT,
+    DASH,
     PER_SHARE,
     PERCENT,
     SHARE,
@@ -35,7 +36,6 @@ _YEAR = re.compile(r"(?<![\d.,$])((?:19|20)\d{2})(?![\d,%])")
 _FISCAL_YEAR = re.compile(r"\bF(?:Y|iscal\s+)'?(\d{2})\b", re.IGNORECASE)  # "FY23", "Fiscal '22"
 # A cell: "1,577", "(1,577)", "$5,363", "12.5%", "(0.6)%", "-3.2", a dash, "n/m".
 _CELL = re.compile(r"\(?[-−–]?[$€]?\d[\d,]*(?:\.\d+)?\)?%?\)?|[—–-]{1,2}|n/?m|NM", re.IGNORECASE)
-_DASH = re.compile(r"[—–-]{1,2}")
 _FOOTNOTE = re.compile(r"\(\d\)|\d\)|\*+")  # "(1)", "1)", "*": never a value
 _SIGNS = frozenset({"$", "€", "US$", "USD", "EUR"})
 _MONTH = re.compile(
@@ -74,7 +74,7 @@ class _State:
     group: str = ""
     pending: str = ""  # a text line that may be the label of a figures-only line below it
     lone_years: list[int] = field(default_factory=list)  # years printed one per line
-    lone_days: list[str] = field(default_factory=list)  # the day printed above each of them ("July 1,")
+    lone_days: list[str] = field(default_factory=list)  # the day printed above each of them ("June 29,")
     lone_from: int = -1  # the line such a header begins on (its spans are counted from there)
     month: str = ""  # a month's name alone on the line before, among such a header's lines
     signs: set[str] = field(default_factory=set)  # currency signs the table's rows print
@@ -107,7 +107,7 @@ def _line(number: int, line: str, state: _State, vocabulary: Words, section: str
     state.month = line if state.lone_years and _is_month(line) else ""
     if state.month:
         return
-    if _is_day(line):  # "July 1," / "2023" / "June 25," / "2022": the days of the columns
+    if _is_day(line):  # "June 29," / "2024" / "July 1," / "2023": the days of the columns
         state.lone_from = number if state.lone_from < 0 else state.lone_from
         state.lone_days = [*state.lone_days[: len(state.lone_years)], line.rstrip(",")]
         return
@@ -133,7 +133,7 @@ def _is_month(line: str) -> bool:
 
 
 def _is_day(line: str) -> bool:
-    """A line that is a day of the year alone ("July 1,", "30. Juni"), not a title ("Note 5", "Level 3")."""
+    """A line that is a day of the year alone ("June 29,", "30. Juni"), not a title ("Note 5", "Level 3")."""
     if not _DATE_LINE.fullmatch(line):
         return False
     return any(word.lower().rstrip(".") in month_numbers() for word in _LETTERS.findall(line))
@@ -355,7 +355,7 @@ def _without_footnote(texts: list[str], columns: tuple[Column, ...]) -> list[str
 
 
 def _cell(text: str) -> Cell:
-    if _DASH.fullmatch(text) or re.fullmatch(r"n/?m", text, re.IGNORECASE):
+    if DASH.fullmatch(text) or re.fullmatch(r"n/?m", text, re.IGNORECASE):
         return Cell(text, None, False)
     percent = text.endswith("%") or text.endswith("%)")
     digits = re.sub(r"[^\d.]", "", text)

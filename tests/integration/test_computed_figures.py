@@ -38,14 +38,20 @@ def _pdf(path: Path, pages: list[str]) -> Path:
     return path
 
 
+def _indexed(tmp_path: Path, embedder: Embedder, name: str, pages: list[str]) -> tuple[Local, Path]:
+    """A data folder with one made-up filing of these pages ingested, and the filing's path."""
+    folder = tmp_path / "filings"
+    folder.mkdir()
+    report = _pdf(folder / name, pages)
+    local = Local(make_settings(tmp_path), embedder)
+    local.indexing.librarian.ingest([folder])
+    return local, report
+
+
 def test_operating_margin_is_computed_from_stored_rows_and_goes_with_the_document(
     tmp_path: Path, embedder: Embedder
 ) -> None:
-    folder = tmp_path / "filings"
-    folder.mkdir()
-    report = _pdf(folder / "widget-works-annual-report.pdf", [NARRATIVE, STATEMENT])
-    local = Local(make_settings(tmp_path), embedder)
-    local.indexing.librarian.ingest([folder])
+    local, report = _indexed(tmp_path, embedder, "widget-works-annual-report.pdf", [NARRATIVE, STATEMENT])
     catalog = local.core.catalog
     document = catalog.documents()[0].id
 
@@ -106,11 +112,7 @@ Operating income 600 450 1,700 1,500"""
 def test_a_quarterly_report_computes_its_own_quarter_and_never_answers_another(
     tmp_path: Path, embedder: Embedder
 ) -> None:
-    folder = tmp_path / "filings"
-    folder.mkdir()
-    _pdf(folder / "widget-works-quarterly-report.pdf", [NARRATIVE, QUARTERLY])
-    local = Local(make_settings(tmp_path), embedder)
-    local.indexing.librarian.ingest([folder])
+    local, _ = _indexed(tmp_path, embedder, "widget-works-quarterly-report.pdf", [NARRATIVE, QUARTERLY])
 
     # Days and years one per line under "Three Months Ended Nine Months Ended": each under its span.
     growth = local.answering.ask("By how much did Widget Works' revenue grow in Q3 2024 year over year?")
@@ -136,11 +138,7 @@ Operating income 2,210 1,980"""
 
 
 def test_an_abbreviation_is_spelled_out_by_the_companys_own_row_labels(tmp_path: Path, embedder: Embedder) -> None:
-    folder = tmp_path / "filings"
-    folder.mkdir()
-    _pdf(folder / "widget-works-annual-report.pdf", [NARRATIVE, EXPENSES])
-    local = Local(make_settings(tmp_path), embedder)
-    local.indexing.librarian.ingest([folder])
+    local, _ = _indexed(tmp_path, embedder, "widget-works-annual-report.pdf", [NARRATIVE, EXPENSES])
 
     # "S&M" is in no word list; the statement's "Sales and marketing" spells it (not "Revenue",
     # which "sales" alone would name). "FY24" is fiscal 2024.

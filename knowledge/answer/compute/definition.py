@@ -11,15 +11,17 @@ from knowledge.answer.compute.catalogue import Metric
 from knowledge.answer.compute.formula import FormulaError, parse
 from knowledge.answer.understand.question import Question
 
+# Where a question begins to define what it asks: "… defined as", "calculated as".
+_INTRO = r"(?:defined\s+as|calculated\s+as|computed\s+as)"
 # "… ratio is defined as: cash from operations / total current liabilities", "A divided by B"
 _DEFINED = re.compile(
-    r"(?:defined\s+as|define\s+[^.?]{0,60}?\s+as|calculated\s+as|computed\s+as)\s*:?\s*(?:the\s+)?"
+    r"(?:" + _INTRO + r"|define\s+[^.?]{0,60}?\s+as)\s*:?\s*(?:the\s+)?"
     r"(?P<top>[^.?;/]{3,80}?)\s*(?:/|\bdivided\s+by\b|\bover\b)\s*(?:the\s+)?(?P<bottom>[^.?;/]{3,80})",
     re.IGNORECASE,
 )
 # "… net debt, defined as short-term plus long-term debt minus cash": a sum and difference spelled out.
 _DEFINED_SUM = re.compile(
-    r"(?:defined\s+as|calculated\s+as|computed\s+as)\s*:?\s*(?P<terms>[^?;/]{5,200}?\b(?:plus|minus|less)\b[^?;/]{3,200}?)"
+    _INTRO + r"\s*:?\s*(?P<terms>[^?;/]{5,200}?\b(?:plus|minus|less)\b[^?;/]{3,200}?)"
     r"\s*(?:[?;]|\.(?:\s|$)|$|,\s*(?:in|answer|expressed)\b)",
     re.IGNORECASE,
 )

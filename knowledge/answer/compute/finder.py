@@ -34,7 +34,6 @@ _ORDER_BONUS = 0.1
 _NOT_LETTERS = re.compile(r"[^a-zäöüß&]+")
 # "Dividends declared and not paid", "Non-current assets", "nicht beherrschende Anteile": a label that
 # negates names another thing than the item it is worded like (unless the item's wording negates too).
-_NIL = re.compile(r"[—–-]{1,2}")  # a dash in a financial table: nil ("n/m" is no number at all)
 _NEGATION = re.compile(r"\b(?:not|non|nicht)\b", re.IGNORECASE)
 # "Other revenues", "Sonstige Erlöse": what is left after the lines above, never the item itself.
 _RESIDUAL = re.compile(r"(?:other|sonstige)\b", re.IGNORECASE)
@@ -77,8 +76,8 @@ def cell(row: Row, year: int, quarterly: bool) -> Cell | None:
     if at is None:
         return None
     found = row.cells[at]
-    if found.value is None and _NIL.fullmatch(found.text):
-        return Cell(found.text, Decimal(0))  # "—": nothing, which sums and differences count as 0
+    if found.nil:
+        return Cell(found.text, Decimal(0))
     return found if found.value is not None else None
 
 
@@ -122,6 +121,7 @@ def best(
     by_label: dict[str, float] = {}
     negating = any(_NEGATION.search(wording) for wording in wordings)
     residual = any(_RESIDUAL.match(wording) for wording in wordings) or " other " in quoted
+    listed: dict[int, frozenset[str]] = {}  # the line items each table lists, read once
     for page in pages:
         if not len(page.vectors) or (section and page.section and page.section != section):
             continue
@@ -146,7 +146,8 @@ def best(
             score += _QUOTED_BONUS if len(label.split()) >= 2 and f" {label} " in quoted else 0.0
             qualified = _qualified_by(row, qualifiers)
             # Naming no line item, the question's words are the item: most of them must be there.
-            if qualified >= (0.0 if items else _MOST) and qualified and _of_item(row, table, items):
+            enough = qualified > 0 if items else qualified >= _MOST
+            if enough and _of_item(row, table, items, listed):
                 score += _QUALIFIER_BONUS * qualified
             by_label[label] = max(score, by_label.get(label, score))
             if chosen is None or score > chosen.score:
@@ -170,7 +171,7 @@ def _qualified_by(row: Row, qualifiers: tuple[frozenset[str], ...]) -> float:
     return sum(bool(group & said) for group in qualifiers) / len(qualifiers)
 
 
-def _of_item(row: Row, table: Table, items: frozenset[str]) -> bool:
+def _of_item(row: Row, table: Table, items: frozenset[str], listed: dict[int, frozenset[str]]) -> bool:
     """Is the row one of the line items the question names (concept tokens)? Its label or its
     sub-table's title says so ("Operating income (loss):" over "Data Center and AI"), or, outside
     any sub-table, its table's rows do ("Mac" in a table that totals net sales)."""
@@ -178,7 +179,9 @@ def _of_item(row: Row, table: Table, items: frozenset[str]) -> bool:
         return True
     if row.group:
         return False
-    return items <= concepts(" \n".join([table.name, *(other.label for other in table.rows)]))[1]
+    if id(table) not in listed:
+        listed[id(table)] = concepts(" \n".join([table.name, *(other.label for other in table.rows)]))[1]
+    return items <= listed[id(table)]
 
 
 def shown_name(row: Row, items: frozenset[str]) -> str:

@@ -42,7 +42,7 @@ _QUARTER = re.compile(
 _ORDINALS = {"fir": 1, "sec": 2, "thi": 3, "fou": 4, "ers": 1, "zwe": 2, "dri": 3, "vie": 4}
 _DAY_AFTER_MONTH = re.compile(r"\b([A-Za-z]{3,9})\.?\s+[1-7](?!\d)")  # "April 1", "Apr. 2"
 _FULL_YEAR = cues(everywhere("question", "full_year"))
-_PART_OF_YEAR = re.compile(r"\b(?:half|H[12]|six|nine|three)[- ]months?\b|\bhalbjahr|\bmonat", re.IGNORECASE)
+_PART_OF_YEAR = cues(everywhere("question", "part_of_year"))
 _YEAR = re.compile(r"(?<!\d)(?:FY\s?|fiscal\s+(?:year\s+)?)?((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
 # "FY23", "fiscal '22", "GJ23" (Geschäftsjahr): a fiscal year in two digits, this century's.
 _SHORT_YEAR = re.compile(r"\b(?:FY|GJ|fiscal\s+(?:year\s+)?)\s?'?(\d{2})(?![\d.,%])", re.IGNORECASE)
