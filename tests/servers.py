@@ -80,5 +80,6 @@ class Role:
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                self.process.kill()  # a loaded machine may take longer to shut down; never leave it running
+                self.process.wait(timeout=20)
         self._log.close()

@@ -154,6 +154,11 @@ class Row:
         return f"{self.group.rstrip(':')} — {self.label}" if self.group and self.qualified else self.label
 
     @property
+    def footnoted(self) -> bool:
+        """Is the row a footnote's breakdown ("(1) Includes stock-based compensation as follows:")?"""
+        return _FOOTNOTE_TITLE.match(self.group) is not None
+
+    @property
     def context(self) -> str:
         """What the row is about, for finding it by meaning: "Cost of revenue: Subscription"."""
         return f"{self.group.rstrip(':')}: {self.label}" if self.group else self.label

@@ -10,7 +10,7 @@ cells without columns: its year cannot be read, and nothing later pretends it ca
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from knowledge.market.when import month_numbers
@@ -188,8 +188,21 @@ def _close(state: _State, section: str) -> None:
         if measure.known and not measure.currency and len(state.signs) == 1:
             # "(Millions)" over rows printed "$ 5,363": the caption's figures are in that currency.
             measure = Measure(measure.scale, "USD" if "$" in state.signs else "EUR")
-        state.tables.append(Table(tuple(state.rows), measure, state.name, section))
+        state.tables.append(Table(_told_apart(state.rows), measure, state.name, section))
     state.rows, state.name, state.signs = [], "", set()
+
+
+def _told_apart(rows: list[Row]) -> tuple[Row, ...]:
+    """Rows whose label repeats under other sub-table titles ("Americas:" / "Net sales", "Europe:" /
+    "Net sales") are told apart by their title alone: shown with it, like "Diluted"."""
+    groups: dict[str, set[str]] = {}
+    for row in rows:
+        if not row.footnoted:  # a footnote's breakdown is named with the footnote already
+            groups.setdefault(row.label.lower(), set()).add(row.group)
+    return tuple(
+        replace(row, qualified=True) if row.group and len(groups.get(row.label.lower(), ())) > 1 else row
+        for row in rows
+    )
 
 
 def _measure(line: str, vocabulary: Words) -> Measure | None:

@@ -149,3 +149,104 @@ def test_an_abbreviation_is_spelled_out_by_the_companys_own_row_labels(tmp_path:
     unknown = local.answering.ask("Widget Works FY24 XQZ?")
     assert "XQZ" not in unknown.text and "1,230" not in unknown.text.split("\n", 1)[0]
     local.close()
+
+
+BALANCE = """Widget Works Inc. | Q3 2024 Form 10-Q
+Condensed Balance Sheets
+(In millions)
+March 31,
+2024
+June 30,
+2023
+Total current assets $ 5,200 $ 4,900
+Total current liabilities 4,000 4,100
+Total assets 20,000 19,500"""
+
+TAXES = """Widget Works Inc.
+Consolidated Statements of Operations
+(In millions)
+Years Ended June 30, 2024 2023
+Revenue $ 9,120 $ 8,400
+Income before income taxes 2,000 1,800
+(Provision for) benefit from income taxes (420) 90
+Net income 1,580 1,890"""
+
+
+def test_a_quarter_end_balance_and_a_provision_printed_in_parentheses(tmp_path: Path, embedder: Embedder) -> None:
+    local, _ = _indexed(tmp_path, embedder, "widget-works-reports.pdf", [NARRATIVE, BALANCE, TAXES])
+
+    # A balance asked of a quarter stands in the column of the day the quarter ended.
+    ratio = local.answering.ask("What was Widget Works' current ratio at the end of Q3 2024?")
+    assert ratio.text.startswith(
+        "Current ratio March 31, 2024 = current assets March 31, 2024 5,200 / current liabilities March 31, 2024 "
+        "4,000 = 1.30"
+    )
+    # "(Provision for) benefit" prints the provision in parentheses: the rate is positive. The question
+    # quotes the other input whole; that row is passed over as the tax.
+    rate = local.answering.ask(
+        "What was Widget Works' effective tax rate in fiscal 2024 (provision for income taxes divided by income "
+        "before income taxes)?"
+    )
+    assert rate.text.startswith(
+        "Effective tax rate FY2024 = income tax FY2024 (420) / pretax income FY2024 2,000 = 21.0 %"
+    ), rate.text
+    benefit = local.answering.ask("What was Widget Works' effective tax rate in fiscal 2023?")
+    assert benefit.text.startswith(
+        "Effective tax rate FY2023 = income tax FY2023 90 / pretax income FY2023 1,800 = -5.0 %"
+    )
+    local.close()
+
+
+CATEGORIES = """Widget Works Inc.
+Net sales by category
+(In millions)
+Years Ended June 30, 2024 2023
+Gadgets $ 3,100 $ 2,900
+Gizmos 6,020 5,500
+Total net sales 9,120 8,400"""
+
+
+def test_a_row_of_the_part_asked_is_no_answer_for_another_line_item(tmp_path: Path, embedder: Embedder) -> None:
+    local, _ = _indexed(tmp_path, embedder, "widget-works-annual-report.pdf", [NARRATIVE, CATEGORIES])
+
+    sales = local.answering.ask("What were Widget Works' Gadgets net sales in fiscal 2024?")
+    assert "3,100" in sales.text.split("\n", 1)[0]
+    # The category's row says net sales: asked for its operating income, it answers nothing.
+    income = local.answering.ask("What operating income did Widget Works' Gadgets category earn in fiscal 2024?")
+    assert "3,100" not in income.text, income.text
+    local.close()
+
+
+SEGMENTS = """Widget Works Inc.
+Note 9 - Segment Information
+The following table shows information by reportable segment (in millions):
+Years Ended June 30, 2024 2023
+North:
+Net sales $ 5,000 $ 4,600
+Operating income $ 1,200 $ 1,100
+South:
+Net sales $ 4,120 $ 3,800
+Operating income $ 1,010 $ 880"""
+
+
+def test_rows_of_one_label_under_several_segments_are_told_apart(tmp_path: Path, embedder: Embedder) -> None:
+    local, _ = _indexed(tmp_path, embedder, "widget-works-annual-report.pdf", [NARRATIVE, SEGMENTS])
+
+    # "Net sales" four times over: each is shown with its segment, and the segment asked is found,
+    # though no table knows the company (its name and the part's are both capitalised words).
+    south = local.answering.ask("What were Widget Works' South segment net sales in fiscal 2024?")
+    assert south.text.startswith("South — Net sales FY2024: 4,120 USD millions [1]")
+    north = local.answering.ask("What was the operating income of Widget Works' North segment in fiscal 2023?")
+    assert north.text.startswith("North — Operating income FY2023: 1,100 USD millions [1]")
+    local.close()
+
+
+def test_a_region_no_row_or_page_names_is_not_answered_by_the_total(tmp_path: Path, embedder: Embedder) -> None:
+    local, _ = _indexed(tmp_path, embedder, "widget-works-annual-report.pdf", [NARRATIVE, STATEMENT])
+
+    total = local.answering.ask("What was Widget Works' revenue in fiscal 2024?")
+    assert total.text.startswith("Revenue FY2024: 9,120 USD millions [1]")
+    # "China" is a word every lexicon knows, and still a part of the company no page speaks of.
+    china = local.answering.ask("What were Widget Works' revenues from China in fiscal 2024?")
+    assert not china.grounded and not china.text.startswith("Revenue"), china.text
+    local.close()

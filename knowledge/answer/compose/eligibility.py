@@ -59,7 +59,12 @@ class Coverage:
         items = [hit for group, hit in zip(self.focus, self.direct, strict=True) if _is_concept(group)]
         if len(items) >= 2 or (items and len(items) == len(self.focus)):
             return any(items)
-        return _enough(self.matched)
+        return self.names_items() and _enough(self.matched)
+
+    def names_items(self) -> bool:
+        """Are the line items asked all there? The word that may be missing is never one of them:
+        "operating income of the Wearables category" is not answered by that category's net sales."""
+        return all(hit for group, hit in zip(self.focus, self.matched, strict=True) if _is_concept(group))
 
 
 def qualifies(unit: Unit, question: Question, covered: Coverage, chunk: Chunk) -> bool:
@@ -91,7 +96,7 @@ def qualifies(unit: Unit, question: Question, covered: Coverage, chunk: Chunk) -
     if question.kind == "date":
         return coverage >= 0.5 and bool(DATE.search(unit.text))
     if question.focus:
-        return coverage >= 0.5
+        return coverage >= 0.5 and (unit.kind != "row" or covered.names_items())
     causal = question.kind in ("cause", "move") and bool(CAUSE.search(unit.text))
     return causal or coverage > 0
 

@@ -48,10 +48,12 @@ _DISTINCT_FLOOR, _DISTINCT_LEAD = 0.6, 0.15
 _METRIC_FLOOR = 0.8  # a metric asked for in other words than its own
 _METRIC_OVER_ITEM = 0.0  # ... and nearer by more than this than any line item's wordings
 _NEAR_ITEM = 0.75  # the question's words for an item are near enough to a catalogue item's wordings
+_PASSED_OVER = 2  # rows a formula's item search passes over as another item's, before it gives up
 _SPAN_YEARS = re.compile(r"\b(\d{1,2}|two|three|four|five|ten)[- ]years?\b", re.IGNORECASE)
 _AVERAGE = re.compile(r"\(\((\w+) \+ \1_prev\) / 2\)")  # "((inventory + inventory_prev) / 2)"
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
 _WORD = re.compile(r"[\w&/%-]+")
+_OPENING_ASIDE = re.compile(r"\s*\(([^()]{3,40})\)\s*\w")  # "(Provision for) benefit from income taxes"
 _WHAT_WAS = re.compile(r"\s*what\s+(?:was|were)\b", re.IGNORECASE)
 
 
@@ -64,6 +66,7 @@ class _Ask:
     quarterly: bool
     years: tuple[int, ...]
     excluded: re.Pattern[str] | None  # another basis's rows ("adjusted"), unless that basis is asked
+    parts: tuple[frozenset[str], ...] = ()  # names the question capitalises besides the filing's company
 
 
 class Calculator:
@@ -101,7 +104,8 @@ class Calculator:
         asked = _asked(question, cue, names, known)
         for document in _documents(pages, latest_first=not ask.years):
             if metric is None:
-                found = self._lookup(ask, asked, document) if _looks_up(question) and asked else None
+                named = replace(ask, parts=_parts(question, document[0].title))
+                found = self._lookup(named, asked, document) if _looks_up(question) and asked else None
                 figures = [found] if found is not None else []
             else:
                 figures = self._metric_figures(ask, metric, asked, document)
@@ -192,27 +196,30 @@ class Calculator:
             if not phrases:
                 return None
             taken = frozenset(id(f.row) for f in found.values())
-            row = best(
-                self._vectors(phrases),
-                plain_wordings(phrases),
-                pages,
-                (),
-                ask.quarterly,
-                amounts=item in ask.known.items,
-                excluded=ask.excluded,
-                taken=taken,
-                section=ask.known.sections.get(item, ""),
-                quoted=quoted,
-            )
-            if (
-                row is None
-                or row.score < floor
-                or (item in ask.known.items and not self._belongs(row, item, ask.known))
-            ):
+            row = self._item_row(ask, item, phrases, pages, taken=taken, quoted=quoted)
+            if row is None or row.score < floor:
                 return None
             found[item] = row
         units = {f.table.unit(f.row, ask.question.language) for f in found.values() if f.row.kind != PERCENT}
         return found if len(units) <= 1 and "" not in units else None
+
+    def _item_row(
+        self, ask: _Ask, item: str, phrases: tuple[str, ...], pages: list[Page], *, taken: frozenset[int], quoted: str
+    ) -> Found | None:
+        """The best row for one item of a formula. A catalogue item's row must be nearer to it than to
+        any other item: the question may quote the formula's other input ("taxes divided by income
+        before income taxes"), which wins the quote's bonus but is that other item; it is passed
+        over, and so is the next such row, up to a few."""
+        for _ in range(_PASSED_OVER + 1):
+            row = best(
+                self._vectors(phrases), plain_wordings(phrases), pages, (), ask.quarterly,
+                amounts=item in ask.known.items, excluded=ask.excluded, taken=taken,
+                section=ask.known.sections.get(item, ""), quoted=quoted,
+            )  # fmt: skip
+            if row is None or item not in ask.known.items or self._belongs(row, item, ask.known):
+                return row
+            taken |= {id(row.row)}
+        return None
 
     def _figure(self, ask: _Ask, metric: Metric, found: dict[str, Found], year: int, back: int) -> Figure | None:
         values: dict[str, Decimal] = {SPAN: Decimal(back)}
@@ -226,7 +233,7 @@ class Calculator:
             figure = cell(row.row, at, ask.quarterly)
             if figure is None or figure.value is None:
                 return None
-            values[name] = figure.value
+            values[name] = -figure.value if _negative_is(row.row.label, item, ask.known) else figure.value
             label = ask.known.item_name(item, ask.question.language) if item in ask.known.items else row.row.name
             when = period(row.row, at, ask.quarterly, ask.question.language)
             inputs[name] = Input(f"{label} {when}", row, figure.text)
@@ -254,8 +261,8 @@ class Calculator:
         wanted = ask.years[-1:]
         row = best(
             self._vectors(phrases), plain_wordings(phrases), pages, wanted, ask.quarterly, amounts=False,
-            excluded=ask.excluded, quoted=plain_text(ask.question.core), qualifiers=_qualifiers(ask.question),
-            items=frozenset(_named(ask.question)),
+            excluded=ask.excluded, quoted=plain_text(ask.question.core),
+            qualifiers=_qualifiers(ask.question) + ask.parts, items=frozenset(_named(ask.question)),
         )  # fmt: skip
         if row is None or not _near_enough(row):
             return None
@@ -328,6 +335,18 @@ def as_asked(metric: Metric, question: Question, known: Catalogue) -> Metric:
     return metric
 
 
+def _negative_is(label: str, item: str, known: Catalogue) -> bool:
+    """Does the label say its figures in parentheses are the item? "(Provision for) benefit from
+    income taxes" prints a provision as "(623)": the provision asked is 623. "(Loss) income" prints
+    a loss so, and the income asked stays negative."""
+    opening = _OPENING_ASIDE.match(label)
+    if opening is None:
+        return False
+    wordings = known.phrases(item) if item in known.items else (item.replace("_", " "),)
+    aside = opening.group(1).lower()
+    return any(wording.lower().startswith(aside) for wording in wordings)
+
+
 def _looks_up(question: Question) -> bool:
     """Does the question ask for a figure, or may it ("What was Quillstone's headcount at the end of
     2023?": a row no word list names, found by meaning only if one comes near enough)?"""
@@ -338,6 +357,13 @@ def _looks_up(question: Question) -> bool:
 def _qualifiers(question: Question) -> tuple[frozenset[str], ...]:
     """The question's words besides the line items it names: what qualifies the item ("Mac")."""
     return tuple(group for group in question.focus if not any(token.endswith("concept") for token in group))
+
+
+def _parts(question: Question, title: str) -> tuple[frozenset[str], ...]:
+    """Capitalised names no table knows, besides the company the filing's title names: the part of
+    the company asked about ("Widget Works' South segment" in "widget-works-annual-report")."""
+    company = set(terms(title, "en"))
+    return tuple(frozenset({stem}) for stem in sorted(question.subjects - company)) if company else ()
 
 
 def _named(question: Question) -> tuple[str, ...]:

@@ -104,11 +104,13 @@ class Facts:
         rows = self._catalog.page_tables(
             set(documents), {(d, p) for d, p in retrieved if p is not None and d in documents}
         )
+        titles = {p.chunk.document_id: p.chunk.title for p in passages}
         pages = []
         for row in rows:
             tables, vectors = stored(row)
             order = documents.index(row.document_id) * 1000 + rank.get((row.document_id, row.page), 999)
-            pages.append(Page(row.document_id, row.page, row.section, tuple(tables), vectors, order))
+            title = titles.get(row.document_id, "")
+            pages.append(Page(row.document_id, row.page, row.section, tuple(tables), vectors, order, title))
         return pages
 
 

@@ -49,6 +49,7 @@ class Page:
     tables: tuple[Table, ...]
     vectors: Vectors
     rank: int
+    title: str = ""  # the document's title ("widget-works-annual-report-2024")
 
     def rows(self) -> Iterator[tuple[int, Table, Row]]:
         at = 0
@@ -90,13 +91,20 @@ def period(row: Row, year: int, quarterly: bool, language: str = "en") -> str:
 def _column_at(row: Row, year: int, quarterly: bool) -> int | None:
     if not row.placed:
         return None
-    spans = {"quarter"} if quarterly else {"year", "point", ""}
-    found = [
+    found = _columns(row, year, {"quarter"} if quarterly else {"year", "point", ""})
+    if quarterly and not found:
+        # A balance asked of a quarter ("current ratio at the end of Q3") stands in the column of
+        # the day the quarter ended: a dated balance, never a year-end one that no date sets apart.
+        found = [at for at in _columns(row, year, {"point"}) if row.columns[at].date]
+    return found[0] if len(found) == 1 else None
+
+
+def _columns(row: Row, year: int, spans: set[str]) -> list[int]:
+    return [
         at
         for at, column in enumerate(row.columns)
         if column.kind == VALUE and column.year == year and column.span in spans
     ]
-    return found[0] if len(found) == 1 else None
 
 
 def best(
@@ -164,7 +172,8 @@ def _qualified_by(row: Row, qualifiers: tuple[frozenset[str], ...]) -> float:
     is shared by all its rows)."""
     if not qualifiers:
         return 0.0
-    label = set(terms(row.label, "en"))
+    # A label told apart by its sub-table's title ("Greater China:" over "Net sales") holds that title.
+    label = set(terms(row.context if row.qualified else row.label, "en"))
     if not any(group & label for group in qualifiers):
         return 0.0
     said = label | set(terms(row.group, "en"))

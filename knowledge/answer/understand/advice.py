@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
+from knowledge.answer.understand.query import years
 from knowledge.answer.understand.reading import QuestionReading
 from knowledge.index.embedder import Embedder
 from knowledge.text.classifier import Features
@@ -124,9 +126,14 @@ class AdviceDetector:
     """Patterns first; else the learned reading decides."""
 
     def __init__(
-        self, embedder: Callable[[], Embedder], companies: Companies | None = None, cache_dir: Path | None = None
+        self,
+        embedder: Callable[[], Embedder],
+        companies: Companies | None = None,
+        cache_dir: Path | None = None,
+        today: Callable[[], date] = date.today,
     ) -> None:
         names = companies or Companies.default()
+        self._today = today
         self._reading = QuestionReading(
             "advice",
             _BANK,
@@ -145,7 +152,16 @@ class AdviceDetector:
             return True
         # A message without a word (a row of emoji) asks for nothing the reading could judge.
         worded = any(char.isalpha() for char in text)
-        return worded and not _explains_a_move(text) and self._reading.score_masked(text) >= THRESHOLD
+        if not worded or _explains_a_move(text) or self._reported(text):
+            return False
+        return self._reading.score_masked(text) >= THRESHOLD
+
+    def _reported(self, text: str) -> bool:
+        """Does the question ask about past years only, for no one in particular ("Quillstone 2020
+        total opex?")? Then it asks what was reported: a call or a forecast is about now or a year
+        ahead. Only the learned reading defers to this; the patterns have spoken already."""
+        named = years(text)
+        return bool(named) and max(named) < self._today().year and not _rule("personal").search(text)
 
     def score(self, question: str) -> float:
         """The learned reading's probability that the question asks for advice."""

@@ -178,22 +178,32 @@ def understand(
         # Quillstone's SG&A in 2023?" and "Quillstone Q2 2023 D&A?": the statement's row does.
         kind = "figure"
     asked_for = (kind, direction, focus, years(core), subjects, months, inputs, _extreme(core))
-    specifics = _specifics(core, companies) if named and language == "en" else ()
+    specifics = _specifics(core, companies) if language == "en" else ()
+    if not named:
+        # The company is a name no table knows (its words are the subjects, looked for apart): only
+        # the names a lexicon knows ("China") are parts asked.
+        specifics = tuple(known for group in specifics if (known := group - subjects))
     return Question(text, core, language, tuple(named), *asked_for, specifics)
 
 
 def _specifics(core: str, companies: Companies) -> tuple[frozenset[str], ...]:
-    """Runs of capitalised words inside an English question that neither name the company (with a
-    legal form run on from its name: "Quillstone Holdings Inc.") nor are known to the lexicon
-    ("India", "Orbit Rewards", "Quillstone Cloud Services"). German capitalises every noun, so only
-    English questions are read so."""
+    """Runs of capitalised words inside an English question that do not name the company (with a
+    legal form run on from its name: "Quillstone Holdings Inc."): "India", "Orbit Rewards",
+    "Quillstone Cloud Services". German capitalises every noun, so only English questions are read so."""
     # An aside ("formerly Consumer Health") and a statement's name ("its Balance Sheet") are no part asked.
     text = _STATEMENT_NAME.sub(" ", _PARENTHESES.sub(" ", concepts(core)[0]))
     for name in companies.mentions_loosely(text):
         named = rf"{re.escape(name)}(?:['’]s)?(?:,?\s+(?:{_LEGAL_FORMS}))*(?![\w&])"
         text = re.sub(named, " ", text, flags=re.IGNORECASE)
     text = " ".join(text.split())  # a name taken out leaves no gap that would hide the words after it
-    return tuple(stems for run in _CAPITALISED_RUN.findall(text) if (stems := _unknown(run, "en")))
+    # A name the lexicon knows ("China", "Europe") is as much a part asked as one it does not.
+    return tuple(stems for run in _CAPITALISED_RUN.findall(text) if (stems := _named_part(run)))
+
+
+def _named_part(run: str) -> frozenset[str]:
+    """The run's words no lexicon knows ("Epic" of "Epic Games"), else its known ones ("China")."""
+    worded = " ".join(word for word in run.split() if not any(char.isdigit() for char in word))  # not "FY24"
+    return _unknown(worded, "en") or frozenset(stem for stem in terms(worded, "en") if stem not in _ASKING)
 
 
 def speaks_of_share(core: str) -> bool:
