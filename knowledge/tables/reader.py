@@ -72,6 +72,8 @@ class _State:
     tables: list[Table] = field(default_factory=list)
     name: str = ""
     group: str = ""
+    group_from: int = 0  # the rows read when the group's title came
+    outer: str = ""  # the title the group is nested in ("Net revenue:" over "Client Computing")
     pending: str = ""  # a text line that may be the label of a figures-only line below it
     lone_years: list[int] = field(default_factory=list)  # years printed one per line
     lone_days: list[str] = field(default_factory=list)  # the day printed above each of them ("June 29,")
@@ -145,7 +147,10 @@ def _content(line: str, state: _State, vocabulary: Words) -> None:
         if _LETTERS.search(line) and len(line) <= 90 and not line.endswith("."):
             if state.pending and not state.rows:
                 state.name = state.pending
-            state.group, state.pending = line, line
+            # A title right under another one, no row between, is nested in it.
+            nested = bool(state.group) and state.group_from == len(state.rows)
+            state.outer = state.group if nested else ""
+            state.group, state.group_from, state.pending = line, len(state.rows), line
         else:
             state.pending = ""
         return
@@ -154,6 +159,9 @@ def _content(line: str, state: _State, vocabulary: Words) -> None:
     if not label:  # figures alone: the text line above names them ("… net of cash sold" / "846 1,065 142")
         label, state.pending = state.pending, ""
         if not label:
+            # A subtotal without a label closes a nested group: the rows below are the outer title's.
+            if state.outer:
+                state.group, state.outer = state.outer, ""
             return
     elif state.pending and (label[0].islower() or state.pending.rsplit(maxsplit=1)[-1] in _JOINING):
         label = f"{state.pending} {label}"  # a label wrapped onto a second line ("… excluding X and" / "Y")
@@ -194,15 +202,20 @@ def _close(state: _State, section: str) -> None:
 
 def _told_apart(rows: list[Row]) -> tuple[Row, ...]:
     """Rows whose label repeats under other sub-table titles ("Americas:" / "Net sales", "Europe:" /
-    "Net sales") are told apart by their title alone: shown with it, like "Diluted"."""
+    "Net sales") are told apart by their title alone: shown with it, like "Diluted". Only a title
+    that opens its rows with a colon is one for sure (a line of text above may be a wrapped label)."""
     groups: dict[str, set[str]] = {}
     for row in rows:
         if not row.footnoted:  # a footnote's breakdown is named with the footnote already
             groups.setdefault(row.label.lower(), set()).add(row.group)
     return tuple(
-        replace(row, qualified=True) if row.group and len(groups.get(row.label.lower(), ())) > 1 else row
+        replace(row, qualified=True) if _titled(row) and len(groups.get(row.label.lower(), ())) > 1 else row
         for row in rows
     )
+
+
+def _titled(row: Row) -> bool:
+    return row.group.endswith(":") and not row.footnoted
 
 
 def _measure(line: str, vocabulary: Words) -> Measure | None:

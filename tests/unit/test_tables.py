@@ -250,3 +250,17 @@ def test_a_footnotes_breakdown_is_named_with_the_footnote_not_as_the_statements_
         "Product development",
         "Includes stock-based compensation as follows — Product development",
     ]
+
+
+def test_a_subtotal_without_a_label_closes_the_group_nested_in_another() -> None:
+    text = (
+        "(In millions)\nThree Months Ended\nMar 30, 2024 Apr 1, 2023\nNet revenue:\nGadgets\nDesktop $ 1,000 $ 900\n"
+        "Laptop 2,000 1,800\n3,000 2,700\nGizmos 700 650\nTotal net revenue $ 3,700 $ 3,350\n"
+        "Operating income (loss):\nGadgets $ 300 $ 250\nGizmos (50) 40\n"
+    )
+    rows = [row for table in read(text, "en", "") for row in table.rows]
+    names = [row.name for row in rows]
+    # "Gizmos" twice: told apart by the title it stands under; the desktop line stays under "Gadgets".
+    assert "Net revenue — Gizmos" in names and "Operating income (loss) — Gizmos" in names, names
+    assert next(row for row in rows if row.label == "Desktop").group == "Gadgets"
+    assert next(row for row in rows if row.label == "Total net revenue").group == "Net revenue:"
