@@ -62,9 +62,11 @@ class Coverage:
         return self.names_items() and _enough(self.matched)
 
     def names_items(self) -> bool:
-        """Are the line items asked all there? The word that may be missing is never one of them:
-        "operating income of the Wearables category" is not answered by that category's net sales."""
-        return all(hit for group, hit in zip(self.focus, self.matched, strict=True) if _is_concept(group))
+        """Is a line item asked there (of several, one will do: "revenue and EPS guidance" is answered
+        row by row)? The word that may be missing is never the one asked: "operating income of the
+        Wearables category" is not answered by that category's net sales."""
+        items = [hit for group, hit in zip(self.focus, self.matched, strict=True) if _is_concept(group)]
+        return any(items) or not items
 
 
 def qualifies(unit: Unit, question: Question, covered: Coverage, chunk: Chunk) -> bool:
