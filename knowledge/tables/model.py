@@ -41,12 +41,12 @@ class Column:
         return cls(int(data[0]), str(data[1]), str(data[2]), str(data[3]) if len(data) > 3 else "")
 
     def title(self, language: str = "en") -> str:
-        """How the column is named in an answer: "FY2022", "3M to June 29, 2024", "June 30, 2023" (in
+        """How the column is named in an answer: "FY2022", "3M to March 31, 2024", "June 30, 2023" (in
         German "30. Juni 2023") or the change."""
         if self.kind != VALUE:
             return self.kind
         dated = _dated(self.date, self.year, language) if self.date else ""
-        if dated and self.span in _TO_A_DAY:  # "3M to June 29, 2024": which quarter, said by its end
+        if dated and self.span in _TO_A_DAY:  # "3M to March 31, 2024": which quarter, said by its end
             return f"{_TO_A_DAY[self.span]} {words('dates', 'period_to', language)[0]} {dated}"
         if dated:
             return dated  # a quarter's balance is no fiscal year's

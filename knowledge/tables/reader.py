@@ -73,10 +73,10 @@ class _State:
     name: str = ""
     group: str = ""
     group_from: int = 0  # the rows read when the group's title came
-    outer: str = ""  # the title the group is nested in ("Net revenue:" over "Client Computing")
+    outer: str = ""  # the title the group is nested in ("Net revenue:" over "Gadgets")
     pending: str = ""  # a text line that may be the label of a figures-only line below it
     lone_years: list[int] = field(default_factory=list)  # years printed one per line
-    lone_days: list[str] = field(default_factory=list)  # the day printed above each of them ("June 29,")
+    lone_days: list[str] = field(default_factory=list)  # the day printed above each of them ("March 31,")
     lone_from: int = -1  # the line such a header begins on (its spans are counted from there)
     month: str = ""  # a month's name alone on the line before, among such a header's lines
     signs: set[str] = field(default_factory=set)  # currency signs the table's rows print
@@ -109,7 +109,7 @@ def _line(number: int, line: str, state: _State, vocabulary: Words, section: str
     state.month = line if state.lone_years and _is_month(line) else ""
     if state.month:
         return
-    if _is_day(line):  # "June 29," / "2024" / "July 1," / "2023": the days of the columns
+    if _is_day(line):  # "March 31," / "2024" / "March 31," / "2023": the days of the columns
         state.lone_from = number if state.lone_from < 0 else state.lone_from
         state.lone_days = [*state.lone_days[: len(state.lone_years)], line.rstrip(",")]
         return
@@ -135,7 +135,7 @@ def _is_month(line: str) -> bool:
 
 
 def _is_day(line: str) -> bool:
-    """A line that is a day of the year alone ("June 29,", "30. Juni"), not a title ("Note 5", "Level 3")."""
+    """A line that is a day of the year alone ("March 31,", "30. Juni"), not a title ("Note 5", "Level 3")."""
     if not _DATE_LINE.fullmatch(line):
         return False
     return any(word.lower().rstrip(".") in month_numbers() for word in _LETTERS.findall(line))
@@ -201,7 +201,7 @@ def _close(state: _State, section: str) -> None:
 
 
 def _told_apart(rows: list[Row]) -> tuple[Row, ...]:
-    """Rows whose label repeats under other sub-table titles ("Americas:" / "Net sales", "Europe:" /
+    """Rows whose label repeats under other sub-table titles ("North:" / "Net sales", "South:" /
     "Net sales") are told apart by their title alone: shown with it, like "Diluted". Only a title
     that opens its rows with a colon is one for sure (a line of text above may be a wrapped label)."""
     groups: dict[str, set[str]] = {}

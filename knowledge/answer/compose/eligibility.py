@@ -64,7 +64,7 @@ class Coverage:
     def names_items(self) -> bool:
         """Is a line item asked there (of several, one will do: "revenue and EPS guidance" is answered
         row by row)? The word that may be missing is never the one asked: "operating income of the
-        Wearables category" is not answered by that category's net sales."""
+        Gadgets category" is not answered by that category's net sales."""
         items = [hit for group, hit in zip(self.focus, self.matched, strict=True) if _is_concept(group)]
         return any(items) or not items
 

@@ -172,7 +172,7 @@ def _qualified_by(row: Row, qualifiers: tuple[frozenset[str], ...]) -> float:
     is shared by all its rows)."""
     if not qualifiers:
         return 0.0
-    # A label told apart by its sub-table's title ("Greater China:" over "Net sales") holds that title.
+    # A label told apart by its sub-table's title ("North:" over "Net sales") holds that title.
     label = set(terms(row.context if row.qualified else row.label, "en"))
     if not any(group & label for group in qualifiers):
         return 0.0
@@ -182,7 +182,7 @@ def _qualified_by(row: Row, qualifiers: tuple[frozenset[str], ...]) -> float:
 
 def _of_item(row: Row, table: Table, items: frozenset[str], listed: dict[int, frozenset[str]]) -> bool:
     """Is the row one of the line items the question names (concept tokens)? Its label or its
-    sub-table's title says so ("Operating income (loss):" over "Data Center and AI"), or, outside
+    sub-table's title says so ("Operating income (loss):" over "Cloud Services"), or, outside
     any sub-table, its table's rows do ("Mac" in a table that totals net sales)."""
     if not items or items <= concepts(f"{row.group} {row.label}")[1]:
         return True
@@ -195,7 +195,7 @@ def _of_item(row: Row, table: Table, items: frozenset[str], listed: dict[int, fr
 
 def shown_name(row: Row, items: frozenset[str]) -> str:
     """The row's name as an answer shows it: with its sub-table's title where only that names the
-    line item asked ("Operating income (loss) — Data Center and AI")."""
+    line item asked ("Operating income (loss) — Cloud Services")."""
     named_by_group = bool(items) and items <= concepts(row.group)[1] and not items <= concepts(row.label)[1]
     if row.group and not row.qualified and named_by_group:
         return f"{row.group.rstrip(':')} — {row.label}"
