@@ -7,10 +7,13 @@ starts load the file.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import platform
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -35,11 +38,18 @@ def quantize(model_dir: Path, target_dir: Path, profile: str | None = None) -> P
     target = target_dir / f"model-int8-{profile}.onnx"
     if target.exists():
         return target
-    fp32 = export(model_dir, target_dir)
+    with _alone(target_dir):
+        if target.exists():  # another process made it while this one waited
+            return target
+        _quantize(_export(model_dir, target_dir), target, profile)
+    return target
+
+
+def _quantize(fp32: Path, target: Path, profile: str) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     log.info("quantising the embedding model for %s (once)", profile)
-    partial = target.with_suffix(f".{os.getpid()}.partial")  # two processes may export at once
+    partial = target.with_suffix(f".{os.getpid()}.partial")  # a killed process leaves no half a model
     # onnxruntime's quantiser logs every tensor it skips through the root logger: mute it meanwhile.
     logging.disable(logging.WARNING)
     try:
@@ -55,11 +65,29 @@ def quantize(model_dir: Path, target_dir: Path, profile: str | None = None) -> P
     finally:
         logging.disable(logging.NOTSET)
     os.replace(partial, target)
-    return target
 
 
 def export(model_dir: Path, target_dir: Path) -> Path:
     """The fp32 ONNX export of the transformer (pooling is done outside, in numpy)."""
+    target = target_dir / "model-fp32.onnx"
+    if target.exists():
+        return target
+    with _alone(target_dir):
+        return _export(model_dir, target_dir)
+
+
+@contextmanager
+def _alone(target_dir: Path) -> Iterator[None]:
+    """One process at a time exports and quantises into a folder: the quantiser writes and then
+    deletes a shape-inferred copy beside the fp32 file, under a fixed name, so processes starting
+    together on a fresh machine (a bot and its worker, test workers) removed it under each other."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    with (target_dir / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the process dies
+        yield
+
+
+def _export(model_dir: Path, target_dir: Path) -> Path:
     target = target_dir / "model-fp32.onnx"
     if target.exists():
         return target
@@ -72,7 +100,6 @@ def export(model_dir: Path, target_dir: Path) -> Path:
     transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
     log.info("exporting the embedding model to ONNX (once) into %s", target_dir)
-    target_dir.mkdir(parents=True, exist_ok=True)
     transformer = AutoModel.from_pretrained(str(model_dir)).eval()
 
     class Encoder(torch.nn.Module):
@@ -91,7 +118,7 @@ def export(model_dir: Path, target_dir: Path) -> Path:
 
     model = Encoder().eval()
     example = torch.ones((1, 16), dtype=torch.long)
-    partial = target.with_suffix(f".{os.getpid()}.partial")  # two processes may export at once
+    partial = target.with_suffix(f".{os.getpid()}.partial")  # a killed process leaves no half a model
     # The TorchScript exporter is deprecated but exact here; the torch.export-based one produced a
     # graph whose outputs did not match the model (measured: cosine ~0 against sentence-transformers).
     with torch.no_grad(), warnings.catch_warnings():
