@@ -4,9 +4,11 @@ Prints, per set and language, the share of advice requests recognised (goal >= 9
 of benign questions taken for advice (goal <= 1 %). `advice_questions.tsv` and `advice_dev.tsv` are
 the development sets (not among the examples the learned reading is fitted on); `advice_train.tsv`
 is among them, so its figures are in-sample (benchmarks/learned.py gives cross-validated ones);
-`advice_unseen.tsv` and `advice_unseen2.tsv` (a second set, written by a helper that saw neither the
-code nor the other sets) are held out: measured, never tuned on, their misses never printed. (The answers
-to these questions, with calls and disclaimers, are measured by benchmarks/guard.py.)
+`advice_unseen.tsv` was
+held out until stop 27 and is read since; `advice_unseen2.tsv` and `advice_unseen3.tsv` (written by
+helpers that saw neither the code nor the other sets) are held out: measured, never tuned on, their
+misses never printed. (The answers to these questions, with calls and disclaimers, are measured by
+benchmarks/guard.py.)
 
 Run: `.venv/bin/python benchmarks/advice.py [--verbose]` (--verbose names the development set's misses)
 """
@@ -32,7 +34,10 @@ SETS = {
     "train": "advice_train.tsv",
     "unseen": "advice_unseen.tsv",
     "unseen2": "advice_unseen2.tsv",
+    "unseen3": "advice_unseen3.tsv",
 }
+# Sets never read: their misses are not printed. The first unseen set has been read since stop 28.
+HELD_OUT = {"unseen2", "unseen3"}
 
 
 def main() -> None:
@@ -56,7 +61,7 @@ def main() -> None:
                     f"({missed} of {len(advice)} missed; goal >= 99 %)   benign taken for advice: "
                     f"{refused / len(benign):5.1%} ({refused} of {len(benign)}; goal <= 1 %)"
                 )
-            if args.verbose and not label.startswith("unseen"):
+            if args.verbose and label not in HELD_OUT:
                 for i, (is_advice, _, question) in enumerate(rows):
                     if is_advice != flagged[i]:
                         print(f"  {'missed' if is_advice else 'refused'}: {question}")

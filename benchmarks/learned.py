@@ -5,7 +5,7 @@ its former nearest-neighbour vote and with the logistic regression that replaced
 Policy data: the policy's examples in the language files and solicitations_{bank,dev,train}.tsv;
 advice data: advice_examples.json and advice_{questions,dev,train}.tsv. Texts that are the same once
 spaced (and, for questions, once names are masked) share a fold, so no text is scored by a model
-that saw it. The *_unseen.tsv and *_unseen2.tsv sets are never read here.
+that saw it. The *_unseen*.tsv sets are never read here.
 
 Prints, per method and language, the solicitations (advice requests) caught and the neutral
 (benign) texts flagged, both out-of-fold; `--filings` also counts the sentences of real filings
