@@ -58,6 +58,7 @@ class Question:
     gold: frozenset[float] = frozenset()  # the answer's figures, where an evidence page prints them
     id: str = ""
     amount: Amount | None = None  # the gold answer's number, when the answer is one
+    numerical: bool = False  # the question's labels say it takes numerical reasoning (a computed metric)
 
     @property
     def documents(self) -> frozenset[str]:
@@ -91,7 +92,8 @@ def questions(folder: Path, limit: int | None, file: Path | None = None) -> list
             printed = figures(" ".join(page_texts), skip_years=False)
             answer = _ASSUMPTION.sub("", str(row["answer"]))
             amount = gold_amount(answer, row["question"])
-            found.append(Question(row["question"], evidence, figures(answer) & printed, row["financebench_id"], amount))
+            gold, numerical = figures(answer) & printed, "numerical" in str(row.get("question_reasoning")).lower()
+            found.append(Question(row["question"], evidence, gold, row["financebench_id"], amount, numerical))
     return found[:limit]
 
 
@@ -169,6 +171,8 @@ class Graded:
     numeric: int = 0  # answerable, the gold answer is one number
     computed: int = 0  # … and the answer computed a figure
     computed_correct: int = 0  # … which is the gold's, within rounding
+    metrics: int = 0  # answerable, one-number gold, labelled numerical reasoning: a metric to compute
+    metrics_correct: int = 0  # … computed correctly
     rows: int = 0  # rows the answers show (table rows and looked-up figures)
     rows_wrong: int = 0  # … under a wrong label, year or unit, or with a value the page lacks
     wrong_by: dict[str, int] = field(default_factory=dict)
@@ -215,6 +219,8 @@ def grade(graded: Graded, question: Question, answer: dict[str, Any], pages: _Pa
         correct = computed_correct(text, question.amount)
         graded.computed += correct is not None
         graded.computed_correct += bool(correct)
+        graded.metrics += question.numerical
+        graded.metrics_correct += question.numerical and bool(correct)
 
 
 def graded_dump(dump: Path, asked: Sequence[Question], pages: _PageTexts) -> Graded:
@@ -242,6 +248,10 @@ def print_grades(g: Graded) -> None:
         f"computed figure correct (within rounding): {g.computed_correct / max(1, g.computed):.2f} of the "
         f"{g.computed} answers that computed one, {g.computed_correct / max(1, g.numeric):.2f} of all "
         f"{g.numeric} questions whose gold is one number"
+    )
+    print(
+        f"computable metrics correct (one-number golds labelled numerical reasoning): "
+        f"{g.metrics_correct / max(1, g.metrics):.2f} ({g.metrics_correct} of {g.metrics})"
     )
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(g.wrong_by.items())) or "none"
     print(

@@ -49,7 +49,8 @@ _DECIMAL_COMMA = re.compile(r"^(\s*\d{1,3}(?:\.\d{3})*),(\d{1,2})(?!\d)")
 def gold_amount(answer: str, question: str) -> Amount | None:
     """The number a numeric gold answer gives, or None when the answer is words."""
     hedged = _HEDGE.sub("", answer)
-    if hedged != answer and _DECIMAL_COMMA.match(hedged):
+    # "26,6 %": a comma before one or two digits is decimal (a thousands group has three).
+    if _DECIMAL_COMMA.match(hedged):
         hedged = _DECIMAL_COMMA.sub(lambda m: f"{m.group(1).replace('.', '')}.{m.group(2)}", hedged)
     match = _GOLD.match(hedged)
     if match is None or not re.match(r"^\s*(?:$|[.(,;]|of\b|\(|reported\b)", match.group("rest")):

@@ -38,6 +38,11 @@ def test_a_computed_figure_is_graded_at_the_gold_precision_and_scale() -> None:
     free = "Free cash flow 2031 = operating cash flow 2031 900 - abs(capex 2031 (122)) = 778 USD millions [1]"
     assert computed_correct(free, gold_amount("$0.8 billion", "Free cash flow?")) is True
     assert computed_correct(free, gold_amount("$778.00", "Free cash flow in USD millions?")) is True
+    # A German gold writes a decimal comma, hedged or not; a thousands group keeps three digits.
+    german = "Widgetmarge FY2031 = Ergebnis FY2031 778 / Umsatz FY2031 1,234 = 63,0 % [1]"
+    assert computed_correct(german, gold_amount("63,0 % (778 Mio. USD / 1.234 Mio. USD)", "Widgetmarge?")) is True
+    assert computed_correct(german, gold_amount("Rund 63,0 %", "Widgetmarge?")) is True
+    assert gold_amount("1,234", "Widget sales?").value == 1234
     assert computed_correct(free, gold_amount("$778.00", "Free cash flow in USD thousands?")) is False
     assert computed_correct("Widget sales: FY2031 1,234 (USD millions) [1]", gold_amount("$1,234 million", "")) is None
 
