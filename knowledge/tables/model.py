@@ -60,6 +60,11 @@ _FOOTNOTE_TITLE = re.compile(r"\s*(?:\(\d{1,2}\)|\*+)\s*(?=\S)")  # "(1) Include
 _TO_A_DAY = {"quarter": "3M", "half": "6M", "nine_months": "9M"}
 
 
+def footnote_title(line: str) -> bool:
+    """Does the line open a footnote ("(1) Includes …", "* Excludes …")?"""
+    return _FOOTNOTE_TITLE.match(line) is not None
+
+
 @dataclass(frozen=True)
 class Measure:
     """The caption's unit: "(in millions, except per share data)" is scale 10**6, per-share rows apart."""
@@ -156,7 +161,7 @@ class Row:
     @property
     def footnoted(self) -> bool:
         """Is the row a footnote's breakdown ("(1) Includes stock-based compensation as follows:")?"""
-        return _FOOTNOTE_TITLE.match(self.group) is not None
+        return footnote_title(self.group)
 
     @property
     def context(self) -> str:

@@ -29,6 +29,7 @@ from knowledge.tables.model import (
     Measure,
     Row,
     Table,
+    footnote_title,
 )
 from knowledge.tables.words import Words, words
 
@@ -80,6 +81,9 @@ class _State:
     lone_from: int = -1  # the line such a header begins on (its spans are counted from there)
     month: str = ""  # a month's name alone on the line before, among such a header's lines
     signs: set[str] = field(default_factory=set)  # currency signs the table's rows print
+    # A footnote's title since the last row ("(2) Amounts include stock-based compensation expense, as
+    # follows:"): the table whose header comes next is its breakdown, not the statement's own rows.
+    footnote: str = ""
 
 
 def read(text: str, language: str = "en", section: str = "") -> list[Table]:
@@ -144,6 +148,8 @@ def _is_day(line: str) -> bool:
 def _content(line: str, state: _State, vocabulary: Words) -> None:
     split = _split(line, state.signs)
     if split is None:
+        if footnote_title(line) and line.endswith(":"):  # "(1) Amounts include …, as follows:", however long
+            state.footnote = line
         if _LETTERS.search(line) and len(line) <= 90 and not line.endswith("."):
             if state.pending and not state.rows:
                 state.name = state.pending
@@ -151,6 +157,7 @@ def _content(line: str, state: _State, vocabulary: Words) -> None:
             nested = bool(state.group) and state.group_from == len(state.rows)
             state.outer = state.group if nested else ""
             state.group, state.group_from, state.pending = line, len(state.rows), line
+            state.footnote = line if footnote_title(line) else state.footnote
         else:
             state.pending = ""
         return
@@ -169,6 +176,7 @@ def _content(line: str, state: _State, vocabulary: Words) -> None:
     row = _row(label, cells, state, vocabulary)
     if row is not None:
         state.rows.append(row)
+        state.footnote = ""
 
 
 def _header(state: _State, marks: list[tuple[str, str, int, str]], number: int, section: str) -> None:
@@ -178,6 +186,8 @@ def _header(state: _State, marks: list[tuple[str, str, int, str]], number: int, 
     state.columns = _columns(marks, spans, section)
     state.spans, state.group, state.pending = [], "", ""
     state.name = name or state.pending
+    if state.footnote:  # its rows are the footnote's breakdown: titled with it, like its other rows
+        state.group, state.group_from, state.footnote = state.footnote, 0, ""
 
 
 def _title(line: str, vocabulary: Words) -> str:

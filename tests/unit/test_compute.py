@@ -27,7 +27,7 @@ from knowledge.answer.compute.finder import (
     plain_wordings,
     shown_name,
 )
-from knowledge.answer.compute.formula import FormulaError, parse
+from knowledge.answer.compute.formula import FormulaError, base_name, parse
 from knowledge.answer.compute.rows import restate
 from knowledge.answer.understand.query import years
 from knowledge.answer.understand.question import understand
@@ -367,3 +367,70 @@ def test_a_row_a_figure_shows_is_not_quoted_again_in_any_language() -> None:
     assert _shown(quoted, figures, numbers)
     assert _shown("• Capital expenditures: FY2024 (120) · FY2023 (110) (USD millions) [1]", figures, numbers)
     assert not _shown("• Revenue: FY2024 900 (USD millions) [1]", figures, numbers)
+
+
+def test_a_ratio_named_by_its_two_inputs_is_computed_from_them() -> None:
+    def defined(asked: str, language: str = "en") -> tuple[str, str, str, str] | None:
+        metric = definition(understand(asked, language, Companies.default()))
+        if metric is None:
+            return None
+        top, bottom = metric.formula.names
+        return metric.formula.text, metric.result, metric.words(base_name(top)[0]), metric.words(bottom)
+
+    assert defined(
+        "What were Widget Works' capital expenditures as a percentage of total operating revenues in 2022?"
+    ) == (
+        "abs(capital_expenditures) / total_operating_revenues",
+        "percent",
+        "capital expenditures",
+        "total operating revenues",
+    )
+    # The inputs are looked up in the question's own words, initials and all.
+    assert defined("How large was Widget Works' SG&A relative to net sales in fiscal 2023?") == (
+        "sg_a / net_sales",
+        "ratio",
+        "SG&A",
+        "net sales",
+    )
+    # German: a compound is looked up by its parts ("Gesamtumsatz": total revenue) ...
+    german = defined(
+        "Wie hoch waren die Investitionsausgaben (capital expenditures) von Widget Works im Geschäftsjahr 2023 "
+        "im Verhältnis zum Gesamtumsatz? Bitte in Prozent.",
+        "de",
+    )
+    assert german is not None and german[1:] == ("percent", "capital expenditures", "Gesamt Umsatz")
+    # ... and a side with no English words to look it up by leaves the question to its rows.
+    assert defined("Wie hoch war der Xyzaufwand von Widget Works im Verhältnis zum Umsatz?", "de") is None
+    assert defined("What percentage of revenue came from services in 2022?") is None
+
+
+def test_a_question_s_own_inputs_win_over_a_named_metric_s_usual_ones() -> None:
+    asked = (
+        "What was Widget Works' quick ratio at April 1, 2023, computed as (cash and cash equivalents + "
+        "short-term investments + accounts receivable, net) divided by total current liabilities?"
+    )
+    question = understand(asked, "en", Companies.default())
+    metric, _ = Calculator(lambda: pytest.fail("no model needed"))._metric(question, catalogue(), ())
+    assert metric is not None and metric.name("en") == "Quick ratio"
+    assert metric.formula.text == (
+        "(cash_and_cash_equivalents + short_term_investments + accounts_receivable_net) / total_current_liabilities"
+    )
+    assert metric.words("accounts_receivable_net") == "accounts receivable, net"
+    # The same inputs as the metric's own, or fewer ("average total assets" is two of them): its
+    # catalogue formula and wordings are kept.
+    taxed = understand(
+        "What was Widget Works' effective tax rate in 2023 (provision for income taxes divided by income before "
+        "provision for income taxes)?",
+        "en",
+        Companies.default(),
+    )
+    named, _ = Calculator(lambda: pytest.fail("no model needed"))._metric(taxed, catalogue(), ())
+    assert named is not None and named.key == "effective_tax_rate"
+    averaged = understand(
+        "What was Widget Works' return on assets for 2020, computed as net income divided by average total "
+        "assets (2020 and 2019 year-end)?",
+        "en",
+        Companies.default(),
+    )
+    named, _ = Calculator(lambda: pytest.fail("no model needed"))._metric(averaged, catalogue(), ())
+    assert named is not None and named.key == "roa"

@@ -264,3 +264,23 @@ def test_a_subtotal_without_a_label_closes_the_group_nested_in_another() -> None
     assert "Net revenue — Gizmos" in names and "Operating income (loss) — Gizmos" in names, names
     assert next(row for row in rows if row.label == "Desktop").group == "Gadgets"
     assert next(row for row in rows if row.label == "Total net revenue").group == "Net revenue:"
+
+
+def test_a_footnote_s_breakdown_under_its_own_header_is_the_footnote_s_not_the_statement_s() -> None:
+    text = (
+        "Consolidated Statements of Operations\n(in millions)\nFiscal Year Ended January 31,\n2031 2030\n"
+        "Operating expenses (1)(2):\nResearch and development 5,055 4,465\nMarketing and sales 13,526 11,855\n"
+        "Total operating expenses 18,581 16,320\n"
+        "(1) Amounts include amortization of intangible assets acquired through business combinations of "
+        "earlier years, as follows:\nFiscal Year Ended January 31,\n2031 2030\nMarketing and sales 916 727\n"
+        "(2) Amounts include stock-based compensation expense, as follows:\nFiscal Year Ended January 31,\n"
+        "2031 2030\nResearch and development 1,136 918\n"
+    )
+    rows = [row for table in read(text) for row in table.rows]
+    by_value = {row.cells[0].text: row for row in rows}
+    assert not by_value["5,055"].footnoted and not by_value["13,526"].footnoted
+    assert by_value["916"].footnoted and by_value["1,136"].footnoted
+    assert (
+        by_value["1,136"].name
+        == "Amounts include stock-based compensation expense, as follows — Research and development"
+    )

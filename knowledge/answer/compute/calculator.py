@@ -35,6 +35,7 @@ from knowledge.answer.compute.formula import FIRST, PREVIOUS, SPAN, FormulaError
 from knowledge.answer.understand.query import years as years_in
 from knowledge.answer.understand.question import QUARTER, Question
 from knowledge.index.embedder import Embedder, Vectors
+from knowledge.tables import Row
 from knowledge.tables.model import PERCENT
 from knowledge.text.concepts import concepts, plain_names
 from knowledge.text.lexicon import expand
@@ -67,6 +68,22 @@ class _Ask:
     years: tuple[int, ...]
     excluded: re.Pattern[str] | None  # another basis's rows ("adjusted"), unless that basis is asked
     parts: tuple[frozenset[str], ...] = ()  # names the question capitalises besides the filing's company
+
+
+# Words that say how much, not of what: an input the question defines shares more with its row.
+_HOW_MUCH = frozenset(terms("total net cost costs expense expenses amount amounts other"))
+
+
+def _anchored(words: str, row: Row) -> bool:
+    """Does the row name an input the question defined in its own words ("capital expenditures as a
+    percentage of …")? A concept both name, or a word of the input (or of its English synonyms) that
+    says what, not how much: "marketing costs" is not "Cost of sales — Products", however near
+    their meanings come."""
+    label = f"{row.group or ''} {row.label}"
+    english = expand(words).english
+    if (concepts(words)[1] | concepts(english)[1]) & concepts(label)[1]:
+        return True
+    return bool((set(terms(f"{words} {english}")) - _HOW_MUCH) & set(terms(label)))
 
 
 class Calculator:
@@ -120,10 +137,14 @@ class Calculator:
         worded = [(cue_at(metric, question.core), metric) for metric in known.metrics]
         worded = [(cue, metric) for cue, metric in worded if cue]
         named = [(cue, metric) for cue, metric in worded if not metric.generic]
+        defined = definition(question)
         if named:
             cue, metric = max(named, key=lambda pair: len(pair[0]))
-            return metric, cue
-        defined = definition(question)
+            # "quick ratio, computed as (cash + short-term investments + receivables) / current
+            # liabilities": the question's own inputs, where it names more than the metric's usual ones
+            # (fewer, like "net income divided by average total assets", say the same less exactly).
+            own = defined is not None and len(set(defined.formula.names)) > len(set(metric.formula.names))
+            return (defined, "") if own else (metric, cue)
         if defined is not None:
             return defined, ""
         if worded:
@@ -189,7 +210,7 @@ class Calculator:
             if item in ask.known.items:
                 phrases, floor = ask.known.phrases(item), _ITEM_FLOOR
             else:  # the question's own words ("asked", or a side of its definition)
-                words = asked if item == ASKED else item.replace("_", " ")
+                words = asked if item == ASKED else metric.words(item)
                 quoted = quoted if item == ASKED else plain_text(words)
                 named = _named(ask.question) if item == ASKED else ()
                 phrases, floor = self._phrases_for(words, ask.known, ask.question.language, named), _LOOKUP_FLOOR
@@ -198,6 +219,8 @@ class Calculator:
             taken = frozenset(id(f.row) for f in found.values())
             row = self._item_row(ask, item, phrases, pages, taken=taken, quoted=quoted)
             if row is None or row.score < floor:
+                return None
+            if item not in ask.known.items and item != ASKED and not _anchored(metric.words(item), row.row):
                 return None
             found[item] = row
         units = {f.table.unit(f.row, ask.question.language) for f in found.values() if f.row.kind != PERCENT}

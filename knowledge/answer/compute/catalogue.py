@@ -29,6 +29,11 @@ class Metric:
     cues: dict[str, tuple[str, ...]]
     generic: bool  # computed over the item the question names
     bounds: tuple[Decimal, Decimal] | None = None  # a margin outside ±100 % means a wrong row was read
+    terms: tuple[tuple[str, str], ...] = ()  # a defined metric's inputs in the question's words ("SG&A")
+
+    def words(self, item: str) -> str:
+        """An input's words to look it up by ("sg_a": "SG&A", as the question wrote it)."""
+        return dict(self.terms).get(item, item.replace("_", " "))
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names["en"]

@@ -10,13 +10,16 @@ import re
 from knowledge.answer.compute.catalogue import Metric
 from knowledge.answer.compute.formula import FormulaError, parse
 from knowledge.answer.understand.question import Question
+from knowledge.text.compounds import split
+from knowledge.text.concepts import concepts
+from knowledge.text.lexicon import expand
 
 # Where a question begins to define what it asks: "… defined as", "calculated as".
 _INTRO = r"(?:defined\s+as|calculated\s+as|computed\s+as)"
 # "… ratio is defined as: cash from operations / total current liabilities", "A divided by B"
 _DEFINED = re.compile(
     r"(?:" + _INTRO + r"|define\s+[^.?]{0,60}?\s+as)\s*:?\s*(?:the\s+)?"
-    r"(?P<top>[^.?;/]{3,80}?)\s*(?:/|\bdivided\s+by\b|\bover\b)\s*(?:the\s+)?(?P<bottom>[^.?;/]{3,80})",
+    r"(?P<top>[^.?;/]{3,160}?)\s*(?:/|\bdivided\s+by\b|\bover\b)\s*(?:the\s+)?(?P<bottom>[^.?;/]{3,80})",
     re.IGNORECASE,
 )
 # "… net debt, defined as short-term plus long-term debt minus cash": a sum and difference spelled out.
@@ -37,6 +40,27 @@ _ASIDE_RATIO = re.compile(
     r"(?:the\s+)?(?P<bottom>[^()/;]{3,80}?)\s*\)",
     re.IGNORECASE,
 )
+# "capital expenditures as a percentage of total operating revenues in 2022", "R&D relative to
+# revenue", "Investitionsausgaben im Verhältnis zum Gesamtumsatz": a ratio named by its two inputs.
+_SHARE_OF = re.compile(
+    r"(?P<top>[^.?;/]{3,120}?)\s+(?:as\s+(?:a\s+)?(?:percent(?:age)?|share|proportion|fraction|multiple)\s+of"
+    r"|as\s+(?:a\s+)?%\s+of|relative\s+to|in\s+relation\s+to"
+    r"|im\s+verhältnis\s+zu[mr]?|in\s+relation\s+zu[mr]?|in\s+prozent\s+(?:des|der|vom|von))"
+    r"\s+(?:the\s+|des\s+|der\s+|dem\s+)?(?P<bottom>[^.?;/()]{3,80}?)"
+    r"(?=\s+(?:in|for|during|at|as\s+of|over|im|in|für|von|zum|am)\s|\s*[.?;,(]|\s*$)",
+    re.IGNORECASE,
+)
+# Where the question's asking ends and the first input begins: "What were X's capital expenditures",
+# "Wie hoch waren die Investitionsausgaben".
+_ASKING = re.compile(
+    r"['’]s?\s+|\b(?:was|were|is|are|did|does|do|compute|calculate|what|the|war|waren|ist|sind|betrug|betrugen"
+    r"|die|der|das|den)\s+",
+    re.IGNORECASE,
+)
+# …and where it goes on to whose and when: "… von Oracle im Geschäftsjahr 2023", "… in fiscal 2022".
+_QUALIFIED = re.compile(r"\s+(?:in|for|during|at|von|im|für|des)\s+.*$", re.IGNORECASE)
+_GLOSS = re.compile(r"\(([A-Za-z][A-Za-z ,&-]{2,60})\)")
+_PLUS = re.compile(r"\s*\+\s*|\s+plus\s+", re.IGNORECASE)
 _OUTFLOW = re.compile(
     r"\s*(?:the\s+)?(?:payments?|purchases?|repurchases?|additions?|acquisitions?|capital\s+expenditures?|dividends?\s+paid)\b",
     re.IGNORECASE,
@@ -81,29 +105,82 @@ def definition(question: Question) -> Metric | None:
     match = _DEFINED.search(question.core)
     aside = _ASIDE_RATIO.search(question.text) if match is None else None
     if match is None and aside is None:
-        return None
+        return _share_of(question)
     found = match or aside
     assert found is not None
-    top, bottom = (_item_name(found.group(side)) for side in ("top", "bottom"))
-    if not top or not bottom or top == bottom:
+    top, bottom = (_side(found.group(side)) for side in ("top", "bottom"))
+    if top is None or bottom is None or top[0] == bottom[0]:
         return None
     if match is not None:
-        title = question.core[: match.start()].rsplit(" ", 8)[-1].strip(" ,:") or "Ratio"
+        title = _title(question.core[: match.start()])
     else:  # the aside names the inputs, not the ratio: they are its name
         title = f"{found.group('top').strip()} / {found.group('bottom').strip()}"
     name = re.sub(r"\s+(?:is|are)$|^(?:the|a)\s+", "", title, flags=re.IGNORECASE).strip() or "Ratio"
-    # A cash outflow named as an amount ("payments for dividends") is printed in parentheses on the
-    # cash flow statement: the ratio asked is of its size.
-    sized = [
-        f"abs({name})" if _OUTFLOW.match(found.group(side)) else name
-        for side, name in (("top", top), ("bottom", bottom))
-    ]
     try:
-        formula = parse(f"{sized[0]} / {sized[1]}")
+        formula = parse(f"{top[0]} / {bottom[0]}")
     except FormulaError:
         return None
     shown = "percent" if _AS_PERCENT.search(question.text) else "ratio"
-    return Metric("defined", {"en": name[:1].upper() + name[1:]}, formula, shown, {}, generic=False)
+    terms = (*top[1], *bottom[1])
+    return Metric("defined", {"en": name[:1].upper() + name[1:]}, formula, shown, {}, generic=False, terms=terms)
+
+
+def _title(before: str) -> str:
+    """The metric's name from the words before its definition: "What was X's quick ratio at April 1,
+    2023, computed as …" and "… for X? Operating cash flow ratio is defined as …" name it."""
+    title = re.split(r"[?.]\s", before.strip(" ,:"))[-1]
+    title = re.sub(r"\s+(?:is|are)$", "", title.strip(" ,:"), flags=re.IGNORECASE)
+    title = re.sub(r"\s+(?:at|as\s+of|in|for|on)\s+.*$", "", title)
+    return _ASKING_HEAD.sub("", title).strip(" ,:") or "Ratio"
+
+
+def _side(words: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """One side of a defined ratio as a formula, with the question's words for each input: an item
+    ("net income"), or a sum in brackets ("(cash and cash equivalents + short-term investments +
+    accounts receivable, net)"). A cash outflow named as an amount ("payments for dividends") is
+    printed in parentheses on the cash flow statement: the ratio asked is of its size."""
+    inner = words.strip()
+    if inner.startswith("(") and inner.endswith(")"):
+        inner = inner[1:-1]
+    parts = _PLUS.split(inner)
+    terms = [term.strip() for term in parts] if len(parts) > 1 else [words]
+    names = [_item_name(term) for term in terms]
+    if not all(names) or len(set(names)) < len(names):
+        return None
+    sized = [f"abs({name})" if _OUTFLOW.match(term) else name for term, name in zip(terms, names, strict=True)]
+    if len(sized) == 1:
+        return sized[0], ()
+    return "(" + " + ".join(sized) + ")", tuple(zip(names, terms, strict=True))
+
+
+def _share_of(question: Question) -> Metric | None:
+    """ "A as a percentage of B" (or "relative to", "im Verhältnis zum"): A / B, shown as a percent
+    where a share is asked, each input found by meaning like any line item."""
+    found = _SHARE_OF.search(question.core)
+    if found is None:
+        return None
+    top = _ASKING.split(found.group("top"))[-1]
+    gloss = _GLOSS.search(top)  # "Investitionsausgaben (capital expenditures)": the English words
+    words = [gloss.group(1) if gloss else _QUALIFIED.sub("", top), found.group("bottom")]
+    top_name, bottom_name = (_item_name(side) for side in words)
+    if not top_name or not bottom_name or top_name == bottom_name:
+        return None
+    sized = f"abs({top_name})" if _OUTFLOW.match(words[0]) else top_name
+    try:
+        formula = parse(f"{sized} / {bottom_name}")
+    except FormulaError:
+        return None
+    words = [side.strip() for side in words]
+    name = f"{words[0]} / {words[1]}"
+    if question.language != "en":
+        # The inputs are looked up in English words: a side without any is no formula to compute
+        # (the question is then answered by its rows). "Gesamtumsatz" is "Gesamt Umsatz": total revenue.
+        words = [split(side) for side in words]
+        if not all(expand(side).english or concepts(side)[1] for side in words):
+            return None
+    shown = "percent" if _AS_PERCENT.search(question.text) or "%" in found.group(0) else "ratio"
+    terms = ((top_name, words[0]), (bottom_name, words[1]))
+    return Metric("defined", {"en": name[:1].upper() + name[1:]}, formula, shown, {}, generic=False, terms=terms)
 
 
 def _item_name(words: str) -> str:
