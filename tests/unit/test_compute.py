@@ -434,3 +434,25 @@ def test_a_question_s_own_inputs_win_over_a_named_metric_s_usual_ones() -> None:
     )
     named, _ = Calculator(lambda: pytest.fail("no model needed"))._metric(averaged, catalogue(), ())
     assert named is not None and named.key == "roa"
+
+
+def test_a_footnote_s_breakdown_answers_only_a_question_that_names_what_it_breaks_out() -> None:
+    text = (
+        "(in millions)\nFiscal Year Ended January 31,\n2031 2030\nOperating expenses (1):\n"
+        "Research and development 5,055 4,465\nTotal operating expenses 18,581 16,320\n"
+        "(1) Amounts include stock-based compensation expense, as follows:\nFiscal Year Ended January 31,\n"
+        "2031 2030\nResearch and development 1,136 918\n"
+    )
+    tables = read(text)
+    # The footnote's row comes nearer by meaning: the label alone no longer decides.
+    vectors = np.array([[0.9, 0.44], [0.0, 1.0], [1.0, 0.0]], dtype=np.float32)
+    page = Page("doc", 3, "income", tuple(tables), vectors, 0)
+
+    def chosen(question: str) -> str:
+        row = best(np.array([[1.0, 0.0]], dtype=np.float32), frozenset({"research and development"}), [page],
+                   (2031,), False, amounts=True, excluded=None, quoted=plain_text(question))  # fmt: skip
+        assert row is not None
+        return row.row.cells[0].text
+
+    assert chosen("What did Widget Works spend on research and development in fiscal 2031?") == "5,055"
+    assert chosen("What stock-based compensation did Widget Works record in research and development?") == "1,136"

@@ -28,6 +28,11 @@ _QUOTED_BONUS = 0.5
 _QUALIFIER_BONUS = 1.0
 _MOST = 2 / 3
 _STATEMENT_BONUS = 0.03  # a primary statement's row over the same label in a note
+# A footnote's breakdown of the statement's rows ("(2) Amounts include stock-based compensation
+# expense, as follows:" over "Research and development") is not the line item itself: it answers only
+# a question that names what the footnote breaks out.
+_FOOTNOTE_PENALTY = 0.5
+_FOOTNOTE_WORDS = frozenset(terms("amounts amount include includes including included as follows following expense"))
 # The label holds a wording's words in its order ("Net income attributable to …" for "net income"): the
 # embedding model reads word order weakly, and "Other expense (income), net" comes as near.
 _ORDER_BONUS = 0.1
@@ -149,6 +154,7 @@ def best(
             score = float(similarity[at].max()) + (_WORDING_BONUS if label in wordings else 0.0)
             score += _ORDER_BONUS * _in_order(label, wordings)
             score += _STATEMENT_BONUS if page.section else 0.0
+            score -= _FOOTNOTE_PENALTY if row.footnoted and not _names_footnote(row, quoted) else 0.0
             # The question quoting a label whole ("as net cash provided by continuing operating
             # activities minus …") names that row, not its near twin.
             score += _QUOTED_BONUS if len(label.split()) >= 2 and f" {label} " in quoted else 0.0
@@ -164,6 +170,11 @@ def best(
         return None
     others = [score for label, score in by_label.items() if label != _plain(chosen.row.label)]
     return replace(chosen, runner_up=max(others, default=0.0))
+
+
+def _names_footnote(row: Row, quoted: str) -> bool:
+    """Does the question name what the row's footnote breaks out ("stock-based compensation")?"""
+    return bool((set(terms(row.group, "en")) - _FOOTNOTE_WORDS) & set(terms(quoted, "en")))
 
 
 def _qualified_by(row: Row, qualifiers: tuple[frozenset[str], ...]) -> float:
