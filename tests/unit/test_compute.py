@@ -456,3 +456,27 @@ def test_a_footnote_s_breakdown_answers_only_a_question_that_names_what_it_break
 
     assert chosen("What did Widget Works spend on research and development in fiscal 2031?") == "5,055"
     assert chosen("What stock-based compensation did Widget Works record in research and development?") == "1,136"
+
+
+def test_a_line_item_asked_of_two_years_is_left_to_the_row_that_shows_both() -> None:
+    asked = "What were Widget Works' services revenues in 2031, and how did they compare with 2030?"
+    question = understand(asked, "en", Companies.default())
+    ask = _Ask(question, catalogue(), False, years(question.core), None)
+    # No single year's figure is looked up (nor any model run for it): the composer's row shows both.
+    assert Calculator(lambda: pytest.fail("no model needed"))._lookup(ask, "services revenues", []) is None
+
+
+def test_a_quoted_footnote_breakdown_is_shown_as_the_statement_s_row_unless_it_is_asked() -> None:
+    text = (
+        "(in millions)\nFiscal Year Ended January 31,\n2031 2030\nOperating expenses (1):\n"
+        "Research and development 5,055 4,465\nTotal operating expenses 18,581 16,320\n"
+        "(1) Amounts include stock-based compensation expense, as follows:\nFiscal Year Ended January 31,\n"
+        "2031 2030\nResearch and development 1,136 918\n"
+    )
+    tables = read(text)
+    quoted = "Research and development: 2031 1,136 · 2030 918 (USD millions) [1]"
+    spend = restate(quoted, tables, "en", "What did Widget Works spend on research and development in 2031?")
+    assert spend == "Research and development: FY2031 5,055 · FY2030 4,465 (millions) [1]"
+    stock = restate(quoted, tables, "en", "What stock-based compensation did Widget Works book in R&D in 2031?")
+    assert stock.startswith("Amounts include stock-based compensation expense, as follows — Research and development")
+    assert "1,136" in stock

@@ -278,6 +278,8 @@ class Calculator:
 
     def _lookup(self, ask: _Ask, asked: str, pages: list[Page]) -> Figure | None:
         """The row the question names, under its own label, year and unit."""
+        if len(set(ask.years)) > 1:
+            return None  # "in 2021, and how did they compare with 2020": the row with both years answers
         phrases = self._phrases_for(asked, ask.known, ask.question.language, _named(ask.question))
         if not phrases:
             return None

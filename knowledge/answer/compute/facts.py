@@ -51,7 +51,7 @@ class Facts:
         ordered = sorted(stored_pages, key=lambda page: page.section == "")
         return [row.label for page in ordered for table in stored(page)[0] for row in table.rows]
 
-    def restate_rows(self, draft: Draft, language: str) -> Draft:
+    def restate_rows(self, draft: Draft, question: Question) -> Draft:
         """The draft's table rows shown from the stored tables of the pages it cites."""
         if not draft.covered or ": " not in draft.text:
             return draft
@@ -64,7 +64,7 @@ class Facts:
         for line in draft.text.split("\n"):
             marks = _MARKER.findall(line)
             page = cited.get(int(marks[-1])) if marks else None
-            lines.append(restate(line, tables[page], language) if page in tables else line)
+            lines.append(restate(line, tables[page], question.language, question.core) if page in tables else line)
         return replace(draft, text="\n".join(lines))
 
     def add(self, draft: Draft, figures: list[Figure], passages: tuple[Passage, ...]) -> Draft:

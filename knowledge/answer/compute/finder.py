@@ -154,7 +154,7 @@ def best(
             score = float(similarity[at].max()) + (_WORDING_BONUS if label in wordings else 0.0)
             score += _ORDER_BONUS * _in_order(label, wordings)
             score += _STATEMENT_BONUS if page.section else 0.0
-            score -= _FOOTNOTE_PENALTY if row.footnoted and not _names_footnote(row, quoted) else 0.0
+            score -= _FOOTNOTE_PENALTY if row.footnoted and not names_footnote(row, quoted) else 0.0
             # The question quoting a label whole ("as net cash provided by continuing operating
             # activities minus …") names that row, not its near twin.
             score += _QUOTED_BONUS if len(label.split()) >= 2 and f" {label} " in quoted else 0.0
@@ -172,7 +172,7 @@ def best(
     return replace(chosen, runner_up=max(others, default=0.0))
 
 
-def _names_footnote(row: Row, quoted: str) -> bool:
+def names_footnote(row: Row, quoted: str) -> bool:
     """Does the question name what the row's footnote breaks out ("stock-based compensation")?"""
     return bool((set(terms(row.group, "en")) - _FOOTNOTE_WORDS) & set(terms(quoted, "en")))
 

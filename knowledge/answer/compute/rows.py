@@ -7,7 +7,9 @@ does not say the year or the unit, the line says so instead of guessing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from knowledge.answer.compute.finder import names_footnote, plain_text
 from knowledge.prompts import render
 from knowledge.tables import Row, Table
 
@@ -18,8 +20,11 @@ _NOT_STATED = {
 }
 
 
-def restate(line: str, tables: list[Table], language: str) -> str:
-    """The line from the page's table when it quotes one of its rows; else the line as it was."""
+def restate(line: str, tables: list[Table], language: str, asked: str = "") -> str:
+    """The line from the page's table when it quotes one of its rows; else the line as it was. A
+    footnote's breakdown of a statement row ("(2) Amounts include stock-based compensation …" over
+    "Research and development") is the statement's own row of that label, unless the question
+    (`asked`) names what the footnote breaks out."""
     match = _LINE.match(line)
     if match is None:
         return line
@@ -27,6 +32,8 @@ def restate(line: str, tables: list[Table], language: str) -> str:
     if found is None:
         return line
     row, table = found
+    if row.footnoted and not names_footnote(row, plain_text(asked)):
+        row, table = next(_statement_rows(row.label, tables), (row, table))
     words = _NOT_STATED.get(language, _NOT_STATED["en"])
     if row.placed:
         pairs = zip(row.columns, row.cells, strict=True)
@@ -37,6 +44,13 @@ def restate(line: str, tables: list[Table], language: str) -> str:
         cells = f"{' · '.join(cell.text for cell in row.cells)} ({words['year']})"
     unit = table.unit(row, language) or words["unit"]
     return f"{match.group('bullet') or ''}{row.name}: {cells} ({unit}) {match.group('marks')}"
+
+
+def _statement_rows(label: str, tables: list[Table]) -> Iterator[tuple[Row, Table]]:
+    """The rows of that label that are no footnote's breakdown."""
+    return (
+        (row, table) for table in tables for row in table.rows if row.label == label and row.cells and not row.footnoted
+    )
 
 
 def _unnamed_spans(row: Row) -> bool:
