@@ -426,7 +426,8 @@ def _kind(label: str, group: str, name: str, cells: tuple[Cell, ...], vocabulary
     """Per share, percent, a count or an amount: by the label, and by the titles above a label that
     says little alone ("Diluted" under "Earnings per share:"); a table titled for shares counts them."""
     context = f"{group} {label}" if _qualified(label, vocabulary) else label
-    per_share, count = vocabulary.per_share.search(context), vocabulary.count.search(context)
+    per_share = vocabulary.per_share.search(context)
+    count = vocabulary.count.search(context) or vocabulary.counted.match(label)
     # A label's head comes first: "Shares used in computing earnings per share" counts shares,
     # "Earnings per share — weighted-average basis" is per share.
     if per_share and not (count and count.start() < per_share.start()):

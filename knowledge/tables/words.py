@@ -27,6 +27,9 @@ class Words:
     per_share: re.Pattern[str]
     percent: re.Pattern[str]
     count: re.Pattern[str]
+    # A label that begins with what it counts ("Active Buyers", "Monthly active users"): people and
+    # places are no money, whatever currency the table's other rows print.
+    counted: re.Pattern[str]
     qualifiers: frozenset[str]
 
 
@@ -50,6 +53,9 @@ def words(language: str) -> Words:
         per_share=_any(merged["per_share"]),
         percent=_any(merged["percent"], edges=False),
         count=_any(merged["count"]),
+        counted=re.compile(
+            rf"^(?:(?:{_any(merged['count_modifiers']).pattern})\s+)*(?:{_any(merged['counted']).pattern})", re.I
+        ),
         qualifiers=frozenset(word.lower() for word in merged["qualifiers"]),
     )
 

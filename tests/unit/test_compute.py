@@ -11,6 +11,7 @@ from knowledge.answer.compute.calculator import (
     _documents,
     _looks_up,
     _near_enough,
+    _quarter,
     as_asked,
 )
 from knowledge.answer.compute.catalogue import catalogue
@@ -402,6 +403,13 @@ def test_a_ratio_named_by_its_two_inputs_is_computed_from_them() -> None:
     # ... and a side with no English words to look it up by leaves the question to its rows.
     assert defined("Wie hoch war der Xyzaufwand von Widget Works im Verhältnis zum Umsatz?", "de") is None
     assert defined("What percentage of revenue came from services in 2022?") is None
+    # An average (or growth) of such a ratio over years is no one year's ratio.
+    assert (
+        defined(
+            "What is Widget Works' three year average of cost of goods sold as a % of revenue from FY2016 to FY2018?"
+        )
+        is None
+    )
 
 
 def test_a_question_s_own_inputs_win_over_a_named_metric_s_usual_ones() -> None:
@@ -480,3 +488,16 @@ def test_a_quoted_footnote_breakdown_is_shown_as_the_statement_s_row_unless_it_i
     stock = restate(quoted, tables, "en", "What stock-based compensation did Widget Works book in R&D in 2031?")
     assert stock.startswith("Amounts include stock-based compensation expense, as follows — Research and development")
     assert "1,136" in stock
+
+
+def test_a_quarter_asked_by_the_day_it_ended_is_read_from_that_column_of_a_trend_table() -> None:
+    text = (
+        "Three Months Ended\nJune 30,\n2031\nMarch 31,\n2031\nDecember\n31,\n2030\n(In millions)\n"
+        "Total net revenues $ 2,540 $ 2,510 $ 2,480\n"
+    )
+    row = read(text)[0].rows[0]
+    asked = _quarter("What were Widget Works' net revenues for the three months ended June 30, 2031?")
+    assert cell(row, 2031, asked).text == "2,540"  # type: ignore[union-attr]
+    assert cell(row, 2031, _quarter("… for the quarter ended March 31, 2031?")).text == "2,510"  # type: ignore[union-attr]
+    assert cell(row, 2031, _quarter("What were its net revenues in Q2 2031?")) is None  # which of two, unsaid
+    assert _quarter("What were its net revenues in 2031?") is False

@@ -284,3 +284,19 @@ def test_a_footnote_s_breakdown_under_its_own_header_is_the_footnote_s_not_the_s
         by_value["1,136"].name
         == "Amounts include stock-based compensation expense, as follows — Research and development"
     )
+
+
+def test_a_label_that_begins_with_what_it_counts_is_a_count_not_money() -> None:
+    text = (
+        "(In millions, except percentages)\nThree Months Ended\nJune 30, March 31, December 31,\n2031 2031 2030\n"
+        "Active Buyers 132 133 134\nTotal net revenues $ 2,540 $ 2,510 $ 2,510\n"
+        "Revenue from contracts with customers $ 2,400 $ 2,390 $ 2,380\n"
+    )
+    table = read(text)[0]
+    kinds = {row.label: row.kind for row in table.rows}
+    assert kinds == {
+        "Active Buyers": COUNT,
+        "Total net revenues": "amount",
+        "Revenue from contracts with customers": "amount",
+    }
+    assert table.unit(table.rows[0]) == "" and table.unit(table.rows[1]) == "USD millions"

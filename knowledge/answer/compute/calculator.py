@@ -22,9 +22,11 @@ from knowledge.answer.compute.figure import Figure, Input, change, result
 from knowledge.answer.compute.finder import (
     Found,
     Page,
+    Quarterly,
     as_vectors,
     best,
     cell,
+    day_of,
     nearest_years,
     period,
     plain_text,
@@ -64,7 +66,7 @@ class _Ask:
 
     question: Question
     known: Catalogue
-    quarterly: bool
+    quarterly: Quarterly  # a quarter asked; the question's words where they say the day it ended
     years: tuple[int, ...]
     excluded: re.Pattern[str] | None  # another basis's rows ("adjusted"), unless that basis is asked
     parts: tuple[frozenset[str], ...] = ()  # names the question capitalises besides the filing's company
@@ -84,6 +86,14 @@ def _anchored(words: str, row: Row) -> bool:
     if (concepts(words)[1] | concepts(english)[1]) & concepts(label)[1]:
         return True
     return bool((set(terms(f"{words} {english}")) - _HOW_MUCH) & set(terms(label)))
+
+
+def _quarter(core: str) -> Quarterly:
+    """A quarter asked: the question's words where they say the day it ended ("the three months
+    ended June 30, 2023" picks that column among a year's quarters), else True; or not asked."""
+    if not QUARTER.search(core):
+        return False
+    return core if day_of(core) else True
 
 
 class Calculator:
@@ -113,7 +123,7 @@ class Calculator:
         ask = _Ask(
             question,
             known,
-            bool(QUARTER.search(question.core)),
+            _quarter(question.core),
             years_in(question.core),
             None if known.basis.search(question.core) else known.basis,
         )

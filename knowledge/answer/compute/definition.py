@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge.answer.compute.catalogue import Metric
+from knowledge.answer.compute.catalogue import Metric, catalogue, cue_at
 from knowledge.answer.compute.formula import FormulaError, parse
 from knowledge.answer.understand.question import Question
 from knowledge.text.compounds import split
@@ -47,7 +47,7 @@ _SHARE_OF = re.compile(
     r"|as\s+(?:a\s+)?%\s+of|relative\s+to|in\s+relation\s+to"
     r"|im\s+verhältnis\s+zu[mr]?|in\s+relation\s+zu[mr]?|in\s+prozent\s+(?:des|der|vom|von))"
     r"\s+(?:the\s+|des\s+|der\s+|dem\s+)?(?P<bottom>[^.?;/()]{3,80}?)"
-    r"(?=\s+(?:in|for|during|at|as\s+of|over|im|in|für|von|zum|am)\s|\s*[.?;,(]|\s*$)",
+    r"(?=\s+(?:in|for|during|at|as\s+of|over|from|between|im|in|für|von|zum|am)\s|\s*[.?;,(]|\s*$)",
     re.IGNORECASE,
 )
 # Where the question's asking ends and the first input begins: "What were X's capital expenditures",
@@ -160,6 +160,8 @@ def _share_of(question: Question) -> Metric | None:
     if found is None:
         return None
     top = _ASKING.split(found.group("top"))[-1]
+    if any(cue_at(metric, top) for metric in catalogue().metrics if metric.generic):
+        return None  # "the three-year average of cost of goods sold as a % of revenue": not one year's ratio
     gloss = _GLOSS.search(top)  # "Investitionsausgaben (capital expenditures)": the English words
     words = [gloss.group(1) if gloss else _QUALIFIED.sub("", top), found.group("bottom")]
     top_name, bottom_name = (_item_name(side) for side in words)

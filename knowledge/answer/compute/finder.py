@@ -13,6 +13,7 @@ from decimal import Decimal
 import numpy as np
 
 from knowledge.index.embedder import Vectors
+from knowledge.market.when import month_numbers
 from knowledge.tables import Cell, Row, Table
 from knowledge.tables.model import AMOUNT, COUNT, VALUE
 from knowledge.text.concepts import concepts
@@ -42,6 +43,11 @@ _NOT_LETTERS = re.compile(r"[^a-zäöüß&]+")
 _NEGATION = re.compile(r"\b(?:not|non|nicht)\b", re.IGNORECASE)
 # "Other revenues", "Sonstige Erlöse": what is left after the lines above, never the item itself.
 _RESIDUAL = re.compile(r"(?:other|sonstige)\b", re.IGNORECASE)
+# A quarter asked: True, or the day it ended as the question says it ("June 30", "30. Juni").
+Quarterly = bool | str
+_DAY = re.compile(
+    r"\b(?P<month>[A-Z][a-z]{2,8}\.?)\s+(?P<day>\d{1,2})\b|\b(?P<tag>\d{1,2})\.\s*(?P<monat>[A-ZÄÖÜ][a-zäöü]{2,8})\b"
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ class Found:
     runner_up: float = 0.0  # the nearest row under another label: how clearly this one stands out
 
 
-def cell(row: Row, year: int, quarterly: bool) -> Cell | None:
+def cell(row: Row, year: int, quarterly: Quarterly) -> Cell | None:
     """The row's cell for the year, in a quarter's column when asked for a quarter, else in a
     year's (or a balance's, or an unnamed span's) column; None when no column or several fit."""
     at = _column_at(row, year, quarterly)
@@ -87,13 +93,13 @@ def cell(row: Row, year: int, quarterly: bool) -> Cell | None:
     return found if found.value is not None else None
 
 
-def period(row: Row, year: int, quarterly: bool, language: str = "en") -> str:
+def period(row: Row, year: int, quarterly: Quarterly, language: str = "en") -> str:
     """The column's name as the page gives it: "FY2022" under a year's span, "2022" under none."""
     at = _column_at(row, year, quarterly)
     return row.columns[at].title(language) if at is not None else str(year)
 
 
-def _column_at(row: Row, year: int, quarterly: bool) -> int | None:
+def _column_at(row: Row, year: int, quarterly: Quarterly) -> int | None:
     if not row.placed:
         return None
     found = _columns(row, year, {"quarter"} if quarterly else {"year", "point", ""})
@@ -101,7 +107,20 @@ def _column_at(row: Row, year: int, quarterly: bool) -> int | None:
         # A balance asked of a quarter ("current ratio at the end of Q3") stands in the column of
         # the day the quarter ended: a dated balance, never a year-end one that no date sets apart.
         found = [at for at in _columns(row, year, {"point"}) if row.columns[at].date]
+    if len(found) > 1 and isinstance(quarterly, str):
+        # Several quarters of the year ("3M to March 31, 2023", "3M to June 30, 2023"): the question
+        # said the day its quarter ended ("the three months ended June 30, 2023").
+        found = [at for at in found if day_of(row.columns[at].date) == day_of(quarterly)]
     return found[0] if len(found) == 1 else None
+
+
+def day_of(text: str) -> tuple[int, int] | None:
+    """(month, day) of the first "June 30" or "30. Juni" in the text, or None."""
+    for match in _DAY.finditer(text):
+        month = month_numbers().get((match.group("month") or match.group("monat") or "").lower().rstrip("."))
+        if month:
+            return month, int(match.group("day") or match.group("tag"))
+    return None
 
 
 def _columns(row: Row, year: int, spans: set[str]) -> list[int]:
@@ -117,7 +136,7 @@ def best(
     wordings: frozenset[str],
     pages: list[Page],
     years: tuple[int, ...],
-    quarterly: bool,
+    quarterly: Quarterly,
     *,
     amounts: bool,
     excluded: re.Pattern[str] | None,
@@ -233,7 +252,7 @@ def _plain(label: str) -> str:
     return " ".join(_NOT_LETTERS.sub(" ", label.lower()).split())
 
 
-def nearest_years(rows: list[Row], quarterly: bool, back: int) -> int | None:
+def nearest_years(rows: list[Row], quarterly: Quarterly, back: int) -> int | None:
     """The latest year every row has a figure for, together with the `back` years before it."""
     common: set[int] | None = None
     for row in rows:
