@@ -176,7 +176,7 @@ def _share_of(question: Question) -> Metric | None:
     name = f"{words[0]} / {words[1]}"
     if question.language != "en":
         # The inputs are looked up in English words: a side without any is no formula to compute
-        # (the question is then answered by its rows). "Gesamtumsatz" is "Gesamt Umsatz": total revenue.
+        # (the question is then answered by its rows). A compound of known words is split for them.
         words = [split(side) for side in words]
         if not all(expand(side).english or concepts(side)[1] for side in words):
             return None
