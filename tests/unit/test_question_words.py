@@ -60,3 +60,9 @@ def test_comparable_sales_are_not_revenue() -> None:
     assert concepts("What were Quillstone's net sales in 2022?")[1] == frozenset({"revenueconcept"})
     assert concepts("Um wie viel stiegen die vergleichbaren Umsätze von Quillstone?")[1] == frozenset()
     assert concepts("Wie hoch war der Umsatz von Quillstone?")[1] == frozenset({"revenueconcept"})
+
+
+@pytest.mark.parametrize("label", ["Research and development", "Product development", "Technology and development"])
+def test_the_statement_lines_companies_name_their_research_spending_by_are_r_and_d(label: str) -> None:
+    assert "rndconcept" in concepts(label)[1]
+    assert "rndconcept" in concepts("What did Widget Works spend on R&D in 2031?")[1]
