@@ -387,9 +387,9 @@ def test_a_ratio_named_by_its_two_inputs_is_computed_from_them() -> None:
         "total operating revenues",
     )
     # The inputs are looked up in the question's own words, initials and all.
-    assert defined("How large was Widget Works' SG&A relative to net sales in fiscal 2023?") == (
+    assert defined("How large was Widget Works' SG&A as a share of its net sales in fiscal 2023?") == (
         "sg_a / net_sales",
-        "ratio",
+        "percent",
         "SG&A",
         "net sales",
     )

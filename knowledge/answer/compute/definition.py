@@ -40,13 +40,13 @@ _ASIDE_RATIO = re.compile(
     r"(?:the\s+)?(?P<bottom>[^()/;]{3,80}?)\s*\)",
     re.IGNORECASE,
 )
-# "capital expenditures as a percentage of total operating revenues in 2022", "R&D relative to
-# revenue", "Investitionsausgaben im Verhältnis zum Gesamtumsatz": a ratio named by its two inputs.
+# "capital expenditures as a percentage of total operating revenues in 2022", "Investitionsausgaben
+# im Verhältnis zum Umsatz": a ratio named by its two inputs. ("Operating income relative to revenue"
+# is left to the metric nearest by meaning: operating margin, named as such.)
 _SHARE_OF = re.compile(
     r"(?P<top>[^.?;/]{3,120}?)\s+(?:as\s+(?:a\s+)?(?:percent(?:age)?|share|proportion|fraction|multiple)\s+of"
-    r"|as\s+(?:a\s+)?%\s+of|relative\s+to|in\s+relation\s+to"
-    r"|im\s+verhältnis\s+zu[mr]?|in\s+relation\s+zu[mr]?|in\s+prozent\s+(?:des|der|vom|von))"
-    r"\s+(?:the\s+|des\s+|der\s+|dem\s+)?(?P<bottom>[^.?;/()]{3,80}?)"
+    r"|as\s+(?:a\s+)?%\s+of|im\s+verhältnis\s+zu[mr]?|in\s+prozent\s+(?:des|der|vom|von))"
+    r"\s+(?:the\s+|its\s+|their\s+|des\s+|der\s+|dem\s+)?(?P<bottom>[^.?;/()]{3,80}?)"
     r"(?=\s+(?:in|for|during|at|as\s+of|over|from|between|im|in|für|von|zum|am)\s|\s*[.?;,(]|\s*$)",
     re.IGNORECASE,
 )
@@ -154,7 +154,7 @@ def _side(words: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
 
 
 def _share_of(question: Question) -> Metric | None:
-    """ "A as a percentage of B" (or "relative to", "im Verhältnis zum"): A / B, shown as a percent
+    """ "A as a percentage of B" (or "as a share of", "im Verhältnis zum"): A / B, shown as a percent
     where a share is asked, each input found by meaning like any line item."""
     found = _SHARE_OF.search(question.core)
     if found is None:
