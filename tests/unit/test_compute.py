@@ -14,7 +14,7 @@ from knowledge.answer.compute.calculator import (
     _quarter,
     as_asked,
 )
-from knowledge.answer.compute.catalogue import catalogue
+from knowledge.answer.compute.catalogue import Metric, catalogue
 from knowledge.answer.compute.definition import definition
 from knowledge.answer.compute.figure import Figure, Input, number, result
 from knowledge.answer.compute.finder import (
@@ -412,13 +412,19 @@ def test_a_ratio_named_by_its_two_inputs_is_computed_from_them() -> None:
     )
 
 
+def _metric_of(asked: str) -> Metric | None:
+    """The metric the calculator reads the question for (no model run: it is named or defined)."""
+    metric, _ = Calculator(lambda: pytest.fail("no model needed"))._metric(
+        understand(asked, "en", Companies.default()), catalogue(), ()
+    )
+    return metric
+
+
 def test_a_question_s_own_inputs_win_over_a_named_metric_s_usual_ones() -> None:
-    asked = (
+    metric = _metric_of(
         "What was Widget Works' quick ratio at April 1, 2023, computed as (cash and cash equivalents + "
         "short-term investments + accounts receivable, net) divided by total current liabilities?"
     )
-    question = understand(asked, "en", Companies.default())
-    metric, _ = Calculator(lambda: pytest.fail("no model needed"))._metric(question, catalogue(), ())
     assert metric is not None and metric.name("en") == "Quick ratio"
     assert metric.formula.text == (
         "(cash_and_cash_equivalents + short_term_investments + accounts_receivable_net) / total_current_liabilities"
@@ -426,32 +432,29 @@ def test_a_question_s_own_inputs_win_over_a_named_metric_s_usual_ones() -> None:
     assert metric.words("accounts_receivable_net") == "accounts receivable, net"
     # The same inputs as the metric's own, or fewer ("average total assets" is two of them): its
     # catalogue formula and wordings are kept.
-    taxed = understand(
+    taxed = _metric_of(
         "What was Widget Works' effective tax rate in 2023 (provision for income taxes divided by income before "
-        "provision for income taxes)?",
-        "en",
-        Companies.default(),
+        "provision for income taxes)?"
     )
-    named, _ = Calculator(lambda: pytest.fail("no model needed"))._metric(taxed, catalogue(), ())
-    assert named is not None and named.key == "effective_tax_rate"
-    averaged = understand(
+    assert taxed is not None and taxed.key == "effective_tax_rate"
+    averaged = _metric_of(
         "What was Widget Works' return on assets for 2020, computed as net income divided by average total "
-        "assets (2020 and 2019 year-end)?",
-        "en",
-        Companies.default(),
+        "assets (2020 and 2019 year-end)?"
     )
-    named, _ = Calculator(lambda: pytest.fail("no model needed"))._metric(averaged, catalogue(), ())
-    assert named is not None and named.key == "roa"
+    assert averaged is not None and averaged.key == "roa"
+
+
+# A statement's row and, under the footnote's own header, the footnote's breakdown of the same label.
+_FOOTNOTED = (
+    "(in millions)\nFiscal Year Ended January 31,\n2031 2030\nOperating expenses (1):\n"
+    "Research and development 5,055 4,465\nTotal operating expenses 18,581 16,320\n"
+    "(1) Amounts include stock-based compensation expense, as follows:\nFiscal Year Ended January 31,\n"
+    "2031 2030\nResearch and development 1,136 918\n"
+)
 
 
 def test_a_footnote_s_breakdown_answers_only_a_question_that_names_what_it_breaks_out() -> None:
-    text = (
-        "(in millions)\nFiscal Year Ended January 31,\n2031 2030\nOperating expenses (1):\n"
-        "Research and development 5,055 4,465\nTotal operating expenses 18,581 16,320\n"
-        "(1) Amounts include stock-based compensation expense, as follows:\nFiscal Year Ended January 31,\n"
-        "2031 2030\nResearch and development 1,136 918\n"
-    )
-    tables = read(text)
+    tables = read(_FOOTNOTED)
     # The footnote's row comes nearer by meaning: the label alone no longer decides.
     vectors = np.array([[0.9, 0.44], [0.0, 1.0], [1.0, 0.0]], dtype=np.float32)
     page = Page("doc", 3, "income", tuple(tables), vectors, 0)
@@ -475,13 +478,7 @@ def test_a_line_item_asked_of_two_years_is_left_to_the_row_that_shows_both() -> 
 
 
 def test_a_quoted_footnote_breakdown_is_shown_as_the_statement_s_row_unless_it_is_asked() -> None:
-    text = (
-        "(in millions)\nFiscal Year Ended January 31,\n2031 2030\nOperating expenses (1):\n"
-        "Research and development 5,055 4,465\nTotal operating expenses 18,581 16,320\n"
-        "(1) Amounts include stock-based compensation expense, as follows:\nFiscal Year Ended January 31,\n"
-        "2031 2030\nResearch and development 1,136 918\n"
-    )
-    tables = read(text)
+    tables = read(_FOOTNOTED)
     quoted = "Research and development: 2031 1,136 · 2030 918 (USD millions) [1]"
     spend = restate(quoted, tables, "en", "What did Widget Works spend on research and development in 2031?")
     assert spend == "Research and development: FY2031 5,055 · FY2030 4,465 (millions) [1]"
