@@ -402,7 +402,19 @@ def test_a_ratio_named_by_its_two_inputs_is_computed_from_them() -> None:
     assert german is not None and german[1:] == ("percent", "capital expenditures", "Umsatz")
     # ... and a side with no English words to look it up by leaves the question to its rows.
     assert defined("Wie hoch war der Xyzaufwand von Widget Works im Verhältnis zum Umsatz?", "de") is None
-    assert defined("What percentage of revenue came from services in 2022?") is None
+    # Asked from the whole: "what share of B came from A", "what percentage of B did A account for".
+    assert defined("What percentage of revenue came from services in 2022?") == (
+        "services / revenue",
+        "percent",
+        "services",
+        "revenue",
+    )
+    assert defined("What percentage of Widget Works' net sales did the North segment account for in 2022?") == (
+        "the_north_segment / net_sales",
+        "percent",
+        "the North segment",
+        "net sales",
+    )
     # An average (or growth) of such a ratio over years is no one year's ratio.
     assert (
         defined(
@@ -418,6 +430,13 @@ def _metric_of(asked: str) -> Metric | None:
         understand(asked, "en", Companies.default()), catalogue(), ()
     )
     return metric
+
+
+def test_a_ratio_spelled_out_in_german_is_computed_from_its_two_inputs() -> None:
+    asked = "Wie hoch war die Kennzahl (Operating Income geteilt durch Zinsaufwand) von Widget Works 2023?"
+    metric = definition(understand(asked, "de", Companies.default()))
+    # An expense printed in parentheses ("Interest expense (694)") counts by its size.
+    assert metric is not None and metric.formula.text == "operating_income / abs(zinsaufwand)"
 
 
 def test_a_question_s_own_inputs_win_over_a_named_metric_s_usual_ones() -> None:

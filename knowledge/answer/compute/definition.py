@@ -11,15 +11,17 @@ from knowledge.answer.compute.catalogue import Metric, catalogue, cue_at
 from knowledge.answer.compute.formula import FormulaError, parse
 from knowledge.answer.understand.question import Question
 from knowledge.text.compounds import split
-from knowledge.text.concepts import concepts
+from knowledge.text.concepts import concept_phrases, concepts
 from knowledge.text.lexicon import expand
 
+# "A divided by B", "A geteilt durch B".
+_DIVIDED = r"(?:divided\s+by|over|geteilt\s+durch|dividiert\s+durch)"
 # Where a question begins to define what it asks: "… defined as", "calculated as".
 _INTRO = r"(?:defined\s+as|calculated\s+as|computed\s+as)"
 # "… ratio is defined as: cash from operations / total current liabilities", "A divided by B"
 _DEFINED = re.compile(
     r"(?:" + _INTRO + r"|define\s+[^.?]{0,60}?\s+as)\s*:?\s*(?:the\s+)?"
-    r"(?P<top>[^.?;/]{3,160}?)\s*(?:/|\bdivided\s+by\b|\bover\b)\s*(?:the\s+)?(?P<bottom>[^.?;/]{3,80})",
+    r"(?P<top>[^.?;/]{3,160}?)\s*(?:/|\b" + _DIVIDED + r"\b)\s*(?:the\s+)?(?P<bottom>[^.?;/]{3,80})",
     re.IGNORECASE,
 )
 # "… net debt, defined as short-term plus long-term debt minus cash": a sum and difference spelled out.
@@ -36,7 +38,9 @@ _OPERATORS = re.compile(r"\s+(plus|minus|less)\s+", re.IGNORECASE)
 _SIGNS = {"plus": "+", "minus": "-", "less": "-"}
 # "(payments for dividends divided by net income)": a ratio spelled out in an aside.
 _ASIDE_RATIO = re.compile(
-    r"\(\s*(?:i\.\s?e\.,?\s*|that\s+is,?\s*)?(?:the\s+)?(?P<top>[^()/;]{3,80}?)\s+(?:divided\s+by|over)\s+"
+    r"\(\s*(?:i\.\s?e\.,?\s*|that\s+is,?\s*|d\.\s?h\.\s*)?(?:the\s+|der\s+|die\s+|das\s+)?(?P<top>[^()/;]{3,80}?)\s+"
+    + _DIVIDED
+    + r"\s+"
     r"(?:the\s+)?(?P<bottom>[^()/;]{3,80}?)\s*\)",
     re.IGNORECASE,
 )
@@ -50,6 +54,16 @@ _SHARE_OF = re.compile(
     r"(?=\s+(?:in|for|during|at|as\s+of|over|from|between|im|in|für|von|zum|am)\s|\s*[.?;,(]|\s*$)",
     re.IGNORECASE,
 )
+# "What share of eBay's total gross merchandise volume came from international markets?", "What
+# percentage of revenue did services account for?": the same ratio, asked from its whole.
+_SHARE_OF_WHOLE = re.compile(
+    r"\b(?:what|which)\s+(?:share|percentage|percent|proportion|portion|fraction)\s+of\s+(?:the\s+)?"
+    r"(?:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['’]s?\s+)?(?P<bottom>[^.?;,()]{3,80}?)"
+    r"(?:\s+(?:in|for|during)\s+[^.?;,]{2,40}?)?\s+(?:came\s+from|come\s+from|was\s+from|were\s+from"
+    r"|(?:was|were)\s+(?:generated|earned|derived)\s+(?:by|from|in)|did\s+(?P<subject>[^.?;,]{3,80}?)\s+"
+    r"(?:account\s+for|make\s+up|represent))\s*(?P<top>[^.?;,()]{0,80}?)(?=\s+(?:in|for|during)\s|\s*[.?;,(]|\s*$)",
+    re.IGNORECASE,
+)
 # Where the question's asking ends and the first input begins: "What were X's capital expenditures",
 # "Wie hoch waren die Investitionsausgaben".
 _ASKING = re.compile(
@@ -60,6 +74,7 @@ _ASKING = re.compile(
 # …and where it goes on to whose and when: "… von Oracle im Geschäftsjahr 2023", "… in fiscal 2022".
 _QUALIFIED = re.compile(r"\s+(?:in|for|during|at|von|im|für|des)\s+.*$", re.IGNORECASE)
 _GLOSS = re.compile(r"\(([A-Za-z][A-Za-z ,&-]{2,60})\)")
+_EXPENSE = re.compile(r"\b(?:expenses?|costs?)\b", re.IGNORECASE)
 _PLUS = re.compile(r"\s*\+\s*|\s+plus\s+", re.IGNORECASE)
 _OUTFLOW = re.compile(
     r"\s*(?:the\s+)?(?:payments?|purchases?|repurchases?|additions?|acquisitions?|capital\s+expenditures?|dividends?\s+paid)\b",
@@ -147,7 +162,7 @@ def _side(words: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     names = [_item_name(term) for term in terms]
     if not all(names) or len(set(names)) < len(names):
         return None
-    sized = [f"abs({name})" if _OUTFLOW.match(term) else name for term, name in zip(terms, names, strict=True)]
+    sized = [f"abs({name})" if _sized(term) else name for term, name in zip(terms, names, strict=True)]
     if len(sized) == 1:
         return sized[0], ()
     return "(" + " + ".join(sized) + ")", tuple(zip(names, terms, strict=True))
@@ -156,10 +171,11 @@ def _side(words: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
 def _share_of(question: Question) -> Metric | None:
     """ "A as a percentage of B" (or "as a share of", "im Verhältnis zum"): A / B, shown as a percent
     where a share is asked, each input found by meaning like any line item."""
-    found = _SHARE_OF.search(question.core)
+    whole = _SHARE_OF_WHOLE.search(question.core)
+    found = _SHARE_OF.search(question.core) if whole is None else whole
     if found is None:
         return None
-    top = _ASKING.split(found.group("top"))[-1]
+    top = _ASKING.split(found.group("top"))[-1] if whole is None else whole.group("subject") or whole.group("top")
     if any(cue_at(metric, top) for metric in catalogue().metrics if metric.generic):
         return None  # "the three-year average of cost of goods sold as a % of revenue": not one year's ratio
     gloss = _GLOSS.search(top)  # "Investitionsausgaben (capital expenditures)": the English words
@@ -167,7 +183,7 @@ def _share_of(question: Question) -> Metric | None:
     top_name, bottom_name = (_item_name(side) for side in words)
     if not top_name or not bottom_name or top_name == bottom_name:
         return None
-    sized = f"abs({top_name})" if _OUTFLOW.match(words[0]) else top_name
+    sized = f"abs({top_name})" if _sized(words[0]) else top_name
     try:
         formula = parse(f"{sized} / {bottom_name}")
     except FormulaError:
@@ -183,6 +199,13 @@ def _share_of(question: Question) -> Metric | None:
     shown = "percent" if _AS_PERCENT.search(question.text) or "%" in found.group(0) else "ratio"
     terms = ((top_name, words[0]), (bottom_name, words[1]))
     return Metric("defined", {"en": name[:1].upper() + name[1:]}, formula, shown, {}, generic=False, terms=terms)
+
+
+def _sized(term: str) -> bool:
+    """Is the input an outflow or an expense, which statements often print in parentheses ("Interest
+    expense (694)", "Purchases of property and equipment (1,577)")? A ratio of it is of its size."""
+    named = " ".join(phrase for token in concepts(term)[1] for phrase in concept_phrases(token))
+    return bool(_OUTFLOW.match(term) or _EXPENSE.search(f"{term} {expand(term).english} {named}"))
 
 
 def _item_name(words: str) -> str:
