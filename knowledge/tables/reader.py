@@ -148,16 +148,16 @@ def _is_day(line: str) -> bool:
 def _content(line: str, state: _State, vocabulary: Words) -> None:
     split = _split(line, state.signs)
     if split is None:
-        if footnote_title(line) and line.endswith(":"):  # "(1) Amounts include …, as follows:", however long
+        titled = bool(_LETTERS.search(line)) and len(line) <= 90 and not line.endswith(".")
+        if footnote_title(line) and (titled or line.endswith(":")):  # "(1) Amounts include …, as follows:"
             state.footnote = line
-        if _LETTERS.search(line) and len(line) <= 90 and not line.endswith("."):
+        if titled:
             if state.pending and not state.rows:
                 state.name = state.pending
             # A title right under another one, no row between, is nested in it.
             nested = bool(state.group) and state.group_from == len(state.rows)
             state.outer = state.group if nested else ""
             state.group, state.group_from, state.pending = line, len(state.rows), line
-            state.footnote = line if footnote_title(line) else state.footnote
         else:
             state.pending = ""
         return

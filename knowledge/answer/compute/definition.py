@@ -6,6 +6,7 @@ short-term plus long-term debt minus cash". Each term is then found by meaning, 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from knowledge.answer.compute.catalogue import Metric, catalogue, cue_at
 from knowledge.answer.compute.formula import FormulaError, parse
@@ -54,7 +55,7 @@ _SHARE_OF = re.compile(
     r"(?=\s+(?:in|for|during|at|as\s+of|over|from|between|im|in|für|von|zum|am)\s|\s*[.?;,(]|\s*$)",
     re.IGNORECASE,
 )
-# "What share of eBay's total gross merchandise volume came from international markets?", "What
+# "What share of Widget Works' total gross merchandise volume came from international markets?", "What
 # percentage of revenue did services account for?": the same ratio, asked from its whole.
 _SHARE_OF_WHOLE = re.compile(
     r"\b(?:what|which)\s+(?:share|percentage|percent|proportion|portion|fraction)\s+of\s+(?:the\s+)?"
@@ -71,7 +72,7 @@ _ASKING = re.compile(
     r"|die|der|das|den)\s+",
     re.IGNORECASE,
 )
-# …and where it goes on to whose and when: "… von Oracle im Geschäftsjahr 2023", "… in fiscal 2022".
+# …and where it goes on to whose and when: "… von Quillstone im Geschäftsjahr 2023", "… in fiscal 2022".
 _QUALIFIED = re.compile(r"\s+(?:in|for|during|at|von|im|für|des)\s+.*$", re.IGNORECASE)
 _GLOSS = re.compile(r"\(([A-Za-z][A-Za-z ,&-]{2,60})\)")
 _EXPENSE = re.compile(r"\b(?:expenses?|costs?)\b", re.IGNORECASE)
@@ -111,6 +112,8 @@ def _sum_definition(question: Question) -> Metric | None:
     return Metric("defined", {"en": name[:1].upper() + name[1:]}, formula, "amount", {}, generic=False)
 
 
+# The calculator asks twice per question (does it want tables, which metric): read the question once.
+@lru_cache(maxsize=256)
 def definition(question: Question) -> Metric | None:
     """A ratio the question defines itself: "… defined as: cash from operations / total current
     liabilities" is computed from those two items, found by meaning; or a sum or difference."""

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 
@@ -114,6 +115,7 @@ def _column_at(row: Row, year: int, quarterly: Quarterly) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
+@lru_cache(maxsize=1024)  # asked again for every row of a multi-quarter table
 def day_of(text: str) -> tuple[int, int] | None:
     """(month, day) of the first "June 30" or "30. Juni" in the text, or None."""
     for match in _DAY.finditer(text):
