@@ -31,6 +31,20 @@ def test_the_move_is_answered_in_every_tense_language_and_spelling(
     assert (answer.move.ticker, answer.move.session) == ("BABA", session)
 
 
+@pytest.mark.parametrize("question", ["Alibaab down?", "Alibaba Aktie fällt?", "Alibaba stock up today?"])
+def test_a_company_and_a_move_word_alone_ask_for_the_move(seeded: Answering, question: str) -> None:
+    answer = seeded.ask(question)
+
+    assert answer.move is not None and answer.move.ticker == "BABA"
+    assert not answer.advice_request
+
+
+def test_a_company_a_move_word_and_a_topic_still_ask_about_the_topic(seeded: Answering) -> None:
+    answer = seeded.ask("Alibaba margins down?")
+
+    assert answer.move is None
+
+
 def test_a_day_without_a_session_snaps_back_and_the_answer_says_so(seeded: Answering) -> None:
     answer = seeded.ask("Why did Alibaba fall on Sunday 14 December?")
 

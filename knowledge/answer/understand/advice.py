@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from knowledge.answer.understand.query import years
+from knowledge.answer.understand.question import bare_move
 from knowledge.answer.understand.reading import QuestionReading
 from knowledge.index.embedder import Embedder
 from knowledge.text.classifier import Features
@@ -133,7 +134,7 @@ class AdviceDetector:
         today: Callable[[], date] = date.today,
     ) -> None:
         names = companies or Companies.default()
-        self._today = today
+        self._companies, self._today = names, today
         self._reading = QuestionReading(
             "advice",
             _BANK,
@@ -152,7 +153,7 @@ class AdviceDetector:
             return True
         # A message without a word (a row of emoji) asks for nothing the reading could judge.
         worded = any(char.isalpha() for char in text)
-        if not worded or _explains_a_move(text) or self._reported(text):
+        if not worded or _explains_a_move(text) or self._reported(text) or bare_move(question, self._companies):
             return False
         return self._reading.score_masked(text) >= THRESHOLD
 

@@ -152,6 +152,8 @@ def understand(
     if not named and asks_for_help(core):
         return Question(text, core, _greeted_in(core, language), (), "help")
     kind = _kind(core, bool(named))
+    if kind == "overview" and bare_move(core, companies):
+        kind = "move"
     # Only the names as written leave the focus: "Alibaba Cloud" is an alias, but in "Alibaba's
     # cloud business" the cloud is what is asked about. A name with a typo is a name too.
     names = frozenset(stem for name in companies.mentions_loosely(core) for stem in terms(name, "en"))
@@ -240,6 +242,15 @@ def _blank(core: str, patterns: list[re.Pattern[str]], *phrases: str) -> str:
     for phrase in phrases:
         core = core.replace(phrase, " ") if phrase else core
     return core
+
+
+def bare_move(core: str, companies: Companies) -> bool:
+    """ "Alibaba down?", "BABA Aktie fällt heute": a company and a move word, and nothing else asked
+    (the share and the day may be named); no why-word is needed when nothing else is there."""
+    if not re.search(_MOVE_WORDS, core, re.IGNORECASE):
+        return False
+    rest = _blank(core, [_STOCK, _DOWN, _UP, _MOVED], asked(core, date.today()).said, *companies.mentions_loosely(core))
+    return not re.search(r"[^\W\d_]", rest)
 
 
 def _extreme(core: str) -> int:
