@@ -45,7 +45,16 @@ def ask_questions(args: argparse.Namespace, settings: Settings) -> int:
     if local.indexing.is_empty():
         err.print(f"The index is empty: indexing {settings.seeds_dir} first.")
         with progress("Indexing seeds") as shown:
-            local.indexing.ensure_seeded(shown)
+            report = local.indexing.ensure_seeded(shown)
+        if local.indexing.is_empty():
+            # Every answer would say the index is being built, and nothing is building it.
+            why = report.errors[0]["error"] if report is not None and report.errors else "no documents"
+            err.print(
+                f"Nothing indexed from SEEDS_DIR ({settings.seeds_dir}): {why}. Run from the project folder, "
+                "set SEEDS_DIR, or add a source with `investorbot source add`.",
+                markup=False,
+            )
+            return 1
     questions = sys.stdin if args.question == "-" else [args.question]
     # Lines of a batch are separate questions unless asked as a conversation, where one leads to
     # the next ("and JD?" after "Why is Alibaba down?").

@@ -45,5 +45,11 @@ class Indexing:
         """Before a long-running process takes work: add SOURCES_FILE's sources, seed an empty index."""
         self.librarian.import_sources_file()
         report = self.ensure_seeded()
-        if report is not None:
+        if report is not None and self.is_empty():
+            # Until a source is added, every question is told the index is being built.
+            why = report.errors[0]["error"] if report.errors else "no documents"
+            log.error(
+                "nothing indexed from SEEDS_DIR (%s): %s; add a source or set SEEDS_DIR", self.settings.seeds_dir, why
+            )
+        elif report is not None:
             log.info("indexed the seeds: %d documents, %d chunks", report.documents_added, report.chunks_embedded)

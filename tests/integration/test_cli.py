@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from knowledge.catalog import DocumentRow
+from knowledge.index.embedder import Embedder
+from knowledge.wiring.local import Local
 from tests.commandline import run_cli
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, make_settings
 
 
 def _run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -70,6 +75,13 @@ def test_help_and_bad_paths_get_clear_messages(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "no such file or folder" in missing.stderr
 
 
+def test_ask_with_no_seeds_to_index_says_so_instead_of_promising_an_index(tmp_path: Path) -> None:
+    asked = run_cli(tmp_path / "data", "ask", "Why is Alibaba down?", SEEDS_DIR=str(tmp_path / "nowhere"))
+
+    assert asked.returncode == 1 and asked.stdout == ""
+    assert "Nothing indexed from SEEDS_DIR" in asked.stderr and "being built" not in asked.stderr
+
+
 def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "investorbot"
 
@@ -99,3 +111,16 @@ def test_a_reader_that_stops_early_gets_no_broken_pipe_message(tmp_path: Path) -
     piped = run_cli(tmp_path / "data", "source", "list", prefix=["sh", "-c", '"$@" | head -n 0', "sh"])
 
     assert piped.returncode == 0 and piped.stderr == "", piped.stderr
+
+
+def test_a_process_with_no_seeds_to_index_logs_one_error_naming_the_setting(
+    tmp_path: Path, embedder: Embedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    local = Local(make_settings(tmp_path, seeds_dir=tmp_path / "nowhere"), embedder)
+
+    with caplog.at_level(logging.INFO, logger="knowledge"):
+        local.indexing.prepare()
+    local.close()
+
+    errors = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "SEEDS_DIR" in errors[0] and "no such file or folder" in errors[0]
