@@ -71,6 +71,9 @@ class Measure:
 
     scale: int = 0  # 1, 1_000, 1_000_000, 1_000_000_000; 0: the page does not say
     currency: str = ""  # "USD", "EUR" or "" when the caption names none
+    # The scale of the table's counts (buyers, shares): the caption's, unless its exceptions set
+    # them apart ("except number of shares, which are in thousands"); 0: the caption does not say.
+    counts: int = 0
 
     @property
     def known(self) -> bool:
@@ -83,11 +86,11 @@ class Measure:
         return " ".join(part for part in (self.currency, scale) if part)
 
     def as_json(self) -> list[Any]:
-        return [self.scale, self.currency]
+        return [self.scale, self.currency, self.counts]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> Measure:
-        return cls(int(data[0]), str(data[1]))
+        return cls(int(data[0]), str(data[1]), int(data[2]) if len(data) > 2 else 0)
 
 
 _SCALE_NAMES = {
@@ -210,8 +213,9 @@ class Table:
             return "%"
         if row.kind == PER_SHARE:
             return f"{self.measure.currency} per share".strip() if self.measure.currency else "per share"
-        if row.kind == COUNT:  # a count is in the caption's scale only when its label says so
-            return _SCALE_NAMES.get(language, _SCALE_NAMES["en"]).get(row.scale, "") if row.scale else ""
+        if row.kind == COUNT:  # a count is in its label's scale, else in the scale the caption gives counts
+            scale = row.scale or (self.measure.counts if _plausible_count(row, self.measure.counts) else 0)
+            return _SCALE_NAMES.get(language, _SCALE_NAMES["en"]).get(scale, "") if scale else ""
         if row.scale:
             return Measure(row.scale, self.measure.currency).name(language)
         return self.measure.name(language) if self.measure.known else ""
@@ -232,6 +236,16 @@ class Table:
             name=str(data.get("name", "")),
             section=str(data.get("section", "")),
         )
+
+
+# More of anything than a hundred billion (shares, buyers, stores) is no count a filing reports: a
+# count printed whole ("164,000 employees") under a caption "in millions" is not in millions.
+_MOST_COUNTED = Decimal(10) ** 11
+
+
+def _plausible_count(row: Row, scale: int) -> bool:
+    values = [abs(cell.value) for cell in row.cells if cell.value is not None]
+    return bool(scale) and bool(values) and max(values) * scale <= _MOST_COUNTED
 
 
 def _dated(day: str, year: int, language: str) -> str:

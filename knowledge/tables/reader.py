@@ -205,7 +205,7 @@ def _close(state: _State, section: str) -> None:
         measure = state.measure
         if measure.known and not measure.currency and len(state.signs) == 1:
             # "(Millions)" over rows printed "$ 5,363": the caption's figures are in that currency.
-            measure = Measure(measure.scale, "USD" if "$" in state.signs else "EUR")
+            measure = replace(measure, currency="USD" if "$" in state.signs else "EUR")
         state.tables.append(Table(_told_apart(state.rows), measure, state.name, section))
     state.rows, state.name, state.signs = [], "", set()
 
@@ -228,6 +228,14 @@ def _titled(row: Row) -> bool:
     return row.group.endswith(":") and not row.footnoted
 
 
+_EXCEPT = re.compile(r"\b(?:except|excluding|ausgenommen|außer)\b", re.IGNORECASE)
+# What a caption's exception may name that no count is: per share figures, rates, and the words between.
+_NOT_COUNTS = re.compile(
+    r"per[- ]share|je\s+aktie|pro\s+aktie|percent\w*|prozent\w*|ratios?|margins?|rates?|\b(?:and|und|or|oder|data|"
+    r"amounts?|angaben|figures|information|where\s+noted|otherwise\s+(?:noted|stated))\b|[^\w\s]"
+)
+
+
 def _measure(line: str, vocabulary: Words) -> Measure | None:
     """The caption's unit: "(in millions, except per share data)", "(Millions)", "in Mio. €"."""
     lowered = line.lower()
@@ -247,7 +255,22 @@ def _measure(line: str, vocabulary: Words) -> Measure | None:
     if _LABEL_UNIT.fullmatch(line):
         return None  # "Employees (in thousands) 125.5 122.9": a row in its own unit
     currency = next((code for code, pattern in vocabulary.currencies if pattern.search(line)), "")
-    return Measure(vocabulary.scales[found.group(1).lower()], currency)
+    scale = vocabulary.scales[found.group(1).lower()]
+    return Measure(scale, currency, _counted_in(line, scale, vocabulary))
+
+
+def _counted_in(caption: str, scale: int, vocabulary: Words) -> int:
+    """The scale of the table's counts: the caption's, unless what it excepts names more than per
+    share figures and percentages ("except number of shares, which are in thousands": thousands;
+    "except per share amounts and shares": not said)."""
+    excepted = _EXCEPT.split(caption, maxsplit=1)[1:]
+    if not excepted:
+        return scale
+    rest = _NOT_COUNTS.sub(" ", excepted[0].lower())
+    if not re.search(r"[^\W\d_]", rest):
+        return scale
+    named = vocabulary.scale.search(excepted[0])
+    return vocabulary.scales[named.group(1).lower()] if named else 0
 
 
 def _spans(line: str, vocabulary: Words) -> list[str]:

@@ -299,4 +299,20 @@ def test_a_label_that_begins_with_what_it_counts_is_a_count_not_money() -> None:
         "Total net revenues": "amount",
         "Revenue from contracts with customers": "amount",
     }
-    assert table.unit(table.rows[0]) == "" and table.unit(table.rows[1]) == "USD millions"
+    # Counts are in the caption's scale (it excepts percentages only), without its currency.
+    assert table.unit(table.rows[0]) == "millions" and table.unit(table.rows[1]) == "USD millions"
+
+
+def _count_unit(caption: str, shares: str = "2,941 2,950") -> str:
+    text = f"{caption}\nYears Ended June 30, 2031 2030\nRevenue $ 9,120 $ 8,400\nShares outstanding {shares}\n"
+    table = read(text)[0]
+    shares_row = next(row for row in table.rows if row.kind == COUNT)
+    return table.unit(shares_row)
+
+
+def test_counts_take_the_scale_the_caption_gives_them_and_none_it_does_not() -> None:
+    assert _count_unit("(In millions, except per share data)") == "millions"
+    assert _count_unit("(In millions, except number of shares, which are reflected in thousands)") == "thousands"
+    assert _count_unit("(In millions, except per share amounts and shares)") == ""
+    assert _count_unit("(In millions, except per share data)", "2,941,300 2,950,100") == ""  # 2.9 quadrillion
+    assert _count_unit("Revenue by region") == ""
