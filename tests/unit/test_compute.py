@@ -415,6 +415,15 @@ def test_a_ratio_named_by_its_two_inputs_is_computed_from_them() -> None:
         "the North segment",
         "net sales",
     )
+    # A period between the whole and the part may hold a comma before its year.
+    assert defined(
+        "What share of Widget Works' total orders in the three months ended June 30, 2031 came from abroad?"
+    ) == (
+        "abroad / total_orders",
+        "percent",
+        "abroad",
+        "total orders",
+    )
     # An average (or growth) of such a ratio over years is no one year's ratio.
     assert (
         defined(

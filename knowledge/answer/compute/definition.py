@@ -60,7 +60,8 @@ _SHARE_OF = re.compile(
 _SHARE_OF_WHOLE = re.compile(
     r"\b(?:what|which)\s+(?:share|percentage|percent|proportion|portion|fraction)\s+of\s+(?:the\s+)?"
     r"(?:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['’]s?\s+)?(?P<bottom>[^.?;,()]{3,80}?)"
-    r"(?:\s+(?:in|for|during)\s+[^.?;,]{2,40}?)?\s+(?:came\s+from|come\s+from|was\s+from|were\s+from"
+    r"(?:\s+(?:in|for|during)\s+(?:[^.?;,]|,\s*(?=\d{4}))"
+    r"{2,40}?)?\s+(?:came\s+from|come\s+from|was\s+from|were\s+from"
     r"|(?:was|were)\s+(?:generated|earned|derived)\s+(?:by|from|in)|did\s+(?P<subject>[^.?;,]{3,80}?)\s+"
     r"(?:account\s+for|make\s+up|represent))\s*(?P<top>[^.?;,()]{0,80}?)(?=\s+(?:in|for|during)\s|\s*[.?;,(]|\s*$)",
     re.IGNORECASE,
