@@ -243,9 +243,22 @@ class Table:
 _MOST_COUNTED = Decimal(10) ** 11
 
 
+# "Fair value per option": a value per counted thing; "Shares outstanding at May 31,": a date cut off
+# from its year, which was read as the first cell.
+_NOT_COUNTED = re.compile(r"\bper\b|\bje\b|,\s*$", re.IGNORECASE)
+_OWN_UNIT = re.compile(r"\(\s*in\s+\w|\bin\s+(?:years|months|days|weeks|hours)\b", re.IGNORECASE)
+
+
 def _plausible_count(row: Row, scale: int) -> bool:
+    """Can the count be in the caption's scale? Not when its label names a unit of its own ("expected
+    life (in years)"), nor when it would count more than anything a filing counts."""
     values = [abs(cell.value) for cell in row.cells if cell.value is not None]
-    return bool(scale) and bool(values) and max(values) * scale <= _MOST_COUNTED
+    if not scale or not values or _OWN_UNIT.search(row.label) or _NOT_COUNTED.search(row.label):
+        return False
+    # Cents ("63.44") are a price, a percent is a share: the row is no count read whole.
+    if any(cell.percent or re.search(r"\.\d\d", cell.text) for cell in row.cells):
+        return False
+    return max(values) * scale <= _MOST_COUNTED
 
 
 def _dated(day: str, year: int, language: str) -> str:

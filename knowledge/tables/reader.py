@@ -43,6 +43,7 @@ _MONTH = re.compile(
     r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^(?:due|through|ended|ending|maturing)$", re.I
 )
 _LETTERS = re.compile(r"[A-Za-zÄÖÜäöüß]{2,}")
+_INITIALS = re.compile(r"(?:[A-Z]\.){1,3}[A-Z]\.?")  # "U.S.", "U.K.": a label of initials (a region)
 _CUT_PARENTHESIS = re.compile(r"(\(\S*\d)\s+\)")  # "(8,695 )": the PDF set the closing parenthesis apart
 _MAYBE_YEAR = re.compile(r"(?:19|20)\d\d|F[Yi]")
 # The day printed right before a column's year: "June 30, 2023", "Dec. 31, 2022", "31. März 2023".
@@ -84,6 +85,7 @@ class _State:
     # A footnote's title since the last row ("(2) Amounts include stock-based compensation expense, as
     # follows:"): the table whose header comes next is its breakdown, not the statement's own rows.
     footnote: str = ""
+    above: tuple[str, int, str] = ("", 0, "")  # the group, its first row and its outer title before the latest title
 
 
 def read(text: str, language: str = "en", section: str = "") -> list[Table]:
@@ -147,6 +149,9 @@ def _is_day(line: str) -> bool:
 
 def _content(line: str, state: _State, vocabulary: Words) -> None:
     split = _split(line, state.signs)
+    if split is not None and _marked_title(split[1], state.columns):
+        # "Gross Merchandise Volume (3)" over rows of five columns: a title with its footnote's marker.
+        line, split = split[0], None
     if split is None:
         titled = bool(_LETTERS.search(line)) and len(line) <= 90 and not line.endswith(".")
         if footnote_title(line) and (titled or line.endswith(":")):  # "(1) Amounts include …, as follows:"
@@ -156,6 +161,7 @@ def _content(line: str, state: _State, vocabulary: Words) -> None:
                 state.name = state.pending
             # A title right under another one, no row between, is nested in it.
             nested = bool(state.group) and state.group_from == len(state.rows)
+            state.above = (state.group, state.group_from, state.outer)
             state.outer = state.group if nested else ""
             state.group, state.group_from, state.pending = line, len(state.rows), line
         else:
@@ -170,8 +176,15 @@ def _content(line: str, state: _State, vocabulary: Words) -> None:
             if state.outer:
                 state.group, state.outer = state.outer, ""
             return
-    elif state.pending and (label[0].islower() or state.pending.rsplit(maxsplit=1)[-1] in _JOINING):
+    elif (
+        state.pending
+        and not state.pending.endswith(":")
+        and (label[0].islower() or state.pending.rsplit(maxsplit=1)[-1] in _JOINING)
+    ):
         label = f"{state.pending} {label}"  # a label wrapped onto a second line ("… excluding X and" / "Y")
+        if state.group == state.pending and state.group_from == len(state.rows):
+            # The line was taken for a title; it is the label's first half: the title above holds on.
+            state.group, state.group_from, state.outer = state.above
     state.pending = ""
     row = _row(label, cells, state, vocabulary)
     if row is not None:
@@ -366,8 +379,9 @@ def _split(line: str, signs: set[str]) -> tuple[str, list[str]] | None:
     cells.reverse()
     _give_back(tokens, cells)
     label = " ".join(tokens).strip(" :.$€")
+    label = f"{label}." if _INITIALS.fullmatch(f"{label}.") else label  # "U.S." keeps its last dot
     numeric = sum(any(ch.isdigit() for ch in cell) for cell in cells)
-    if numeric == 0 or (label and not _LETTERS.search(label)):
+    if numeric == 0 or (label and not _LETTERS.search(label) and not _INITIALS.fullmatch(label)):
         return None
     if label and (len(label.split()) > _MAX_LABEL_WORDS or re.search(r"[a-z]\.\s+[A-Z]", label)):
         return None  # prose that ends in a figure
@@ -400,6 +414,11 @@ def _row(label: str, texts: list[str], state: _State, vocabulary: Words) -> Row 
     scaled = vocabulary.scales[scale.group(1).lower()] if scale else 0
     qualified = _qualified(label, vocabulary)
     return Row(label, cells, placed, kind, group, " ".join([label, *texts]), scaled, qualified)
+
+
+def _marked_title(texts: list[str], columns: tuple[Column, ...]) -> bool:
+    """Is a line's only "figure" a footnote marker, where rows have two columns or more?"""
+    return len(texts) == 1 and len(columns) >= 2 and re.fullmatch(r"\(\d\)", texts[0]) is not None
 
 
 def _without_footnote(texts: list[str], columns: tuple[Column, ...]) -> list[str]:

@@ -682,6 +682,17 @@ def test_an_audit_opinion_naming_every_statement_is_not_quoted() -> None:
     assert units(page, 0, "en", page_text=page) == []
 
 
+def test_a_cover_pages_check_boxes_are_not_quoted() -> None:
+    page = (
+        "YES ☐ NO ☒ Indicate by check mark whether the registrant is a large accelerated filer or an accelerated "
+        "filer.\n"
+        "Widget Works designs and sells widgets in forty countries.\n"
+    )
+    assert [unit.text for unit in units(page, 0, "en", page_text=page)] == [
+        "Widget Works designs and sells widgets in forty countries."
+    ]
+
+
 def test_days_inventory_outstanding_is_computed_from_inventories_and_cost_of_sales() -> None:
     asked = understand("What is Nike's FY2022 days inventory outstanding?", "en", Companies.default())
     assert asked.inputs == {"inventoryconcept", "cogsconcept"}

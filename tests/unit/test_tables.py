@@ -316,3 +316,25 @@ def test_counts_take_the_scale_the_caption_gives_them_and_none_it_does_not() -> 
     assert _count_unit("(In millions, except per share amounts and shares)") == ""
     assert _count_unit("(In millions, except per share data)", "2,941,300 2,950,100") == ""  # 2.9 quadrillion
     assert _count_unit("Revenue by region") == ""
+    text = "(In millions)\nYears Ended June 30, 2031 2030\nWeighted average expected life (in years) 6.0 5.5\n"
+    table = read(text)[0]
+    assert table.rows[0].kind == COUNT and table.unit(table.rows[0]) == ""  # its own unit, not millions
+    text = "(In millions)\nYears Ended June 30, 2031 2030\nWeighted-average fair value per option 55.30 32.38\n"
+    table = read(text)[0]
+    assert "millions" not in table.unit(table.rows[0])  # a value per option, not a count
+
+
+def test_a_title_with_a_footnote_marker_heads_the_rows_below_it() -> None:
+    text = (
+        "(In millions, except percentages)\nThree Months Ended\nJune 30, March 31, December 31,\n2031 2031 2030\n"
+        "Active Buyers (1) 132 133 134\n"
+        "Active Buyers excluding Widget Resale and\nQuillstone Market (2) 131 131 132\n"
+        "Gross Orders Volume (3)\nU.S. $ 8,702 $ 9,010 $ 8,894\nInternational $ 9,512 $ 9,400 $ 9,333\n"
+        "Total Gross Orders Volume $ 18,214 $ 18,410 $ 18,227\n"
+    )
+    rows = {row.label: row for row in read(text)[0].rows}
+    assert "Gross Orders Volume" not in rows  # its marker "(3)" is no value
+    assert rows["Active Buyers excluding Widget Resale and Quillstone Market"].group == ""
+    for label in ("U.S.", "International", "Total Gross Orders Volume"):
+        assert rows[label].group == "Gross Orders Volume" and rows[label].placed
+    assert [cell.text for cell in rows["U.S."].cells] == ["8,702", "9,010", "8,894"]

@@ -210,6 +210,9 @@ def _stems(text: str, language: str) -> frozenset[str]:
     return frozenset(terms(text, language)) | concepts(text)[1]
 
 
+_BALLOT_BOX = re.compile("[\u2610-\u2612]")
+
+
 def _quotable(sentence: str, *, unfinished: bool = False) -> bool:
     if not 30 <= len(sentence) <= 600 or not (unfinished or _FINISHED.search(sentence)):
         return False
@@ -222,6 +225,8 @@ def _quotable(sentence: str, *, unfinished: bool = False) -> bool:
         return False
     if not (sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in "\"“„(»'"):
         return False  # a piece of a sentence cut at a chunk boundary
+    if _BALLOT_BOX.search(sentence):
+        return False  # "YES ☒ NO ☐ Indicate by check mark whether …": a form's boxes, not what it says
     words = sentence.split()
     return len(words) >= 5 and _reads_as_prose(words)
 
