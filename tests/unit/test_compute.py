@@ -424,6 +424,12 @@ def test_a_ratio_named_by_its_two_inputs_is_computed_from_them() -> None:
         "abroad",
         "total orders",
     )
+    assert defined("What percentage of Widget Works' orders in the second quarter of 2031 was international?") == (
+        "international / orders",
+        "percent",
+        "international",
+        "orders",
+    )
     # An average (or growth) of such a ratio over years is no one year's ratio.
     assert (
         defined(

@@ -56,13 +56,15 @@ _SHARE_OF = re.compile(
     re.IGNORECASE,
 )
 # "What share of Widget Works' total gross merchandise volume came from international markets?", "What
-# percentage of revenue did services account for?": the same ratio, asked from its whole.
+# percentage of revenue did services account for?", "… of its orders was international?": the same
+# ratio, asked from its whole.
 _SHARE_OF_WHOLE = re.compile(
     r"\b(?:what|which)\s+(?:share|percentage|percent|proportion|portion|fraction)\s+of\s+(?:the\s+)?"
     r"(?:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['’]s?\s+)?(?P<bottom>[^.?;,()]{3,80}?)"
     r"(?:\s+(?:in|for|during)\s+(?:[^.?;,]|,\s*(?=\d{4}))"
     r"{2,40}?)?\s+(?:came\s+from|come\s+from|was\s+from|were\s+from"
-    r"|(?:was|were)\s+(?:generated|earned|derived)\s+(?:by|from|in)|did\s+(?P<subject>[^.?;,]{3,80}?)\s+"
+    r"|(?:was|were)\s+(?:generated|earned|derived)\s+(?:by|from|in)|(?:was|were|is|are)(?:\s+(?:from|spent\s+on|attributable\s+to))?(?=\s+[^.?;,()]{3,})"
+    r"|did\s+(?P<subject>[^.?;,]{3,80}?)\s+"
     r"(?:account\s+for|make\s+up|represent))\s*(?P<top>[^.?;,()]{0,80}?)(?=\s+(?:in|for|during)\s|\s*[.?;,(]|\s*$)",
     re.IGNORECASE,
 )
