@@ -93,6 +93,11 @@ class Measure:
         return cls(int(data[0]), str(data[1]), int(data[2]) if len(data) > 2 else 0)
 
 
+# A count reads as a number of things: "132 million" (buyers), where an amount is "USD millions".
+_COUNT_SCALES = {
+    "en": {1: "", 1_000: "thousand", 1_000_000: "million", 1_000_000_000: "billion"},
+    "de": {1: "", 1_000: "Tsd.", 1_000_000: "Mio.", 1_000_000_000: "Mrd."},
+}
 _SCALE_NAMES = {
     "en": {1: "", 1_000: "thousands", 1_000_000: "millions", 1_000_000_000: "billions"},
     "de": {1: "", 1_000: "Tsd.", 1_000_000: "Mio.", 1_000_000_000: "Mrd."},
@@ -215,7 +220,7 @@ class Table:
             return f"{self.measure.currency} per share".strip() if self.measure.currency else "per share"
         if row.kind == COUNT:  # a count is in its label's scale, else in the scale the caption gives counts
             scale = row.scale or (self.measure.counts if _plausible_count(row, self.measure.counts) else 0)
-            return _SCALE_NAMES.get(language, _SCALE_NAMES["en"]).get(scale, "") if scale else ""
+            return _COUNT_SCALES.get(language, _COUNT_SCALES["en"]).get(scale, "") if scale else ""
         if row.scale:
             return Measure(row.scale, self.measure.currency).name(language)
         return self.measure.name(language) if self.measure.known else ""

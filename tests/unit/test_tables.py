@@ -237,7 +237,7 @@ def test_a_row_in_its_own_unit_is_a_row_not_the_caption_of_the_rows_above() -> N
     assert table.measure.scale == 1_000_000  # the caption's millions, not the row's thousands
     employees, table = rows["Employees (in thousands)"]
     assert [cell.text for cell in employees.cells] == ["125.5", "122.9"]
-    assert table.unit(employees) == "thousands"
+    assert table.unit(employees) == "thousand"
 
 
 def test_a_footnotes_breakdown_is_named_with_the_footnote_not_as_the_statements_row() -> None:
@@ -300,7 +300,7 @@ def test_a_label_that_begins_with_what_it_counts_is_a_count_not_money() -> None:
         "Revenue from contracts with customers": "amount",
     }
     # Counts are in the caption's scale (it excepts percentages only), without its currency.
-    assert table.unit(table.rows[0]) == "millions" and table.unit(table.rows[1]) == "USD millions"
+    assert table.unit(table.rows[0]) == "million" and table.unit(table.rows[1]) == "USD millions"
 
 
 def _count_unit(caption: str, shares: str = "2,941 2,950") -> str:
@@ -311,8 +311,8 @@ def _count_unit(caption: str, shares: str = "2,941 2,950") -> str:
 
 
 def test_counts_take_the_scale_the_caption_gives_them_and_none_it_does_not() -> None:
-    assert _count_unit("(In millions, except per share data)") == "millions"
-    assert _count_unit("(In millions, except number of shares, which are reflected in thousands)") == "thousands"
+    assert _count_unit("(In millions, except per share data)") == "million"
+    assert _count_unit("(In millions, except number of shares, which are reflected in thousands)") == "thousand"
     assert _count_unit("(In millions, except per share amounts and shares)") == ""
     assert _count_unit("(In millions, except per share data)", "2,941,300 2,950,100") == ""  # 2.9 quadrillion
     assert _count_unit("Revenue by region") == ""
@@ -321,7 +321,7 @@ def test_counts_take_the_scale_the_caption_gives_them_and_none_it_does_not() -> 
     assert table.rows[0].kind == COUNT and table.unit(table.rows[0]) == ""  # its own unit, not millions
     text = "(In millions)\nYears Ended June 30, 2031 2030\nWeighted-average fair value per option 55.30 32.38\n"
     table = read(text)[0]
-    assert "millions" not in table.unit(table.rows[0])  # a value per option, not a count
+    assert "million" not in table.unit(table.rows[0])  # a value per option, not a count
 
 
 def test_a_title_with_a_footnote_marker_heads_the_rows_below_it() -> None:
