@@ -571,6 +571,9 @@ def test_a_sentence_cut_at_a_retrieved_chunks_end_is_finished_from_the_next_chun
         ("EBITDA rose; Adjusted EBITDA fell.", {"ebitdaconcept"}),
         ("Adjusted EBITDA fell.", set()),
         ("CAPEX and Umsatzkosten", {"capexconcept", "cogsconcept"}),
+        ("Widget Works 2031 total opex?", {"opexconcept"}),
+        ("Total operating expenses rose; other operating expenses fell.", {"opexconcept"}),
+        ("Other operating expenses fell.", set()),
     ],
 )
 def test_phrases_opening_with_a_condition_or_an_optional_word_are_found(text: str, named: set[str]) -> None:
