@@ -250,3 +250,21 @@ def test_a_region_no_row_or_page_names_is_not_answered_by_the_total(tmp_path: Pa
     china = local.answering.ask("What were Widget Works' revenues from China in fiscal 2024?")
     assert not china.grounded and not china.text.startswith("Revenue"), china.text
     local.close()
+
+
+PRODUCTS = """Widget Works Inc.
+Net sales by category
+(In millions)
+Years Ended June 30, 2024 2023 2022
+Net sales by category:
+Gearbox $ 5,120 $ 4,800 $ 4,400
+Spindle 4,000 3,600 3,550
+Total net sales $ 9,120 $ 8,400 $ 7,950"""
+
+
+def test_how_many_is_not_answered_by_an_amount_in_money(tmp_path: Path, embedder: Embedder) -> None:
+    local, _ = _indexed(tmp_path, embedder, "widget-works-annual-report.pdf", [NARRATIVE, PRODUCTS])
+
+    units = local.answering.ask("How many Spindles did Widget Works sell in fiscal 2024 (units)?")
+    assert not units.grounded and "USD millions" not in units.text, units.text
+    local.close()

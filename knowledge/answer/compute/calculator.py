@@ -35,10 +35,10 @@ from knowledge.answer.compute.finder import (
 )
 from knowledge.answer.compute.formula import FIRST, PREVIOUS, SPAN, FormulaError, base_name, parse
 from knowledge.answer.understand.query import years as years_in
-from knowledge.answer.understand.question import QUARTER, Question
+from knowledge.answer.understand.question import QUARTER, Question, asks_count
 from knowledge.index.embedder import Embedder, Vectors
 from knowledge.tables import Row
-from knowledge.tables.model import PERCENT
+from knowledge.tables.model import COUNT, PERCENT
 from knowledge.text.concepts import concepts, plain_names
 from knowledge.text.lexicon import expand
 from knowledge.text.terms import terms
@@ -301,6 +301,8 @@ class Calculator:
         )  # fmt: skip
         if row is None or not _near_enough(row):
             return None
+        if asks_count(ask.question.core) and row.row.kind != COUNT:
+            return None  # "How many units were sold?": the product's sales in money are not its units
         year = wanted[0] if wanted else nearest_years([row.row], ask.quarterly, 0)
         figure = cell(row.row, year, ask.quarterly) if year is not None else None
         if year is None or figure is None:

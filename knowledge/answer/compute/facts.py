@@ -65,7 +65,10 @@ class Facts:
             marks = _MARKER.findall(line)
             page = cited.get(int(marks[-1])) if marks else None
             lines.append(restate(line, tables[page], question.language, question.core) if page in tables else line)
-        return replace(draft, text="\n".join(lines))
+        kept = [line for line in lines if line]
+        if not kept:
+            return replace(draft, text="", covered=False)  # every row it showed answered another question
+        return replace(draft, text="\n".join(kept).removeprefix("• "))
 
     def add(self, draft: Draft, figures: list[Figure], passages: tuple[Passage, ...]) -> Draft:
         """The draft with the figures' lines first; a draft that answered nothing is covered now.

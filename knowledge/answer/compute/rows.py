@@ -10,8 +10,10 @@ import re
 from collections.abc import Iterator
 
 from knowledge.answer.compute.finder import names_footnote, plain_text
+from knowledge.answer.understand.question import asks_count
 from knowledge.prompts import render
 from knowledge.tables import Row, Table
+from knowledge.tables.model import AMOUNT
 
 _LINE = re.compile(r"^(?P<bullet>• )?(?P<label>[^:\[\]]{3,160}): (?P<rest>.+?) (?P<marks>\[\d{1,3}\])$")
 _NOT_STATED = {
@@ -21,7 +23,8 @@ _NOT_STATED = {
 
 
 def restate(line: str, tables: list[Table], language: str, asked: str = "") -> str:
-    """The line from the page's table when it quotes one of its rows; else the line as it was. A
+    """The line from the page's table when it quotes one of its rows; else the line as it was ("" for
+    a row in money where the question asks how many). A
     footnote's breakdown of a statement row ("(2) Amounts include stock-based compensation …" over
     "Research and development") is the statement's own row of that label, unless the question
     (`asked`) names what the footnote breaks out."""
@@ -32,6 +35,8 @@ def restate(line: str, tables: list[Table], language: str, asked: str = "") -> s
     if found is None:
         return line
     row, table = found
+    if row.kind == AMOUNT and table.measure.currency and asks_count(asked):
+        return ""  # "How many units were sold?": the product's sales in money are not its units
     if row.footnoted and not names_footnote(row, plain_text(asked)):
         row, table = next(_statement_rows(row.label, tables), (row, table))
     words = _NOT_STATED.get(language, _NOT_STATED["en"])

@@ -100,6 +100,7 @@ _LINKING = _stems("linking")
 # The country, not the pronoun "us", nor the currency ("US-Dollar", "US dollars": a unit, never a topic).
 _US = re.compile(r"\bU\.?S\.?(?=[\s'-]|$)(?![\s-]*[Dd]ollars?\b)")
 _STOCK = _patterns("stock")
+_COUNT = _patterns("count")
 _VALUE = _patterns("value")
 _LARGEST = _patterns("largest")
 _SMALLEST = _patterns("smallest")
@@ -206,6 +207,11 @@ def _named_part(run: str) -> frozenset[str]:
     """The run's words no lexicon knows ("Epic" of "Epic Games"), else its known ones ("China")."""
     worded = " ".join(word for word in run.split() if not any(char.isdigit() for char in word))  # not "FY24"
     return _unknown(worded, "en") or frozenset(stem for stem in terms(worded, "en") if stem not in _ASKING)
+
+
+def asks_count(core: str) -> bool:
+    """Does the question ask how many things ("How many iPhones …", "Stückzahl"), not how much money?"""
+    return bool(_COUNT.search(core))
 
 
 def speaks_of_share(core: str) -> bool:
