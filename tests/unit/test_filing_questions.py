@@ -8,7 +8,9 @@ from dataclasses import replace
 import pytest
 
 from knowledge.answer.compose.composer import compose
+from knowledge.answer.compose.draft import write
 from knowledge.answer.compose.eligibility import speaks_of_year
+from knowledge.answer.compose.scoring import Scored
 from knowledge.answer.compose.sentences import units
 from knowledge.answer.compute.catalogue import catalogue
 from knowledge.answer.understand.query import strip_instructions
@@ -159,6 +161,21 @@ def test_a_paragraph_opening_on_the_figures_just_named_leans_on_the_paragraph_be
     found = units(text, 0, "en")
 
     assert found[1].refers_back and found[1].previous == found[0].text
+
+
+def test_a_sentence_shown_with_the_line_that_leans_on_it_is_not_shown_again() -> None:
+    text = (
+        "Widget Works' operating expenses for 2031 were $9.7 billion, flat compared to 2030. These expenses "
+        "represented 25.3% of revenue for 2031."
+    )
+    pool = [Chunk(id="d-v-0", document_id="d", text=text, title="Widget Works annual report", uri="file:///d")]
+    first, leaning = units(text, 0, "en")
+    asked = understand("Wie hoch waren die Betriebsausgaben von Widget Works 2031?", "de", Companies.default())
+
+    # The line that leans on the first comes first (it was nearer): it brings the first with it.
+    draft = write([Scored(leaning, 1.0, 1.0, True), Scored(first, 0.9, 1.0, True)], pool, asked)
+
+    assert leaning.refers_back and draft.text.count("flat compared to 2030") == 1, draft.text
 
 
 LIABILITIES = (

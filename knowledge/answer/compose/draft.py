@@ -37,6 +37,8 @@ def write(chosen: list[Scored], pool: list[Chunk], question: Question) -> Draft:
     following = link_following(pool)
     for index, scored in enumerate(chosen):
         unit, chunk = scored.unit, pool[scored.unit.passage]
+        if any(other.unit.refers_back and other.unit.previous == unit.text for other in chosen[:index]):
+            continue  # shown already, in front of the line above that leans on it
         n = numbers.setdefault((chunk.document_id, chunk.page), len(numbers) + 1)
         for part in _parts(unit, pool, following):
             if part not in used.setdefault(n, []):
@@ -47,7 +49,7 @@ def write(chosen: list[Scored], pool: list[Chunk], question: Question) -> Draft:
         if unit.language != question.language:
             source = _LANGUAGE_NAMES[question.language][unit.language]
             text = render("quoted", question.language, text=text, source_language=source)
-        lines.append(f"{'' if index == 0 else '• '}{text} [{n}]")
+        lines.append(f"{'• ' if lines else ''}{text} [{n}]")
     citations = tuple(_citation(n, group) for n, group in used.items())
     return Draft("\n".join(lines), citations, covered=True)
 
