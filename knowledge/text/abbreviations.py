@@ -31,6 +31,8 @@ def spells(abbreviation: str, label: str) -> bool:
     """Do the label's words begin with the abbreviation's letters, one word per letter?"""
     letters = [char for char in abbreviation.upper() if char.isalpha()]
     words = [word for word in re.split(r"[\s,;:/()-]+", label.lower()) if word and word not in _JOINERS]
+    if words[:1] == ["total"] and letters[:1] != ["T"]:
+        words = words[1:]  # "Total Gross Merchandise Volume" spells "GMV": the total of the item
     initials = [word[0].upper() for word in words if word[0].isalpha()]
     return len(letters) >= 2 and initials[: len(letters)] == letters and len(initials) - len(letters) <= _TRAILING
 

@@ -26,6 +26,8 @@ def test_abbreviations_the_concept_table_does_not_know_are_found() -> None:
         ("S&M", "Sales and marketing expense excluding amortization", False),  # too long to be it
         ("S&M", "Revenue", False),
         ("SBC", "Subscription", False),
+        ("GOV", "Total Gross Orders Volume", True),  # the total of what it spells
+        ("TCV", "Total Contract Value", True),
     ],
 )
 def test_a_label_spells_an_abbreviation_by_its_words_initials(abbreviation: str, label: str, expected: bool) -> None:

@@ -34,6 +34,8 @@ from knowledge.answer.compute.finder import (
     shown_name,
 )
 from knowledge.answer.compute.formula import FIRST, PREVIOUS, SPAN, FormulaError, base_name, parse
+from knowledge.answer.compute.quarter import quarter_end
+from knowledge.answer.understand.query import quarters
 from knowledge.answer.understand.query import years as years_in
 from knowledge.answer.understand.question import QUARTER, Question, asks_count
 from knowledge.index.embedder import Embedder, Vectors
@@ -45,6 +47,9 @@ from knowledge.text.terms import terms
 
 _ITEM_FLOOR = 0.65  # an item of a named metric: the catalogue's wordings guide it
 _LOOKUP_FLOOR = 0.72  # a row shown on its own, or an item in the question's words, must be nearer
+# ... unless the row's label is all in those words: a company names a part shorter than the question
+# ("International" for "international markets").
+_CONTAINED_FLOOR = 0.5
 # ... or, a company's own wording coming less near ("Total selling and administrative expense" for
 # "SG&A"), at least this near and this far ahead of every row under another label.
 _DISTINCT_FLOOR, _DISTINCT_LEAD = 0.6, 0.15
@@ -88,12 +93,28 @@ def _anchored(words: str, row: Row) -> bool:
     return bool((set(terms(f"{words} {english}")) - _HOW_MUCH) & set(terms(label)))
 
 
+def _contained(row: Row, words: str) -> bool:
+    """Are all the label's words of what (not of how much) among the words, and is there one?"""
+    said = set(terms(row.label)) - _HOW_MUCH
+    return bool(said) and said <= set(terms(words))
+
+
 def _quarter(core: str) -> Quarterly:
     """A quarter asked: the question's words where they say the day it ended ("the three months
     ended June 30, 2023" picks that column among a year's quarters), else True; or not asked."""
     if not QUARTER.search(core):
         return False
     return core if day_of(core) else True
+
+
+def _in_report_quarter(ask: _Ask, document: list[Page]) -> _Ask:
+    """A quarter asked by its number ("Q2 2023") read as the day it ended in this report's columns,
+    where the report says which quarter it is; as asked otherwise."""
+    asked = quarters(ask.question.core)
+    if ask.quarterly is not True or len(asked) != 1 or len(set(ask.years)) != 1:
+        return ask
+    end = quarter_end(next(iter(asked)), ask.years[0], document)
+    return replace(ask, quarterly=end) if end else ask
 
 
 class Calculator:
@@ -130,12 +151,13 @@ class Calculator:
         metric, cue = self._metric(question, known, names)
         asked = _asked(question, cue, names, known)
         for document in _documents(pages, latest_first=not ask.years):
+            here = _in_report_quarter(ask, document)
             if metric is None:
-                named = replace(ask, parts=_parts(question, document[0].title))
+                named = replace(here, parts=_parts(question, document[0].title))
                 found = self._lookup(named, asked, document) if _looks_up(question) and asked else None
                 figures = [found] if found is not None else []
             else:
-                figures = self._metric_figures(ask, metric, asked, document)
+                figures = self._metric_figures(here, metric, asked, document)
             if figures:
                 return figures
         return []
@@ -228,7 +250,10 @@ class Calculator:
                 return None
             taken = frozenset(id(f.row) for f in found.values())
             row = self._item_row(ask, item, phrases, pages, taken=taken, quoted=quoted)
-            if row is None or row.score < floor:
+            own = item not in ask.known.items and item != ASKED
+            if row is None or row.score < (
+                _CONTAINED_FLOOR if own and _contained(row.row, metric.words(item)) else floor
+            ):
                 return None
             if item not in ask.known.items and item != ASKED and not _anchored(metric.words(item), row.row):
                 return None
