@@ -191,7 +191,7 @@ class AnswerEngine:
             # Computed figures and rows read by structure go first, each input cited.
             names = tuple(name for ticker in question.tickers for name in self.companies.names(ticker))
             figures = self._facts.figures(question, found.passages, names) if not advice else []
-            draft = self._facts.add(self._facts.restate_rows(draft, question), figures, found.passages)
+            draft = self._facts.add(self._facts.restate_rows(draft, question, bool(figures)), figures, found.passages)
             computed = facts_text(figures)
             if draft.covered and not _speaks_of_specifics(question, draft, found, figures):
                 # "Net sales in India": total net sales answer another question; shown as the closest.

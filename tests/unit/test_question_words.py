@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.answer.understand.query import asks_full_year, years
+from knowledge.answer.understand.question import asks_count
 from knowledge.text.abbreviations import abbreviations, spell_out, spells
 from knowledge.text.concepts import concepts
 
@@ -68,3 +69,18 @@ def test_comparable_sales_are_not_revenue() -> None:
 def test_the_statement_lines_companies_name_their_research_spending_by_are_r_and_d(label: str) -> None:
     assert "rndconcept" in concepts(label)[1]
     assert "rndconcept" in concepts("What did Widget Works spend on R&D in 2031?")[1]
+
+
+@pytest.mark.parametrize(
+    ("question", "counts"),
+    [
+        ("How many Spindles did Widget Works sell in 2031?", True),
+        ("Wie viele Spindeln hat Widget Works 2031 verkauft (Stückzahl)?", True),
+        ("How many units sold?", True),
+        ("How many times did Widget Works turn over its inventory in 2031?", False),  # a ratio
+        ("How many days of inventory did Widget Works hold?", False),
+        ("How much did Widget Works spend on Spindles?", False),
+    ],
+)
+def test_a_question_asking_how_many_things(question: str, counts: bool) -> None:
+    assert asks_count(question) is counts

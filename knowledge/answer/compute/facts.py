@@ -15,7 +15,7 @@ from knowledge.answer.compute.finder import Page
 from knowledge.answer.compute.rows import restate
 from knowledge.answer.record import Citation
 from knowledge.answer.understand.query import quarters
-from knowledge.answer.understand.question import Question
+from knowledge.answer.understand.question import Question, asks_count
 from knowledge.catalog import Catalog
 from knowledge.index.embedder import Embedder
 from knowledge.index.tabulator import stored
@@ -51,8 +51,9 @@ class Facts:
         ordered = sorted(stored_pages, key=lambda page: page.section == "")
         return [row.label for page in ordered for table in stored(page)[0] for row in table.rows]
 
-    def restate_rows(self, draft: Draft, question: Question) -> Draft:
-        """The draft's table rows shown from the stored tables of the pages it cites."""
+    def restate_rows(self, draft: Draft, question: Question, computed: bool = False) -> Draft:
+        """The draft's table rows shown from the stored tables of the pages it cites; where the
+        question asks how many things and nothing was `computed`, none in money."""
         if not draft.covered or ": " not in draft.text:
             return draft
         cited = {c.n: (c.document_id, c.page) for c in draft.citations if c.page is not None}
@@ -64,7 +65,10 @@ class Facts:
         for line in draft.text.split("\n"):
             marks = _MARKER.findall(line)
             page = cited.get(int(marks[-1])) if marks else None
-            lines.append(restate(line, tables[page], question.language, question.core) if page in tables else line)
+            counting = asks_count(question.core) and not computed
+            lines.append(
+                restate(line, tables[page], question.language, question.core, counting) if page in tables else line
+            )
         kept = [line for line in lines if line]
         if not kept:
             return replace(draft, text="", covered=False)  # every row it showed answered another question

@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator
 
 from knowledge.answer.compute.finder import names_footnote, plain_text
-from knowledge.answer.understand.question import asks_count
 from knowledge.prompts import render
 from knowledge.tables import Row, Table
 from knowledge.tables.model import AMOUNT
@@ -22,9 +21,9 @@ _NOT_STATED = {
 }
 
 
-def restate(line: str, tables: list[Table], language: str, asked: str = "") -> str:
+def restate(line: str, tables: list[Table], language: str, asked: str = "", counting: bool = False) -> str:
     """The line from the page's table when it quotes one of its rows; else the line as it was ("" for
-    a row in money where the question asks how many). A
+    a row in money when `counting`: the question asks how many things). A
     footnote's breakdown of a statement row ("(2) Amounts include stock-based compensation …" over
     "Research and development") is the statement's own row of that label, unless the question
     (`asked`) names what the footnote breaks out."""
@@ -35,7 +34,7 @@ def restate(line: str, tables: list[Table], language: str, asked: str = "") -> s
     if found is None:
         return line
     row, table = found
-    if row.kind == AMOUNT and table.measure.currency and asks_count(asked):
+    if counting and row.kind == AMOUNT and table.measure.currency:
         return ""  # "How many units were sold?": the product's sales in money are not its units
     if row.footnoted and not names_footnote(row, plain_text(asked)):
         row, table = next(_statement_rows(row.label, tables), (row, table))
