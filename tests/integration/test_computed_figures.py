@@ -312,3 +312,21 @@ def test_a_quarter_asked_by_number_and_a_part_named_shorter_by_the_company(tmp_p
         "9,512 / Total Gross Orders Volume 3M to June 30, 2031 18,214 = 52.2 %"
     ), share.text
     local.close()
+
+
+RECONCILIATION = """Widget Works Inc.
+Reconciliation of Non-GAAP Measures
+(In millions)
+Years Ended June 30, 2024 2023
+Net cash provided by operating activities $ 3,100 $ 2,900
+Additions to property and equipment (1,200) (1,100)
+Payments on finance leases (150) (90)
+Adjusted free cash flow $ 1,750 $ 1,710"""
+
+
+def test_a_metric_the_filing_states_is_shown_as_stated(tmp_path: Path, embedder: Embedder) -> None:
+    local, _ = _indexed(tmp_path, embedder, "widget-works-annual-report.pdf", [NARRATIVE, RECONCILIATION])
+
+    stated = local.answering.ask("What was Widget Works' adjusted free cash flow in fiscal 2024?")
+    assert stated.text.startswith("Adjusted free cash flow FY2024: 1,750 USD millions"), stated.text
+    local.close()

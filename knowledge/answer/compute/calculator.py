@@ -40,7 +40,7 @@ from knowledge.answer.understand.query import years as years_in
 from knowledge.answer.understand.question import QUARTER, Question, asks_count
 from knowledge.index.embedder import Embedder, Vectors
 from knowledge.tables import Row
-from knowledge.tables.model import COUNT, PERCENT
+from knowledge.tables.model import AMOUNT, COUNT, PERCENT
 from knowledge.text.concepts import concepts, plain_names
 from knowledge.text.lexicon import expand
 from knowledge.text.terms import terms
@@ -91,6 +91,14 @@ def _anchored(words: str, row: Row) -> bool:
     if (concepts(words)[1] | concepts(english)[1]) & concepts(label)[1]:
         return True
     return bool((set(terms(f"{words} {english}")) - _HOW_MUCH) & set(terms(label)))
+
+
+def _fits(row: Row, ask: _Ask, asked: str, reported: str) -> bool:
+    """Is the row of the kind asked? A metric the filing states is a row of its kind whose label holds
+    every word asked; "How many units were sold?" is no product's sales in money."""
+    if reported and (row.kind != reported or not set(terms(asked)) <= set(terms(row.label))):
+        return False
+    return row.kind == COUNT or not asks_count(ask.question.core)
 
 
 def _contained(row: Row, words: str) -> bool:
@@ -157,7 +165,8 @@ class Calculator:
                 found = self._lookup(named, asked, document) if _looks_up(question) and asked else None
                 figures = [found] if found is not None else []
             else:
-                figures = self._metric_figures(here, metric, asked, document)
+                stated = self._stated(here, metric, cue, document)
+                figures = [stated] if stated is not None else self._metric_figures(here, metric, asked, document)
             if figures:
                 return figures
         return []
@@ -202,6 +211,15 @@ class Calculator:
         # the metric is meant only when it comes clearly nearer than any item does.
         item = max(self._items_near(focus_vector, known).values(), default=0.0)
         return (metric, "") if near >= _METRIC_FLOOR and near > item + _METRIC_OVER_ITEM else (None, "")
+
+    def _stated(self, ask: _Ask, metric: Metric, cue: str, pages: list[Page]) -> Figure | None:
+        """The metric as the filing states it, in a row of its own name and kind ("Adjusted free cash
+        flow", "Operating margin" in percent): what the company reports is shown, not recomputed from
+        rows that may mean otherwise. Not a margin asked in points, nor an amount row for a rate."""
+        kind = {PERCENT: PERCENT, "amount": AMOUNT}.get(metric.result, "")
+        if not cue or not kind or metric.generic or ask.known.points.search(ask.question.core):
+            return None
+        return self._lookup(ask, cue, pages, reported=kind)
 
     def _metric_figures(self, ask: _Ask, metric: Metric, asked: str, pages: list[Page]) -> list[Figure]:
         metric = as_asked(metric, ask.question, ask.known)
@@ -311,8 +329,9 @@ class Calculator:
         head = f"{metric.name(ask.question.language)}{subject} {when}"
         return Figure(head, formula, tuple(inputs[name] for name in order), shown, value)
 
-    def _lookup(self, ask: _Ask, asked: str, pages: list[Page]) -> Figure | None:
-        """The row the question names, under its own label, year and unit."""
+    def _lookup(self, ask: _Ask, asked: str, pages: list[Page], reported: str = "") -> Figure | None:
+        """The row the question names, under its own label, year and unit; with `reported` (a kind of
+        row), only a row of that kind whose label holds every word asked: a metric the filing states."""
         if len(set(ask.years)) > 1:
             return None  # "in 2021, and how did they compare with 2020": the row with both years answers
         phrases = self._phrases_for(asked, ask.known, ask.question.language, _named(ask.question))
@@ -324,10 +343,8 @@ class Calculator:
             excluded=ask.excluded, quoted=plain_text(ask.question.core),
             qualifiers=_qualifiers(ask.question) + ask.parts, items=frozenset(_named(ask.question)),
         )  # fmt: skip
-        if row is None or not _near_enough(row):
+        if row is None or not _near_enough(row) or not _fits(row.row, ask, asked, reported):
             return None
-        if asks_count(ask.question.core) and row.row.kind != COUNT:
-            return None  # "How many units were sold?": the product's sales in money are not its units
         year = wanted[0] if wanted else nearest_years([row.row], ask.quarterly, 0)
         figure = cell(row.row, year, ask.quarterly) if year is not None else None
         if year is None or figure is None:
