@@ -324,9 +324,14 @@ Payments on finance leases (150) (90)
 Adjusted free cash flow $ 1,750 $ 1,710"""
 
 
-def test_a_metric_the_filing_states_is_shown_as_stated(tmp_path: Path, embedder: Embedder) -> None:
+def test_a_metric_asked_on_another_basis_is_shown_as_the_filing_states_it(tmp_path: Path, embedder: Embedder) -> None:
     local, _ = _indexed(tmp_path, embedder, "widget-works-annual-report.pdf", [NARRATIVE, RECONCILIATION])
 
     stated = local.answering.ask("What was Widget Works' adjusted free cash flow in fiscal 2024?")
     assert stated.text.startswith("Adjusted free cash flow FY2024: 1,750 USD millions"), stated.text
+    # On the reported basis it is computed from its rows, each cited.
+    computed = local.answering.ask("What was Widget Works' free cash flow in fiscal 2024?")
+    assert computed.text.startswith(
+        "Free cash flow FY2024 = operating cash flow FY2024 3,100 - abs(capex FY2024 (1,200)) = 1,900 USD millions"
+    ), computed.text
     local.close()

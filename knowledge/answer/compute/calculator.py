@@ -165,8 +165,7 @@ class Calculator:
                 found = self._lookup(named, asked, document) if _looks_up(question) and asked else None
                 figures = [found] if found is not None else []
             else:
-                stated = self._stated(here, metric, cue, document)
-                figures = [stated] if stated is not None else self._metric_figures(here, metric, asked, document)
+                figures = self._metric_answer(here, metric, cue, asked, document)
             if figures:
                 return figures
         return []
@@ -212,10 +211,21 @@ class Calculator:
         item = max(self._items_near(focus_vector, known).values(), default=0.0)
         return (metric, "") if near >= _METRIC_FLOOR and near > item + _METRIC_OVER_ITEM else (None, "")
 
+    def _metric_answer(self, ask: _Ask, metric: Metric, cue: str, asked: str, pages: list[Page]) -> list[Figure]:
+        """The metric computed from its rows; the company's own figure first where another basis is
+        asked, and where the rows do not give it."""
+        if ask.excluded is None:
+            stated = self._stated(ask, metric, cue, pages)
+            return [stated] if stated is not None else self._metric_figures(ask, metric, asked, pages)
+        figures = self._metric_figures(ask, metric, asked, pages)
+        stated = None if figures else self._stated(ask, metric, cue, pages)
+        return [stated] if stated is not None else figures
+
     def _stated(self, ask: _Ask, metric: Metric, cue: str, pages: list[Page]) -> Figure | None:
-        """The metric as the filing states it, in a row of its own name and kind ("Adjusted free cash
-        flow", "Operating margin" in percent): what the company reports is shown, not recomputed from
-        rows that may mean otherwise. Not a margin asked in points, nor an amount row for a rate."""
+        """The metric as the filing states it, in a row of its own name and kind: where the question
+        asks another basis than the reported one ("adjusted free cash flow": the company's own
+        definition, which its statements' rows do not give), or the rows do not give it. Not a margin
+        asked in points, nor an amount row for a rate."""
         kind = {PERCENT: PERCENT, "amount": AMOUNT}.get(metric.result, "")
         if not cue or not kind or metric.generic or ask.known.points.search(ask.question.core):
             return None
@@ -250,6 +260,10 @@ class Calculator:
         """Each item of the metric's formula, in this filing, each from a row of its own; None when
         one is missing or the units differ (thousands beside millions are never computed)."""
         found: dict[str, Found] = {}
+        own_name = set(terms(metric.names.get("en", "")))
+        itself = frozenset(
+            id(row) for page in pages for _, _, row in page.rows() if own_name and own_name <= set(terms(row.label))
+        )
         for name in metric.formula.names:
             item, _ = base_name(name)
             if item == SPAN or item in found:
@@ -266,7 +280,8 @@ class Calculator:
                 phrases, floor = self._phrases_for(words, ask.known, ask.question.language, named), _LOOKUP_FLOOR
             if not phrases:
                 return None
-            taken = frozenset(id(f.row) for f in found.values())
+            # A row of the metric itself ("Adjusted free cash flow") is none of its inputs.
+            taken = frozenset(id(f.row) for f in found.values()) | itself
             row = self._item_row(ask, item, phrases, pages, taken=taken, quoted=quoted)
             own = item not in ask.known.items and item != ASKED
             if row is None or row.score < (
