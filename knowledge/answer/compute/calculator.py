@@ -101,6 +101,13 @@ def _fits(row: Row, ask: _Ask, asked: str, reported: str) -> bool:
     return row.kind == COUNT or not asks_count(ask.question.core)
 
 
+def _states(row: Row, metric: Metric) -> bool:
+    """Is the row the metric itself: its name, in the kind of figure the metric is?"""
+    name = set(terms(metric.names.get("en", "")))
+    kind = {PERCENT: PERCENT, "amount": AMOUNT}.get(metric.result, "")
+    return bool(name) and row.kind == kind and name <= set(terms(row.label))
+
+
 def _contained(row: Row, words: str) -> bool:
     """Are all the label's words of what (not of how much) among the words, and is there one?"""
     said = set(terms(row.label)) - _HOW_MUCH
@@ -260,10 +267,7 @@ class Calculator:
         """Each item of the metric's formula, in this filing, each from a row of its own; None when
         one is missing or the units differ (thousands beside millions are never computed)."""
         found: dict[str, Found] = {}
-        own_name = set(terms(metric.names.get("en", "")))
-        itself = frozenset(
-            id(row) for page in pages for _, _, row in page.rows() if own_name and own_name <= set(terms(row.label))
-        )
+        itself = frozenset(id(row) for page in pages for _, _, row in page.rows() if _states(row, metric))
         for name in metric.formula.names:
             item, _ = base_name(name)
             if item == SPAN or item in found:
@@ -280,7 +284,8 @@ class Calculator:
                 phrases, floor = self._phrases_for(words, ask.known, ask.question.language, named), _LOOKUP_FLOOR
             if not phrases:
                 return None
-            # A row of the metric itself ("Adjusted free cash flow") is none of its inputs.
+            # A row of the metric itself ("Adjusted free cash flow") is none of its inputs; a "Gross
+            # margin" in money is the gross profit a gross margin in percent is computed from.
             taken = frozenset(id(f.row) for f in found.values()) | itself
             row = self._item_row(ask, item, phrases, pages, taken=taken, quoted=quoted)
             own = item not in ask.known.items and item != ASKED
