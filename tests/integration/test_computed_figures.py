@@ -13,6 +13,7 @@ from knowledge.index.embedder import Embedder
 from knowledge.index.tabulator import stored
 from knowledge.wiring.local import Local
 from tests.conftest import make_settings
+from tests.excerpts import QUARTERLY_TREND, SECOND_QUARTER_STATEMENT
 
 STATEMENT = """Widget Works Inc.
 Consolidated Statements of Income
@@ -270,37 +271,10 @@ def test_how_many_is_not_answered_by_an_amount_in_money(tmp_path: Path, embedder
     local.close()
 
 
-RELEASE = """Widget Works Inc.
-Condensed Consolidated Statements of Income
-(In millions)
-Three Months Ended Six Months Ended
-June 30, June 30,
-2031 2030 2031 2030
-Net revenues $ 2,540 $ 2,422 $ 5,050 $ 4,900"""
-
-TREND = """Widget Works Inc.
-Unaudited Supplemental Operating Data
-Three Months Ended
-June 30,
-2031
-March 31,
-2031
-December
-31,
-2030
-September 30,
-2030
-June 30,
-2030
-(In millions, except percentages)
-Gross Orders Volume (3)
-U.S. $ 8,702 $ 9,010 $ 8,894 $ 8,699 $ 8,982
-International $ 9,512 $ 9,400 $ 9,333 $ 9,016 $ 9,567
-Total Gross Orders Volume $ 18,214 $ 18,410 $ 18,227 $ 17,715 $ 18,549"""
-
-
 def test_a_quarter_asked_by_number_and_a_part_named_shorter_by_the_company(tmp_path: Path, embedder: Embedder) -> None:
-    local, _ = _indexed(tmp_path, embedder, "widget-works-q2-release.pdf", [NARRATIVE, RELEASE, TREND])
+    local, _ = _indexed(
+        tmp_path, embedder, "widget-works-q2-release.pdf", [NARRATIVE, SECOND_QUARTER_STATEMENT, QUARTERLY_TREND]
+    )
 
     # The release prints six months beside its quarter: its second quarter ended June 30, 2031; and
     # "International" is what the question calls "international markets".

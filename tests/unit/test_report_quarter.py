@@ -6,33 +6,7 @@ import numpy as np
 from knowledge.answer.compute.finder import Page
 from knowledge.answer.compute.quarter import quarter_end
 from knowledge.tables import read
-
-TREND = """Widget Works Inc.
-Unaudited Supplemental Operating Data
-Three Months Ended
-June 30,
-2031
-March 31,
-2031
-December
-31,
-2030
-September 30,
-2030
-June 30,
-2030
-(In millions, except percentages)
-Total orders $ 18,214 $ 18,410 $ 18,227 $ 17,715 $ 18,549
-"""
-
-STATEMENT = """Widget Works Inc.
-Condensed Consolidated Statements of Income
-(In millions)
-Three Months Ended Six Months Ended
-June 30, June 30,
-2031 2030 2031 2030
-Net revenues $ 2,540 $ 2,422 $ 5,050 $ 4,900
-"""
+from tests.excerpts import QUARTERLY_TREND, SECOND_QUARTER_STATEMENT
 
 
 def _pages(*texts: str) -> list[Page]:
@@ -42,7 +16,9 @@ def _pages(*texts: str) -> list[Page]:
 
 
 def test_a_second_quarter_report_names_its_quarters_by_their_end_days() -> None:
-    report = _pages(TREND, STATEMENT)  # six months beside three: the report is of the second quarter
+    report = _pages(
+        QUARTERLY_TREND, SECOND_QUARTER_STATEMENT
+    )  # six months beside three: the report is of the second quarter
 
     assert quarter_end(2, 2031, report) == "June 30"
     assert quarter_end(1, 2031, report) == "March 31"
@@ -51,4 +27,4 @@ def test_a_second_quarter_report_names_its_quarters_by_their_end_days() -> None:
 
 
 def test_a_report_that_does_not_say_its_quarter_leaves_the_question_as_asked() -> None:
-    assert quarter_end(2, 2031, _pages(TREND)) == ""  # no year-to-date columns, no statement of the quarter
+    assert quarter_end(2, 2031, _pages(QUARTERLY_TREND)) == ""  # no year-to-date columns, no statement of the quarter
