@@ -80,6 +80,9 @@ def test_the_statement_lines_companies_name_their_research_spending_by_are_r_and
         ("How many times did Widget Works turn over its inventory in 2031?", False),  # a ratio
         ("How many days of inventory did Widget Works hold?", False),
         ("How much did Widget Works spend on Spindles?", False),
+        ("What was Widget Works' headcount in 2031?", True),
+        ("What was the number of employees at Widget Works?", True),
+        ("What was Widget Works' number of days sales outstanding?", False),
     ],
 )
 def test_a_question_asking_how_many_things(question: str, counts: bool) -> None:
