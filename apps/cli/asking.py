@@ -46,14 +46,9 @@ def ask_questions(args: argparse.Namespace, settings: Settings) -> int:
         err.print(f"The index is empty: indexing {settings.seeds_dir} first.")
         with progress("Indexing seeds") as shown:
             report = local.indexing.ensure_seeded(shown)
-        if local.indexing.is_empty():
-            # Every answer would say the index is being built, and nothing is building it.
-            why = report.errors[0]["error"] if report is not None and report.errors else "no documents"
-            err.print(
-                f"Nothing indexed from SEEDS_DIR ({settings.seeds_dir}): {why}. Run from the project folder, "
-                "set SEEDS_DIR, or add a source with `investorbot source add`.",
-                markup=False,
-            )
+        if unseeded := local.indexing.unseeded(report):
+            hint = "Run from the project folder, set SEEDS_DIR, or add a source with `investorbot source add`."
+            err.print(f"{unseeded[0].upper()}{unseeded[1:]}. {hint}", markup=False)
             return 1
     questions = sys.stdin if args.question == "-" else [args.question]
     # Lines of a batch are separate questions unless asked as a conversation, where one leads to

@@ -45,11 +45,16 @@ class Indexing:
         """Before a long-running process takes work: add SOURCES_FILE's sources, seed an empty index."""
         self.librarian.import_sources_file()
         report = self.ensure_seeded()
-        if report is not None and self.is_empty():
-            # Until a source is added, every question is told the index is being built.
-            why = report.errors[0]["error"] if report.errors else "no documents"
-            log.error(
-                "nothing indexed from SEEDS_DIR (%s): %s; add a source or set SEEDS_DIR", self.settings.seeds_dir, why
-            )
+        if unseeded := self.unseeded(report):
+            log.error("%s; add a source or set SEEDS_DIR", unseeded)
         elif report is not None:
             log.info("indexed the seeds: %d documents, %d chunks", report.documents_added, report.chunks_embedded)
+
+    def unseeded(self, report: IndexReport | None) -> str:
+        """After seeding: why nothing is indexed ("nothing indexed from SEEDS_DIR (seeds): no such file
+        or folder"), or "" when something is. Until a source is added, every question would be told
+        the index is being built, and nothing builds it."""
+        if report is None or not self.is_empty():
+            return ""
+        why = report.errors[0]["error"] if report.errors else "no documents"
+        return f"nothing indexed from SEEDS_DIR ({self.settings.seeds_dir}): {why}"

@@ -101,11 +101,19 @@ def _fits(row: Row, ask: _Ask, asked: str, reported: str) -> bool:
     return row.kind == COUNT or not asks_count(ask.question.core)
 
 
-def _states(row: Row, metric: Metric) -> bool:
-    """Is the row the metric itself: its name, in the kind of figure the metric is?"""
-    name = set(terms(metric.names.get("en", "")))
-    kind = {PERCENT: PERCENT, "amount": AMOUNT}.get(metric.result, "")
-    return bool(name) and row.kind == kind and name <= set(terms(row.label))
+def _row_kind(metric: Metric) -> str:
+    """The kind of row that states the metric's result (a percent, an amount), or "" for none."""
+    return {PERCENT: PERCENT, "amount": AMOUNT}.get(metric.result, "")
+
+
+def _stating(metric: Metric, pages: list[Page]) -> frozenset[int]:
+    """The rows that are the metric itself: its name, in the kind of figure the metric is."""
+    name, kind = set(terms(metric.names.get("en", ""))), _row_kind(metric)
+    if not name or not kind:
+        return frozenset()
+    return frozenset(
+        id(row) for page in pages for _, _, row in page.rows() if row.kind == kind and name <= set(terms(row.label))
+    )
 
 
 def _contained(row: Row, words: str) -> bool:
@@ -233,7 +241,7 @@ class Calculator:
         asks another basis than the reported one ("adjusted free cash flow": the company's own
         definition, which its statements' rows do not give), or the rows do not give it. Not a margin
         asked in points, nor an amount row for a rate."""
-        kind = {PERCENT: PERCENT, "amount": AMOUNT}.get(metric.result, "")
+        kind = _row_kind(metric)
         if not cue or not kind or metric.generic or ask.known.points.search(ask.question.core):
             return None
         return self._lookup(ask, cue, pages, reported=kind)
@@ -267,7 +275,7 @@ class Calculator:
         """Each item of the metric's formula, in this filing, each from a row of its own; None when
         one is missing or the units differ (thousands beside millions are never computed)."""
         found: dict[str, Found] = {}
-        itself = frozenset(id(row) for page in pages for _, _, row in page.rows() if _states(row, metric))
+        itself = _stating(metric, pages)
         for name in metric.formula.names:
             item, _ = base_name(name)
             if item == SPAN or item in found:
@@ -293,7 +301,7 @@ class Calculator:
                 _CONTAINED_FLOOR if own and _contained(row.row, metric.words(item)) else floor
             ):
                 return None
-            if item not in ask.known.items and item != ASKED and not _anchored(metric.words(item), row.row):
+            if own and not _anchored(metric.words(item), row.row):
                 return None
             found[item] = row
         units = {f.table.unit(f.row, ask.question.language) for f in found.values() if f.row.kind != PERCENT}

@@ -62,10 +62,10 @@ class Facts:
         if not tables:
             return draft
         lines = []
+        counting = asks_count(question.core) and not computed
         for line in draft.text.split("\n"):
             marks = _MARKER.findall(line)
             page = cited.get(int(marks[-1])) if marks else None
-            counting = asks_count(question.core) and not computed
             lines.append(
                 restate(line, tables[page], question.language, question.core, counting) if page in tables else line
             )

@@ -109,7 +109,7 @@ def _column_at(row: Row, year: int, quarterly: Quarterly) -> int | None:
         # the day the quarter ended: a dated balance, never a year-end one that no date sets apart.
         found = [at for at in _columns(row, year, {"point"}) if row.columns[at].date]
     if len(found) > 1 and isinstance(quarterly, str):
-        # Several quarters of the year ("3M to March 31, 2023", "3M to June 30, 2023"): the question
+        # Several quarters of the year (three months to March 31, 2023, and to June 30, 2023): the question
         # said the day its quarter ended ("the three months ended June 30, 2023").
         found = [at for at in found if day_of(row.columns[at].date) == day_of(quarterly)]
     return found[0] if len(found) == 1 else None

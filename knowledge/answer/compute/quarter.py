@@ -1,7 +1,7 @@
 """Which column a quarter asked by its number stands in, read from the report's own structure.
 
-A quarterly report's trend table prints five quarters by the day each ended ("3M to June 30, 2023",
-"3M to March 31, 2023", …): "Q2 2023" names none of those days, and two of them fall in 2023. The
+A quarterly report's trend table prints five quarters by the day each ended (three months to June 30,
+2023; to March 31, 2023; …): "Q2 2023" names none of those days, and two of them fall in 2023. The
 report says which fiscal quarter it is by its year-to-date columns: six months beside the quarter
 make it the second, nine months the third, a year beside the quarter the fourth (the quarter alone
 may be the first, or a release that prints no year to date: not said). Its own quarter is its latest
@@ -26,10 +26,9 @@ def quarter_end(asked: int, year: int, pages: list[Page]) -> str:
     if not dated or not own or not 1 <= asked <= own:
         return ""
     last_year, last_month, _, _ = dated[-1]
-    months = last_year * 12 + last_month - 3 * (own - asked)
     if last_year != year:
         return ""  # the fiscal year is known by its quarters' calendar year only when that is the asked one
-    wanted = divmod(months - 1, 12)
+    wanted = divmod(last_year * 12 + last_month - 3 * (own - asked) - 1, 12)
     found = [date for column_year, month, _, date in dated if (column_year, month - 1) == wanted]
     return found[0] if len(found) == 1 else ""
 
