@@ -4,11 +4,11 @@ Prints, per set and language, the share of advice requests recognised (goal >= 9
 of benign questions taken for advice (goal <= 1 %). `advice_questions.tsv` and `advice_dev.tsv` are
 the development sets (not among the examples the learned reading is fitted on); `advice_train.tsv`
 is among them, so its figures are in-sample (benchmarks/learned.py gives cross-validated ones);
-`advice_unseen.tsv` was
-held out until stop 27 and is read since; `advice_unseen2.tsv` and `advice_unseen3.tsv` (written by
-helpers that saw neither the code nor the other sets) are held out: measured, never tuned on, their
-misses never printed. (The answers to these questions, with calls and disclaimers, are measured by
-benchmarks/guard.py.)
+`advice_unseen.tsv`, `advice_unseen2.tsv` and `advice_unseen3.tsv` were held out until newer sets
+were written (stops 27 and 30) and are among the examples since, so their figures are in-sample
+too; `advice_unseen4.tsv` (written by a helper that saw neither the code nor the other sets) is held
+out: measured, never tuned on, its misses never printed. (The answers to these questions, with calls
+and disclaimers, are measured by benchmarks/guard.py.)
 
 Run: `.venv/bin/python benchmarks/advice.py [--verbose]` (--verbose names the development set's misses)
 """
@@ -35,9 +35,10 @@ SETS = {
     "unseen": "advice_unseen.tsv",
     "unseen2": "advice_unseen2.tsv",
     "unseen3": "advice_unseen3.tsv",
+    "unseen4": "advice_unseen4.tsv",
 }
-# Sets never read: their misses are not printed. The first unseen set has been read since stop 28.
-HELD_OUT = {"unseen2", "unseen3"}
+# Sets never read: their misses are not printed.
+HELD_OUT = {"unseen4"}
 
 
 def main() -> None:

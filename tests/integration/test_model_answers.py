@@ -39,6 +39,7 @@ async def answering(
     )
     shared = Local(settings, embedder)
     shared.indexing.librarian.ingest([SEEDS])
+    shared.answering.answers.warm()  # as a bot replica does at start: no reading is fitted inside a model's timeout
     yield shared.answering
     await shared.answering.aclose()
     shared.close()
