@@ -127,3 +127,31 @@ def test_the_closest_passage_is_not_shown_to_an_advice_request() -> None:
     guarded = guard(answer)
 
     assert "Revenue grew" not in guarded.text and guarded.citations == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hat die the company das Kursziel für the company erhöht?",  # the participle closes a long clause
+        "Wie viel Geld hat the company 2024 für Aktienrückkäufe ausgegeben?",  # a year, in the past tense
+        "Wie hoch war der Schlusskurs der Aktie am 3. März 2025?",
+        "A 'strong sell' rating from an analyst: what does it mean?",  # a term asked about at the end
+        "Kursziel – was genau ist das eigentlich?",
+        "How many analysts rate the company a buy?",
+    ],
+)
+def test_reported_figures_and_terms_asked_at_the_end_are_not_advice(question: str) -> None:
+    assert not is_advice_request(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie hoch wird die Aktie 2026 steigen?",
+        "Wie viel Potenzial hat die Aktie bis 2026?",
+        "Would you rate the company a buy?",
+        "Welches Kursziel siehst du für die Aktie?",
+    ],
+)
+def test_the_same_words_asking_ahead_or_for_a_view_stay_advice(question: str) -> None:
+    assert is_advice_request(question)
