@@ -285,6 +285,9 @@ def test_a_quarter_asked_by_number_and_a_part_named_shorter_by_the_company(tmp_p
         "International markets / total gross orders volume 3M to June 30, 2031 = International 3M to June 30, 2031 "
         "9,512 / Total Gross Orders Volume 3M to June 30, 2031 18,214 = 52.2 %"
     ), share.text
+    # The third quarter is after the release's own: its second quarter's column is no answer to it.
+    later = local.answering.ask("What were Widget Works' net revenues in the third quarter of 2031?")
+    assert "2,540" not in later.text.split("\n", 1)[0], later.text
     local.close()
 
 
@@ -308,4 +311,36 @@ def test_a_metric_asked_on_another_basis_is_shown_as_the_filing_states_it(tmp_pa
     assert computed.text.startswith(
         "Free cash flow FY2024 = operating cash flow FY2024 3,100 - abs(capex FY2024 (1,200)) = 1,900 USD millions"
     ), computed.text
+    local.close()
+
+
+# Pages of a made-up annual report about anything but the cost line asked for, then the page that
+# names it in full words only.
+FILLER = [
+    f"Widget Works Inc. fiscal 2024 annual report. {topic}"
+    for topic in (
+        "Risk factors: demand for widgets depends on industrial production and may fall in a downturn.",
+        "Properties: the company owns four plants and leases two warehouses in fiscal 2024.",
+        "Legal proceedings: no proceeding is expected to have a material effect on the results.",
+        "Human capital: the company employed about 5,000 people at the end of fiscal 2024.",
+        "Products: gear widgets, valve widgets and sensor widgets are sold to machine builders.",
+        "Competition: rivals compete on price, delivery times and the quality of their widgets.",
+        "Suppliers: steel and copper are bought from several suppliers under annual contracts.",
+        "Research: new sensor widgets were launched in fiscal 2024 after two years of work.",
+        "Dividends: the board declared quarterly dividends throughout fiscal 2024.",
+        "Customers: no single customer accounted for more than 10 percent of revenue.",
+    )
+]
+COSTS = (
+    "Selling, general and administrative expenses were $1,410 million in fiscal 2024, up from $1,300 "
+    "million in fiscal 2023, mainly because of higher marketing and travel costs."
+)
+
+
+def test_an_abbreviated_line_item_finds_the_page_that_spells_it_out(tmp_path: Path, embedder: Embedder) -> None:
+    local, _ = _indexed(tmp_path, embedder, "widget-works-annual-report.pdf", [*FILLER, COSTS])
+
+    # Neither search matches "SG&A" itself: the line item's plain name, which the filing prints, does.
+    found = local.answering.retrieve("Widget Works SG&A FY2024?", top_k=3)
+    assert any("Selling, general and administrative" in passage.chunk.text for passage in found.passages)
     local.close()

@@ -29,7 +29,6 @@ from knowledge.answer.understand.query import asks_full_year, ending_quarters, q
 from knowledge.answer.understand.question import Question
 from knowledge.records import Chunk, Passage
 from knowledge.text.companies import Companies
-from knowledge.text.concepts import plain_names
 from knowledge.text.lexicon import expand
 
 _WORDS_BOOST = 0.15  # the lexicon's words found in the line (all of them: the full boost)
@@ -87,10 +86,8 @@ def focus_of(question: Question, companies: Companies) -> str:
     text = question.core
     for name in companies.mentions(text):
         text = text.replace(name, " ")
-    named = [token for group in question.focus for token in group if token.endswith("concept")]
-    plain = [phrase for token in sorted(named) for phrase in plain_names(token)]
     english = expand(question.core).english if question.language != "en" else ""
-    return _NOISE.sub(" ", " ".join([text, *dict.fromkeys(p for p in plain if p), english])).strip()
+    return _NOISE.sub(" ", " ".join([text, *question.line_item_names, english])).strip()
 
 
 def _about(unit: Unit, question: Question, chunk: Chunk, companies: Companies, about: set[str]) -> bool:

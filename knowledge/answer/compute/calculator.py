@@ -34,7 +34,7 @@ from knowledge.answer.compute.finder import (
     shown_name,
 )
 from knowledge.answer.compute.formula import FIRST, PREVIOUS, SPAN, FormulaError, base_name, parse
-from knowledge.answer.compute.quarter import quarter_end
+from knowledge.answer.compute.quarter import ends_before, quarter_end
 from knowledge.answer.understand.query import quarters
 from knowledge.answer.understand.query import years as years_in
 from knowledge.answer.understand.question import QUARTER, Question, asks_count
@@ -130,12 +130,15 @@ def _quarter(core: str) -> Quarterly:
     return core if day_of(core) else True
 
 
-def _in_report_quarter(ask: _Ask, document: list[Page]) -> _Ask:
+def _in_report_quarter(ask: _Ask, document: list[Page]) -> _Ask | None:
     """A quarter asked by its number ("Q2 2023") read as the day it ended in this report's columns,
-    where the report says which quarter it is; as asked otherwise."""
+    where the report says which quarter it is; as asked otherwise; None when the report says it ends
+    before that quarter (its own quarter's columns would answer for another)."""
     asked = quarters(ask.question.core)
     if ask.quarterly is not True or len(asked) != 1 or len(set(ask.years)) != 1:
         return ask
+    if ends_before(next(iter(asked)), ask.years[0], document):
+        return None
     end = quarter_end(next(iter(asked)), ask.years[0], document)
     return replace(ask, quarterly=end) if end else ask
 
@@ -175,6 +178,8 @@ class Calculator:
         asked = _asked(question, cue, names, known)
         for document in _documents(pages, latest_first=not ask.years):
             here = _in_report_quarter(ask, document)
+            if here is None:
+                continue
             if metric is None:
                 named = replace(here, parts=_parts(question, document[0].title))
                 found = self._lookup(named, asked, document) if _looks_up(question) and asked else None

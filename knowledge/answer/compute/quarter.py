@@ -33,6 +33,15 @@ def quarter_end(asked: int, year: int, pages: list[Page]) -> str:
     return found[0] if len(found) == 1 else ""
 
 
+def ends_before(asked: int, year: int, pages: list[Page]) -> bool:
+    """Does this report end before quarter `asked` of `year`: it says it is an earlier quarter of that
+    fiscal year ("Q3 2023" asked of the second quarter's report)? Then no column of it is the quarter."""
+    columns = [c for page in pages for table in page.tables for row in table.rows for c in row.columns]
+    dated = sorted((c.year, *day) for c in columns if _quarter_column(c) for day in [day_of(c.date)] if day)
+    own = _own_quarter(columns)
+    return bool(dated) and 0 < own < asked and dated[-1][0] == year
+
+
 def _quarter_column(column: Column) -> bool:
     return column.kind == VALUE and column.span == "quarter" and bool(column.date)
 

@@ -75,7 +75,9 @@ class Retriever:
         # "What drove the operating margin?": filings answer with the cost lines as a percent of sales.
         asked = frozenset(token for group in question.focus for token in group)
         drivers = drivers_of(asked) if question.kind == "cause" else ""
-        english = f"{extra.english} {names} {drivers}"
+        # "SG&A", "MG&A": the line items asked for, by their plain names, which the filing prints.
+        items = " ".join(question.line_item_names)
+        english = f"{extra.english} {items} {names} {drivers}"
         dense = self._dense(f"{core} {english}")
         search_terms = terms(core, language) + terms(english, "en") + terms(extra.german, "de")
         keyword = [

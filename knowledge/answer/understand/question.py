@@ -20,7 +20,7 @@ from knowledge.index.statements import hints, line_items
 from knowledge.market.when import asked, month_numbers
 from knowledge.text import compounds
 from knowledge.text.companies import Companies
-from knowledge.text.concepts import concept_words, concepts, inputs_of
+from knowledge.text.concepts import concept_words, concepts, inputs_of, plain_names
 from knowledge.text.lexicon import equivalents
 from knowledge.text.terms import terms
 from knowledge.text.wording import cues, everywhere, languages, table, words
@@ -132,6 +132,13 @@ class Question:
     @property
     def needs_figure(self) -> bool:
         return self.kind in ("figure", "forecast")
+
+    @property
+    def line_item_names(self) -> list[str]:
+        """The plain names of the line items asked for ("SG&A": "selling general and administrative"),
+        for searches and comparisons by meaning that an abbreviation or a company's wording would miss."""
+        named = sorted(token for group in self.focus for token in group if token.endswith("concept"))
+        return list(dict.fromkeys(phrase for token in named for phrase in plain_names(token) if phrase))
 
     def specifics_in(self, text: str) -> bool:
         """Does the text mention every name the question asks about besides the company's?"""
