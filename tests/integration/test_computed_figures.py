@@ -344,3 +344,20 @@ def test_an_abbreviated_line_item_finds_the_page_that_spells_it_out(tmp_path: Pa
     found = local.answering.retrieve("Widget Works SG&A FY2024?", top_k=3)
     assert any("Selling, general and administrative" in passage.chunk.text for passage in found.passages)
     local.close()
+
+
+COMPARABLE = """Widget Works Inc. | Q2 2031 results
+Comparable sales increase
+Three Months Ended June 30, 2031 2030
+U.S. 10.3% 3.7%
+International 12.1% 5.0%
+Total 11.2% 4.4%"""
+
+
+def test_a_change_printed_as_a_percent_is_not_grown_again(tmp_path: Path, embedder: Embedder) -> None:
+    local, _ = _indexed(tmp_path, embedder, "widget-works-q2-release.pdf", [NARRATIVE, COMPARABLE])
+
+    # The row is the increase already: 10.3 % against 3.7 % is no base for a growth of 178.4 %.
+    answer = local.answering.ask("What was Widget Works' U.S. comparable sales increase in Q2 2031?")
+    assert "- 1 =" not in answer.text and "178" not in answer.text, answer.text
+    local.close()

@@ -130,6 +130,12 @@ def _quarter(core: str) -> Quarterly:
     return core if day_of(core) else True
 
 
+def _rate(row: Row) -> bool:
+    """A row of percentages (a rate, a change), not of amounts."""
+    valued = [cell for cell in row.cells if cell.value is not None]
+    return row.kind == PERCENT or (bool(valued) and all(cell.percent for cell in valued))
+
+
 def _in_report_quarter(ask: _Ask, document: list[Page]) -> _Ask | None:
     """A quarter asked by its number ("Q2 2023") read as the day it ended in this report's columns,
     where the report says which quarter it is; as asked otherwise; None when the report says it ends
@@ -259,7 +265,8 @@ class Calculator:
         if metric.generic and len(_named(ask.question)) > 1:
             return []  # "the average of cost of goods sold as a % of revenue": a ratio, not one row
         found = self._items(ask, metric, asked, pages)
-        if found is None:
+        # "Comparable sales increase": a row of percentages is the change already, no base to grow.
+        if found is None or (metric.generic and metric.result == PERCENT and any(_rate(f.row) for f in found.values())):
             return []
         rows = [f.row for f in found.values()]
         year = max(ask.years) if ask.years else nearest_years(rows, ask.quarterly, back)
