@@ -16,6 +16,10 @@ _VALUE = r"[-—–]|[−-]?\(?[$€£]?[−-]?\d[\d,]*(?:\.\d+)?\)?%?"
 _NUMBER = re.compile(r"[−-]?\d(?:[\d,]*\d)?(?:\.\d+)?")
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _SCALE_WORD = re.compile(r"\b(thousand|million|billion)s?\b", re.IGNORECASE)
+# A German answer's scale ("6.313 USD Mio."), where a dot groups thousands.
+_GERMAN_SCALE = re.compile(r"\b(Mio|Mrd)\.", re.IGNORECASE)
+_GERMAN_SCALES = {"mio": 1e6, "mrd": 1e9}
+_THOUSANDS_DOTS = re.compile(r"^(\s*[−+-]?\d{1,3})((?:\.\d{3})+)(?![\d,])")
 _MARKS = re.compile(r"(?:\s*\[\d{1,3}\])+\s*$")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
@@ -75,6 +79,9 @@ def computed(answer: str) -> list[Amount]:
         result = _MARKS.sub("", line.rsplit(" = ", 1)[1]).strip()
         # A German answer writes "74,6 %" and "1.805": a comma before one or two digits is decimal.
         result = _DECIMAL_COMMA.sub(lambda m: f"{m.group(1).replace('.', '')}.{m.group(2)}", result)
+        german = _GERMAN_SCALE.search(result)
+        if german:
+            result = _THOUSANDS_DOTS.sub(lambda m: m.group(1) + m.group(2).replace(".", ""), result)
         match = re.match(r"^(?P<number>[−+-]?\d[\d,]*(?:\.\d+)?)\s*(?P<tail>.*)$", result)
         if match is None:
             continue
@@ -82,7 +89,10 @@ def computed(answer: str) -> list[Amount]:
         scale = _SCALE_WORD.search(tail)
         value = float(match.group("number").replace("−", "-").replace(",", ""))
         percent = tail in {"%", "pp"}
-        found.append(Amount(value, percent=percent, scale=_SCALES[scale.group(1).lower()] if scale else None))
+        factor = _SCALES[scale.group(1).lower()] if scale else None
+        if german and factor is None:
+            factor = _GERMAN_SCALES[german.group(1).lower()]
+        found.append(Amount(value, percent=percent, scale=factor))
     return found
 
 

@@ -42,6 +42,10 @@ def test_a_computed_figure_is_graded_at_the_gold_precision_and_scale() -> None:
     german = "Widgetmarge FY2031 = Ergebnis FY2031 778 / Umsatz FY2031 1,234 = 63,0 % [1]"
     assert computed_correct(german, gold_amount("63,0 % (778 Mio. USD / 1.234 Mio. USD)", "Widgetmarge?")) is True
     assert computed_correct(german, gold_amount("Rund 63,0 %", "Widgetmarge?")) is True
+    # … and a German result groups thousands with dots: "6.313 USD Mio." is 6,313 million.
+    cash = "Free Cashflow FY2031 = Cashflow FY2031 7,111 - abs(Investitionen FY2031 (798)) = 6.313 USD Mio. [1]"
+    assert computed_correct(cash, gold_amount("$6,313 million", "Free cash flow?")) is True
+    assert computed_correct(cash, gold_amount("$6.3 billion", "Free cash flow?")) is True
     assert gold_amount("1,234", "Widget sales?").value == 1234
     assert computed_correct(free, gold_amount("$778.00", "Free cash flow in USD thousands?")) is False
     assert computed_correct("Widget sales: FY2031 1,234 (USD millions) [1]", gold_amount("$1,234 million", "")) is None

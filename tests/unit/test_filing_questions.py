@@ -1011,6 +1011,7 @@ def test_a_statements_name_is_where_to_look_not_a_part_the_answer_must_name() ->
         ("What did Widget Works report for marketing, general and administrative expenses in fiscal 2024?", "figure"),
         ('What did Widget Works record as "Other operating expenses" in 2024?', "figure"),
         ("What did Widget Works report in fiscal 2024?", "other"),  # nothing named: what it reported at all
+        ("What did Widget Works spend its capital expenditures on?", "other"),  # what for, not how much
     ],
 )
 def test_what_a_company_reported_for_a_line_item_asks_for_its_figure(asked: str, kind: str) -> None:
