@@ -20,9 +20,7 @@ _YEAR_TO_DATE = {"half": 2, "nine_months": 3}
 def quarter_end(asked: int, year: int, pages: list[Page]) -> str:
     """The end day ("March 31") of quarter `asked` of `year` in this report's columns, or "" when the
     report does not say which quarter it is, or the quarter is not among its columns."""
-    columns = [c for page in pages for table in page.tables for row in table.rows for c in row.columns]
-    dated = sorted({(c.year, *day, c.date) for c in columns if _quarter_column(c) for day in [day_of(c.date)] if day})
-    own = _own_quarter(columns)
+    dated, own = _quarters(pages)
     if not dated or not own or not 1 <= asked <= own:
         return ""
     last_year, last_month, _, _ = dated[-1]
@@ -36,10 +34,16 @@ def quarter_end(asked: int, year: int, pages: list[Page]) -> str:
 def ends_before(asked: int, year: int, pages: list[Page]) -> bool:
     """Does this report end before quarter `asked` of `year`: it says it is an earlier quarter of that
     fiscal year ("Q3 2023" asked of the second quarter's report)? Then no column of it is the quarter."""
-    columns = [c for page in pages for table in page.tables for row in table.rows for c in row.columns]
-    dated = sorted((c.year, *day) for c in columns if _quarter_column(c) for day in [day_of(c.date)] if day)
-    own = _own_quarter(columns)
+    dated, own = _quarters(pages)
     return bool(dated) and 0 < own < asked and dated[-1][0] == year
+
+
+def _quarters(pages: list[Page]) -> tuple[list[tuple[int, int, int, str]], int]:
+    """The report's dated quarter columns, oldest first, as (year, month, day, date); and its own
+    fiscal quarter (0 when not said)."""
+    columns = [c for page in pages for table in page.tables for row in table.rows for c in row.columns]
+    dated = sorted({(c.year, *day, c.date) for c in columns if _quarter_column(c) for day in [day_of(c.date)] if day})
+    return dated, _own_quarter(columns)
 
 
 def _quarter_column(column: Column) -> bool:
