@@ -28,6 +28,17 @@ log = logging.getLogger(__name__)
 _ADVISORY_KEY = 720_431_002
 
 
+@contextlib.contextmanager
+def alone(folder: Path) -> Iterator[None]:
+    """One process at a time in this block for this folder (it waits for the others). Processes
+    starting together on a fresh machine (a bot and its worker, test workers) would otherwise all
+    export the model and fit the readings, and remove each other's files under a fixed name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the process dies
+        yield
+
+
 class IndexBusyError(Exception):
     """Another process is writing the index; the message says who and since when."""
 

@@ -7,14 +7,13 @@ starts load the file.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import platform
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+from knowledge.index.lock import alone
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +37,7 @@ def quantize(model_dir: Path, target_dir: Path, profile: str | None = None) -> P
     target = target_dir / f"model-int8-{profile}.onnx"
     if target.exists():
         return target
-    with _alone(target_dir):
+    with alone(target_dir):
         if target.exists():  # another process made it while this one waited
             return target
         _quantize(_export(model_dir, target_dir), target, profile)
@@ -72,19 +71,8 @@ def export(model_dir: Path, target_dir: Path) -> Path:
     target = target_dir / "model-fp32.onnx"
     if target.exists():
         return target
-    with _alone(target_dir):
+    with alone(target_dir):
         return _export(model_dir, target_dir)
-
-
-@contextmanager
-def _alone(target_dir: Path) -> Iterator[None]:
-    """One process at a time exports and quantises into a folder: the quantiser writes and then
-    deletes a shape-inferred copy beside the fp32 file, under a fixed name, so processes starting
-    together on a fresh machine (a bot and its worker, test workers) removed it under each other."""
-    target_dir.mkdir(parents=True, exist_ok=True)
-    with (target_dir / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the process dies
-        yield
 
 
 def _export(model_dir: Path, target_dir: Path) -> Path:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from knowledge.index.embedder import Embedder, Vectors
+from knowledge.index.lock import alone
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -131,15 +132,21 @@ def fitted(
             ]
         ).encode()
     ).hexdigest()[:16]
-    path = cache_dir / f"{name}-{key}.npz" if cache_dir is not None else None
-    if path is not None and path.is_file():
-        with np.load(path) as stored:
-            return Classifier(features, np.asarray(stored["weights"], dtype=np.float32), float(stored["bias"]))
+    if cache_dir is None:
+        return _fit(texts, labels, embedder, features)
+    path = cache_dir / f"{name}-{key}.npz"
+    if not path.is_file():
+        with alone(cache_dir):  # one process fits, the others wait and read its file
+            if not path.is_file():
+                found = _fit(texts, labels, embedder, features)
+                partial = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+                np.savez(partial, weights=found.weights, bias=np.float32(found.bias))
+                partial.replace(path)
+                return found
+    with np.load(path) as stored:
+        return Classifier(features, np.asarray(stored["weights"], dtype=np.float32), float(stored["bias"]))
+
+
+def _fit(texts: Sequence[str], labels: Sequence[bool], embedder: Embedder, features: Features) -> Classifier:
     vectors = embedder.embed(list(texts)) if features.embedding_scale else np.zeros((len(texts), 0), dtype=np.float32)
-    found = Classifier.fit(texts, vectors, labels, features)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-        np.savez(partial, weights=found.weights, bias=np.float32(found.bias))
-        partial.replace(path)
-    return found
+    return Classifier.fit(texts, vectors, labels, features)

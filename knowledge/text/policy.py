@@ -198,12 +198,16 @@ class Policy:
                 looked[i] = bool(score >= GATE)
         return looked
 
-    def breaches(self, texts: Sequence[str]) -> list[bool]:
-        """For each sentence: may it never be shown? One model run for all that need a look."""
+    def breaches(self, texts: Sequence[str], own: re.Pattern[str] | None = None) -> list[bool]:
+        """For each sentence: may it never be shown? One model run for all that need a look.
+
+        Sentences `own` matches whole are the caller's own wording (the bot's templates): the patterns
+        judge them, the learned reading, fitted on what sources and models say, does not.
+        """
         verdicts = [bool(breach(text)) for text in texts]
         if self._embedder is None:
             return verdicts
-        left = [i for i, bad in enumerate(verdicts) if not bad]
+        left = [i for i, bad in enumerate(verdicts) if not bad and not (own and own.fullmatch(_BARE.sub("", texts[i])))]
         doubtful = [i for i, looked in zip(left, self.read([texts[i] for i in left]), strict=True) if looked]
         # The composer's line and the same line in the answer ("• … [1]") are one sentence.
         bare = {i: _BARE.sub("", texts[i]) for i in doubtful}
@@ -228,12 +232,12 @@ class Policy:
         classifier = self._classifier
         return classifier.scores(texts, self._embedder().embed(list(texts)))
 
-    def strip(self, text: str, also: Callable[[str], bool] | None = None) -> str:
+    def strip(self, text: str, also: Callable[[str], bool] | None = None, own: re.Pattern[str] | None = None) -> str:
         """The text without the sentences that breach the policy (or that `also` rejects); untouched
         lines keep their form."""
         lines = text.split("\n")
         split = [[piece for piece in sentences.split(line) if piece.strip()] for line in lines]
-        verdicts = iter(self.breaches([sentence for pieces in split for sentence in pieces]))
+        verdicts = iter(self.breaches([sentence for pieces in split for sentence in pieces], own))
         kept_lines = []
         for line, pieces in zip(lines, split, strict=True):
             kept = [piece for piece in pieces if not next(verdicts) and not (also and also(piece))]

@@ -3,8 +3,10 @@ and used by the policy only for the sentences its patterns leave in doubt."""
 
 from __future__ import annotations
 
+import time
 import zlib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -82,7 +84,24 @@ def test_fitted_weights_are_kept_and_read_back_without_embedding_again(tmp_path:
 
     assert later.seen == []
     assert np.array_equal(read.weights, fitted_first.weights)
-    assert [path.name.startswith("test-") for path in tmp_path.iterdir()] == [True]
+    assert [path.name.startswith("test-") for path in tmp_path.glob("*.npz")] == [True]
+
+
+class SlowEmbedder(WordEmbedder):
+    """Takes its time, so processes starting together would all fit if nothing kept them apart."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        time.sleep(0.3)
+        return super().embed(texts)
+
+
+def test_readers_starting_together_fit_once_and_share_the_weights(tmp_path: Path) -> None:
+    embedders = [SlowEmbedder() for _ in range(3)]
+    with ThreadPoolExecutor(3) as pool:
+        found = list(pool.map(lambda embedder: _fit(embedder, tmp_path), embedders))
+
+    assert sum(1 for embedder in embedders if embedder.seen) == 1
+    assert all(np.array_equal(classifier.weights, found[0].weights) for classifier in found)
 
 
 def test_other_examples_are_fitted_apart(tmp_path: Path) -> None:

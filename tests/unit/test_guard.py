@@ -1,10 +1,14 @@
+from collections.abc import Sequence
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from knowledge.answer.check.guard import guard, strip_violations
 from knowledge.answer.record import Answer, Citation
 from knowledge.answer.understand.advice import is_advice_request
+from knowledge.prompts import render
+from knowledge.text.policy import Policy
 
 
 @pytest.mark.parametrize(
@@ -155,3 +159,37 @@ def test_reported_figures_and_terms_asked_at_the_end_are_not_advice(question: st
 )
 def test_the_same_words_asking_ahead_or_for_a_view_stay_advice(question: str) -> None:
     assert is_advice_request(question)
+
+
+class _Suspicious(Policy):
+    """A learned reading that takes every sentence it reads for a solicitation."""
+
+    def __init__(self) -> None:
+        super().__init__(embedder=lambda: None)  # type: ignore[arg-type, return-value]
+
+    def read(self, texts: Sequence[str]) -> list[bool]:
+        return [True] * len(texts)
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        return np.ones(len(texts))
+
+
+@pytest.mark.parametrize(
+    "own",
+    [
+        render("move_no_results", "en", company="Widget Works"),
+        render("move_no_results", "de", company="Widget Works"),
+        render("move_unexplained", "en", start="1 Dec", end="5 Dec"),
+        render("move_no_prices", "de", company="Widget Works"),
+    ],
+)
+def test_the_learned_reading_judges_quotes_not_the_bots_own_lines(own: str) -> None:
+    quote = "Widget Works opened a plant in Ohio. [1]"
+
+    assert strip_violations(f"{own}\n{quote}", _Suspicious()) == own
+
+
+def test_a_pitch_dressed_as_the_bots_own_line_is_still_caught_by_the_patterns() -> None:
+    own = render("move_no_results", "en", company="Widget Works, buy it now before it is too late,")
+
+    assert "buy it now" not in guard(_answer(f"{own} [1]"), _Suspicious()).text

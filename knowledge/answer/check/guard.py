@@ -10,9 +10,23 @@ from knowledge import metrics
 from knowledge.answer.check.citations import drop_dangling, reconcile
 from knowledge.answer.record import Answer, Citation
 from knowledge.index.cleaner import is_call_to_action
-from knowledge.prompts import render
+from knowledge.prompts import render, shapes
 from knowledge.text.policy import Policy, breach
 
+# The prompts an answer's own lines are rendered from (the move, its notes, the model's notes); the
+# quoted sentence's frame ("quoted") is not among them, its text is a source's.
+_OWN_PROMPTS = (
+    "move_",
+    "extreme_",
+    "row_spans_",
+    "advice_",
+    "not_covered",
+    "keyword_only",
+    "index_building",
+    "help_answer",
+    "model_",
+    "price_source",
+)
 _FINISHED = re.compile(r"[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*(?=\s)|\n")
 
 
@@ -24,7 +38,7 @@ def violates(text: str) -> bool:
 def strip_violations(text: str, policy: Policy | None = None) -> str:
     """The text without the sentences that break the policy (by wording, and by meaning when the
     policy has an embedder) or that are clickbait; line breaks kept."""
-    return (policy or Policy()).strip(text, also=is_call_to_action)
+    return (policy or Policy()).strip(text, also=is_call_to_action, own=shapes(_OWN_PROMPTS))
 
 
 def guard_partial(
