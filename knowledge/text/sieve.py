@@ -92,12 +92,15 @@ class Sieve:
 
     def entries(self) -> dict[str, list[str]]:
         """Each group's entries, as given."""
-        return {name: [entry.pattern for entry in group.entries] for name, group in self._groups.items()}
+        return {name: list(group.entries) for name, group in self._groups.items()}
 
 
 class _Group:
     def __init__(self, entries: Sequence[str]) -> None:
-        self.entries = [re.compile(entry) for entry in entries]
+        self.entries = list(entries)
+        # Compiled on first use: most entries never run on a given text, and compiling all of the
+        # policy's took a second at every process start (a CLI call, a bot, each worker).
+        self._compiled: dict[int, re.Pattern[str]] = {}
         self._needs = [needs(entry) for entry in entries]
         self._always = [i for i, found in enumerate(self._needs) if not found]
         by_string: dict[str, set[int]] = {}
@@ -112,9 +115,15 @@ class _Group:
         by_string = self._by_string
         candidates = frozenset(self._always).union(*(by_string[string] for string in present if string in by_string))
         return any(
-            all(not present.isdisjoint(found) for found in self._needs[i]) and self.entries[i].search(text)
+            all(not present.isdisjoint(found) for found in self._needs[i]) and self._entry(i).search(text)
             for i in sorted(candidates)
         )
+
+    def _entry(self, i: int) -> re.Pattern[str]:
+        compiled = self._compiled.get(i)
+        if compiled is None:
+            compiled = self._compiled[i] = re.compile(self.entries[i])
+        return compiled
 
 
 class _Strings:
