@@ -94,7 +94,7 @@ class AnswerEngine:
         self._embedder()
         self._advice.detect("warm-up")
         self._move_reading.score("warm-up")
-        self._policy.scores(["warm-up"])
+        self._policy.warm()
 
     def understand(self, text: str, context: Context | None = None) -> Question:
         """The question read, with a follow-up's missing company or topic taken from the context."""

@@ -195,6 +195,12 @@ class Policy:
         labels = [True] * len(bad) + [False] * len(good)
         return fitted(name, bad + good, labels, self._embedder(), features=features, cache_dir=self._cache_dir)
 
+    def warm(self) -> None:
+        """Fit (or read) both readings now, so no question waits for a fit."""
+        _patterns()
+        self._gate.scores(["warm-up"], np.zeros((1, 0), dtype=np.float32))
+        self.scores(["warm-up"])
+
     def read(self, texts: Sequence[str]) -> list[bool]:
         """Which of the sentences (none caught by a pattern) the learned reading looks at."""
         uncued = [i for i, text in enumerate(texts) if not cued(text)]

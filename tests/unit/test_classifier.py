@@ -172,3 +172,10 @@ def test_the_reading_overrules_a_pattern_only_where_reported_prose_trips_it(
     assert breach(sentence)  # a pattern takes it for a solicitation
 
     assert FixedReading(score).breaches([sentence]) == [dropped]
+
+
+def test_warming_fits_both_readings_before_any_question(tmp_path: Path) -> None:
+    embedder = WordEmbedder()
+    Policy(lambda: embedder, tmp_path).warm()
+
+    assert sorted(path.name.rsplit("-", 1)[0] for path in tmp_path.glob("*.npz")) == ["policy", "policy-wording"]
