@@ -17,7 +17,8 @@ by a learned reading (knowledge/text/classifier.py): a sentence that carries a c
 second person, an urgent word, a reader program), or whose wording alone looks like a
 solicitation's, breaches too when a logistic regression over its embedding and character n-grams,
 fitted on the labelled examples in the language files, gives it a probability of being a
-solicitation of at least THRESHOLD.
+solicitation of at least THRESHOLD. The same reading may overrule a pattern whose wording reported
+prose also uses (an urgent word, a promise quoted in the news) when it scores the sentence below VETO.
 """
 
 from __future__ import annotations
