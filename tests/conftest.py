@@ -28,6 +28,13 @@ def embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
     return make_embedder(make_settings(tmp_path_factory.mktemp("model")))
 
 
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the app keeps the model and its fitted readings (MODEL_CACHE_DIR): a reading a test fits
+    there is fitted once per machine and examples, by one process, as in the app."""
+    return make_settings(tmp_path_factory.mktemp("cache")).models_dir
+
+
 def make_settings(tmp: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {"data_dir": tmp / "data", "seeds_dir": SEEDS, **overrides}
     return Settings(_env_file=None, **values)  # type: ignore[arg-type, call-arg]

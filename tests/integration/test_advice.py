@@ -7,6 +7,7 @@ company whose name holds "Buy", or one with a misspelt name asks for facts.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -16,8 +17,8 @@ from knowledge.text.companies import Companies
 
 
 @pytest.fixture(scope="module")
-def detector(embedder: Embedder) -> AdviceDetector:
-    return AdviceDetector(lambda: embedder)
+def detector(embedder: Embedder, models_dir: Path) -> AdviceDetector:
+    return AdviceDetector(lambda: embedder, cache_dir=models_dir)
 
 
 @pytest.mark.parametrize(
@@ -92,11 +93,11 @@ def test_month_and_day_names_are_not_masked_as_company_names(question: str, kept
     assert kept in text and MASK in text and "Quillstone" not in text and "Alibaba" not in text
 
 
-def test_a_question_about_past_years_asks_what_was_reported(embedder: Embedder) -> None:
+def test_a_question_about_past_years_asks_what_was_reported(embedder: Embedder, models_dir: Path) -> None:
     """The learned reading takes "opex" (no word it was fitted on) for a trade word; a question
     dated in the past, for no one in particular, asks for a reported figure. A year ahead stays a
     forecast, and "I" still asks for advice."""
-    detector = AdviceDetector(lambda: embedder, today=lambda: date(2026, 12, 5))
+    detector = AdviceDetector(lambda: embedder, cache_dir=models_dir, today=lambda: date(2026, 12, 5))
     assert not detector.detect("Quillstone 2020 total opex?")
     assert detector.detect("What price will Quillstone stock reach by the end of 2027?")
     assert detector.detect("Should I have sold my Quillstone shares in 2020?")

@@ -3,6 +3,8 @@ read with the real model; questions about a share that ask something else stay a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from knowledge.answer.understand.move import MoveReading
@@ -12,8 +14,8 @@ from knowledge.text.companies import Companies
 
 
 @pytest.fixture(scope="module")
-def reading(embedder: Embedder) -> MoveReading:
-    return MoveReading(lambda: embedder)
+def reading(embedder: Embedder, models_dir: Path) -> MoveReading:
+    return MoveReading(lambda: embedder, cache_dir=models_dir)
 
 
 @pytest.mark.parametrize(

@@ -70,20 +70,20 @@ def test_the_index_keeps_the_facts_and_not_the_planted_lines(local: Local) -> No
     assert not any(line[:40] in indexed for line in PLANTED)
 
 
-def test_meaning_catches_a_pitch_no_pattern_names(embedder: Embedder) -> None:
+def test_meaning_catches_a_pitch_no_pattern_names(embedder: Embedder, models_dir: Path) -> None:
     pitch = "Buying Brontide today is the smartest move you can make this year."
     neutral = "Brontide Labs said its plant in Ohio started production in October."
     assert not breach(pitch)
 
-    verdicts = Policy(lambda: embedder).breaches([pitch, neutral])
+    verdicts = Policy(lambda: embedder, models_dir).breaches([pitch, neutral])
 
     assert verdicts == [True, False]
 
 
 @pytest.fixture(scope="module")
-def reading(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> Policy:
-    """The policy with its learned reading, fitted once for the module."""
-    return Policy(lambda: embedder, tmp_path_factory.mktemp("weights"))
+def reading(embedder: Embedder, models_dir: Path) -> Policy:
+    """The policy with its learned reading, as the app fits or reads it."""
+    return Policy(lambda: embedder, models_dir)
 
 
 @pytest.mark.parametrize(
