@@ -221,10 +221,11 @@ class Policy:
         rules = [breach(text) for text in texts]
         if self._embedder is None:
             return [bool(rule) for rule in rules]
-        left = [i for i, rule in enumerate(rules) if not rule and not (own and own.fullmatch(_BARE.sub("", texts[i])))]
+        bare = [_BARE.sub("", text) for text in texts]
+        left = [i for i, rule in enumerate(rules) if not rule and not (own and own.fullmatch(bare[i]))]
         bars = {i: THRESHOLD for i, looked in zip(left, self.read([texts[i] for i in left]), strict=True) if looked}
         bars.update({i: VETO for i, rule in enumerate(rules) if rule in VETOED})
-        scores = self._scored({i: _BARE.sub("", texts[i]) for i in bars})
+        scores = self._scored({i: bare[i] for i in bars})
         return [scores[i] >= bars[i] if i in bars else bool(rule) for i, rule in enumerate(rules)]
 
     def _scored(self, bare: dict[int, str]) -> dict[int, float]:

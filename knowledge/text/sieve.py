@@ -99,7 +99,7 @@ class _Group:
     def __init__(self, entries: Sequence[str]) -> None:
         self.entries = list(entries)
         # Compiled on first use: most entries never run on a given text, and compiling all of the
-        # policy's took a second at every process start (a CLI call, a bot, each worker).
+        # policy's added about half a second to every process start (a CLI call, a bot, each worker).
         self._compiled: dict[int, re.Pattern[str]] = {}
         self._needs = [needs(entry) for entry in entries]
         self._always = [i for i, found in enumerate(self._needs) if not found]
