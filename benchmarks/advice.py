@@ -1,7 +1,9 @@
 """The advice and price-forecast check (knowledge/answer/advice.py) on labelled questions, alone.
 
 Prints, per set and language, the share of advice requests recognised (goal >= 99 %) and the share
-of benign questions taken for advice (goal <= 1 %). `advice_questions.tsv` and `advice_dev.tsv` are
+of benign questions refused as advice (goal <= 1 %), as the bot answers them: small talk ("ok cool",
+"are you a bot?", knowledge/answer/understand/smalltalk.py) gets the help text before the check; the
+check's own count is printed beside. `advice_questions.tsv` and `advice_dev.tsv` are
 the development sets (not among the examples the learned reading is fitted on); `advice_train.tsv`
 is among them, so its figures are in-sample (benchmarks/learned.py gives cross-validated ones);
 `advice_unseen.tsv`, `advice_unseen2.tsv` and `advice_unseen3.tsv` were held out until newer sets
@@ -27,8 +29,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.labelled import read  # noqa: E402
 from knowledge.answer.understand.advice import AdviceDetector  # noqa: E402
+from knowledge.answer.understand.question import understand  # noqa: E402
+from knowledge.answer.understand.smalltalk import SmallTalk  # noqa: E402
 from knowledge.index.embedder import make_embedder  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
+from knowledge.text.companies import Companies  # noqa: E402
 
 SETS = {
     "dev": "advice_questions.tsv",
@@ -51,19 +56,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         embedder = make_embedder(Settings(_env_file=None, data_dir=Path(scratch)))  # type: ignore[call-arg]
         detector = AdviceDetector(lambda: embedder)
+        small_talk = SmallTalk(lambda: embedder)
         for label, name in SETS.items():
             rows = read(name, "advice")
             flagged = [detector.detect(question) for _, _, question in rows]
+            # As answered: small talk ("ok cool", "are you a bot?") gets the help text before the check.
+            read_as = [understand(question, language, Companies.default()) for _, language, question in rows]
+            helped = [question.kind == "help" or small_talk.says(question) for question in read_as]
             for language in ("en", "de", ""):
                 chosen = [i for i, row in enumerate(rows) if row[1] == language or not language]
                 advice = [i for i in chosen if rows[i][0]]
                 benign = [i for i in chosen if not rows[i][0]]
-                missed = sum(not flagged[i] for i in advice)
-                refused = sum(flagged[i] for i in benign)
+                missed = sum(not flagged[i] or helped[i] for i in advice)
+                refused = sum(flagged[i] and not helped[i] for i in benign)
+                alone = sum(flagged[i] for i in benign)
                 print(
                     f"{label:6} {language or 'all':3}  advice recognised: {1 - missed / len(advice):6.1%} "
-                    f"({missed} of {len(advice)} missed; goal >= 99 %)   benign taken for advice: "
-                    f"{refused / len(benign):5.1%} ({refused} of {len(benign)}; goal <= 1 %)"
+                    f"({missed} of {len(advice)} missed; goal >= 99 %)   benign refused: "
+                    f"{refused / len(benign):5.1%} ({refused} of {len(benign)}; goal <= 1 %; "
+                    f"taken for advice by the check alone: {alone})"
                 )
             if args.verbose and label not in HELD_OUT:
                 for i, (is_advice, _, question) in enumerate(rows):

@@ -32,6 +32,7 @@ from knowledge.answer.understand.advice import AdviceDetector
 from knowledge.answer.understand.followup import Context, resolve
 from knowledge.answer.understand.move import MoveReading
 from knowledge.answer.understand.question import Question, understand
+from knowledge.answer.understand.smalltalk import SmallTalk
 from knowledge.catalog import Catalog
 from knowledge.index.embedder import Embedder
 from knowledge.index.recent import remembering
@@ -71,6 +72,7 @@ class AnswerEngine:
         self.prices = Prices(settings, catalog)
         self._advice = AdviceDetector(embedder, cache_dir=settings.models_dir)
         self._move_reading = MoveReading(embedder, cache_dir=settings.models_dir)
+        self._small_talk = SmallTalk(embedder, cache_dir=settings.models_dir)
         self._meaning = Meaning(embedder)
         self._policy = Policy(embedder, settings.models_dir)
         # The advice check embeds the question while retrieval embeds its expanded query: two model
@@ -94,6 +96,7 @@ class AnswerEngine:
         self._embedder()
         self._advice.detect("warm-up")
         self._move_reading.score("warm-up")
+        self._small_talk.score("warm-up")
         self._policy.warm()
 
     def understand(self, text: str, context: Context | None = None) -> Question:
@@ -105,6 +108,8 @@ class AnswerEngine:
         if self._move_reading.asks(question):
             # "What hit X's stock in March?": the move and its catalysts, whatever verb asked for them.
             question = replace(question, kind="move", focus=())
+        elif self._small_talk.says(question):
+            question = replace(question, kind="help", focus=())  # "ok cool", "are you an AI?"
         return question
 
     def ask(self, question: str, context: Context | None = None) -> Answer:

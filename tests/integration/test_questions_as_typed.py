@@ -96,6 +96,26 @@ def test_greetings_get_the_short_help_answer(seeded: Answering, question: str, l
     assert "not cover" not in answer.text and "nicht ab" not in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("are you a robot?", "en"), ("danke dir, bis morgen", "de"), ("Bist du eine KI?", "de"), ("nice one", "en")],
+)
+def test_small_talk_no_phrase_list_holds_gets_the_help_answer(seeded: Answering, question: str, language: str) -> None:
+    answer = seeded.ask(question)
+
+    assert answer.mode == "help" and answer.language == language
+    assert not answer.advice_request
+
+
+@pytest.mark.parametrize("question", ["why though", "und die Marge?", "Should I buy stocks now?", "what is EBITDA?"])
+def test_short_questions_and_follow_ups_are_not_taken_for_small_talk(seeded: Answering, question: str) -> None:
+    first = seeded.ask("Why is Alibaba down?")
+
+    alone, followed = seeded.ask(question), seeded.ask(question, Context(first.tickers, first.topic, first.language))
+
+    assert alone.mode != "help" and followed.mode != "help"
+
+
 @pytest.mark.parametrize("question", ["Apple fiscal 2025 highlights", "What did Apple report?"])
 def test_a_documents_title_and_what_a_company_reported_are_answered(seeded: Answering, question: str) -> None:
     answer = seeded.ask(question)
