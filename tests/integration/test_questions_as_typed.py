@@ -31,6 +31,14 @@ def test_the_move_is_answered_in_every_tense_language_and_spelling(
     assert (answer.move.ticker, answer.move.session) == ("BABA", session)
 
 
+def test_a_past_sessions_move_is_explained_by_the_next_days_report_of_it(seeded: Answering) -> None:
+    answer = seeded.ask("Why did Alibaba fall on 16 Dec?")
+
+    assert answer.move is not None and answer.move.session == date(2025, 12, 16)
+    assert "17 Dec — Alibaba's stock fell this week" in answer.text
+    assert any(citation.published == "2025-12-17" for citation in answer.citations)
+
+
 @pytest.mark.parametrize("question", ["Alibaab down?", "Alibaba Aktie fällt?", "Alibaba stock up today?"])
 def test_a_company_and_a_move_word_alone_ask_for_the_move(seeded: Answering, question: str) -> None:
     answer = seeded.ask(question)

@@ -25,6 +25,7 @@ from knowledge.text.formats import MINUS, day, number, percent
 from knowledge.text.wording import cues, everywhere, table
 
 WINDOW = timedelta(days=7)  # catalysts from the week up to the session
+REPORTED = timedelta(days=1)  # and from the day after it
 MAX_CATALYSTS = 4
 PER_SOURCE = 2  # a source may name two drivers (the data, and competition): one line each
 UNUSUAL_Z = 2.0
@@ -43,9 +44,11 @@ class Catalyst:
 
 
 def window(move: Move) -> tuple[date, date]:
-    """The days whose sources may explain the move."""
+    """The days whose sources may explain the move: the week up to the session, and the day after
+    it, when the reports of a session's move come out ("Why did X fall on 16 Dec?" is answered by
+    the 17 Dec story of why it fell; each catalyst shows its date)."""
     start = min(move.period_start or move.session, move.session - WINDOW)
-    return start, move.session
+    return start, move.session + REPORTED
 
 
 def line(move: Move, question: Question, name: str) -> str:
