@@ -421,12 +421,15 @@ def _speaks_of_specifics(question: Question, draft: Draft, found: Retrieval, fig
         for passage in found.passages:
             key = (passage.chunk.document_id, passage.chunk.page)
             pages[key] = f"{pages.get(key, '')} {passage.chunk.text}"
-        return all(
-            question.specifics_in(
-                f"{f.table.name} {f.row.group} {f.row.label} {pages.get((f.page.document_id, f.page.page), '')}"
-            )
+        where = [
+            f"{f.table.name} {f.row.group} {f.row.label} {pages.get((f.page.document_id, f.page.page), '')}"
             for f in shown
-        )
-    return question.specifics_in(draft.text) or question.specifics_in(
-        "\n".join(passage.chunk.text for passage in found.passages)
+        ]
+        return all(question.specifics_in(text) and question.measures_in(text) for text in where)
+    # A part asked must be named whole by the answer or the pages it cites ("Safra Catz" on another
+    # page of the filing leaves a signature page no answer); a measure, anywhere retrieved.
+    cited = "\n".join(citation.quote for citation in draft.citations)
+    retrieved = "\n".join(passage.chunk.text for passage in found.passages)
+    return any(question.specifics_in(text, whole=True) for text in (draft.text, cited)) and any(
+        question.measures_in(text) for text in (draft.text, retrieved)
     )

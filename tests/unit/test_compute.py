@@ -356,6 +356,26 @@ def test_a_row_shown_as_the_answer_must_name_the_part_of_the_company_asked() -> 
     assert _speaks_of_specifics(question, draft, found, shown(0))
 
 
+def test_a_part_asked_must_be_named_by_the_answer_or_the_pages_it_cites() -> None:
+    from knowledge.answer.compose.draft import Draft
+    from knowledge.answer.engine import _speaks_of_specifics
+    from knowledge.answer.record import Citation
+    from knowledge.answer.retrieve.retriever import Retrieval
+    from knowledge.records import Chunk, Passage
+
+    question = understand("What was Jane Quillon's total compensation at Alibaba in 2023?", "en", Companies.default())
+    named = Chunk("a-1", "a", "Jane Quillon, 58, has been our Chief Executive Officer since 2019.", "10-K", "a.pdf")
+    signed = Chunk("a-2", "a", "This report has been signed by the following persons.", "10-K", "a.pdf")
+    found = Retrieval((Passage(named, 1.0, 0.5, 2.0), Passage(signed, 1.0, 0.5, 1.0)), ("BABA",), "en", covered=True)
+
+    def citing(chunk: Chunk) -> Draft:
+        return Draft(f"{chunk.text} [1]", (Citation.of(1, chunk),), covered=True)
+
+    # The name on another retrieved page leaves the signature page no answer.
+    assert not _speaks_of_specifics(question, citing(signed), found, [])
+    assert _speaks_of_specifics(question, citing(named), found, [])
+
+
 def test_a_row_a_figure_shows_is_not_quoted_again_in_any_language() -> None:
     from knowledge.answer.compute.facts import _shown
 

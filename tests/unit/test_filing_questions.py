@@ -971,6 +971,18 @@ def test_names_besides_the_companys_are_what_an_answer_must_mention(asked: str, 
     assert not question.specifics or not question.specifics_in("Total net sales: FY2022 394,328 (USD millions)")
 
 
+def test_a_name_around_an_acronym_is_a_measure_and_a_part_is_named_in_all_its_words() -> None:
+    measure = understand(
+        "Which region had the Highest EBITDAR Contribution for Alibaba in 2022?", "en", Companies.default()
+    )
+    assert measure.specifics == () and [set(group) for group in measure.measures] == [{"ebitdar", "contribut"}]
+    assert measure.measures_in("Adjusted Property EBITDAR by region") and not measure.measures_in("Net revenues")
+    part = understand("What Net Promoter Score did Alibaba report for 2022?", "en", Companies.default())
+    assert part.measures == () and part.specifics_in("Net revenues rose")
+    assert not part.specifics_in("Net revenues rose", whole=True)
+    assert part.specifics_in("Our Net Promoter Score rose to 61.", whole=True)
+
+
 def test_a_question_naming_a_statement_asks_for_its_rows() -> None:
     asked = "What did Alibaba report as acquisitions, net of cash acquired, in its fiscal 2023 cash flow statement?"
     assert understand(asked, "en", Companies.default()).kind == "figure"

@@ -82,6 +82,7 @@ _KIND_PATTERNS = tuple(
 _ASKING = _stems("asking") | frozenset(terms(" ".join(MONTH_NAMES), "en") + terms(" ".join(MONTH_NAMES), "de"))
 _STATEMENT_NAME = _patterns("statement_names")
 # A run of capitalised words inside a sentence (after a word or a comma, not after a full stop).
+_ACRONYM = re.compile(r"[A-Z]{2,}s?")  # "EBIT", "EBITDAR", "ROAs"
 _CAPITALISED_RUN = re.compile(r"(?<=[\w,;)'’]\s)([A-Z][a-z][\w&-]*(?:\s+(?:[A-Z][\w&-]*|of|and|&))*)")
 QUARTER = _patterns("quarter")
 _MONTHS = _patterns("spans")
@@ -128,6 +129,9 @@ class Question:
     # Names besides the company's that the question asks about ("in India", "the Orbit Rewards plan"):
     # each a group of stems, one of which an answer must mention, or it answers another question.
     specifics: tuple[frozenset[str], ...] = ()
+    # Names of a measure among them ("Adjusted EBIT", "Highest EBITDAR Contribution": title-cased
+    # around an acronym): a page may word the measure otherwise, so they are looked for loosely.
+    measures: tuple[frozenset[str], ...] = ()
 
     @property
     def needs_figure(self) -> bool:
@@ -140,12 +144,18 @@ class Question:
         named = sorted(token for group in self.focus for token in group if token.endswith("concept"))
         return list(dict.fromkeys(phrase for token in named for phrase in plain_names(token) if phrase))
 
-    def specifics_in(self, text: str) -> bool:
-        """Does the text mention every name the question asks about besides the company's?"""
+    def specifics_in(self, text: str, *, whole: bool = False) -> bool:
+        """Does the text mention every name the question asks about besides the company's (with
+        `whole`, each in all its words: "Net Promoter Score" is not named by "net revenues")?"""
         if not self.specifics:
             return True
         said = set(terms(text, "en"))
-        return all(group & said for group in self.specifics)
+        return all(group <= said if whole else group & said for group in self.specifics)
+
+    def measures_in(self, text: str) -> bool:
+        """Does the text mention a word of every measure the question names?"""
+        said = set(terms(text, "en")) if self.measures else set()
+        return all(group & said for group in self.measures)
 
 
 def understand(
@@ -188,18 +198,21 @@ def understand(
         # Quillstone's SG&A in 2023?" and "Quillstone Q2 2023 D&A?": the statement's row does.
         kind = "figure"
     asked_for = (kind, direction, focus, years(core), subjects, months, inputs, _extreme(core))
-    specifics = _specifics(core, companies) if language == "en" else ()
+    specifics, measures = _specifics(core, companies) if language == "en" else ((), ())
     if not named:
         # The company is a name no table knows (its words are the subjects, looked for apart): only
         # the names a lexicon knows ("China") are parts asked.
         specifics = tuple(known for group in specifics if (known := group - subjects))
-    return Question(text, core, language, tuple(named), *asked_for, specifics)
+        measures = tuple(known for group in measures if (known := group - subjects))
+    return Question(text, core, language, tuple(named), *asked_for, specifics, measures)
 
 
-def _specifics(core: str, companies: Companies) -> tuple[frozenset[str], ...]:
+def _specifics(core: str, companies: Companies) -> tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]:
     """Runs of capitalised words inside an English question that do not name the company (with a
     legal form run on from its name: "Quillstone Holdings Inc."): "India", "Orbit Rewards",
-    "Quillstone Cloud Services". German capitalises every noun, so only English questions are read so."""
+    "Quillstone Cloud Services"; apart from them, those that name a measure (an acronym among the
+    words, "Adjusted EBIT"). German capitalises every noun, so only English questions are read so."""
+    measured = [run for run in _CAPITALISED_RUN.findall(core) if any(map(_ACRONYM.fullmatch, run.split()))]
     # An aside ("formerly Consumer Health") and a statement's name ("its Balance Sheet") are no part asked.
     text = _STATEMENT_NAME.sub(" ", _PARENTHESES.sub(" ", concepts(core)[0]))
     for name in companies.mentions_loosely(text):
@@ -207,7 +220,12 @@ def _specifics(core: str, companies: Companies) -> tuple[frozenset[str], ...]:
         text = re.sub(named, " ", text, flags=re.IGNORECASE)
     text = " ".join(text.split())  # a name taken out leaves no gap that would hide the words after it
     # A name the lexicon knows ("China", "Europe") is as much a part asked as one it does not.
-    return tuple(stems for run in _CAPITALISED_RUN.findall(text) if (stems := _named_part(run)))
+    runs = [(run, stems) for run in _CAPITALISED_RUN.findall(text) if (stems := _named_part(run))]
+    measure = {run for run, _ in runs if any(run in whole for whole in measured)}
+    return (
+        tuple(stems for run, stems in runs if run not in measure),
+        tuple(stems for run, stems in runs if run in measure),
+    )
 
 
 def _named_part(run: str) -> frozenset[str]:
