@@ -261,14 +261,21 @@ class AnswerEngine:
         return guard(answer, self._policy)
 
     def _compose(self, question: Question, found: Retrieval, advice: bool, view: IndexView) -> Draft:
-        if advice and question.tickers:
-            # An advice request gets the facts about the company instead of a call.
+        # "What will X's revenue be in 2026?" asks for a forecast of a line item: what the company
+        # itself guided, where the sources hold it, else that they do not (the notice says the bot
+        # makes no forecast). Other advice requests get the facts about the company instead of a call.
+        forecast = (
+            advice
+            and question.kind == "forecast"
+            and any(token.endswith("concept") for group in question.focus for token in group)
+        )
+        if advice and question.tickers and not forecast:
             question = replace(question, kind="overview", focus=())
         # One fetch per page for the whole answer: two passages of a page, or the closest-passage
         # pass after the composer, would otherwise ask the store for it again.
         around = _Neighbours(view)
         draft = compose(question, found.passages, self.companies, around, self._policy)
-        if advice or not found.covered:
+        if (advice and not forecast) or not found.covered:
             return draft
         # Lines the words matched answer in the asked period; else the nearest lines by meaning may.
         evidence = self._evidence(question, found, around, by_meaning=not draft.covered)

@@ -31,6 +31,17 @@ def test_the_move_is_answered_in_every_tense_language_and_spelling(
     assert (answer.move.ticker, answer.move.session) == ("BABA", session)
 
 
+def test_a_forecast_of_a_line_item_the_sources_lack_is_not_padded_with_other_facts(seeded: Answering) -> None:
+    answer = seeded.ask("What will Alibaba's revenue be in 2026?")
+
+    assert answer.advice_request and not answer.grounded and answer.citations == ()
+    assert "hold no facts" in answer.text
+
+    # A plain request for a call still gets the facts about the company.
+    called = seeded.ask("Should I buy Alibaba?")
+    assert called.advice_request and called.citations
+
+
 def test_a_past_sessions_move_is_explained_by_the_next_days_report_of_it(seeded: Answering) -> None:
     answer = seeded.ask("Why did Alibaba fall on 16 Dec?")
 
