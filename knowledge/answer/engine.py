@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from knowledge import metrics
+from knowledge.answer.check.counts import states_count
 from knowledge.answer.check.guard import guard
 from knowledge.answer.compose.composer import compose, nearest
 from knowledge.answer.compose.draft import Draft
@@ -31,7 +32,7 @@ from knowledge.answer.understand.abbreviation import asks_abbreviated, spelled_o
 from knowledge.answer.understand.advice import AdviceDetector
 from knowledge.answer.understand.followup import Context, resolve
 from knowledge.answer.understand.move import MoveReading
-from knowledge.answer.understand.question import Question, understand
+from knowledge.answer.understand.question import Question, asks_count, understand
 from knowledge.answer.understand.smalltalk import SmallTalk
 from knowledge.catalog import Catalog
 from knowledge.index.embedder import Embedder
@@ -200,6 +201,9 @@ class AnswerEngine:
             computed = facts_text(figures)
             if draft.covered and not _speaks_of_specifics(question, draft, found, figures):
                 # "Net sales in India": total net sales answer another question; shown as the closest.
+                draft, computed = replace(draft, covered=False), ""
+            if draft.covered and asks_count(question.core) and not states_count(draft.text, question.language):
+                # "How many iPhones …": a line of sales in dollars counts nothing.
                 draft, computed = replace(draft, covered=False), ""
             if question.kind == "move" and question.tickers and draft.covered:
                 company = self.companies.display(question.tickers[0])

@@ -31,6 +31,8 @@ class Words:
     # places are no money, whatever currency the table's other rows print.
     counted: re.Pattern[str]
     qualifiers: frozenset[str]
+    # What follows a share or a multiple, not a count: "8 %", "25 Prozent", "1.1×".
+    percent_signs: re.Pattern[str]
 
 
 @cache
@@ -57,6 +59,7 @@ def words(language: str) -> Words:
             rf"^(?:(?:{_any(merged['count_modifiers']).pattern})\s+)*(?:{_any(merged['counted']).pattern})", re.I
         ),
         qualifiers=frozenset(word.lower() for word in merged["qualifiers"]),
+        percent_signs=_any(merged["percent_signs"], edges=False),
     )
 
 

@@ -16,7 +16,7 @@ _NUMBER = re.compile(
 )
 _YEAR = range(1900, 2101)
 _MONTHS = r"jan\w*|feb\w*|mar\w*|märz|apr\w*|may|mai|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|okt\w*|nov\w*|dec\w*|dez\w*"
-_DAY_OF_MONTH = re.compile(
+DAY_OF_MONTH = re.compile(
     rf"\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b(?![.,]\d)", re.IGNORECASE
 )
 
@@ -58,7 +58,7 @@ def values(token_whole: str, separator: str | None, fraction: str | None) -> fro
 @cache
 def figures(text: str, skip_years: bool = True) -> frozenset[float]:
     """The values of every figure in the text; years and days of a month are not figures."""
-    masked = _NAMED_NUMBER.sub(" ", _DAY_OF_MONTH.sub(" ", text))
+    masked = _NAMED_NUMBER.sub(" ", DAY_OF_MONTH.sub(" ", text))
     found: set[float] = set()
     for match in _NUMBER.finditer(masked):
         whole, separator, fraction = match.group(1), match.group(2), match.group(3)
