@@ -361,3 +361,24 @@ def test_a_change_printed_as_a_percent_is_not_grown_again(tmp_path: Path, embedd
     answer = local.answering.ask("What was Widget Works' U.S. comparable sales increase in Q2 2031?")
     assert "- 1 =" not in answer.text and "178" not in answer.text, answer.text
     local.close()
+
+
+BALANCES = """Widget Works Inc.
+Consolidated Balance Sheets
+(In millions)
+June 30, 2024 June 30, 2023
+Cash and cash equivalents $ 1,210 $ 1,050
+Total current assets 4,400 4,100
+Retained earnings 6,300 5,800
+Accumulated other comprehensive income (loss) (562) (498)
+Total stockholders' equity 7,900 7,200"""
+
+
+def test_a_flow_is_never_read_off_a_balance_sheet(tmp_path: Path, embedder: Embedder) -> None:
+    local, _ = _indexed(tmp_path, embedder, "widget-works-annual-report.pdf", [NARRATIVE, BALANCES])
+
+    answer = local.answering.ask("What was Widget Works' net income in fiscal 2024?")
+
+    assert "(562)" not in answer.text.split("The closest passage")[0]
+    cash = local.answering.ask("How much cash and cash equivalents did Widget Works hold at June 30, 2024?")
+    assert "1,210" in cash.text.split("\n", 1)[0]

@@ -55,6 +55,7 @@ _CONTAINED_FLOOR = 0.5
 _DISTINCT_FLOOR, _DISTINCT_LEAD = 0.6, 0.15
 _METRIC_FLOOR = 0.8  # a metric asked for in other words than its own
 _METRIC_OVER_ITEM = 0.0  # ... and nearer by more than this than any line item's wordings
+_FLOW_STATEMENTS = frozenset({"income", "cash_flow"})
 _NEAR_ITEM = 0.75  # the question's words for an item are near enough to a catalogue item's wordings
 _PASSED_OVER = 2  # rows a formula's item search passes over as another item's, before it gives up
 _SPAN_YEARS = re.compile(r"\b(\d{1,2}|two|three|four|five|ten)[- ]years?\b", re.IGNORECASE)
@@ -301,7 +302,7 @@ class Calculator:
                 words = asked if item == ASKED else metric.words(item)
                 quoted = quoted if item == ASKED else plain_text(words)
                 named = _named(ask.question) if item == ASKED else ()
-                phrases, floor = self._phrases_for(words, ask.known, ask.question.language, named), _LOOKUP_FLOOR
+                phrases, floor = self._phrases_for(words, ask.known, ask.question.language, named)[0], _LOOKUP_FLOOR
             if not phrases:
                 return None
             # A row of the metric itself ("Adjusted free cash flow") is none of its inputs; a "Gross
@@ -374,10 +375,15 @@ class Calculator:
         row), only a row of that kind whose label holds every word asked: a metric the filing states."""
         if len(set(ask.years)) > 1:
             return None  # "in 2021, and how did they compare with 2020": the row with both years answers
-        phrases = self._phrases_for(asked, ask.known, ask.question.language, _named(ask.question))
+        phrases, item = self._phrases_for(asked, ask.known, ask.question.language, _named(ask.question))
         if not phrases:
             return None
         wanted = ask.years[-1:]
+        # A flow (net income, capex) is never read off a balance sheet, nor a balance off a
+        # statement of flows: "Accumulated other comprehensive income" at December 31 is no net income.
+        if item:
+            other = _FLOW_STATEMENTS if ask.known.sections.get(item) == "balance_sheet" else {"balance_sheet"}
+            pages = [page for page in pages if page.section not in other]
         row = best(
             self._vectors(phrases), plain_wordings(phrases), pages, wanted, ask.quarterly, amounts=False,
             excluded=ask.excluded, quoted=plain_text(ask.question.core),
@@ -414,10 +420,12 @@ class Calculator:
             if known.phrases(name)
         }
 
-    def _phrases_for(self, words: str, known: Catalogue, language: str, named: tuple[str, ...] = ()) -> tuple[str, ...]:
+    def _phrases_for(
+        self, words: str, known: Catalogue, language: str, named: tuple[str, ...] = ()
+    ) -> tuple[tuple[str, ...], str]:
         """The question's words for an item, with the wordings of the catalogue item they are near
         ("capital expenditure" -> "purchases of property, plant and equipment", …) and the
-        lexicon's synonyms."""
+        lexicon's synonyms; and that catalogue item ("" if none is near)."""
         synonyms = expand(words).english.strip()
         # A line item the concept table knows is also looked for by its plain names ("SG&A":
         # "selling general and administrative"), which the embedding model places better than initials.
@@ -428,14 +436,14 @@ class Calculator:
         own = [words] if language == "en" else []
         phrases = [*own, *([synonyms] if synonyms else []), *plain]
         if not phrases:
-            return ()  # no English words to compare with the labels: nothing is looked up
+            return (), ""  # no English words to compare with the labels: nothing is looked up
         # The catalogue item nearest to the question's own words, or to the item's plain name where the
         # question is not in English (the lexicon's English for its words is a list, not a phrase).
         near = self._items_near(self._vectors((plain[0] if plain and not own else phrases[0],))[0], known)
         score, item = max((score, item) for item, score in near.items())
-        if score >= _NEAR_ITEM:
-            phrases.extend(known.phrases(item))
-        return tuple(dict.fromkeys(phrases))
+        if score < _NEAR_ITEM:
+            return tuple(dict.fromkeys(phrases)), ""
+        return tuple(dict.fromkeys([*phrases, *known.phrases(item)])), item
 
     def _vectors(self, phrases: tuple[str, ...]) -> Vectors:
         missing = [phrase for phrase in dict.fromkeys(phrases) if phrase not in self._phrases]
