@@ -44,7 +44,7 @@ class Column:
         """How the column is named in an answer: "FY2022", "3M to March 31, 2024", "June 30, 2023" (in
         German "30. Juni 2023") or the change."""
         if self.kind != VALUE:
-            return self.kind
+            return words("dates", f"{self.kind}_column", language)[0]
         dated = _dated(self.date, self.year, language) if self.date else ""
         if dated and self.span in _TO_A_DAY:  # "3M to March 31, 2024": which quarter, said by its end
             return f"{_TO_A_DAY[self.span]} {words('dates', 'period_to', language)[0]} {dated}"

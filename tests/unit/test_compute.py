@@ -356,6 +356,14 @@ def test_a_row_shown_as_the_answer_must_name_the_part_of_the_company_asked() -> 
     assert _speaks_of_specifics(question, draft, found, shown(0))
 
 
+def test_a_rows_change_columns_are_named_as_a_reader_would() -> None:
+    tables = read("(Dollars in millions)\n2024 2023 $ Change % Change\nInterest expense 660 578 82 14\n")
+    assert restate("Interest expense: 660 · 578 · 82 · 14 [1]", tables, "en") == (
+        "Interest expense: 2024 660 · 2023 578 · change 82 · change 14% (USD millions) [1]"
+    )
+    assert "Veränderung 14%" in restate("Interest expense: 660 · 578 · 82 · 14 [1]", tables, "de")
+
+
 def test_a_part_asked_must_be_named_by_the_answer_or_the_pages_it_cites() -> None:
     from knowledge.answer.compose.draft import Draft
     from knowledge.answer.engine import _speaks_of_specifics

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from knowledge.answer.compute.finder import names_footnote, plain_text
 from knowledge.prompts import render
 from knowledge.tables import Row, Table
-from knowledge.tables.model import AMOUNT
+from knowledge.tables.model import AMOUNT, CHANGE_PCT, DASH, Column
 
 _LINE = re.compile(r"^(?P<bullet>• )?(?P<label>[^:\[\]]{3,160}): (?P<rest>.+?) (?P<marks>\[\d{1,3}\])$")
 _NOT_STATED = {
@@ -41,7 +41,7 @@ def restate(line: str, tables: list[Table], language: str, asked: str = "", coun
     words = _NOT_STATED.get(language, _NOT_STATED["en"])
     if row.placed:
         pairs = zip(row.columns, row.cells, strict=True)
-        cells = " · ".join(f"{column.title(language)} {cell.text}" for column, cell in pairs)
+        cells = " · ".join(f"{column.title(language)} {_shown(column, cell.text)}" for column, cell in pairs)
         if _unnamed_spans(row):
             cells = f"{cells} {render('row_spans_unstated', language)}"
     else:
@@ -79,3 +79,10 @@ def _row(label: str, rest: str, tables: list[Table]) -> tuple[Row, Table] | None
             else:
                 return row, table
     return None
+
+
+def _shown(column: Column, text: str) -> str:
+    """A change in percent says so once, whether the page printed the sign ("79%") or left it to the
+    header ("14"): "change 14%"."""
+    blank = DASH.fullmatch(text) or not any(char.isdigit() for char in text)  # "—", "n/m"
+    return f"{text.rstrip('% ')}%" if column.kind == CHANGE_PCT and not blank else text
