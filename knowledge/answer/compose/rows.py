@@ -18,6 +18,7 @@ from knowledge.prompts import render
 from knowledge.text.concepts import concepts
 from knowledge.text.figures import figures
 from knowledge.text.terms import terms
+from knowledge.text.wording import words
 
 # One cell of a table row: a figure ("1,577", "(370)", "12.5%", "$5,363") or a dash for none.
 _CELL = re.compile(r"\(?[-−–]?[$€]?\d[\d,.]*%?\)?%?|[—–-]")
@@ -32,8 +33,6 @@ _CURRENCY_ONLY = frozenset({"$", "€"})
 _SHARE_OF = re.compile(r"(?:percent|%)\s+(?:of|to)\s+(?:net\s+)?(?:sales|revenues?)", re.IGNORECASE)
 
 _CHANGE = re.compile(r"\b(?:change|increase|decrease|veränderung)\b|%", re.IGNORECASE)
-
-_CHANGE_WORD = {"en": "change", "de": "Veränderung"}
 
 Header = tuple[tuple[int, ...], str, bool]  # year columns, unit, a change column after them
 
@@ -157,8 +156,8 @@ def _block_total(line: str, above: list[str]) -> tuple[str, list[str]] | None:
 def _runs_on(line: str, following: str) -> bool:
     """A prose line that merely ends in a figure: "… at the end of fiscal 2021. The $104.2" followed
     by "million increase was …" (a sentence ends inside it, it is long, or the next line goes on)."""
-    words = len(re.findall(r"[A-Za-z]{2,}", line))  # figures in a label ("net of sales: 2022, $1; …") are not words
-    return bool(_INNER_END.search(line)) or words > 16 or following[:1].islower()
+    worded = len(re.findall(r"[A-Za-z]{2,}", line))  # figures in a label ("net of sales: 2022, $1; …") are not words
+    return bool(_INNER_END.search(line)) or worded > 16 or following[:1].islower()
 
 
 def split_row(line: str) -> tuple[str, list[str]] | None:
@@ -228,7 +227,7 @@ def row_units(
         shown = " · ".join(f"{year} {cell}, {share}" for year, cell, share in pairs)
     elif columns and change and len(columns) + 1 == len(cells):  # "2022 2021 Change"
         dated = " · ".join(f"{year} {cell}" for year, cell in zip(columns, cells, strict=False))
-        shown = f"{dated} · {_CHANGE_WORD.get(language, 'change')} {cells[-1]}"
+        shown = f"{dated} · {words('dates', 'change_column', language)[0]} {cells[-1]}"
     else:
         shown, columns = " · ".join(cells), ()
     # A ratio or a per-share figure is not in the statement's millions.
