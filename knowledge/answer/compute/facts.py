@@ -52,9 +52,10 @@ class Facts:
         return [row.label for page in ordered for table in stored(page)[0] for row in table.rows]
 
     def restate_rows(self, draft: Draft, question: Question, computed: bool = False) -> Draft:
-        """The draft's table rows shown from the stored tables of the pages it cites; where the
+        """The draft's table rows shown from the stored tables of the pages it cites (a closest passage
+        shown for want of an answer too: "3M to Apr 1, 2023", never a bare "2023"); where the
         question asks how many things and nothing was `computed`, none in money."""
-        if not draft.covered or ": " not in draft.text:
+        if ": " not in draft.text:
             return draft
         cited = {c.n: (c.document_id, c.page) for c in draft.citations if c.page is not None}
         stored_pages = self._catalog.page_tables({d for d, _ in cited.values()}, set(cited.values()), sections=False)
