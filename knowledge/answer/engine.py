@@ -23,7 +23,7 @@ from knowledge.answer.compose.evidence import Evidence, weigh
 from knowledge.answer.compose.meaning import Meaning
 from knowledge.answer.compose.movement import catalysts, explain, window
 from knowledge.answer.compute.facts import Facts, facts_text
-from knowledge.answer.compute.figure import Figure
+from knowledge.answer.compute.figure import Figure, Input
 from knowledge.answer.generate.generator import Generator
 from knowledge.answer.generate.writer import ModelWriter
 from knowledge.answer.record import Answer
@@ -197,6 +197,9 @@ class AnswerEngine:
             # Computed figures and rows read by structure go first, each input cited.
             names = tuple(name for ticker in question.tickers for name in self.companies.names(ticker))
             figures = self._facts.figures(question, found.passages, names) if not advice else []
+            # A ratio of the company's totals is not the ratio of the part asked ("Services gross
+            # margin"): it is left out, and the lines that speak of the part answer.
+            figures = [f for f in figures if not f.result or _of_the_part(question, f.inputs, found)]
             draft = self._facts.add(self._facts.restate_rows(draft, question, bool(figures)), figures, found.passages)
             computed = facts_text(figures)
             if draft.covered and not _speaks_of_specifics(question, draft, found, figures):
@@ -420,23 +423,28 @@ def _companies(catalog: Catalog) -> Companies:
     return Companies.default().extended(extra) if extra else Companies.default()
 
 
+def _of_the_part(question: Question, inputs: tuple[Input, ...], found: Retrieval, measures: bool = False) -> bool:
+    """Does each row name the part asked (and, with `measures`, the measure): itself, its table's
+    titles or the retrieved text of its page ("Las Vegas Strip resorts" over "RevPAR")?"""
+    pages: dict[tuple[str, int | None], str] = {}
+    for passage in found.passages:
+        key = (passage.chunk.document_id, passage.chunk.page)
+        pages[key] = f"{pages.get(key, '')} {passage.chunk.text}"
+    where = [
+        f"{f.table.name} {f.row.group} {f.row.label} {pages.get((f.page.document_id, f.page.page), '')}"
+        for f in (item.found for item in inputs)
+    ]
+    return all(question.specifics_in(text) and (not measures or question.measures_in(text)) for text in where)
+
+
 def _speaks_of_specifics(question: Question, draft: Draft, found: Retrieval, figures: list[Figure]) -> bool:
     """Do the answer or the passages it was drawn from name what the question asks about besides
     the company ("in India")? A name the passages never use is a part the sources do not cover;
     one they use (a title-cased "Adjusted EBIT") the answer may leave to its citations. A row shown
     as the answer must name it itself: total net sales are not the "Orbit Rewards" revenue asked."""
-    shown = [item.found for figure in figures if not figure.result for item in figure.inputs]
+    shown = [item for figure in figures if not figure.result for item in figure.inputs]
     if shown:
-        # The row, its table's titles or the retrieved text of its page ("Las Vegas Strip resorts" over "RevPAR").
-        pages: dict[tuple[str, int | None], str] = {}
-        for passage in found.passages:
-            key = (passage.chunk.document_id, passage.chunk.page)
-            pages[key] = f"{pages.get(key, '')} {passage.chunk.text}"
-        where = [
-            f"{f.table.name} {f.row.group} {f.row.label} {pages.get((f.page.document_id, f.page.page), '')}"
-            for f in shown
-        ]
-        return all(question.specifics_in(text) and question.measures_in(text) for text in where)
+        return _of_the_part(question, tuple(shown), found, measures=True)
     # A part asked must be named whole by the answer or the pages it cites ("Safra Catz" on another
     # page of the filing leaves a signature page no answer); a measure, anywhere retrieved.
     cited = "\n".join(citation.quote for citation in draft.citations)

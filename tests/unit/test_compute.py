@@ -364,6 +364,25 @@ def test_a_rows_change_columns_are_named_as_a_reader_would() -> None:
     assert "Veränderung 14%" in restate("Interest expense: 660 · 578 · 82 · 14 [1]", tables, "de")
 
 
+def test_a_ratio_of_the_companys_totals_is_no_ratio_of_the_part_asked() -> None:
+    from knowledge.answer.engine import _of_the_part
+    from knowledge.answer.retrieve.retriever import Retrieval
+
+    text = "(in millions)\n2024 2023\nOperating income 2,210 1,980\nOrbit Rewards operating income 310 280\n"
+    tables = read(text)
+    page = Page("doc", 3, "income", tuple(tables), np.zeros((2, 2), dtype=np.float32), 0)
+    question = understand(
+        "What operating margin did Alibaba's Orbit Rewards business earn in 2024?", "en", Companies.default()
+    )
+    found = Retrieval((), ("BABA",), "en", covered=True)
+
+    def inputs(row: int) -> tuple[Input, ...]:
+        return (Input("operating income FY2024", Found(tables[0].rows[row], tables[0], page, 0.9), "2,210"),)
+
+    assert not _of_the_part(question, inputs(0), found)  # the company's total
+    assert _of_the_part(question, inputs(1), found)
+
+
 def test_a_part_asked_must_be_named_by_the_answer_or_the_pages_it_cites() -> None:
     from knowledge.answer.compose.draft import Draft
     from knowledge.answer.engine import _speaks_of_specifics
