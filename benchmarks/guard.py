@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from knowledge.answer.check.guard import disclaimer  # noqa: E402
 from knowledge.prompts import render  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 from knowledge.wiring.local import Local  # noqa: E402
@@ -118,7 +119,7 @@ def main() -> None:
             if CALL.search(shown):
                 calls += 1
                 failures.append(f"call: {question!r}")
-            if answer.disclaimer == render("disclaimer", answer.language):
+            if answer.disclaimer == disclaimer(answer.language, bool(answer.citations)):
                 disclaimed += 1
             if question in benign and answer.advice_request:
                 refused += 1

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from knowledge import metrics
 from knowledge.answer.check.counts import states_count
-from knowledge.answer.check.guard import guard
+from knowledge.answer.check.guard import disclaimer, guard
 from knowledge.answer.compose.composer import compose, nearest
 from knowledge.answer.compose.draft import Draft
 from knowledge.answer.compose.evidence import Evidence, weigh
@@ -354,7 +354,7 @@ def _help(text: str, question: Question) -> Answer:
         question=text,
         text=render("help_answer", question.language),
         citations=(),
-        disclaimer=render("disclaimer", question.language),
+        disclaimer=disclaimer(question.language, cited=False),
         language=question.language,
         advice_request=False,
         grounded=False,
@@ -375,7 +375,7 @@ def _building(text: str, question: Question) -> Answer:
     """Before the first index is published: "ask again in a minute", not "not covered"."""
     language = question.language
     notice = render("index_building", language)
-    return Answer(text, notice, (), render("disclaimer", language), language, False, False, mode="building")
+    return Answer(text, notice, (), disclaimer(language, cited=False), language, False, False, mode="building")
 
 
 def _counted(answer: Answer, started: float) -> Answer:

@@ -97,6 +97,17 @@ def test_every_guarded_answer_carries_the_disclaimer(language: str) -> None:
     assert ("keine Anlageberatung" in guarded.disclaimer) == (language == "de")
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_an_answer_citing_nothing_does_not_speak_of_cited_sources(language: str) -> None:
+    cited = guard(_answer("Revenue grew 10%. [1]", language))
+    uncovered = guard(_answer("Nothing here.", language, grounded=False))
+
+    assert uncovered.citations == ()
+    assert "cited sources" in cited.disclaimer or "genannten Quellen" in cited.disclaimer
+    assert "cited" not in uncovered.disclaimer and "genannten" not in uncovered.disclaimer
+    assert "Anlageberatung" in uncovered.disclaimer or "investment advice" in uncovered.disclaimer
+
+
 def test_advice_answer_starts_with_the_refusal_and_keeps_facts() -> None:
     guarded = guard(_answer("Revenue grew 10%. [1]\nYou should buy it. [1]", advice=True))
 

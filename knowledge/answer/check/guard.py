@@ -77,5 +77,10 @@ def guard(answer: Answer, policy: Policy | None = None) -> Answer:
         text=text,
         citations=citations,
         grounded=grounded,
-        disclaimer=render("disclaimer", answer.language),
+        disclaimer=disclaimer(answer.language, bool(citations)),
     )
+
+
+def disclaimer(language: str, cited: bool) -> str:
+    """The disclaimer every answer carries; one that cites no source does not speak of cited ones."""
+    return render("disclaimer" if cited else "disclaimer_uncited", language)
