@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.labelled import Row, read  # noqa: E402
 from knowledge.answer.understand import smalltalk  # noqa: E402
-from knowledge.answer.understand.advice import is_advice_request, masked  # noqa: E402
+from knowledge.answer.understand.advice import masked  # noqa: E402
 from knowledge.answer.understand.followup import Context, resolve  # noqa: E402
 from knowledge.answer.understand.question import Question, understand  # noqa: E402
 from knowledge.index.embedder import make_embedder  # noqa: E402
@@ -64,14 +64,6 @@ def main() -> None:
             resolved = resolve(row[2], context, companies)
             return understand(resolved.text, row[1] or "en", companies, resolved.tickers)
 
-        def gated(question: Question) -> bool:
-            core = question.core
-            if question.kind == "help" or question.tickers or smalltalk._LOOKUP.search(core):
-                return False
-            if not any(char.isalpha() for char in core):
-                return False
-            return not is_advice_request(masked(question.core, companies))
-
         rows = examples()
         texts = [masked(text, companies) for _, _, text in rows]
         vectors, labels = embedder.embed(texts), np.array([row[0] for row in rows])
@@ -85,8 +77,10 @@ def main() -> None:
         questions = [read_as(row) for row in rows]
         print("examples, out of fold:")
         line("phrases", rows, [q.kind == "help" for q in questions])
+        helps = [q.kind == "help" for q in questions]
+        judged = [reading.readable(q) is not None for q in questions]
         for bar in BARS:
-            helped = [q.kind == "help" or (gated(q) and bool(s >= bar)) for q, s in zip(questions, scores, strict=True)]
+            helped = [h or (read and bool(s >= bar)) for h, read, s in zip(helps, judged, scores, strict=True)]
             line(f"phrases + reading >= {bar}", rows, helped)
         print(f"fitted on all examples, bar {smalltalk.THRESHOLD}:")
         for name in ("chat_unseen.tsv", *QUESTIONS):

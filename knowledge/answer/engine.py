@@ -425,7 +425,9 @@ def _companies(catalog: Catalog) -> Companies:
 
 def _of_the_part(question: Question, inputs: tuple[Input, ...], found: Retrieval, measures: bool = False) -> bool:
     """Does each row name the part asked (and, with `measures`, the measure): itself, its table's
-    titles or the retrieved text of its page ("Las Vegas Strip resorts" over "RevPAR")?"""
+    titles or the retrieved text of its page ("Orbit Rewards" in a title over "Revenue")?"""
+    if not question.specifics and not (measures and question.measures):
+        return True  # most questions name no part: no page text to gather
     pages: dict[tuple[str, int | None], str] = {}
     for passage in found.passages:
         key = (passage.chunk.document_id, passage.chunk.page)

@@ -4,7 +4,7 @@
 A line of money or of shares answers another question: "Total net sales increased 8 % or $28.5
 billion, driven by iPhone" names the product asked about and counts nothing. A count is a figure
 that is neither money (a currency sign or word beside it, or a row shown in a currency), nor a share
-or multiple (a percent sign after it), nor a year, a day of a month or a period's name ("3M", "Q3").
+or multiple (a percent sign after it), nor a year, a day of a month or a period's name ("9M", "Q3").
 The currency and percent words are the tables' (knowledge/tables/words.<language>.json).
 """
 
@@ -15,7 +15,7 @@ import re
 from knowledge.tables.words import Words, words
 from knowledge.text.figures import DAY_OF_MONTH
 
-# A figure standing alone: not inside a word ("FY2022", "3M", "Q3") or a citation marker ("[1]").
+# A figure standing alone: not inside a word ("FY2022", "9M", "Q3") or a citation marker ("[1]").
 _FIGURE = re.compile(r"(?<![\w.,])\d{1,3}(?:[,.\u202f]\d{3})+(?:[.,]\d+)?(?![\w])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
 _MARKER = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]|\(\d{1,2}\)")
 _YEAR = re.compile(r"(?:19|20)\d{2}")

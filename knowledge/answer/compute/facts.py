@@ -53,7 +53,7 @@ class Facts:
 
     def restate_rows(self, draft: Draft, question: Question, computed: bool = False) -> Draft:
         """The draft's table rows shown from the stored tables of the pages it cites (a closest passage
-        shown for want of an answer too: "3M to Apr 1, 2023", never a bare "2023"); where the
+        shown for want of an answer too: "9M to March 31, 2024", never a bare "2024"); where the
         question asks how many things and nothing was `computed`, none in money."""
         if ": " not in draft.text:
             return draft

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from knowledge.answer.compute.finder import names_footnote, plain_text
 from knowledge.prompts import render
 from knowledge.tables import Row, Table
-from knowledge.tables.model import AMOUNT, CHANGE_PCT, DASH, Column
+from knowledge.tables.model import AMOUNT, CHANGE_PCT, Column
 
 _LINE = re.compile(r"^(?P<bullet>• )?(?P<label>[^:\[\]]{3,160}): (?P<rest>.+?) (?P<marks>\[\d{1,3}\])$")
 _NOT_STATED = {
@@ -84,5 +84,6 @@ def _row(label: str, rest: str, tables: list[Table]) -> tuple[Row, Table] | None
 def _shown(column: Column, text: str) -> str:
     """A change in percent says so once, whether the page printed the sign ("79%") or left it to the
     header ("14"): "change 14%"."""
-    blank = DASH.fullmatch(text) or not any(char.isdigit() for char in text)  # "—", "n/m"
-    return f"{text.rstrip('% ')}%" if column.kind == CHANGE_PCT and not blank else text
+    if column.kind != CHANGE_PCT or not any(char.isdigit() for char in text):
+        return text  # an amount, or a change printed as "—" or "n/m"
+    return f"{text.rstrip('% ')}%"

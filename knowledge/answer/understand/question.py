@@ -81,8 +81,8 @@ _KIND_PATTERNS = tuple(
 # Words that say how to ask, not what about: no sentence needs to contain them. The months too.
 _ASKING = _stems("asking") | frozenset(terms(" ".join(MONTH_NAMES), "en") + terms(" ".join(MONTH_NAMES), "de"))
 _STATEMENT_NAME = _patterns("statement_names")
-# A run of capitalised words inside a sentence (after a word or a comma, not after a full stop).
 _ACRONYM = re.compile(r"[A-Z]{2,}s?")  # "EBIT", "EBITDAR", "ROAs"
+# A run of capitalised words inside a sentence (after a word or a comma, not after a full stop).
 _CAPITALISED_RUN = re.compile(r"(?<=[\w,;)'’]\s)([A-Z][a-z][\w&-]*(?:\s+(?:[A-Z][\w&-]*|of|and|&))*)")
 QUARTER = _patterns("quarter")
 _MONTHS = _patterns("spans")
@@ -154,7 +154,9 @@ class Question:
 
     def measures_in(self, text: str) -> bool:
         """Does the text mention a word of every measure the question names?"""
-        said = set(terms(text, "en")) if self.measures else set()
+        if not self.measures:
+            return True
+        said = set(terms(text, "en"))
         return all(group & said for group in self.measures)
 
 

@@ -50,15 +50,20 @@ class SmallTalk:
         )
 
     def says(self, question: Question) -> bool:
-        """Small talk: a message in words (a row of emoji says nothing to read) that names no
-        company, ticker or figure, asks for no advice in words the advice patterns know, and reads
-        as chat. (Not the advice reading's word: it was fitted on questions, and reads "Bist du
-        eine KI?" as a request for advice; the help text says that the bot gives none.)"""
+        """Small talk: a message the reading may judge, and reads as chat."""
+        text = self.readable(question)
+        return text is not None and self._reading.score_masked(text) >= THRESHOLD
+
+    def readable(self, question: Question) -> str | None:
+        """The masked message, when the reading may judge it: in words (a row of emoji says nothing
+        to read), naming no company, ticker or figure, asking for no advice in words the advice
+        patterns know. (Not the advice reading's word: it was fitted on questions, and reads "Bist
+        du eine KI?" as a request for advice; the help text says that the bot gives none.)"""
         core = question.core
         if question.kind == "help" or question.tickers or _LOOKUP.search(core) or not any(c.isalpha() for c in core):
-            return False
+            return None
         text = self._reading.mask(core)
-        return not is_advice_request(text) and self._reading.score_masked(text) >= THRESHOLD
+        return None if is_advice_request(text) else text
 
     def score(self, text: str) -> float:
         return self._reading.score(text)
